@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * nestbench common definitions: permissions, error reporting.
+ *
+ * Error idiom (as in the kernel and libperf): functions return 0 or a negative
+ * errno and hand objects back through an out pointer. When a call fails for a
+ * reason worth more than an errno (which rule a map broke, which field of a
+ * config was wrong), it also leaves a one-line message that nb_errmsg()
+ * returns, per thread, until the next failure overwrites it.
+ */
+#ifndef NESTBENCH_NB_H
+#define NESTBENCH_NB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Access permissions, as requested by a DMA and as granted by a walk. */
+enum nb_prot {
+	NB_PROT_R = 1u << 0,
+	NB_PROT_W = 1u << 1,
+	NB_PROT_X = 1u << 2,
+	NB_PROT_RW = NB_PROT_R | NB_PROT_W,
+	NB_PROT_ALL = NB_PROT_R | NB_PROT_W | NB_PROT_X,
+};
+
+/* Record a failure message for the calling thread; returns -err for chaining. */
+int nb_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The calling thread's last failure message ("" if none). */
+const char *nb_errmsg(void);
+/* Clear the calling thread's failure message. */
+void nb_errclear(void);
+
+#define NB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define NB_BIT(n) (1ull << (n))
+#define NB_GENMASK(hi, lo) ((~0ull >> (63 - (hi))) & ~((1ull << (lo)) - 1))
+#define NB_LIKELY(x) __builtin_expect(!!(x), 1)
+#define NB_UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+static inline uint64_t nb_align_down(uint64_t v, unsigned lg2)
+{
+	return v & ~((1ull << lg2) - 1);
+}
+
+static inline bool nb_aligned(uint64_t v, unsigned lg2)
+{
+	return (v & ((1ull << lg2) - 1)) == 0;
+}
+
+#endif

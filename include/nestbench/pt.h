@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Page-table formats: one description per format, one walker for all.
+ *
+ * Glossary (used everywhere in nestbench):
+ *   level     0 is the leaf-most table (the one holding 4K pages with a 4K
+ *             granule); the root is level (levels - 1). Vendor names are kept
+ *             only for printing: x86 PT/PD/PDPT/PML4/PML5 = 0/1/2/3/4, ARM
+ *             L3/L2/L1/L0 = 0/1/2/3, AMD-Vi "level N" = N - 1.
+ *   table     one granule-sized array of 64-bit entries (the stage-2 root of
+ *             ARM may be up to 16 concatenated tables: one "root table").
+ *   entry     one 64-bit slot of a table; its value is a descriptor (desc).
+ *   leaf      a valid entry that maps an output address: a page at level 0,
+ *             a superpage/block above (2M, 1G, 32M, 512M ...).
+ *   table entry  a valid entry that points to the next-level table.
+ *   IA / OA   input / output address of one stage. Stage 1: IOVA -> IPA
+ *             (or PA when single stage); stage 2: IPA -> PA.
+ *   _lg2      log2 of the quantity (granule_lg2 = 12 for 4 KiB).
+ *   last      inclusive upper bound; end: exclusive upper bound.
+ *   geometry  a format instantiated with granule, IA size and level count
+ *             (struct nb_pt_geom); formats are constant data (struct nb_fmt).
+ */
+#ifndef NESTBENCH_PT_H
+#define NESTBENCH_PT_H
+
+#include "nb.h"
+
+#define NB_MAX_LEVELS 6
+
+enum nb_fmt_id {
+	NB_FMT_X86_64, /* x86-64 paging, 4/5 level: VT-d first stage, AMD v2 */
+	NB_FMT_VTDSS,  /* Intel VT-d second stage, 3/4/5 level (AGAW 39/48/57) */
+	NB_FMT_AMDV1,  /* AMD-Vi v1 host page table */
+	NB_FMT_ARM_S1, /* ARM VMSAv8-64 stage 1 (4K/16K/64K granule) */
+	NB_FMT_ARM_S2, /* ARM VMSAv8-64 stage 2, concatenated root tables */
+	NB_FMT_COUNT
+};
+
+/* Index of a permission in the per-format permission tables. */
+enum nb_perm { NB_PERM_R, NB_PERM_W, NB_PERM_X, NB_PERM_COUNT };
+
+/* One permission of a descriptor: which bits, and what setting them means. */
+struct nb_perm_bits {
+	uint64_t mask;	 /* 0: the permission is implicit (always granted) */
+	bool set_allows; /* true: all mask bits set grant it; false: any bit set denies it */
+	uint64_t encode_extra; /* also set when granting (x86 D with W) */
+};
+
+/*
+ * A format, as constant data. Each src/pt/fmt_*.c fills one in, citing its
+ * spec; adding a format is one file and one line in src/pt/fmt_registry.c.
+ */
+struct nb_fmt {
+	const char *name;
+	const char *spec;	   /* where the layout comes from */
+	uint32_t granules_lg2_mask; /* bit g set: granule 2^g supported */
+	uint8_t min_ia_bits, max_ia_bits, max_oa_bits;
+	uint8_t oa_field_last; /* top bit of the address field (bits above oa_bits: address size fault) */
+	uint8_t min_levels, max_levels;
+	bool ia_sign_extend; /* x86: IA must be canonical (sign-extended) */
+	bool concat_root;    /* ARM stage 2: root may be concatenated tables */
+	const char *level_names[NB_MAX_LEVELS]; /* vendor name of our level l */
+
+	/* Levels that may hold a leaf, per granule: index 0/1/2 = 4K/16K/64K. */
+	uint32_t leaf_levels[3];
+
+	/* Classification (valid: any valid_mask bit set). Level > 0 only:
+	 * table iff (d & table_mask) == table_match + level * table_match_step. */
+	uint64_t valid_mask;
+	uint64_t table_mask, table_match, table_match_step;
+	/* leaf iff (d & leafN_mask) == leafN_match; leaf0 for level 0, leafN above */
+	uint64_t leaf0_mask, leaf0_match, leafN_mask, leafN_match;
+	/* Bits in the OA field of a leaf that are not address (x86 PAT at bit 12). */
+	uint64_t leaf_oa_exempt;
+
+	/* Encoding: bits always set in a table entry (plus level * table_step),
+	 * in every leaf, and in leaves at level 0 / above level 0 only. */
+	uint64_t table_bits, table_bits_step;
+	uint64_t leaf_bits, leaf0_bits, leafN_bits;
+
+	/* Permissions, R/W/X, of a leaf and of a table entry (hierarchical). */
+	struct nb_perm_bits leaf_perm[NB_PERM_COUNT], table_perm[NB_PERM_COUNT];
+};
+
+extern const struct nb_fmt *const nb_fmts[NB_FMT_COUNT];
+
+/* Look a format up by name ("x86_64", "vtdss", "amdv1", "arm_s1", "arm_s2"). */
+int nb_fmt_by_name(const char *name, enum nb_fmt_id *out);
+
+/* Everything the walker needs about one level, in one cache line. */
+struct nb_pt_level {
+	uint8_t shift;	    /* IA bit where this level's index starts = leaf page_lg2 */
+	uint8_t leaf_ok;    /* a leaf may live here */
+	uint8_t index_bits; /* bits of index (root: includes concatenation) */
+	uint64_t index_mask;
+	uint64_t table_mask, table_match; /* never matches at level 0 */
+	uint64_t leaf_mask, leaf_match;
+	uint64_t leaf_oa_mask; /* OA bits of a leaf at this level */
+	uint64_t leaf_rsvd;    /* bits that must be 0 in a leaf here (OA below page) */
+	uint64_t set_table, set_leaf; /* encoding: bits set in a table entry / leaf */
+};
+
+/* A format instantiated for one address space. */
+struct nb_pt_geom {
+	enum nb_fmt_id id;
+	const struct nb_fmt *fmt;
+	uint8_t levels, granule_lg2, ia_bits, oa_bits;
+	uint8_t root_concat_lg2; /* ARM S2: log2 of concatenated root tables */
+	uint32_t leaf_levels;	 /* bit l set: level l may hold a leaf */
+	uint64_t table_oa_mask;	 /* next-table address bits of a table entry */
+	uint64_t oa_rsvd;	 /* address bits at or above oa_bits, must be 0 */
+	uint64_t root_bytes;
+	uint64_t valid_mask;
+	/* Permission decode, hoisted from the format for the walker:
+	 * granted = all allow bits set and no deny bit set. */
+	uint64_t leaf_allow[NB_PERM_COUNT], leaf_deny[NB_PERM_COUNT];
+	uint64_t table_allow[NB_PERM_COUNT], table_deny[NB_PERM_COUNT];
+	struct nb_pt_level lv[NB_MAX_LEVELS];
+};
+
+/* Parameters of a geometry. levels = 0 picks the fewest levels that cover
+ * ia_bits (ARM stage 2: the fewest with at most 16 concatenated roots). */
+struct nb_pt_cfg {
+	enum nb_fmt_id fmt;
+	uint8_t granule_lg2; /* 0: 12 */
+	uint8_t ia_bits;     /* 0: the format's default (48) */
+	uint8_t oa_bits;     /* 0: the format's maximum */
+	uint8_t levels;	     /* 0: automatic */
+};
+
+int nb_pt_geom_init(struct nb_pt_geom *g, const struct nb_pt_cfg *cfg);
+
+/* Bytes of one table at level l (the root may be concatenated). */
+static inline uint64_t nb_pt_table_bytes(const struct nb_pt_geom *g, int l)
+{
+	return l == g->levels - 1 ? g->root_bytes : 1ull << g->granule_lg2;
+}
+
+/* Page size (log2) a leaf at level l maps. */
+static inline unsigned nb_pt_page_lg2(const struct nb_pt_geom *g, int l)
+{
+	return g->lv[l].shift;
+}
+
+/* Bitmap of page sizes the geometry can map (like the kernel's pgsize_bitmap). */
+uint64_t nb_pt_pgsize_bitmap(const struct nb_pt_geom *g);
+
+/* Index of ia in the table at level l. */
+static inline uint64_t nb_pt_index(const struct nb_pt_geom *g, int l, uint64_t ia)
+{
+	return (ia >> g->lv[l].shift) & ((1ull << g->lv[l].index_bits) - 1);
+}
+
+/* Is ia inside the geometry's input range? (x86: canonical) */
+static inline bool nb_pt_ia_ok(const struct nb_pt_geom *g, uint64_t ia)
+{
+	if (g->fmt->ia_sign_extend) {
+		unsigned s = 64 - g->ia_bits;
+		return (uint64_t)(((int64_t)(ia << s)) >> s) == ia;
+	}
+	return g->ia_bits >= 64 || (ia >> g->ia_bits) == 0;
+}
+
+/* Encoders: the descriptor the format defines for a table entry / leaf. */
+uint64_t nb_pt_encode_table(const struct nb_pt_geom *g, int level, uint64_t table_addr);
+uint64_t nb_pt_encode_leaf(const struct nb_pt_geom *g, int level, uint64_t oa, unsigned prot);
+
+/* Decoders, for printing and tests (the walker uses the same rules inline). */
+enum nb_desc_kind {
+	NB_DESC_INVALID, /* not valid: not present */
+	NB_DESC_TABLE,
+	NB_DESC_LEAF,
+	NB_DESC_RESERVED, /* valid but an encoding the format forbids here */
+};
+enum nb_desc_kind nb_pt_classify(const struct nb_pt_geom *g, int level, uint64_t desc);
+/* Permissions granted by a leaf descriptor alone / a table entry alone. */
+unsigned nb_pt_leaf_prot(const struct nb_pt_geom *g, uint64_t desc);
+unsigned nb_pt_table_prot(const struct nb_pt_geom *g, uint64_t desc);
+/* Permissions table entries leave, given the AND and the OR of all of them. */
+unsigned nb_pt_tables_prot(const struct nb_pt_geom *g, uint64_t and_d, uint64_t or_d);
+/* Vendor name of level l ("PML4", "L1", ...). */
+const char *nb_pt_level_name(const struct nb_pt_geom *g, int level);
+
+#endif

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The walker: one engine for every format (struct nb_pt_geom), single stage
+ * or nested (stage 1 over stage 2), starting at the root or at any level
+ * (the entry point walk caches use), counting every descriptor read.
+ *
+ * Concurrency contract (see domain.h): descriptors are read with acquire
+ * loads, so a walk sees either the old or the new value of every entry and
+ * the contents of any table it reaches through a new table entry. Tables
+ * freed by unmap are reclaimed after an RCU grace period (liburcu memb):
+ * a caller walking tables that may be unmapped concurrently must hold
+ * nb_rcu_read_lock() around the walk. Walks never write.
+ *
+ * Nested walk (DESIGN part 2): the stage-1 root and every stage-1 table
+ * pointer are IPAs, each translated through stage 2 before the stage-1
+ * entry is read; the final IPA is translated too. A cold n-level stage 1
+ * over an m-level stage 2 makes (n+1)(m+1)-1 reads: 24 for 4 x 4.
+ */
+#ifndef NESTBENCH_WALK_H
+#define NESTBENCH_WALK_H
+
+#include "arena.h"
+#include "pt.h"
+
+enum nb_fault {
+	NB_FAULT_NONE,
+	NB_FAULT_NOT_PRESENT, /* entry not valid */
+	NB_FAULT_RESERVED,    /* valid entry with an encoding the format forbids here */
+	NB_FAULT_ADDR_SIZE,   /* input out of range, or address bits above OA size,
+				 or a table outside simulated memory */
+	NB_FAULT_PERM,	      /* translation exists, access not granted */
+	NB_FAULT_COUNT
+};
+
+const char *nb_fault_name(enum nb_fault f);
+
+/* Result of a single-stage walk. */
+struct nb_walk1 {
+	uint64_t oa;	  /* output address, including ia's offset in the page */
+	uint64_t desc;	  /* the leaf, or the descriptor that faulted */
+	uint8_t page_lg2; /* size of the leaf */
+	uint8_t prot;	  /* enum nb_prot granted by the leaf and its tables */
+	uint8_t fault;	  /* enum nb_fault */
+	int8_t level;	  /* level of the leaf, or of the fault */
+	uint32_t refs;	  /* descriptor reads made */
+};
+
+/* Result of a nested (or single-stage, through nb_xlate) translation. */
+struct nb_walk_result {
+	uint64_t oa;  /* final PA */
+	uint64_t ipa; /* stage-1 output */
+	uint8_t page_lg2; /* effective: the smaller leaf of the two stages */
+	uint8_t prot;	  /* both stages' permissions combined */
+	uint8_t fault;	  /* enum nb_fault */
+	uint8_t fault_stage; /* 1 or 2 when fault != NONE */
+	int8_t fault_level;  /* level, in the faulting stage's geometry */
+	bool fault_s1ptw;    /* stage-2 fault while fetching a stage-1 table */
+	int8_t s1_level;     /* stage-1 level being fetched when s1ptw */
+	int8_t s1_leaf_level, s2_leaf_level;
+	uint32_t refs;	     /* descriptor reads, both stages */
+};
+
+/* One descriptor read, for `nestbench translate` and debugging. */
+struct nb_walk_step {
+	int stage;		  /* 1 or 2 */
+	bool for_s1_table;	  /* stage-2 read made to fetch a stage-1 table */
+	int level;
+	uint64_t table_pa;	  /* PA of the table read */
+	uint64_t index;
+	uint64_t desc;
+	enum nb_desc_kind kind;
+	const struct nb_pt_geom *geom;
+};
+
+struct nb_walk_tracer {
+	void (*step)(void *user, const struct nb_walk_step *s);
+	void *user;
+};
+
+/* A nested translation context: what the PASID entry / context descriptor /
+ * GCR3 table and the stage-2 pointer give the hardware. */
+struct nb_nest_ctx {
+	const struct nb_pt_geom *s1, *s2;
+	const struct nb_arena *arena;
+	uint64_t s1_root_ipa; /* IPA of the stage-1 root table */
+	uint64_t s2_root_pa;
+};
+
+/* Single stage from the table at table_pa (level `level`); access is the
+ * enum nb_prot requested (0: just translate). */
+void nb_walk1(const struct nb_pt_geom *g, const struct nb_arena *a, uint64_t table_pa,
+	      int level, uint64_t ia, unsigned access, struct nb_walk1 *r);
+
+/* Nested from the stage-1 root. */
+void nb_walk_nested(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,
+		    struct nb_walk_result *r);
+/* Nested, starting the stage-1 walk at s1_level from a table whose PA is
+ * already known (a walk-cache hit): no stage-2 read for that table. */
+void nb_walk_nested_from(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,
+			 int s1_level, uint64_t s1_table_pa, struct nb_walk_result *r);
+
+/* The same walks, reporting each descriptor read to tracer. */
+void nb_walk1_traced(const struct nb_pt_geom *g, const struct nb_arena *a, uint64_t table_pa,
+		     int level, uint64_t ia, unsigned access, struct nb_walk1 *r,
+		     const struct nb_walk_tracer *t);
+void nb_walk_nested_traced(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,
+			   struct nb_walk_result *r, const struct nb_walk_tracer *t);
+
+/* liburcu (memb flavour) read side for walkers that race with unmap. */
+void nb_rcu_register_thread(void);
+void nb_rcu_unregister_thread(void);
+void nb_rcu_read_lock(void);
+void nb_rcu_read_unlock(void);
+
+#endif

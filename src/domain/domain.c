@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: MIT
+/* Paging domains: lock-free map and unmap over any format (see domain.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "nestbench/domain.h"
+#include "util/rcu.h"
+
+static uint64_t to_pa(const struct nb_domain *d, uint64_t addr)
+{
+	return addr - (uint64_t)d->ts.addr_minus_pa;
+}
+
+static uint64_t to_addr(const struct nb_domain *d, uint64_t pa)
+{
+	return pa + (uint64_t)d->ts.addr_minus_pa;
+}
+
+static _Atomic uint64_t *entry_of(const struct nb_domain *d, uint64_t table_pa, int l,
+				  uint64_t iova)
+{
+	return nb_arena_u64(d->arena, table_pa + (nb_pt_index(&d->geom, l, iova) << 3));
+}
+
+/* Span of IOVA one entry at level l covers. */
+static uint64_t entry_span(const struct nb_domain *d, int l)
+{
+	return 1ull << d->geom.lv[l].shift;
+}
+
+static uint64_t chunk_end(const struct nb_domain *d, int l, uint64_t iova, uint64_t end)
+{
+	uint64_t e = nb_align_down(iova, d->geom.lv[l].shift) + entry_span(d, l);
+
+	return e < end && e != 0 ? e : end;
+}
+
+static uint64_t alloc_table(struct nb_domain *d, int l)
+{
+	uint64_t bytes = nb_pt_table_bytes(&d->geom, l);
+	uint64_t pa = nb_palloc_alloc(d->ts.alloc, bytes);
+
+	if (pa) {
+		atomic_fetch_add(&d->tables, 1);
+		atomic_fetch_add(&d->table_bytes, bytes);
+	}
+	return pa;
+}
+
+static void free_table(struct nb_domain *d, uint64_t pa, int l)
+{
+	uint64_t bytes = nb_pt_table_bytes(&d->geom, l);
+
+	nb_palloc_free(d->ts.alloc, pa, bytes);
+	atomic_fetch_sub(&d->tables, 1);
+	atomic_fetch_sub(&d->table_bytes, bytes);
+}
+
+int nb_domain_alloc(struct nb_domain **out, const struct nb_pt_cfg *cfg, struct nb_arena *a,
+		    const struct nb_tspace *ts)
+{
+	struct nb_domain *d = calloc(1, sizeof(*d));
+	int ret;
+
+	if (!d)
+		return nb_fail(ENOMEM, "domain: out of memory");
+	ret = nb_pt_geom_init(&d->geom, cfg);
+	if (ret)
+		goto err_free;
+	d->arena = a;
+	d->ts = *ts;
+	d->pgsize_bitmap = nb_pt_pgsize_bitmap(&d->geom);
+	d->root_pa = alloc_table(d, d->geom.levels - 1);
+	if (!d->root_pa) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	d->root_addr = to_addr(d, d->root_pa);
+	*out = d;
+	return 0;
+
+err_free:
+	free(d);
+	return ret;
+}
+
+static void free_tree(struct nb_domain *d, uint64_t table_pa, int l)
+{
+	uint64_t n = nb_pt_table_bytes(&d->geom, l) / 8;
+
+	for (uint64_t i = 0; l > 0 && i < n; i++) {
+		uint64_t e = atomic_load_explicit(nb_arena_u64(d->arena, table_pa + i * 8),
+						  memory_order_relaxed);
+
+		if (nb_pt_classify(&d->geom, l, e) == NB_DESC_TABLE)
+			free_tree(d, to_pa(d, e & d->geom.table_oa_mask), l - 1);
+	}
+	free_table(d, table_pa, l);
+}
+
+void nb_domain_free(struct nb_domain *d)
+{
+	if (!d)
+		return;
+	nb_rcu_barrier();
+	free_tree(d, d->root_pa, d->geom.levels - 1);
+	free(d);
+}
+
+/* ---- map ---- */
+
+struct map_op {
+	unsigned prot;
+	uint64_t done; /* IOVA up to which leaves were installed (for rollback) */
+};
+
+static int map_overlap(uint64_t iova, int l, const struct nb_domain *d)
+{
+	return nb_fail(EEXIST, "map: IOVA %#llx overlaps an existing mapping (%s entry in use)",
+		       (unsigned long long)iova, nb_pt_level_name(&d->geom, l));
+}
+
+/* Get the next-level table under *e, installing a new one if it is empty. */
+static int get_or_install_table(struct nb_domain *d, _Atomic uint64_t *e, int l,
+				uint64_t iova, uint64_t *child_pa)
+{
+	uint64_t cur = atomic_load_explicit(e, memory_order_acquire);
+	uint64_t pa, desc;
+
+	if (!(cur & d->geom.valid_mask)) {
+		pa = alloc_table(d, l - 1);
+		if (!pa)
+			return -ENOMEM;
+		desc = nb_pt_encode_table(&d->geom, l, to_addr(d, pa));
+		/* release: the zeroed table is visible before the pointer to it */
+		if (atomic_compare_exchange_strong_explicit(e, &cur, desc, memory_order_release,
+							    memory_order_acquire)) {
+			*child_pa = pa;
+			return 0;
+		}
+		free_table(d, pa, l - 1); /* lost the race: the winner's table stays */
+	}
+	if (nb_pt_classify(&d->geom, l, cur) != NB_DESC_TABLE)
+		return map_overlap(iova, l, d);
+	*child_pa = to_pa(d, cur & d->geom.table_oa_mask);
+	return 0;
+}
+
+static bool leaf_fits(const struct nb_domain *d, int l, uint64_t iova, uint64_t pa,
+		      uint64_t end)
+{
+	unsigned s = d->geom.lv[l].shift;
+
+	return d->geom.lv[l].leaf_ok && nb_aligned(iova, s) && nb_aligned(pa, s) &&
+	       end - iova >= (1ull << s);
+}
+
+static int map_range(struct nb_domain *d, int l, uint64_t table_pa, uint64_t iova,
+		     uint64_t pa, uint64_t end, struct map_op *op)
+{
+	while (iova < end) {
+		_Atomic uint64_t *e = entry_of(d, table_pa, l, iova);
+		uint64_t cur = atomic_load_explicit(e, memory_order_acquire);
+		uint64_t cend, child = 0;
+		int ret;
+
+		if (leaf_fits(d, l, iova, pa, end) &&
+		    nb_pt_classify(&d->geom, l, cur) != NB_DESC_TABLE) {
+			uint64_t leaf = nb_pt_encode_leaf(&d->geom, l, pa, op->prot);
+
+			if (cur & d->geom.valid_mask ||
+			    !atomic_compare_exchange_strong_explicit(
+				    e, &cur, leaf, memory_order_release, memory_order_relaxed))
+				return map_overlap(iova, l, d);
+			iova += entry_span(d, l);
+			pa += entry_span(d, l);
+			op->done = iova;
+			continue;
+		}
+		if (l == 0)
+			return map_overlap(iova, l, d);
+		ret = get_or_install_table(d, e, l, iova, &child);
+		if (ret)
+			return ret;
+		cend = chunk_end(d, l, iova, end);
+		ret = map_range(d, l - 1, child, iova, pa, cend, op);
+		if (ret)
+			return ret;
+		pa += cend - iova;
+		iova = cend;
+	}
+	return 0;
+}
+
+static int check_range(const struct nb_domain *d, uint64_t iova, uint64_t size, uint64_t pa,
+		       bool check_pa, const char *what)
+{
+	const struct nb_pt_geom *g = &d->geom;
+	uint64_t last = iova + size - 1;
+
+	if (size == 0 || !nb_aligned(size, g->granule_lg2))
+		return nb_fail(EINVAL, "%s: size %#llx is not a non-zero multiple of the %u-byte granule",
+			       what, (unsigned long long)size, 1u << g->granule_lg2);
+	if (!nb_aligned(iova, g->granule_lg2))
+		return nb_fail(EINVAL, "%s: IOVA %#llx is not aligned to the granule", what,
+			       (unsigned long long)iova);
+	if (last < iova || !nb_pt_ia_ok(g, iova) || !nb_pt_ia_ok(g, last) ||
+	    (g->fmt->ia_sign_extend && (iova >> (g->ia_bits - 1)) != (last >> (g->ia_bits - 1))))
+		return nb_fail(ERANGE, "%s: IOVA range %#llx..%#llx outside the %u-bit input space",
+			       what, (unsigned long long)iova, (unsigned long long)last, g->ia_bits);
+	if (check_pa && !nb_aligned(pa, g->granule_lg2))
+		return nb_fail(EINVAL, "%s: PA %#llx is not aligned to the granule", what,
+			       (unsigned long long)pa);
+	if (check_pa && (pa + size - 1 < pa || ((pa + size - 1) >> g->oa_bits)))
+		return nb_fail(ERANGE, "%s: PA range %#llx+%#llx outside the %u-bit output space",
+			       what, (unsigned long long)pa, (unsigned long long)size, g->oa_bits);
+	return 0;
+}
+
+int nb_domain_map(struct nb_domain *d, uint64_t iova, uint64_t pa, uint64_t size,
+		  unsigned prot)
+{
+	struct map_op op = { .prot = prot, .done = iova };
+	int ret = check_range(d, iova, size, pa, true, "map");
+
+	if (ret)
+		return ret;
+	if (!(prot & NB_PROT_RW))
+		return nb_fail(EINVAL, "map: prot %#x grants neither read nor write", prot);
+	ret = map_range(d, d->geom.levels - 1, d->root_pa, iova, pa, iova + size, &op);
+	if (ret) {
+		/* Undo what this call installed, so a refused map changes nothing. */
+		if (op.done > iova) {
+			struct nb_gather g;
+			char msg[512];
+
+			snprintf(msg, sizeof(msg), "%s", nb_errmsg());
+			nb_gather_init(&g);
+			nb_domain_unmap(d, iova, op.done - iova, &g);
+			nb_gather_release(d, &g);
+			nb_fail(-ret, "%s", msg);
+		}
+		return ret;
+	}
+	atomic_fetch_add(&d->mapped_bytes, size);
+	return 0;
+}
+
+/* ---- unmap ---- */
+
+/* Refuse, before changing anything, a range that cuts a leaf in two. */
+static int check_no_split(const struct nb_domain *d, int l, uint64_t table_pa, uint64_t iova,
+			  uint64_t end)
+{
+	while (iova < end) {
+		uint64_t cur = atomic_load_explicit(entry_of(d, table_pa, l, iova),
+						    memory_order_acquire);
+		uint64_t cend = chunk_end(d, l, iova, end);
+		enum nb_desc_kind k = nb_pt_classify(&d->geom, l, cur);
+		int ret;
+
+		if (k == NB_DESC_LEAF &&
+		    (!nb_aligned(iova, d->geom.lv[l].shift) || cend - iova < entry_span(d, l)))
+			return nb_fail(EINVAL,
+				       "unmap: partial superpage unmap: range cuts the %llu KiB leaf at IOVA %#llx",
+				       (unsigned long long)(entry_span(d, l) >> 10),
+				       (unsigned long long)nb_align_down(iova, d->geom.lv[l].shift));
+		if (k == NB_DESC_TABLE && l > 0) {
+			ret = check_no_split(d, l - 1, to_pa(d, cur & d->geom.table_oa_mask), iova,
+					     cend);
+			if (ret)
+				return ret;
+		}
+		iova = cend;
+	}
+	return 0;
+}
+
+static int gather_table(struct nb_gather *g, uint64_t pa, uint64_t bytes, int l)
+{
+	if (g->nr_freed == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 16;
+		struct nb_freed_table *n = realloc(g->freed, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		g->freed = n;
+		g->cap = cap;
+	}
+	g->freed[g->nr_freed++] = (struct nb_freed_table){ pa, (uint32_t)bytes, (int8_t)l };
+	g->tables_freed = true;
+	return 0;
+}
+
+static void gather_leaf(struct nb_gather *g, uint64_t iova, unsigned lg2)
+{
+	uint64_t last = iova + (1ull << lg2) - 1;
+
+	if (g->start > g->last || iova < g->start)
+		g->start = iova;
+	if (g->start > g->last || last > g->last)
+		g->last = last;
+	g->pgsize_mask |= 1ull << lg2;
+	g->bytes += 1ull << lg2;
+	g->leaves++;
+}
+
+static void unmap_range(struct nb_domain *d, int l, uint64_t table_pa, uint64_t iova,
+			uint64_t end, struct nb_gather *g)
+{
+	while (iova < end) {
+		_Atomic uint64_t *e = entry_of(d, table_pa, l, iova);
+		uint64_t cur = atomic_load_explicit(e, memory_order_acquire);
+		uint64_t cend = chunk_end(d, l, iova, end);
+		enum nb_desc_kind k = nb_pt_classify(&d->geom, l, cur);
+
+		if (k == NB_DESC_LEAF) {
+			atomic_store_explicit(e, 0, memory_order_release);
+			gather_leaf(g, iova, d->geom.lv[l].shift);
+		} else if (k == NB_DESC_TABLE) {
+			uint64_t child = to_pa(d, cur & d->geom.table_oa_mask);
+
+			unmap_range(d, l - 1, child, iova, cend, g);
+			/* The whole child span is ours: nobody else can map in it. */
+			if (nb_aligned(iova, d->geom.lv[l].shift) && cend - iova == entry_span(d, l) &&
+			    gather_table(g, child, nb_pt_table_bytes(&d->geom, l - 1), l - 1) == 0)
+				atomic_store_explicit(e, 0, memory_order_release);
+		}
+		iova = cend;
+	}
+}
+
+int64_t nb_domain_unmap(struct nb_domain *d, uint64_t iova, uint64_t size,
+			struct nb_gather *g)
+{
+	uint64_t before = g->bytes;
+	int ret = check_range(d, iova, size, 0, false, "unmap");
+
+	if (ret)
+		return ret;
+	ret = check_no_split(d, d->geom.levels - 1, d->root_pa, iova, iova + size);
+	if (ret)
+		return ret;
+	unmap_range(d, d->geom.levels - 1, d->root_pa, iova, iova + size, g);
+	atomic_fetch_sub(&d->mapped_bytes, g->bytes - before);
+	return (int64_t)(g->bytes - before);
+}
+
+int nb_domain_iova_to_phys(struct nb_domain *d, uint64_t iova, uint64_t *pa)
+{
+	struct nb_walk1 w;
+
+	nb_walk1(&d->geom, d->arena, d->root_pa, d->geom.levels - 1, iova, 0,
+		 &w);
+	if (w.fault)
+		return nb_fail(ENOENT, "iova_to_phys: %#llx: %s at %s", (unsigned long long)iova,
+			       nb_fault_name((enum nb_fault)w.fault),
+			       nb_pt_level_name(&d->geom, w.level));
+	*pa = w.oa;
+	return 0;
+}
+
+uint64_t nb_domain_table_bytes(const struct nb_domain *d)
+{
+	return atomic_load(&d->table_bytes);
+}
+
+/* ---- gather and RCU reclaim ---- */
+
+void nb_gather_init(struct nb_gather *g)
+{
+	*g = (struct nb_gather){ .start = 1, .last = 0 };
+}
+
+struct reclaim {
+	struct nb_rcu_head head;
+	struct nb_domain *d;
+	size_t n;
+	struct nb_freed_table t[];
+};
+
+static void reclaim_cb(struct nb_rcu_head *head)
+{
+	struct reclaim *r = (struct reclaim *)head;
+
+	for (size_t i = 0; i < r->n; i++)
+		free_table(r->d, r->t[i].pa, r->t[i].level);
+	free(r);
+}
+
+void nb_gather_release(struct nb_domain *d, struct nb_gather *g)
+{
+	if (g->nr_freed) {
+		struct reclaim *r = malloc(sizeof(*r) + g->nr_freed * sizeof(r->t[0]));
+
+		if (r) {
+			r->d = d;
+			r->n = g->nr_freed;
+			for (size_t i = 0; i < g->nr_freed; i++)
+				r->t[i] = g->freed[i];
+			nb_rcu_defer(&r->head, reclaim_cb);
+		} else {
+			/* No memory for deferral: wait for the grace period here. */
+			nb_rcu_synchronize();
+			for (size_t i = 0; i < g->nr_freed; i++)
+				free_table(d, g->freed[i].pa, g->freed[i].level);
+		}
+	}
+	free(g->freed);
+	nb_gather_init(g);
+}

@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: MIT
+/* Nested domains and guest RAM (see domain.h). */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "nestbench/domain.h"
+
+int nb_guest_ram_init(struct nb_guest_ram *g, struct nb_arena *a, struct nb_domain *parent,
+		      uint64_t ipa_base, uint64_t size)
+{
+	int ret = nb_palloc_init(&g->alloc, a, size);
+
+	if (ret)
+		return ret;
+	g->ipa_base = ipa_base;
+	g->size = g->alloc.end - g->alloc.base;
+	g->ts = (struct nb_tspace){
+		.alloc = &g->alloc,
+		.addr_minus_pa = (int64_t)(ipa_base - g->alloc.base),
+	};
+	/* The VMM maps all of guest RAM in stage 2: the guest's stage-1 tables
+	 * are reachable through it like any other guest page. */
+	ret = nb_domain_map(parent, ipa_base, g->alloc.base, g->size, NB_PROT_RW);
+	if (ret)
+		nb_palloc_fini(&g->alloc);
+	return ret;
+}
+
+void nb_guest_ram_fini(struct nb_guest_ram *g, struct nb_domain *parent)
+{
+	struct nb_gather gather;
+
+	nb_gather_init(&gather);
+	nb_domain_unmap(parent, g->ipa_base, g->size, &gather);
+	nb_gather_release(parent, &gather);
+	nb_rcu_barrier();
+	nb_palloc_fini(&g->alloc);
+}
+
+int nb_nested_alloc(struct nb_nested **out, struct nb_domain *parent,
+		    const struct nb_pt_cfg *s1_cfg, const struct nb_tspace *guest_ts)
+{
+	struct nb_nested *n = calloc(1, sizeof(*n));
+	int ret;
+
+	if (!n)
+		return nb_fail(ENOMEM, "nested: out of memory");
+	ret = nb_domain_alloc(&n->s1, s1_cfg, parent->arena, guest_ts);
+	if (ret) {
+		free(n);
+		return ret;
+	}
+	n->parent = parent;
+	n->ctx = (struct nb_nest_ctx){
+		.s1 = &n->s1->geom,
+		.s2 = &parent->geom,
+		.arena = parent->arena,
+		.s1_root_ipa = n->s1->root_addr,
+		.s2_root_pa = parent->root_pa,
+	};
+	*out = n;
+	return 0;
+}
+
+void nb_nested_free(struct nb_nested *n)
+{
+	if (!n)
+		return;
+	nb_domain_free(n->s1);
+	free(n);
+}
+
+int nb_nested_iova_to_phys(struct nb_nested *n, uint64_t iova, uint64_t *pa)
+{
+	return nb_fail(EOPNOTSUPP,
+		       "iova_to_phys on a nested domain is not supported (as in the kernel: the guest owns stage 1)");
+}

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Geometry: a format instantiated for one address space (granule, IA size,
+ * levels), precomputed per level so the walker only does loads, shifts and
+ * mask compares. Also the encoders and decoders the walker's rules imply.
+ */
+#include <errno.h>
+
+#include "fmt.h"
+
+static int granule_index(unsigned granule_lg2)
+{
+	return granule_lg2 == 12 ? 0 : granule_lg2 == 14 ? 1 : 2;
+}
+
+/* Levels needed to cover `need` IA bits above the granule; ARM stage 2 may
+ * fold up to 4 bits (16 tables) into a concatenated root instead. */
+static unsigned auto_levels(const struct nb_fmt *f, unsigned need, unsigned bpl)
+{
+	unsigned slack = f->concat_root ? 4 : 0;
+	unsigned levels = need > slack ? (need - slack + bpl - 1) / bpl : 1;
+
+	return levels < f->min_levels ? f->min_levels : levels;
+}
+
+static int check_cfg(const struct nb_fmt *f, unsigned g, unsigned ia, unsigned oa)
+{
+	if (!(f->granules_lg2_mask & NB_BIT(g)))
+		return nb_fail(EINVAL, "%s: granule 2^%u not supported", f->name, g);
+	if (ia < f->min_ia_bits || ia > f->max_ia_bits)
+		return nb_fail(EINVAL, "%s: ia_bits %u outside %u..%u", f->name, ia,
+			       f->min_ia_bits, f->max_ia_bits);
+	if (oa < 32 || oa > f->max_oa_bits)
+		return nb_fail(EINVAL, "%s: oa_bits %u outside 32..%u", f->name, oa, f->max_oa_bits);
+	return 0;
+}
+
+static void init_perm(const struct nb_perm_bits *p, uint64_t *allow, uint64_t *deny)
+{
+	for (int i = 0; i < NB_PERM_COUNT; i++) {
+		allow[i] = p[i].set_allows ? p[i].mask : 0;
+		deny[i] = p[i].set_allows ? 0 : p[i].mask;
+	}
+}
+
+static void init_level(struct nb_pt_geom *g, int l, unsigned index_bits)
+{
+	const struct nb_fmt *f = g->fmt;
+	struct nb_pt_level *lv = &g->lv[l];
+	unsigned gr = g->granule_lg2;
+
+	lv->shift = gr + l * (gr - 3);
+	lv->index_bits = index_bits;
+	lv->index_mask = (1ull << index_bits) - 1;
+	lv->leaf_ok = !!(g->leaf_levels & NB_BIT(l));
+	if (l == 0) {
+		lv->table_mask = 0; /* never a table: 0 != 1 */
+		lv->table_match = 1;
+		lv->leaf_mask = f->leaf0_mask;
+		lv->leaf_match = f->leaf0_match;
+	} else {
+		lv->table_mask = f->table_mask;
+		lv->table_match = f->table_match + l * f->table_match_step;
+		lv->leaf_mask = f->leafN_mask;
+		lv->leaf_match = f->leafN_match;
+		lv->set_table = f->table_bits + l * f->table_bits_step;
+	}
+	if (!lv->leaf_ok) {
+		lv->leaf_mask = 0; /* never a leaf: a leaf-shaped entry is reserved */
+		lv->leaf_match = 1;
+	}
+	lv->set_leaf = f->leaf_bits | (l ? f->leafN_bits : f->leaf0_bits);
+	lv->leaf_oa_mask = NB_GENMASK(g->oa_bits - 1, lv->shift);
+	lv->leaf_rsvd = g->oa_rsvd;
+	if (lv->shift > gr)
+		lv->leaf_rsvd |= NB_GENMASK(lv->shift - 1, gr) & ~f->leaf_oa_exempt;
+}
+
+int nb_pt_geom_init(struct nb_pt_geom *g, const struct nb_pt_cfg *cfg)
+{
+	const struct nb_fmt *f;
+	unsigned gr, ia, oa, bpl, need, levels, root_bits;
+	int ret;
+
+	if ((unsigned)cfg->fmt >= NB_FMT_COUNT)
+		return nb_fail(EINVAL, "page-table format id %d unknown", (int)cfg->fmt);
+	f = nb_fmts[cfg->fmt];
+	gr = cfg->granule_lg2 ? cfg->granule_lg2 : 12;
+	ia = cfg->ia_bits ? cfg->ia_bits : 48;
+	oa = cfg->oa_bits ? cfg->oa_bits : f->max_oa_bits;
+	ret = check_cfg(f, gr, ia, oa);
+	if (ret)
+		return ret;
+	bpl = gr - 3;
+	need = ia - gr;
+	levels = cfg->levels ? cfg->levels : auto_levels(f, need, bpl);
+	if (levels < f->min_levels || levels > f->max_levels)
+		return nb_fail(EINVAL, "%s: %u levels outside %u..%u", f->name, levels,
+			       f->min_levels, f->max_levels);
+	if ((levels - 1) * bpl >= need)
+		return nb_fail(EINVAL, "%s: %u levels is too many for %u-bit input", f->name,
+			       levels, ia);
+	root_bits = need - (levels - 1) * bpl;
+	if (root_bits > bpl + (f->concat_root ? 4u : 0u))
+		return nb_fail(EINVAL, "%s: %u levels cannot cover %u-bit input%s", f->name,
+			       levels, ia,
+			       f->concat_root ? " (needs more than 16 concatenated root tables)" : "");
+	if (f->ia_sign_extend && root_bits != bpl)
+		return nb_fail(EINVAL, "%s: ia_bits must be %u for %u levels", f->name,
+			       gr + levels * bpl, levels);
+
+	*g = (struct nb_pt_geom){
+		.id = cfg->fmt,
+		.fmt = f,
+		.levels = levels,
+		.granule_lg2 = gr,
+		.ia_bits = ia,
+		.oa_bits = oa,
+		.root_concat_lg2 = root_bits > bpl ? root_bits - bpl : 0,
+		.leaf_levels = f->leaf_levels[granule_index(gr)] & (NB_BIT(levels) - 1),
+		.table_oa_mask = NB_GENMASK(oa - 1, gr),
+		.valid_mask = f->valid_mask,
+	};
+	if (f->oa_field_last >= oa)
+		g->oa_rsvd = NB_GENMASK(f->oa_field_last, oa);
+	if (gr == 16 && f->oa_field_last < 51)
+		g->oa_rsvd |= NB_GENMASK(15, 12); /* 64K granule: OA[51:48] without FEAT_LPA */
+	g->root_bytes = 8ull << root_bits;
+	if (g->root_bytes < (1ull << gr))
+		g->root_bytes = 1ull << gr;
+	init_perm(f->leaf_perm, g->leaf_allow, g->leaf_deny);
+	init_perm(f->table_perm, g->table_allow, g->table_deny);
+	for (unsigned l = 0; l < levels; l++)
+		init_level(g, l, l == levels - 1 ? root_bits : bpl);
+	return 0;
+}
+
+uint64_t nb_pt_pgsize_bitmap(const struct nb_pt_geom *g)
+{
+	uint64_t m = 0;
+
+	for (int l = 0; l < g->levels; l++)
+		if (g->lv[l].leaf_ok)
+			m |= NB_BIT(g->lv[l].shift);
+	return m;
+}
+
+static uint64_t encode_perm(const struct nb_perm_bits *p, unsigned prot)
+{
+	uint64_t d = 0;
+
+	for (int i = 0; i < NB_PERM_COUNT; i++) {
+		bool want = prot & (1u << i);
+
+		if (want)
+			d |= p[i].encode_extra;
+		if (want == p[i].set_allows)
+			d |= p[i].mask;
+	}
+	return d;
+}
+
+uint64_t nb_pt_encode_table(const struct nb_pt_geom *g, int level, uint64_t table_addr)
+{
+	return g->lv[level].set_table | (table_addr & g->table_oa_mask);
+}
+
+uint64_t nb_pt_encode_leaf(const struct nb_pt_geom *g, int level, uint64_t oa, unsigned prot)
+{
+	return g->lv[level].set_leaf | (oa & g->lv[level].leaf_oa_mask) |
+	       encode_perm(g->fmt->leaf_perm, prot);
+}
+
+enum nb_desc_kind nb_pt_classify(const struct nb_pt_geom *g, int level, uint64_t d)
+{
+	const struct nb_pt_level *lv = &g->lv[level];
+
+	if (!(d & g->valid_mask))
+		return NB_DESC_INVALID;
+	if ((d & lv->table_mask) == lv->table_match)
+		return NB_DESC_TABLE;
+	if ((d & lv->leaf_mask) == lv->leaf_match)
+		return NB_DESC_LEAF;
+	return NB_DESC_RESERVED;
+}
+
+static unsigned decode_perm(const uint64_t *allow, const uint64_t *deny, uint64_t and_d,
+			    uint64_t or_d)
+{
+	unsigned prot = 0;
+
+	for (int i = 0; i < NB_PERM_COUNT; i++)
+		if ((and_d & allow[i]) == allow[i] && !(or_d & deny[i]))
+			prot |= 1u << i;
+	return prot;
+}
+
+unsigned nb_pt_leaf_prot(const struct nb_pt_geom *g, uint64_t d)
+{
+	return decode_perm(g->leaf_allow, g->leaf_deny, d, d);
+}
+
+unsigned nb_pt_table_prot(const struct nb_pt_geom *g, uint64_t d)
+{
+	return decode_perm(g->table_allow, g->table_deny, d, d);
+}
+
+unsigned nb_pt_tables_prot(const struct nb_pt_geom *g, uint64_t and_d, uint64_t or_d)
+{
+	return decode_perm(g->table_allow, g->table_deny, and_d, or_d);
+}
+
+const char *nb_pt_level_name(const struct nb_pt_geom *g, int level)
+{
+	if (level < 0 || level >= NB_MAX_LEVELS || !g->fmt->level_names[level])
+		return "?";
+	return g->fmt->level_names[level];
+}

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+/* Out-of-line instances of the walker core: plain and traced. */
+#include "walk_core.h"
+
+static const char *const fault_names[NB_FAULT_COUNT] = {
+	[NB_FAULT_NONE] = "none",
+	[NB_FAULT_NOT_PRESENT] = "not present",
+	[NB_FAULT_RESERVED] = "reserved encoding",
+	[NB_FAULT_ADDR_SIZE] = "address size",
+	[NB_FAULT_PERM] = "permission",
+};
+
+const char *nb_fault_name(enum nb_fault f)
+{
+	return (unsigned)f < NB_FAULT_COUNT ? fault_names[f] : "?";
+}
+
+void nb_walk1(const struct nb_pt_geom *g, const struct nb_arena *a, uint64_t table_pa,
+	      int level, uint64_t ia, unsigned access, struct nb_walk1 *r)
+{
+	nbw_stage(g, a, table_pa, level, ia, access, r, NULL, 1, false);
+}
+
+void nb_walk1_traced(const struct nb_pt_geom *g, const struct nb_arena *a, uint64_t table_pa,
+		     int level, uint64_t ia, unsigned access, struct nb_walk1 *r,
+		     const struct nb_walk_tracer *t)
+{
+	nbw_stage(g, a, table_pa, level, ia, access, r, t, 1, false);
+}
+
+void nb_walk_nested(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,
+		    struct nb_walk_result *r)
+{
+	nbw_nested(n, iova, access, n->s1->levels - 1, n->s1_root_ipa, false, r, NULL,
+		   nbw_s2_plain, (void *)n);
+}
+
+void nb_walk_nested_from(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,
+			 int s1_level, uint64_t s1_table_pa, struct nb_walk_result *r)
+{
+	nbw_nested(n, iova, access, s1_level, s1_table_pa, true, r, NULL, nbw_s2_plain,
+		   (void *)n);
+}
+
+void nb_walk_nested_traced(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,
+			   struct nb_walk_result *r, const struct nb_walk_tracer *t)
+{
+	nbw_nested(n, iova, access, n->s1->levels - 1, n->s1_root_ipa, false, r, t,
+		   nbw_s2_plain, (void *)n);
+}

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The walker's inline core, shared by the plain, traced and cached walks so
+ * that there is one implementation of "read an entry and decide what it is".
+ * Functions here are always inlined: callers pass constant tracers and
+ * stage-2 translators, and the compiler removes what they do not use.
+ */
+#ifndef NB_SRC_WALK_CORE_H
+#define NB_SRC_WALK_CORE_H
+
+#include <stdatomic.h>
+
+#include "nestbench/walk.h"
+
+#define NBW_INLINE static inline __attribute__((always_inline))
+
+enum nbw_kind { NBW_TABLE, NBW_LEAF, NBW_FAULT };
+
+/* Read the entry for ia in the table at table_pa (level l) and classify it.
+ * On NBW_TABLE *next is the next table's address; on NBW_FAULT *fault says
+ * why. Counts the read in *refs (a read that finds a fault counts too; a
+ * table outside memory is refused before any read). */
+NBW_INLINE enum nbw_kind nbw_read(const struct nb_pt_geom *g, const struct nb_arena *a,
+				  uint64_t table_pa, int l, uint64_t ia, uint64_t *desc,
+				  uint64_t *next, enum nb_fault *fault, uint32_t *refs,
+				  const struct nb_walk_tracer *t, int stage, bool for_s1)
+{
+	const struct nb_pt_level *lv = &g->lv[l];
+	uint64_t idx = (ia >> lv->shift) & lv->index_mask;
+	uint64_t epa = table_pa + (idx << 3);
+	uint64_t d;
+
+	if (NB_UNLIKELY(epa >= a->size || table_pa == 0)) {
+		*desc = 0;
+		*fault = NB_FAULT_ADDR_SIZE;
+		return NBW_FAULT;
+	}
+	d = atomic_load_explicit(nb_arena_u64(a, epa), memory_order_acquire);
+	*desc = d;
+	(*refs)++;
+	if (t) {
+		struct nb_walk_step s = {
+			.stage = stage, .for_s1_table = for_s1, .level = l,
+			.table_pa = table_pa, .index = idx, .desc = d,
+			.kind = nb_pt_classify(g, l, d), .geom = g,
+		};
+		t->step(t->user, &s);
+	}
+	if (NB_UNLIKELY(!(d & g->valid_mask))) {
+		*fault = NB_FAULT_NOT_PRESENT;
+		return NBW_FAULT;
+	}
+	if ((d & lv->table_mask) == lv->table_match) {
+		if (NB_UNLIKELY(d & g->oa_rsvd)) {
+			*fault = NB_FAULT_ADDR_SIZE;
+			return NBW_FAULT;
+		}
+		*next = d & g->table_oa_mask;
+		return NBW_TABLE;
+	}
+	if (NB_UNLIKELY((d & lv->leaf_mask) != lv->leaf_match)) {
+		*fault = NB_FAULT_RESERVED;
+		return NBW_FAULT;
+	}
+	if (NB_UNLIKELY(d & lv->leaf_rsvd)) {
+		*fault = (d & g->oa_rsvd) ? NB_FAULT_ADDR_SIZE : NB_FAULT_RESERVED;
+		return NBW_FAULT;
+	}
+	*next = (d & lv->leaf_oa_mask) | (ia & ((1ull << lv->shift) - 1));
+	return NBW_LEAF;
+}
+
+NBW_INLINE unsigned nbw_prot(const struct nb_pt_geom *g, uint64_t leaf, uint64_t tand,
+			     uint64_t tor)
+{
+	unsigned prot = 0;
+
+	for (int i = 0; i < NB_PERM_COUNT; i++) {
+		bool ok = (leaf & g->leaf_allow[i]) == g->leaf_allow[i] &&
+			  !(leaf & g->leaf_deny[i]) &&
+			  (tand & g->table_allow[i]) == g->table_allow[i] &&
+			  !(tor & g->table_deny[i]);
+		prot |= (unsigned)ok << i;
+	}
+	return prot;
+}
+
+/* Single-stage walk from (table_pa, level). */
+NBW_INLINE void nbw_stage(const struct nb_pt_geom *g, const struct nb_arena *a,
+			  uint64_t table_pa, int level, uint64_t ia, unsigned access,
+			  struct nb_walk1 *r, const struct nb_walk_tracer *t, int stage,
+			  bool for_s1)
+{
+	uint64_t tand = ~0ull, tor = 0, d, next = 0;
+	enum nb_fault fault = NB_FAULT_NONE;
+	uint32_t refs = 0;
+
+	r->level = (int8_t)level;
+	if (NB_UNLIKELY(!nb_pt_ia_ok(g, ia))) {
+		r->fault = NB_FAULT_ADDR_SIZE;
+		r->desc = 0;
+		r->refs = 0;
+		return;
+	}
+	for (;;) {
+		enum nbw_kind k = nbw_read(g, a, table_pa, level, ia, &d, &next, &fault, &refs,
+					   t, stage, for_s1);
+
+		if (k == NBW_TABLE) {
+			tand &= d;
+			tor |= d;
+			table_pa = next;
+			level--;
+			continue;
+		}
+		r->desc = d;
+		r->level = (int8_t)level;
+		r->refs = refs;
+		if (k == NBW_FAULT) {
+			r->fault = (uint8_t)fault;
+			return;
+		}
+		r->oa = next;
+		r->page_lg2 = g->lv[level].shift;
+		r->prot = (uint8_t)nbw_prot(g, d, tand, tor);
+		r->fault = (access & ~r->prot) ? NB_FAULT_PERM : NB_FAULT_NONE;
+		return;
+	}
+}
+
+/* How a nested walk translates an IPA through stage 2: the plain walker
+ * from the stage-2 root, or a cached one (src/cache). for_s1 says the IPA
+ * is a stage-1 table's address rather than the final output. */
+typedef void (*nbw_s2_fn)(void *ctx, uint64_t ipa, unsigned access, bool for_s1,
+			  struct nb_walk1 *w, const struct nb_walk_tracer *t);
+
+NBW_INLINE void nbw_s2_plain(void *ctx, uint64_t ipa, unsigned access, bool for_s1,
+			     struct nb_walk1 *w, const struct nb_walk_tracer *t)
+{
+	const struct nb_nest_ctx *n = ctx;
+
+	nbw_stage(n->s2, n->arena, n->s2_root_pa, n->s2->levels - 1, ipa, access, w, t, 2,
+		  for_s1);
+}
+
+NBW_INLINE void nbw_fault(struct nb_walk_result *r, enum nb_fault f, int stage, int level,
+			  uint32_t refs)
+{
+	r->fault = (uint8_t)f;
+	r->fault_stage = (uint8_t)stage;
+	r->fault_level = (int8_t)level;
+	r->refs = refs;
+}
+
+/*
+ * Nested walk. The stage-1 walk starts at `level` from table_addr, which is
+ * an IPA (from the root pointer or a table entry) unless is_pa says a walk
+ * cache already translated it.
+ */
+NBW_INLINE void nbw_nested(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,
+			   int level, uint64_t table_addr, bool is_pa,
+			   struct nb_walk_result *r, const struct nb_walk_tracer *t,
+			   nbw_s2_fn s2, void *s2ctx)
+{
+	const struct nb_pt_geom *g = n->s1;
+	uint64_t tand = ~0ull, tor = 0, d, next = 0;
+	enum nb_fault fault = NB_FAULT_NONE;
+	uint32_t refs = 0;
+	struct nb_walk1 w;
+	unsigned s1prot;
+
+	r->fault_s1ptw = false;
+	if (NB_UNLIKELY(!nb_pt_ia_ok(g, iova))) {
+		nbw_fault(r, NB_FAULT_ADDR_SIZE, 1, level, 0);
+		return;
+	}
+	for (;;) {
+		uint64_t table_pa = table_addr;
+		enum nbw_kind k;
+
+		if (!is_pa) {
+			s2(s2ctx, table_addr, NB_PROT_R, true, &w, t);
+			refs += w.refs;
+			if (NB_UNLIKELY(w.fault)) {
+				nbw_fault(r, (enum nb_fault)w.fault, 2, w.level, refs);
+				r->fault_s1ptw = true;
+				r->s1_level = (int8_t)level;
+				return;
+			}
+			table_pa = w.oa;
+		}
+		is_pa = false;
+		k = nbw_read(g, n->arena, table_pa, level, iova, &d, &next, &fault, &refs, t, 1,
+			     false);
+		if (k == NBW_TABLE) {
+			tand &= d;
+			tor |= d;
+			table_addr = next;
+			level--;
+			continue;
+		}
+		if (k == NBW_FAULT) {
+			nbw_fault(r, fault, 1, level, refs);
+			return;
+		}
+		break;
+	}
+	s1prot = nbw_prot(g, d, tand, tor);
+	r->ipa = next;
+	r->s1_leaf_level = (int8_t)level;
+	if (NB_UNLIKELY(access & ~s1prot)) {
+		nbw_fault(r, NB_FAULT_PERM, 1, level, refs);
+		return;
+	}
+	s2(s2ctx, next, access, false, &w, t);
+	refs += w.refs;
+	if (NB_UNLIKELY(w.fault)) {
+		nbw_fault(r, (enum nb_fault)w.fault, 2, w.level, refs);
+		return;
+	}
+	r->oa = w.oa;
+	r->s2_leaf_level = w.level;
+	r->page_lg2 = g->lv[level].shift < w.page_lg2 ? g->lv[level].shift : w.page_lg2;
+	r->prot = (uint8_t)(s1prot & w.prot);
+	r->fault = NB_FAULT_NONE;
+	r->fault_stage = 0;
+	r->refs = refs;
+}
+
+#endif

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A tiny test harness (the libperf way): checks print what and where, the
+ * program exits non-zero if any failed. Each ctest entry is one program.
+ */
+#ifndef NB_TEST_H
+#define NB_TEST_H
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static int nbt_failed, nbt_checks;
+
+#define NBT_FAIL(...)                                                        \
+	do {                                                                 \
+		nbt_failed++;                                                \
+		fprintf(stderr, "%s:%d: FAIL: ", __FILE__, __LINE__);        \
+		fprintf(stderr, __VA_ARGS__);                                \
+		fputc('\n', stderr);                                         \
+	} while (0)
+
+#define CHECK(cond, ...)                                                     \
+	do {                                                                 \
+		nbt_checks++;                                                \
+		if (!(cond)) {                                               \
+			NBT_FAIL("%s: ", #cond);                              \
+			fprintf(stderr, "    " __VA_ARGS__);                 \
+			fputc('\n', stderr);                                 \
+		}                                                            \
+	} while (0)
+
+#define CHECK_EQ(a, b, ...)                                                  \
+	do {                                                                 \
+		uint64_t _a = (uint64_t)(a), _b = (uint64_t)(b);             \
+		nbt_checks++;                                                \
+		if (_a != _b) {                                              \
+			NBT_FAIL("%s == %s: got %#" PRIx64 ", want %#" PRIx64, \
+				 #a, #b, _a, _b);                            \
+			fprintf(stderr, "    " __VA_ARGS__);                 \
+			fputc('\n', stderr);                                 \
+		}                                                            \
+	} while (0)
+
+/* Call last in main. */
+static inline int nbt_done(const char *name)
+{
+	printf("%s: %d checks, %d failed\n", name, nbt_checks, nbt_failed);
+	return nbt_failed ? 1 : 0;
+}
+
+#endif
