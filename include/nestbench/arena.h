@@ -25,6 +25,9 @@ struct nb_arena {
 	bool thp;	 /* madvise(MADV_HUGEPAGE) accepted */
 	void *map;	 /* the mapping behind mem (mem is 2 MiB aligned inside it) */
 	uint64_t map_len;
+	/* Ranges given back by nb_palloc_fini, reused first-fit. */
+	struct nb_arena_hole { uint64_t base, size; } holes[64];
+	int nr_holes;
 	pthread_mutex_t lock;
 };
 

@@ -74,6 +74,17 @@ int nb_palloc_init(struct nb_palloc *p, struct nb_arena *a, uint64_t size)
 
 	size = (size + ARENA_ALIGN - 1) & ~(ARENA_ALIGN - 1);
 	pthread_mutex_lock(&a->lock);
+	for (int i = 0; i < a->nr_holes; i++) {
+		if (a->holes[i].size < size)
+			continue;
+		base = a->holes[i].base;
+		a->holes[i].base += size;
+		a->holes[i].size -= size;
+		if (!a->holes[i].size)
+			a->holes[i] = a->holes[--a->nr_holes];
+		pthread_mutex_unlock(&a->lock);
+		goto carved;
+	}
 	base = a->next;
 	if (size > a->size - base) {
 		pthread_mutex_unlock(&a->lock);
@@ -83,7 +94,7 @@ int nb_palloc_init(struct nb_palloc *p, struct nb_arena *a, uint64_t size)
 	}
 	a->next = base + size;
 	pthread_mutex_unlock(&a->lock);
-
+carved:
 	memset(p, 0, sizeof(*p));
 	p->arena = a;
 	p->base = p->bump = base;
@@ -95,7 +106,18 @@ int nb_palloc_init(struct nb_palloc *p, struct nb_arena *a, uint64_t size)
 
 void nb_palloc_fini(struct nb_palloc *p)
 {
-	unpoison(p->arena->mem + p->base, p->end - p->base);
+	struct nb_arena *a = p->arena;
+	uint64_t size = p->end - p->base;
+
+	unpoison(a->mem + p->base, size);
+	/* Give the memory back to the kernel and the range back to the arena. */
+	madvise(a->mem + p->base, size, MADV_DONTNEED);
+	pthread_mutex_lock(&a->lock);
+	if (p->end == a->next)
+		a->next = p->base;
+	else if (a->nr_holes < (int)NB_ARRAY_SIZE(a->holes))
+		a->holes[a->nr_holes++] = (struct nb_arena_hole){ p->base, size };
+	pthread_mutex_unlock(&a->lock);
 	pthread_mutex_destroy(&p->lock);
 }
 
