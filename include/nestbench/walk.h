@@ -106,6 +106,13 @@ void nb_walk1_traced(const struct nb_pt_geom *g, const struct nb_arena *a, uint6
 void nb_walk_nested_traced(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,
 			   struct nb_walk_result *r, const struct nb_walk_tracer *t);
 
+/* Decode one descriptor at `level` by the walker's rules: 0 with the next
+ * table's address or the leaf's OA and the permissions it grants (a table
+ * entry: the permissions it leaves to the levels below), or -enum nb_fault
+ * (not present, reserved, address size). */
+int nb_pt_decode(const struct nb_pt_geom *g, int level, uint64_t desc, uint64_t *addr,
+		 unsigned *prot);
+
 /* liburcu (memb flavour) read side for walkers that race with unmap. */
 void nb_rcu_register_thread(void);
 void nb_rcu_unregister_thread(void);

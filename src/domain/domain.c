@@ -384,6 +384,7 @@ static void reclaim_cb(struct nb_rcu_head *head)
 {
 	struct reclaim *r = (struct reclaim *)head;
 
+	nb_rcu_cb_begin(head);
 	for (size_t i = 0; i < r->n; i++)
 		free_table(r->d, r->t[i].pa, r->t[i].level);
 	free(r);

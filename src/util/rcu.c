@@ -63,6 +63,7 @@ void nb_rcu_read_unlock(void)
 void nb_rcu_defer(struct nb_rcu_head *head, void (*fn)(struct nb_rcu_head *))
 {
 	nb_rcu_ensure_registered();
+	nb_tsan_release(head);
 	urcu_memb_call_rcu(head, fn);
 }
 

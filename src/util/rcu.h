@@ -14,6 +14,28 @@
 
 #define nb_rcu_head rcu_head
 
+/*
+ * liburcu is not built with ThreadSanitizer, so TSan cannot see the
+ * happens-before edge call_rcu provides from the enqueuing thread to the
+ * callback thread; nb_rcu_defer and nb_rcu_cb_begin state that edge for it.
+ * Every callback must start with nb_rcu_cb_begin(head).
+ */
+#if defined(__SANITIZE_THREAD__)
+#define NB_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define NB_TSAN 1
+#endif
+#endif
+#ifdef NB_TSAN
+#include <sanitizer/tsan_interface.h>
+#define nb_rcu_cb_begin(head) __tsan_acquire(head)
+#define nb_tsan_release(p) __tsan_release(p)
+#else
+#define nb_rcu_cb_begin(head) ((void)(head))
+#define nb_tsan_release(p) ((void)(p))
+#endif
+
 /* Run fn(head) after a grace period. Context: any thread, not inside a
  * read-side critical section. */
 void nb_rcu_defer(struct nb_rcu_head *head, void (*fn)(struct nb_rcu_head *));

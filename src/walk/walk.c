@@ -48,3 +48,25 @@ void nb_walk_nested_traced(const struct nb_nest_ctx *n, uint64_t iova, unsigned 
 	nbw_nested(n, iova, access, n->s1->levels - 1, n->s1_root_ipa, false, r, t,
 		   nbw_s2_plain, (void *)n);
 }
+
+int nb_pt_decode(const struct nb_pt_geom *g, int level, uint64_t desc, uint64_t *addr,
+		 unsigned *prot)
+{
+	enum nb_fault fault = NB_FAULT_NONE;
+	uint64_t next = 0;
+
+	switch (nbw_classify(g, level, desc, 0, &next, &fault)) {
+	case NBW_TABLE:
+		*addr = next;
+		*prot = nb_pt_table_prot(g, desc);
+		return NB_FAULT_NONE;
+	case NBW_LEAF:
+		*addr = next;
+		*prot = nb_pt_leaf_prot(g, desc);
+		return NB_FAULT_NONE;
+	default:
+		*addr = 0;
+		*prot = 0;
+		return -(int)fault;
+	}
+}

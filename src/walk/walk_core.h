@@ -16,10 +16,41 @@
 
 enum nbw_kind { NBW_TABLE, NBW_LEAF, NBW_FAULT };
 
+/* Decide what descriptor d at level l is. On NBW_TABLE *next is the next
+ * table's address; on NBW_LEAF the output address of ia; on NBW_FAULT
+ * *fault says why. */
+NBW_INLINE enum nbw_kind nbw_classify(const struct nb_pt_geom *g, int l, uint64_t d,
+				      uint64_t ia, uint64_t *next, enum nb_fault *fault)
+{
+	const struct nb_pt_level *lv = &g->lv[l];
+
+	if (NB_UNLIKELY(!(d & g->valid_mask))) {
+		*fault = NB_FAULT_NOT_PRESENT;
+		return NBW_FAULT;
+	}
+	if ((d & lv->table_mask) == lv->table_match) {
+		if (NB_UNLIKELY(d & g->oa_rsvd)) {
+			*fault = NB_FAULT_ADDR_SIZE;
+			return NBW_FAULT;
+		}
+		*next = d & g->table_oa_mask;
+		return NBW_TABLE;
+	}
+	if (NB_UNLIKELY((d & lv->leaf_mask) != lv->leaf_match)) {
+		*fault = NB_FAULT_RESERVED;
+		return NBW_FAULT;
+	}
+	if (NB_UNLIKELY(d & lv->leaf_rsvd)) {
+		*fault = (d & g->oa_rsvd) ? NB_FAULT_ADDR_SIZE : NB_FAULT_RESERVED;
+		return NBW_FAULT;
+	}
+	*next = (d & lv->leaf_oa_mask) | (ia & ((1ull << lv->shift) - 1));
+	return NBW_LEAF;
+}
+
 /* Read the entry for ia in the table at table_pa (level l) and classify it.
- * On NBW_TABLE *next is the next table's address; on NBW_FAULT *fault says
- * why. Counts the read in *refs (a read that finds a fault counts too; a
- * table outside memory is refused before any read). */
+ * Counts the read in *refs (a read that finds a fault counts too; a table
+ * outside simulated memory is refused before any read). */
 NBW_INLINE enum nbw_kind nbw_read(const struct nb_pt_geom *g, const struct nb_arena *a,
 				  uint64_t table_pa, int l, uint64_t ia, uint64_t *desc,
 				  uint64_t *next, enum nb_fault *fault, uint32_t *refs,
@@ -46,28 +77,7 @@ NBW_INLINE enum nbw_kind nbw_read(const struct nb_pt_geom *g, const struct nb_ar
 		};
 		t->step(t->user, &s);
 	}
-	if (NB_UNLIKELY(!(d & g->valid_mask))) {
-		*fault = NB_FAULT_NOT_PRESENT;
-		return NBW_FAULT;
-	}
-	if ((d & lv->table_mask) == lv->table_match) {
-		if (NB_UNLIKELY(d & g->oa_rsvd)) {
-			*fault = NB_FAULT_ADDR_SIZE;
-			return NBW_FAULT;
-		}
-		*next = d & g->table_oa_mask;
-		return NBW_TABLE;
-	}
-	if (NB_UNLIKELY((d & lv->leaf_mask) != lv->leaf_match)) {
-		*fault = NB_FAULT_RESERVED;
-		return NBW_FAULT;
-	}
-	if (NB_UNLIKELY(d & lv->leaf_rsvd)) {
-		*fault = (d & g->oa_rsvd) ? NB_FAULT_ADDR_SIZE : NB_FAULT_RESERVED;
-		return NBW_FAULT;
-	}
-	*next = (d & lv->leaf_oa_mask) | (ia & ((1ull << lv->shift) - 1));
-	return NBW_LEAF;
+	return nbw_classify(g, l, d, ia, next, fault);
 }
 
 NBW_INLINE unsigned nbw_prot(const struct nb_pt_geom *g, uint64_t leaf, uint64_t tand,

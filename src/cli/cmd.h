@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* Subcommands of the nestbench front door: one file each, one line in main.c. */
+#ifndef NB_SRC_CLI_CMD_H
+#define NB_SRC_CLI_CMD_H
+
+struct nb_cmd {
+	const char *name;
+	const char *args;    /* usage after the name */
+	const char *summary; /* one line for --help */
+	int (*run)(int argc, char **argv); /* argv[0] is the subcommand; returns exit status */
+};
+
+enum nb_cmd_id {
+	NB_CMD_VERSION,
+	NB_CMD_ENV,
+	NB_CMD_TRANSLATE,
+	NB_CMD_COUNT
+};
+
+extern const struct nb_cmd nb_cmd_version, nb_cmd_env, nb_cmd_translate;
+
+/* Print "nestbench SUB: message" to stderr; returns 2 (usage error). */
+int nb_cli_usage_error(const char *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: MIT
+/* The translate script interpreter (grammar in nestbench/script.h). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nestbench/domain.h"
+#include "nestbench/parse.h"
+#include "nestbench/script.h"
+
+#define MAX_TOKENS 8
+#define ARENA_BYTES (512ull << 20)
+
+struct tscript {
+	const char *name;
+	unsigned line;
+	FILE *out, *err;
+	struct nb_arena *arena;
+	struct nb_palloc host;
+	struct nb_tspace host_ts;
+	bool have_s1, have_s2, have_ram, built;
+	struct nb_pt_cfg s1_cfg, s2_cfg;
+	uint64_t ram_ipa, ram_size;
+	struct nb_domain *s1, *s2;
+	struct nb_guest_ram ram;
+	struct nb_nested *nest;
+};
+
+static int bad(struct tscript *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int bad(struct tscript *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(t->err, "%s:%u: ", t->name, t->line);
+	va_start(ap, fmt);
+	vfprintf(t->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', t->err);
+	return -EINVAL;
+}
+
+static int num(struct tscript *t, const char *tok, const char *what, uint64_t *v)
+{
+	if (nb_parse_u64(tok, v))
+		return bad(t, "%s: %s", what, nb_errmsg());
+	return 0;
+}
+
+/* stage1/stage2 FORMAT [granule=] [ia=] [levels=] */
+static int parse_stage(struct tscript *t, char **tok, int n, struct nb_pt_cfg *cfg)
+{
+	enum nb_fmt_id id;
+	struct nb_pt_geom g;
+
+	if (n < 2)
+		return bad(t, "%s needs a FORMAT (x86_64, vtdss, amdv1, arm_s1, arm_s2)", tok[0]);
+	if (nb_fmt_by_name(tok[1], &id))
+		return bad(t, "%s", nb_errmsg());
+	*cfg = (struct nb_pt_cfg){ .fmt = id };
+	for (int i = 2; i < n; i++) {
+		char *eq = strchr(tok[i], '=');
+		uint64_t v;
+
+		if (!eq)
+			return bad(t, "option '%s' must be key=value", tok[i]);
+		*eq = '\0';
+		if (num(t, eq + 1, tok[i], &v))
+			return -EINVAL;
+		if (strcmp(tok[i], "granule") == 0 && (v == 4096 || v == 16384 || v == 65536))
+			cfg->granule_lg2 = (uint8_t)__builtin_ctzll(v);
+		else if (strcmp(tok[i], "ia") == 0 && v <= 64)
+			cfg->ia_bits = (uint8_t)v;
+		else if (strcmp(tok[i], "levels") == 0 && v <= NB_MAX_LEVELS)
+			cfg->levels = (uint8_t)v;
+		else
+			return bad(t, "unknown option or bad value '%s=%s' (granule=4K|16K|64K, ia=BITS, levels=N)",
+				   tok[i], eq + 1);
+	}
+	if (nb_pt_geom_init(&g, cfg))
+		return bad(t, "%s", nb_errmsg());
+	return 0;
+}
+
+static int build(struct tscript *t)
+{
+	if (t->built)
+		return 0;
+	if (!t->have_s1 && !t->have_s2)
+		return bad(t, "declare stage1 and/or stage2 before mapping or translating");
+	t->built = true;
+	if (t->have_s2 && nb_domain_alloc(&t->s2, &t->s2_cfg, t->arena, &t->host_ts))
+		return bad(t, "stage 2: %s", nb_errmsg());
+	if (!t->have_s1)
+		return 0;
+	if (!t->have_s2)
+		return nb_domain_alloc(&t->s1, &t->s1_cfg, t->arena, &t->host_ts)
+			       ? bad(t, "stage 1: %s", nb_errmsg())
+			       : 0;
+	if (nb_guest_ram_init(&t->ram, t->arena, t->s2, t->ram_ipa, t->ram_size))
+		return bad(t, "guest RAM: %s", nb_errmsg());
+	t->have_ram = true;
+	if (nb_nested_alloc(&t->nest, t->s2, &t->s1_cfg, &t->ram.ts))
+		return bad(t, "nested stage 1: %s", nb_errmsg());
+	t->s1 = t->nest->s1;
+	fprintf(t->out, "# guest RAM IPA %#llx..%#llx (stage-1 tables live here), stage-1 root IPA %#llx\n",
+		(unsigned long long)t->ram_ipa, (unsigned long long)(t->ram_ipa + t->ram.size - 1),
+		(unsigned long long)t->s1->root_addr);
+	return 0;
+}
+
+static int do_map(struct tscript *t, char **tok, int n, int stage)
+{
+	uint64_t in, out, size;
+	unsigned prot = NB_PROT_RW;
+	struct nb_domain *d;
+
+	if (n < 4 || n > 5)
+		return bad(t, "usage: %s IN OUT SIZE [PROT]", tok[0]);
+	if (num(t, tok[1], "input address", &in) || num(t, tok[2], "output address", &out) ||
+	    num(t, tok[3], "size", &size))
+		return -EINVAL;
+	if (n == 5 && nb_parse_prot(tok[4], &prot))
+		return bad(t, "%s", nb_errmsg());
+	if (build(t))
+		return -EINVAL;
+	d = stage == 2 ? t->s2 : t->s1;
+	if (!d)
+		return bad(t, "%s: stage %s was not declared", tok[0], stage == 2 ? "2" : "1");
+	if (nb_domain_map(d, in, out, size, prot))
+		return bad(t, "%s", nb_errmsg());
+	return 0;
+}
+
+static int do_unmap(struct tscript *t, char **tok, int n, int stage)
+{
+	uint64_t in, size;
+	struct nb_domain *d;
+	struct nb_gather g;
+	int64_t got;
+	char sz[24];
+
+	if (n != 3)
+		return bad(t, "usage: %s IN SIZE", tok[0]);
+	if (num(t, tok[1], "input address", &in) || num(t, tok[2], "size", &size) || build(t))
+		return -EINVAL;
+	d = stage == 2 ? t->s2 : t->s1;
+	if (!d)
+		return bad(t, "%s: stage %s was not declared", tok[0], stage == 2 ? "2" : "1");
+	nb_gather_init(&g);
+	got = nb_domain_unmap(d, in, size, &g);
+	if (got < 0)
+		return bad(t, "%s", nb_errmsg());
+	fprintf(t->out, "unmapped %s in %llu leaves, %zu tables freed\n", nb_size_str((uint64_t)got, sz),
+		(unsigned long long)g.leaves, g.nr_freed);
+	nb_gather_release(d, &g);
+	return 0;
+}
+
+static const char *kind_name(enum nb_desc_kind k)
+{
+	static const char *const names[] = { "not present", "table", "leaf", "reserved" };
+
+	return names[k];
+}
+
+static void print_step(void *user, const struct nb_walk_step *s)
+{
+	FILE *out = user;
+
+	fprintf(out, "  S%d%s %-8s table 0x%012llx [%4llu] = 0x%016llx  %s\n", s->stage,
+		s->for_s1_table ? "*" : " ", nb_pt_level_name(s->geom, s->level),
+		(unsigned long long)s->table_pa, (unsigned long long)s->index,
+		(unsigned long long)s->desc, kind_name(s->kind));
+}
+
+static int do_translate(struct tscript *t, char **tok, int n)
+{
+	struct nb_walk_tracer tr = { print_step, t->out };
+	unsigned access = 0;
+	uint64_t iova;
+	char pbuf[4], sz[24];
+
+	if (n < 2 || n > 3)
+		return bad(t, "usage: translate IOVA [PROT]");
+	if (num(t, tok[1], "IOVA", &iova))
+		return -EINVAL;
+	if (n == 3 && nb_parse_prot(tok[2], &access))
+		return bad(t, "%s", nb_errmsg());
+	if (build(t))
+		return -EINVAL;
+	fprintf(t->out, "translate %#llx%s%s\n", (unsigned long long)iova, n == 3 ? " " : "",
+		n == 3 ? tok[2] : "");
+	if (t->nest) {
+		struct nb_walk_result r;
+
+		nb_walk_nested_traced(&t->nest->ctx, iova, access, &r, &tr);
+		if (r.fault) {
+			const struct nb_pt_geom *g = r.fault_stage == 2 ? t->nest->ctx.s2 : t->nest->ctx.s1;
+
+			fprintf(t->out, "  => fault: stage %d %s (level %d): %s%s", r.fault_stage,
+				nb_pt_level_name(g, r.fault_level), r.fault_level,
+				nb_fault_name((enum nb_fault)r.fault),
+				r.fault_s1ptw ? " while fetching a stage-1 table" : "");
+			if (r.fault_s1ptw)
+				fprintf(t->out, " for stage-1 %s", nb_pt_level_name(t->nest->ctx.s1, r.s1_level));
+			fprintf(t->out, "; %u reads\n", r.refs);
+		} else {
+			fprintf(t->out, "  => IPA %#llx PA %#llx page %s prot %s; %u reads\n",
+				(unsigned long long)r.ipa, (unsigned long long)r.oa,
+				nb_size_str(1ull << r.page_lg2, sz), nb_prot_str(r.prot, pbuf), r.refs);
+		}
+		return 0;
+	}
+	{
+		struct nb_domain *d = t->s1 ? t->s1 : t->s2;
+		struct nb_walk1 w;
+
+		nb_walk1_traced(&d->geom, t->arena, d->root_pa, d->geom.levels - 1, iova, access, &w, &tr);
+		if (w.fault)
+			fprintf(t->out, "  => fault: %s (level %d): %s; %u reads\n",
+				nb_pt_level_name(&d->geom, w.level), w.level,
+				nb_fault_name((enum nb_fault)w.fault), w.refs);
+		else
+			fprintf(t->out, "  => PA %#llx page %s prot %s; %u reads\n", (unsigned long long)w.oa,
+				nb_size_str(1ull << w.page_lg2, sz), nb_prot_str(w.prot, pbuf), w.refs);
+	}
+	return 0;
+}
+
+static int statement(struct tscript *t, char **tok, int n)
+{
+	const char *k = tok[0];
+
+	if (strcmp(k, "stage1") == 0 || strcmp(k, "stage2") == 0) {
+		bool two = k[5] == '2';
+
+		if (t->built)
+			return bad(t, "%s must come before any map, unmap or translate", k);
+		if (two ? t->have_s2 : t->have_s1)
+			return bad(t, "%s declared twice", k);
+		if (parse_stage(t, tok, n, two ? &t->s2_cfg : &t->s1_cfg))
+			return -EINVAL;
+		*(two ? &t->have_s2 : &t->have_s1) = true;
+		return 0;
+	}
+	if (strcmp(k, "guest-ram") == 0) {
+		if (n != 3)
+			return bad(t, "usage: guest-ram IPA SIZE");
+		if (t->built)
+			return bad(t, "guest-ram must come before any map, unmap or translate");
+		return num(t, tok[1], "IPA", &t->ram_ipa) || num(t, tok[2], "size", &t->ram_size) ? -EINVAL : 0;
+	}
+	if (strcmp(k, "map1") == 0 || strcmp(k, "map") == 0)
+		return do_map(t, tok, n, t->have_s1 ? 1 : 2);
+	if (strcmp(k, "map2") == 0)
+		return do_map(t, tok, n, 2);
+	if (strcmp(k, "unmap1") == 0 || strcmp(k, "unmap") == 0)
+		return do_unmap(t, tok, n, t->have_s1 ? 1 : 2);
+	if (strcmp(k, "unmap2") == 0)
+		return do_unmap(t, tok, n, 2);
+	if (strcmp(k, "translate") == 0)
+		return do_translate(t, tok, n);
+	return bad(t, "unknown statement '%s' (stage1, stage2, guest-ram, map1, map2, unmap1, unmap2, translate)",
+		   k);
+}
+
+static int tokenize(struct tscript *t, char *line, char **tok)
+{
+	int n = 0;
+	char *hash = strchr(line, '#');
+
+	if (hash)
+		*hash = '\0';
+	for (char *p = strtok(line, " \t\r\n"); p; p = strtok(NULL, " \t\r\n")) {
+		if (n == MAX_TOKENS)
+			return bad(t, "too many words on one line (at most %d)", MAX_TOKENS);
+		tok[n++] = p;
+	}
+	return n;
+}
+
+static void cleanup(struct tscript *t)
+{
+	if (t->nest)
+		nb_nested_free(t->nest);
+	else if (t->s1)
+		nb_domain_free(t->s1);
+	if (t->have_ram)
+		nb_guest_ram_fini(&t->ram, t->s2);
+	if (t->s2)
+		nb_domain_free(t->s2);
+	nb_palloc_fini(&t->host);
+	nb_arena_destroy(t->arena);
+}
+
+int nb_tscript_run(FILE *in, const char *name, FILE *out, FILE *err)
+{
+	struct tscript t = { .name = name, .out = out, .err = err, .ram_ipa = 0x40000000,
+			     .ram_size = 16ull << 20 };
+	char line[1024], *tok[MAX_TOKENS];
+	int rc = 0;
+
+	if (nb_arena_create(&t.arena, ARENA_BYTES) || nb_palloc_init(&t.host, t.arena, 64ull << 20)) {
+		fprintf(err, "%s: %s\n", name, nb_errmsg());
+		return 1;
+	}
+	t.host_ts = (struct nb_tspace){ .alloc = &t.host };
+	while (fgets(line, sizeof(line), in)) {
+		int n;
+
+		t.line++;
+		if (!strchr(line, '\n') && !feof(in)) {
+			bad(&t, "line longer than %zu characters", sizeof(line) - 1);
+			rc = 1;
+			break;
+		}
+		n = tokenize(&t, line, tok);
+		if (n < 0 || (n > 0 && statement(&t, tok, n))) {
+			rc = 1;
+			break;
+		}
+	}
+	if (!rc && ferror(in)) {
+		fprintf(err, "%s: read error: %s\n", name, strerror(errno));
+		rc = 1;
+	}
+	cleanup(&t);
+	return rc;
+}
