@@ -40,6 +40,11 @@ static inline _Atomic uint64_t *nb_arena_u64(const struct nb_arena *a, uint64_t 
 	return (_Atomic uint64_t *)(void *)(a->mem + pa);
 }
 
+/* The last bytes of the arena are never handed out: a table that starts
+ * below size - NB_ARENA_GUARD lies wholly inside the arena, which lets the
+ * walker check a table pointer once instead of every entry address. */
+#define NB_ARENA_GUARD (2ull << 20)
+
 #define NB_PALLOC_MAX_ORDER 9 /* up to 2 MiB blocks (ARM 64K x 16 root = 1 MiB) */
 
 /* A page allocator over [base, end) of an arena: power-of-two blocks of

@@ -49,6 +49,7 @@ static struct {
 } nb_perf_lib = { .once = PTHREAD_ONCE_INIT };
 
 /* libperf's print hook: silent unless NB_PERF_DEBUG asks for its chatter. */
+__attribute__((format(printf, 2, 0)))
 static int nb_perf_libperf_print(enum libperf_print_level level, const char *fmt, va_list ap)
 {
 	if (!nb_perf_lib.debug)
@@ -145,6 +146,7 @@ static int nb_perf_open_attr(struct perf_event_attr *attr, struct perf_cpu_map *
 			     bool *user_only)
 {
 	struct perf_evsel *evsel;
+	bool retried = false;
 	int rc;
 
 	*out = NULL;
@@ -156,6 +158,7 @@ static int nb_perf_open_attr(struct perf_event_attr *attr, struct perf_cpu_map *
 		rc = perf_evsel__open(evsel, cpus, threads);
 		if (!rc) {
 			*out = evsel;
+			*user_only = retried;
 			return 0;
 		}
 		perf_evsel__delete(evsel);
@@ -163,7 +166,7 @@ static int nb_perf_open_attr(struct perf_event_attr *attr, struct perf_cpu_map *
 			return rc;
 		attr->exclude_kernel = 1;
 		attr->exclude_hv = 1;
-		*user_only = true;
+		retried = true;
 	}
 }
 

@@ -34,8 +34,8 @@ int nb_arena_create(struct nb_arena **out, uint64_t size)
 	struct nb_arena *a;
 	void *mem;
 
-	if (size < ARENA_ALIGN || !nb_aligned(size, 21))
-		return nb_fail(EINVAL, "arena size %llu must be a multiple of 2 MiB",
+	if (size < 2 * ARENA_ALIGN || !nb_aligned(size, 21))
+		return nb_fail(EINVAL, "arena size %llu must be a multiple of 2 MiB, at least 4 MiB",
 			       (unsigned long long)size);
 	a = calloc(1, sizeof(*a));
 	if (!a)
@@ -86,7 +86,7 @@ int nb_palloc_init(struct nb_palloc *p, struct nb_arena *a, uint64_t size)
 		goto carved;
 	}
 	base = a->next;
-	if (size > a->size - base) {
+	if (size > a->size - NB_ARENA_GUARD - base) {
 		pthread_mutex_unlock(&a->lock);
 		return nb_fail(ENOMEM, "arena: %llu bytes asked, %llu left of %llu",
 			       (unsigned long long)size, (unsigned long long)(a->size - base),

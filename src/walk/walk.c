@@ -18,14 +18,14 @@ const char *nb_fault_name(enum nb_fault f)
 void nb_walk1(const struct nb_pt_geom *g, const struct nb_arena *a, uint64_t table_pa,
 	      int level, uint64_t ia, unsigned access, struct nb_walk1 *r)
 {
-	nbw_stage(g, a, table_pa, level, ia, access, r, NULL, 1, false);
+	nbw_stage(g, nbw_mem_of(a), table_pa, level, ia, access, r, NULL, 1, false);
 }
 
 void nb_walk1_traced(const struct nb_pt_geom *g, const struct nb_arena *a, uint64_t table_pa,
 		     int level, uint64_t ia, unsigned access, struct nb_walk1 *r,
 		     const struct nb_walk_tracer *t)
 {
-	nbw_stage(g, a, table_pa, level, ia, access, r, t, 1, false);
+	nbw_stage(g, nbw_mem_of(a), table_pa, level, ia, access, r, t, 1, false);
 }
 
 void nb_walk_nested(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,

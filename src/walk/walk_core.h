@@ -48,31 +48,50 @@ NBW_INLINE enum nbw_kind nbw_classify(const struct nb_pt_geom *g, int l, uint64_
 	return NBW_LEAF;
 }
 
+/* Simulated memory as the hot loop sees it: base and size in registers
+ * (the arena struct is read once per walk, not once per level). */
+struct nbw_mem {
+	const uint8_t *base;
+	uint64_t limit; /* a table must start below this (see NB_ARENA_GUARD) */
+};
+
+NBW_INLINE struct nbw_mem nbw_mem_of(const struct nb_arena *a)
+{
+	return (struct nbw_mem){ a->mem, a->size - NB_ARENA_GUARD };
+}
+
 /* Read the entry for ia in the table at table_pa (level l) and classify it.
  * Counts the read in *refs (a read that finds a fault counts too; a table
- * outside simulated memory is refused before any read). */
-NBW_INLINE enum nbw_kind nbw_read(const struct nb_pt_geom *g, const struct nb_arena *a,
+ * outside simulated memory is refused before any read). The slot address
+ * is formed as (base + index * 8) + table_pa so that only one add follows
+ * the previous read on the dependency chain. */
+NBW_INLINE enum nbw_kind nbw_read(const struct nb_pt_geom *g, struct nbw_mem m,
 				  uint64_t table_pa, int l, uint64_t ia, uint64_t *desc,
 				  uint64_t *next, enum nb_fault *fault, uint32_t *refs,
 				  const struct nb_walk_tracer *t, int stage, bool for_s1)
 {
 	const struct nb_pt_level *lv = &g->lv[l];
-	uint64_t idx = (ia >> lv->shift) & lv->index_mask;
-	uint64_t epa = table_pa + (idx << 3);
+	uint64_t off = ((ia >> lv->shift) & lv->index_mask) << 3;
+	const uint8_t *slot = m.base + off;
 	uint64_t d;
 
-	if (NB_UNLIKELY(epa >= a->size || table_pa == 0)) {
+	/* The largest table fits in the guard, so checking its start suffices. */
+	if (NB_UNLIKELY(table_pa >= m.limit || table_pa == 0)) {
 		*desc = 0;
 		*fault = NB_FAULT_ADDR_SIZE;
 		return NBW_FAULT;
 	}
-	d = atomic_load_explicit(nb_arena_u64(a, epa), memory_order_acquire);
+	/* Hide slot's value from the optimiser so it cannot re-associate the
+	 * sum into (table_pa + off) + base: slot is ready before the previous
+	 * read returns, and the read's address needs only one add after it. */
+	__asm__("" : "+r"(slot));
+	d = atomic_load_explicit((_Atomic uint64_t *)(void *)(slot + table_pa), memory_order_acquire);
 	*desc = d;
 	(*refs)++;
 	if (t) {
 		struct nb_walk_step s = {
 			.stage = stage, .for_s1_table = for_s1, .level = l,
-			.table_pa = table_pa, .index = idx, .desc = d,
+			.table_pa = table_pa, .index = off >> 3, .desc = d,
 			.kind = nb_pt_classify(g, l, d), .geom = g,
 		};
 		t->step(t->user, &s);
@@ -95,11 +114,27 @@ NBW_INLINE unsigned nbw_prot(const struct nb_pt_geom *g, uint64_t leaf, uint64_t
 	return prot;
 }
 
-/* Single-stage walk from (table_pa, level). */
-NBW_INLINE void nbw_stage(const struct nb_pt_geom *g, const struct nb_arena *a,
-			  uint64_t table_pa, int level, uint64_t ia, unsigned access,
-			  struct nb_walk1 *r, const struct nb_walk_tracer *t, int stage,
-			  bool for_s1)
+/* Is `access` granted? Only the permissions asked for are decoded: a
+ * stage-2 walk for a stage-1 table fetch needs R and nothing else. */
+NBW_INLINE bool nbw_access_ok(const struct nb_pt_geom *g, uint64_t leaf, uint64_t tand,
+			      uint64_t tor, unsigned access)
+{
+	for (int i = 0; i < NB_PERM_COUNT; i++) {
+		if (!(access & (1u << i)))
+			continue;
+		if ((leaf & g->leaf_allow[i]) != g->leaf_allow[i] || (leaf & g->leaf_deny[i]) ||
+		    (tand & g->table_allow[i]) != g->table_allow[i] || (tor & g->table_deny[i]))
+			return false;
+	}
+	return true;
+}
+
+/* Single-stage walk from (table_pa, level). With full_prot false, prot is
+ * not decoded: r->prot is `access` when granted (a cheaper check). */
+NBW_INLINE void nbw_stage_x(const struct nb_pt_geom *g, struct nbw_mem m,
+			    uint64_t table_pa, int level, uint64_t ia, unsigned access,
+			    struct nb_walk1 *r, const struct nb_walk_tracer *t, int stage,
+			    bool for_s1, bool full_prot)
 {
 	uint64_t tand = ~0ull, tor = 0, d, next = 0;
 	enum nb_fault fault = NB_FAULT_NONE;
@@ -109,11 +144,12 @@ NBW_INLINE void nbw_stage(const struct nb_pt_geom *g, const struct nb_arena *a,
 	if (NB_UNLIKELY(!nb_pt_ia_ok(g, ia))) {
 		r->fault = NB_FAULT_ADDR_SIZE;
 		r->desc = 0;
+		r->oa = 0;
 		r->refs = 0;
 		return;
 	}
 	for (;;) {
-		enum nbw_kind k = nbw_read(g, a, table_pa, level, ia, &d, &next, &fault, &refs,
+		enum nbw_kind k = nbw_read(g, m, table_pa, level, ia, &d, &next, &fault, &refs,
 					   t, stage, for_s1);
 
 		if (k == NBW_TABLE) {
@@ -128,14 +164,29 @@ NBW_INLINE void nbw_stage(const struct nb_pt_geom *g, const struct nb_arena *a,
 		r->refs = refs;
 		if (k == NBW_FAULT) {
 			r->fault = (uint8_t)fault;
+			r->oa = 0;
 			return;
 		}
 		r->oa = next;
 		r->page_lg2 = g->lv[level].shift;
-		r->prot = (uint8_t)nbw_prot(g, d, tand, tor);
-		r->fault = (access & ~r->prot) ? NB_FAULT_PERM : NB_FAULT_NONE;
+		if (full_prot) {
+			r->prot = (uint8_t)nbw_prot(g, d, tand, tor);
+			r->fault = (access & ~r->prot) ? NB_FAULT_PERM : NB_FAULT_NONE;
+		} else {
+			bool ok = nbw_access_ok(g, d, tand, tor, access);
+
+			r->prot = ok ? (uint8_t)access : 0;
+			r->fault = ok ? NB_FAULT_NONE : NB_FAULT_PERM;
+		}
 		return;
 	}
+}
+
+NBW_INLINE void nbw_stage(const struct nb_pt_geom *g, struct nbw_mem m, uint64_t table_pa,
+			  int level, uint64_t ia, unsigned access, struct nb_walk1 *r,
+			  const struct nb_walk_tracer *t, int stage, bool for_s1)
+{
+	nbw_stage_x(g, m, table_pa, level, ia, access, r, t, stage, for_s1, true);
 }
 
 /* How a nested walk translates an IPA through stage 2: the plain walker
@@ -149,14 +200,15 @@ NBW_INLINE void nbw_s2_plain(void *ctx, uint64_t ipa, unsigned access, bool for_
 {
 	const struct nb_nest_ctx *n = ctx;
 
-	nbw_stage(n->s2, n->arena, n->s2_root_pa, n->s2->levels - 1, ipa, access, w, t, 2,
-		  for_s1);
+	nbw_stage_x(n->s2, nbw_mem_of(n->arena), n->s2_root_pa, n->s2->levels - 1, ipa, access,
+		    w, t, 2, for_s1, !for_s1);
 }
 
 NBW_INLINE void nbw_fault(struct nb_walk_result *r, enum nb_fault f, int stage, int level,
 			  uint32_t refs)
 {
 	r->fault = (uint8_t)f;
+	r->oa = 0;
 	r->fault_stage = (uint8_t)stage;
 	r->fault_level = (int8_t)level;
 	r->refs = refs;
@@ -173,6 +225,7 @@ NBW_INLINE void nbw_nested(const struct nb_nest_ctx *n, uint64_t iova, unsigned 
 			   nbw_s2_fn s2, void *s2ctx)
 {
 	const struct nb_pt_geom *g = n->s1;
+	const struct nbw_mem m = nbw_mem_of(n->arena);
 	uint64_t tand = ~0ull, tor = 0, d, next = 0;
 	enum nb_fault fault = NB_FAULT_NONE;
 	uint32_t refs = 0;
@@ -200,8 +253,7 @@ NBW_INLINE void nbw_nested(const struct nb_nest_ctx *n, uint64_t iova, unsigned 
 			table_pa = w.oa;
 		}
 		is_pa = false;
-		k = nbw_read(g, n->arena, table_pa, level, iova, &d, &next, &fault, &refs, t, 1,
-			     false);
+		k = nbw_read(g, m, table_pa, level, iova, &d, &next, &fault, &refs, t, 1, false);
 		if (k == NBW_TABLE) {
 			tand &= d;
 			tor |= d;

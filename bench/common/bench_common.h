@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What every benchmark binary shares: its main (our flags, pinning, run
+ * metadata in the JSON context, perf counters around the timed loop) and
+ * small helpers. Benchmark names are slash-joined
+ * "family/variant/.../arg:value" so that compare and the plots can key on
+ * them; run metadata goes to the JSON context, measurements to counters.
+ */
+#ifndef NB_BENCH_COMMON_H
+#define NB_BENCH_COMMON_H
+
+#include <stdint.h>
+
+#include "nb_bench.h"
+
+/*
+ * The main of a benchmark binary. Flags of ours, before Google Benchmark's:
+ *   --cpu=N      pin the benchmark threads' first thread to OS CPU N (hwloc)
+ *   --no-perf    do not attach perf counters
+ * register_fn registers the family's benchmarks.
+ */
+int nb_bench_family_main(int argc, char **argv, const char *family, void (*register_fn)(void));
+
+/* Add "key:value" to the run context (copied). */
+void nb_bench_ctx(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A small fast PRNG for access patterns (xorshift64*). */
+static inline uint64_t nb_rand(uint64_t *s)
+{
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dull;
+}
+
+/* Fisher-Yates shuffle of n 64-bit values. */
+void nb_shuffle(uint64_t *v, uint64_t n, uint64_t seed);
+
+/* Nanoseconds of CLOCK_MONOTONIC. */
+uint64_t nb_now_ns(void);
+
+/*
+ * The physical limit of a walk: nanoseconds per dependent load of a pointer
+ * chase over `bytes` of fresh memory, one load per 64-byte line, visiting
+ * lines in random order (or sequentially), measured now, in this process.
+ */
+double nb_chase_ns_per_load(uint64_t bytes, bool random_order, uint64_t loads);
+
+#endif

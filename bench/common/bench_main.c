@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT
+/* The common main of benchmark binaries: pinning, context, perf counters. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench_common.h"
+#include "nestbench/machine.h"
+#include "nestbench/nb.h"
+
+static bool use_perf = true;
+
+void nb_bench_ctx(const char *key, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	nb_bench_context(key, buf);
+}
+
+uint64_t nb_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void nb_shuffle(uint64_t *v, uint64_t n, uint64_t seed)
+{
+	uint64_t s = seed | 1;
+
+	for (uint64_t i = n; i > 1; i--) {
+		uint64_t j = nb_rand(&s) % i, t = v[i - 1];
+
+		v[i - 1] = v[j];
+		v[j] = t;
+	}
+}
+
+/* ---- perf counters around the timed loop (per thread) ---- */
+
+static _Thread_local struct nb_perf *thread_perf;
+
+static void perf_begin(nb_bench_state *st, void *user)
+{
+	if (!use_perf)
+		return;
+	if (!thread_perf && nb_perf_open_default(&thread_perf))
+		thread_perf = NULL;
+	if (thread_perf)
+		nb_perf_enable(thread_perf);
+}
+
+static void perf_end(nb_bench_state *st, void *user)
+{
+	char name[96];
+
+	if (!thread_perf)
+		return;
+	nb_perf_disable(thread_perf);
+	for (int i = 0; i < nb_perf_count(thread_perf); i++) {
+		const struct nb_perf_event_status *s = nb_perf_status(thread_perf, i);
+		uint64_t v;
+
+		if (!s->open || nb_perf_read(thread_perf, i, &v))
+			continue;
+		snprintf(name, sizeof(name), "perf_%s", s->name);
+		for (char *p = name; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		nb_bench_counter(st, name, (double)v, NB_COUNTER_AVG_ITER | NB_COUNTER_AVG_THREADS);
+	}
+}
+
+static void perf_context(void)
+{
+	struct nb_perf *p;
+	char buf[512];
+	size_t off = 0;
+
+	nb_bench_ctx("pmu", "%s", nb_perf_pmu_reason());
+	if (!use_perf) {
+		nb_bench_ctx("perf_counters", "off (--no-perf)");
+		return;
+	}
+	if (nb_perf_open_default(&p)) {
+		nb_bench_ctx("perf_counters", "none: %s", nb_errmsg());
+		return;
+	}
+	buf[0] = '\0';
+	for (int i = 0; i < nb_perf_count(p) && off < sizeof(buf); i++) {
+		const struct nb_perf_event_status *s = nb_perf_status(p, i);
+
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s=%s", i ? " " : "",
+					s->name, s->open ? "real" : "unavailable");
+	}
+	nb_perf_close(p);
+	nb_bench_ctx("perf_counters", "%s (per-iteration counters perf_*)", buf);
+}
+
+static int parse_ours(int argc, char **argv, int *cpu)
+{
+	for (int i = 1; i < argc; i++) {
+		char *end;
+
+		if (strncmp(argv[i], "--cpu=", 6) == 0) {
+			long v = strtol(argv[i] + 6, &end, 10);
+
+			if (!argv[i][6] || *end || v < 0 || v > 4096) {
+				fprintf(stderr, "%s: --cpu: '%s' is not a CPU number\n", argv[0], argv[i] + 6);
+				return 2;
+			}
+			*cpu = (int)v;
+		} else if (strcmp(argv[i], "--no-perf") == 0) {
+			use_perf = false;
+		} else {
+			fprintf(stderr, "%s: unrecognized argument '%s' (ours: --cpu=N --no-perf; "
+					"Google Benchmark's: --benchmark_*)\n",
+				argv[0], argv[i]);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+int nb_bench_family_main(int argc, char **argv, const char *family, void (*register_fn)(void))
+{
+	char topo[1024];
+	int cpu = -1, rc;
+
+	rc = nb_bench_init(&argc, argv);
+	if (rc)
+		return rc;
+	rc = parse_ours(argc, argv, &cpu);
+	if (rc)
+		return rc;
+	if (cpu >= 0 && nb_topo_pin_thread(cpu)) {
+		fprintf(stderr, "%s: --cpu=%d: %s\n", argv[0], cpu, nb_errmsg());
+		return 2;
+	}
+	nb_bench_ctx("nb_family", "%s", family);
+	if (cpu >= 0)
+		nb_bench_ctx("nb_pinned_cpu", "%d", cpu);
+	else
+		nb_bench_ctx("nb_pinned_cpu", "none");
+	if (nb_topo_json(topo, sizeof(topo)) == 0)
+		nb_bench_ctx("nb_topology", "%s", topo);
+	nb_bench_ctx("nb_urcu", "memb flavour, read side inlined (_LGPL_SOURCE)");
+#ifdef NB_SANITIZE_BUILD
+	nb_bench_ctx("nb_build", "sanitizer build: timings are not representative");
+#else
+	nb_bench_ctx("nb_build", "release");
+#endif
+	perf_context();
+	nb_bench_set_region_hooks(perf_begin, perf_end, NULL);
+	register_fn();
+	return nb_bench_run();
+}
+
+/* ---- pointer chase: the physical limit of dependent loads ---- */
+
+double nb_chase_ns_per_load(uint64_t bytes, bool random_order, uint64_t loads)
+{
+	uint64_t lines = bytes / 64 ? bytes / 64 : 1, *order, t0, t1;
+	uintptr_t *mem, p;
+
+	mem = aligned_alloc(4096, (lines * 64 + 4095) & ~4095ull);
+	order = malloc(lines * sizeof(*order));
+	if (!mem || !order) {
+		free(mem);
+		free(order);
+		return 0;
+	}
+	for (uint64_t i = 0; i < lines; i++)
+		order[i] = i;
+	if (random_order)
+		nb_shuffle(order + 1, lines - 1, 0x5eed);
+	for (uint64_t i = 0; i < lines; i++)
+		mem[order[i] * 8] = (uintptr_t)&mem[order[(i + 1) % lines] * 8];
+	p = (uintptr_t)&mem[order[0] * 8];
+	for (uint64_t i = 0; i < lines; i++) /* warm up: one lap */
+		p = *(uintptr_t *)p;
+	t0 = nb_now_ns();
+	for (uint64_t i = 0; i < loads; i++)
+		p = *(uintptr_t *)p;
+	t1 = nb_now_ns();
+	nb_bench_do_not_optimize((void *)p);
+	free(mem);
+	free(order);
+	return (double)(t1 - t0) / (double)loads;
+}
