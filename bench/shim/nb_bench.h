@@ -28,12 +28,17 @@
  *    then return. Returning earlier without nb_bench_skip_with_error() is
  *    reported as an error of that benchmark (its iteration count would be
  *    wrong), never as a result.
+ *  - Cost: nb_bench_keep_running() is an inline decrement of a counter in
+ *    memory; a body that clobbers memory makes it a store and a reload. For
+ *    bodies of a few instructions use nb_bench_keep_running_batch(st, n) around
+ *    an inner loop of n, whose counter stays in a register (nb-bench-overhead
+ *    measures both against Google Benchmark's own loop).
  *  - Bad configuration (range lo > hi, iterations 0, ...) does not abort:
  *    nb_bench_run() prints one line per mistake naming the benchmark and the
  *    call, and returns 2 without running anything.
- *  - Exit statuses of nb_bench_main/_run: 0 ok, 1 a benchmark reported an error,
- *    2 usage (unknown or malformed flag, bad configuration, filter matched
- *    nothing).
+ *  - Exit statuses of nb_bench_main/_run: 0 ok, 1 a benchmark reported an error
+ *    (or the output file could not be put in place), 2 usage (unknown or
+ *    malformed flag, bad configuration, filter matched nothing).
  */
 #ifndef NB_BENCH_H
 #define NB_BENCH_H
@@ -58,6 +63,14 @@ extern "C" {
  * it makes nb_bench_keep_running() an inline decrement. Touch it only through
  * the functions below. The benchmark::State behind it stays in shim.cc.
  */
+/* In C++ (shim.cc) the enums get a fixed underlying type, so that any int a C
+ * caller passes is a valid value there too and can be checked, not UB. */
+#ifdef __cplusplus
+#define NB_BENCH_ENUM(name) enum name : int
+#else
+#define NB_BENCH_ENUM(name) enum name
+#endif
+
 typedef struct nb_bench_state {
 	int64_t nb_private_left;
 } nb_bench_state;
@@ -66,7 +79,7 @@ typedef struct nb_bench nb_bench; /* opaque: one registered benchmark family */
 
 typedef void (*nb_bench_fn)(nb_bench_state *st, void *ctx);
 
-enum nb_bench_time_unit {
+NB_BENCH_ENUM(nb_bench_time_unit) {
 	NB_BENCH_NS,
 	NB_BENCH_US,
 	NB_BENCH_MS,
@@ -85,7 +98,7 @@ enum nb_bench_time_unit {
  *   INVERT          replaced by 1/x (last).
  * The named combinations are the ones Google Benchmark names.
  */
-enum nb_counter_kind {
+NB_BENCH_ENUM(nb_counter_kind) {
 	NB_COUNTER_PLAIN = 0,
 	NB_COUNTER_RATE = 1 << 0,
 	NB_COUNTER_AVG_THREADS = 1 << 1,
@@ -203,8 +216,8 @@ int64_t nb_bench_iterations_done(nb_bench_state *st);
 bool nb_bench_error_occurred(nb_bench_state *st);
 
 /* Stop / restart the timer inside the loop (heavyweight: two clock reads).
- * Outside the loop, twice in a row, or after an error: ignored, or reported
- * as an error of the benchmark when it is a mistake rather than a race. */
+ * After an error they do nothing; outside the loop, or pausing a paused
+ * (resuming a running) timer, fails the benchmark with an error. */
 void nb_bench_pause(nb_bench_state *st);
 void nb_bench_resume(nb_bench_state *st);
 /* With nb_bench_use_manual_time(): this iteration took seconds. */
@@ -227,8 +240,10 @@ void nb_bench_skip_with_error(nb_bench_state *st, const char *msg);
  * Add key: value to the JSON "context" (benchmark::AddCustomContext), copied;
  * a later call with the same key replaces the value. Keys Google Benchmark
  * writes itself (date, host_name, executable, library_build_type, ...) are
- * refused as a configuration error. Call before nb_bench_run().
- * The shim adds nb_bench_library_version and nb_bench_library_build.
+ * refused as a configuration error. Call before nb_bench_run(). A key also
+ * given as --benchmark_context=key=value keeps the command line's value (the
+ * library keeps the first and warns). The shim adds nb_bench_library_version
+ * and nb_bench_library_build.
  */
 void nb_bench_context(const char *key, const char *value);
 
@@ -237,9 +252,14 @@ void nb_bench_context(const char *key, const char *value);
  * loop call has started the run, end when the loop is over (before the call that
  * returns false returns), both with the timer paused, so that e.g. perf counters
  * read around them cover exactly the timed loop. end sees the final
- * nb_bench_iterations_done() and may add counters. If the function returns
- * without finishing its loop, end is still called (the benchmark has an error
- * by then). Either may be NULL. Set before nb_bench_run(), from one thread.
+ * nb_bench_iterations_done() and may add counters; begin may fail the benchmark
+ * (nb_bench_skip_with_error), and then the loop runs no body. A loop that began
+ * always gets its end, even if the function returns early (an error by then);
+ * one that never began (error before it) gets neither. Either may be NULL. Set
+ * before nb_bench_run(), from one thread.
+ * The pause costs two clock reads per hook, only when hooks are set. (Google
+ * Benchmark 1.7.1's own --benchmark_perf_counters allows one pause per run and
+ * would trip over it; Debian's build has no libpfm, so that flag is unusable.)
  */
 typedef void (*nb_bench_region_fn)(nb_bench_state *st, void *user);
 void nb_bench_set_region_hooks(nb_bench_region_fn begin, nb_bench_region_fn end,
@@ -257,13 +277,16 @@ int nb_bench_main(int argc, char **argv);
 /*
  * Parse Google Benchmark's flags (benchmark::Initialize) from a copy of argv
  * that the shim owns, so argv need not outlive the call. Removes the flags it
- * recognised from argv (argc updated, argv[argc] = NULL); what is left is for
- * the caller, who should refuse what it does not know. Before the library sees
- * them, the values of --benchmark_format, --benchmark_out_format,
- * --benchmark_color and --benchmark_time_unit are checked (the library would
- * print its help and exit 0). --benchmark_out=FILE is written to a temporary
- * file beside FILE and renamed over it after the run, so FILE is never left
- * half-written. Returns 0, or 2 with a message on stderr.
+ * recognised from argv (argc updated; argv[argc] set to NULL if shortened):
+ * what is left are the caller's own strings, for the caller, who should refuse
+ * what it does not know. Before the library sees them, the values of
+ * --benchmark_format, --benchmark_out_format, --benchmark_color and
+ * --benchmark_time_unit are checked (the library would print its help and
+ * exit 0). --benchmark_out=FILE is written to FILE.tmp.<pid>, created here (an
+ * unwritable FILE is refused now), and renamed over FILE after a run that
+ * reported something; FILE is never left half-written, and the temporary is
+ * removed at exit if the run never happened. Returns 0, or 2 with a message
+ * on stderr.
  */
 int nb_bench_init(int *argc, char **argv);
 

@@ -32,13 +32,15 @@ static bool affinity_is_only(int cpu)
 	return !affinity(&set) && CPU_COUNT(&set) == 1 && CPU_ISSET(cpu, &set);
 }
 
+/* Busy loops write here so the compiler keeps them. */
+static volatile unsigned long sink;
+
 /* Keep the CPU busy, then give the scheduler a chance to move us. */
 static void spin_and_yield(void)
 {
-	volatile unsigned long x = 0;
 
 	for (int i = 0; i < 20000; i++)
-		x += (unsigned long)i;
+		sink += (unsigned long)i;
 	sched_yield();
 }
 

@@ -19,6 +19,9 @@
 
 static pthread_barrier_t start;
 
+/* Busy loops write here so the compiler keeps them; one per thread. */
+static _Thread_local volatile unsigned long sink;
+
 struct result {
 	int index;
 	struct nb_topo_summary sum;
@@ -33,7 +36,6 @@ static void *worker(void *arg)
 {
 	struct result *r = arg;
 	struct nb_perf *p;
-	volatile unsigned long x = 0;
 	int cpus[256];
 	int i, n;
 
@@ -49,7 +51,7 @@ static void *worker(void *arg)
 	r->rc_pin = nb_topo_pin_thread(r->pinned_cpu);
 	nb_perf_enable(p);
 	for (int k = 0; k < 2000000; k++)
-		x += (unsigned long)k;
+		sink += (unsigned long)k;
 	sched_yield();
 	r->ran_on = sched_getcpu();
 	nb_perf_disable(p);

@@ -1,0 +1,924 @@
+// SPDX-License-Identifier: MIT
+//
+// nb_bench shim: the C API of nb_bench.h over Google Benchmark. The project's
+// only C++; nothing of it leaks into the header.
+//
+// Loop model. Google Benchmark's own range-for loop reads state.max_iterations
+// once and counts down in a register. The shim does the same for C: the first
+// loop call takes iterations from the library in bulk (KeepRunningBatch), and
+// the C side counts them down in nb_bench_state.nb_private_left, inline. Only
+// when the countdown is spent does C call nb_bench_next_(), which takes the next
+// bulk or ends the loop. For a batch step n the bulk is a multiple of n; only
+// the final batch may pass max_iterations, and KeepRunningBatch records that
+// overshoot, so the reported iteration count is the number of bodies run.
+//
+// Thread model. Each benchmark thread has its own benchmark::State and so its
+// own StateImpl, on its stack. Registrations, context and hooks are written
+// before the run and only read during it; the one shared, written datum is
+// g_error_seen (atomic).
+
+#include "nb_bench.h"
+
+#include <benchmark/benchmark.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cmath>
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <type_traits>
+#include <unistd.h>
+#include <utility>
+#include <vector>
+
+#ifndef NB_BENCH_GBENCH_PACKAGE_VERSION
+#define NB_BENCH_GBENCH_PACKAGE_VERSION "unknown"
+#endif
+#ifndef NB_BENCH_GBENCH_OPT
+#define NB_BENCH_GBENCH_OPT "optimisation unknown"
+#endif
+
+// One registered family. Mirrors what the library needs checked before it is
+// told (its own checks abort, or loop forever for a DenseRange step of 0).
+struct nb_bench {
+	benchmark::internal::Benchmark *bm = nullptr;
+	std::string name;
+	nb_bench_fn fn = nullptr;
+	void *ctx = nullptr;
+	int n_args = 0;  // arguments per instance; 0 until an argument call
+	int n_names = 0; // arg_names given
+	bool has_iterations = false;
+	bool has_min_time = false;
+	bool real_time = false;
+	bool manual_time = false;
+};
+
+namespace {
+
+// Per-thread loop state; pub is what C sees (first member: the C pointer and
+// the StateImpl pointer are interconvertible).
+struct StateImpl {
+	nb_bench_state pub;
+	benchmark::State *st;
+	const nb_bench *b;
+	bool begun;  // the first loop call took iterations (the run's timer started)
+	bool ended;  // the library's loop is finished (its final call returned false)
+	bool paused; // nb_bench_pause() without nb_bench_resume() yet
+};
+static_assert(std::is_standard_layout<StateImpl>::value, "StateImpl must stay standard-layout");
+static_assert(offsetof(StateImpl, pub) == 0, "pub must be StateImpl's first member");
+
+StateImpl *impl(nb_bench_state *pub)
+{
+	return reinterpret_cast<StateImpl *>(pub);
+}
+
+std::vector<std::unique_ptr<nb_bench>> g_benches;
+std::vector<std::string> g_config_errors;
+std::map<std::string, std::string> g_context;
+nb_bench_region_fn g_begin_hook;
+nb_bench_region_fn g_end_hook;
+void *g_hook_user;
+std::atomic<bool> g_error_seen{false};
+bool g_initialised;
+bool g_ran;
+
+// The argv copy the library parses and keeps argv[0] of: stable buffers.
+std::vector<std::unique_ptr<char[]>> g_argv_store;
+std::vector<char *> g_argv_ptrs;
+// --benchmark_out=FINAL is handed to the library as TMP, renamed after the run.
+std::string g_out_final;
+std::string g_out_tmp;
+
+__attribute__((format(printf, 1, 0))) std::string vformat(const char *fmt, va_list ap)
+{
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(nullptr, 0, fmt, again);
+	va_end(again);
+	std::string out(n > 0 ? (size_t)n : 0, '\0');
+	if (n > 0)
+		vsnprintf(&out[0], out.size() + 1, fmt, ap);
+	return out;
+}
+
+// Record a configuration mistake; nb_bench_run() prints them and refuses to run.
+__attribute__((format(printf, 3, 4))) void config_error(const nb_bench *b, const char *call,
+							 const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	std::string msg = "nb_bench: ";
+	if (b)
+		msg += "benchmark '" + b->name + "': ";
+	msg += call;
+	msg += ": ";
+	msg += vformat(fmt, ap);
+	va_end(ap);
+	g_config_errors.push_back(msg);
+}
+
+// Fail the running benchmark (first message wins) and end the countdown so the
+// next loop call returns false.
+__attribute__((format(printf, 2, 3))) void fail(StateImpl *s, const char *fmt, ...)
+{
+	s->pub.nb_private_left = 0;
+	g_error_seen.store(true, std::memory_order_relaxed);
+	if (s->st->error_occurred())
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	std::string msg = vformat(fmt, ap);
+	va_end(ap);
+	s->st->SkipWithError(msg.c_str()); // the library copies msg
+}
+
+// End the loop: end hook with the timer paused, then the library's final call
+// (stops the timer, meets the other threads at its barrier). Also used when
+// the loop never began (an error before it), so every thread passes the same
+// start and stop barriers. Always returns false.
+bool finish(StateImpl *s)
+{
+	benchmark::State &st = *s->st;
+	s->pub.nb_private_left = 0;
+	if (s->begun && g_end_hook) {
+		if (!st.error_occurred() && !s->paused) {
+			st.PauseTiming();
+			s->paused = true;
+		}
+		g_end_hook(&s->pub, g_hook_user);
+	}
+	// The library's final call pauses a running timer itself.
+	if (s->paused && !st.error_occurred())
+		st.ResumeTiming();
+	s->paused = false;
+	s->ended = true;
+	if (st.KeepRunning()) {
+		fail(s, "nb_bench: internal error: loop did not end with its iterations used up");
+		(void)st.KeepRunning();
+	}
+	return false;
+}
+
+void run_begin_hook(StateImpl *s)
+{
+	benchmark::State &st = *s->st;
+	st.PauseTiming();
+	g_begin_hook(&s->pub, g_hook_user);
+	if (!st.error_occurred())
+		st.ResumeTiming();
+}
+
+void run_c(nb_bench *b, benchmark::State &st)
+{
+	StateImpl s{};
+	s.st = &st;
+	s.b = b;
+	b->fn(&s.pub, b->ctx);
+	if (!s.ended) {
+		if (!st.error_occurred())
+			fail(&s, "benchmark function returned before nb_bench_keep_running() "
+				 "returned false");
+		finish(&s);
+	}
+}
+
+nb_bench *add_family(benchmark::internal::Benchmark *bm, const char *name, nb_bench_fn fn,
+		     void *ctx)
+{
+	auto b = std::make_unique<nb_bench>();
+	b->bm = bm;
+	b->name = name;
+	b->fn = fn;
+	b->ctx = ctx;
+	g_benches.push_back(std::move(b));
+	return g_benches.back().get();
+}
+
+// Google Benchmark's ArgsCnt(): all instances take the same number of arguments.
+bool args_fit(nb_bench *b, const char *call, int n)
+{
+	int have = b->n_args ? b->n_args : (b->n_names ? b->n_names : -1);
+	if (have == -1 || have == n)
+		return true;
+	config_error(b, call, "gives %d argument(s) per instance, earlier calls gave %d", n,
+		     have);
+	return false;
+}
+
+bool check_range(nb_bench *b, const char *call, int64_t lo, int64_t hi)
+{
+	if (lo <= hi)
+		return true;
+	config_error(b, call, "lo %lld > hi %lld", (long long)lo, (long long)hi);
+	return false;
+}
+
+// Keys Google Benchmark writes into "context" itself (1.7.1 and later).
+bool reserved_context_key(const char *key)
+{
+	static const char *const keys[] = {
+		"date", "host_name", "executable", "num_cpus", "mhz_per_cpu",
+		"cpu_scaling_enabled", "aslr_enabled", "caches", "load_avg",
+		"library_build_type", "library_version", "json_schema_version",
+	};
+	for (const char *k : keys)
+		if (strcmp(key, k) == 0)
+			return true;
+	return false;
+}
+
+// Flags whose bad values make Google Benchmark 1.7.1 print help and exit(0):
+// refuse them ourselves, with a message and a failing status.
+bool check_choice_flags(const char *argv0, int argc, char **argv)
+{
+	struct choice {
+		const char *flag; // "--name="
+		const char *const *ok;
+		const char *list;
+	};
+	static const char *const formats[] = {"console", "json", "csv", nullptr};
+	static const char *const units[] = {"ns", "us", "ms", "s", nullptr};
+	static const choice choices[] = {
+		{"--benchmark_format=", formats, "console, json or csv"},
+		{"--benchmark_out_format=", formats, "console, json or csv"},
+		{"--benchmark_time_unit=", units, "ns, us, ms or s"},
+		{"--benchmark_color=", nullptr, "a non-empty value"},
+	};
+	for (int i = 1; i < argc; i++) {
+		for (const choice &c : choices) {
+			size_t len = strlen(c.flag);
+			if (!argv[i] || strncmp(argv[i], c.flag, len) != 0)
+				continue;
+			const char *v = argv[i] + len;
+			bool good = c.ok ? false : *v != '\0';
+			for (const char *const *o = c.ok; o && *o; o++)
+				good |= strcmp(v, *o) == 0;
+			if (!good) {
+				fprintf(stderr, "%s: bad value in '%s': expected %s\n", argv0, argv[i],
+					c.list);
+				return false;
+			}
+		}
+	}
+	return true;
+}
+
+char *store_arg(const std::string &s)
+{
+	auto buf = std::make_unique<char[]>(s.size() + 1);
+	memcpy(buf.get(), s.c_str(), s.size() + 1);
+	g_argv_store.push_back(std::move(buf));
+	return g_argv_store.back().get();
+}
+
+// At exit, a temporary output that was never published goes (flag errors,
+// configuration errors, the library exiting on its own).
+void discard_output()
+{
+	if (!g_out_tmp.empty())
+		unlink(g_out_tmp.c_str());
+	g_out_tmp.clear();
+}
+
+// Create the temporary output early, so an unwritable --benchmark_out is one
+// clear error before anything runs (the library would exit(1) mid-way).
+bool prepare_output(const char *argv0)
+{
+	if (g_out_tmp.empty())
+		return true;
+	int fd = open(g_out_tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		fprintf(stderr, "%s: cannot write --benchmark_out file '%s': %s\n", argv0,
+			g_out_final.c_str(), strerror(errno));
+		g_out_tmp.clear();
+		return false;
+	}
+	close(fd);
+	atexit(discard_output);
+	return true;
+}
+
+// Make the finished temporary output durable and put it in place. An empty
+// file means nothing was reported (--benchmark_list_tests, no match): the old
+// file stays.
+bool publish_output(bool matched)
+{
+	if (g_out_tmp.empty())
+		return true;
+	int fd = open(g_out_tmp.c_str(), O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(stderr, "nb_bench: temporary output '%s' vanished: %s\n", g_out_tmp.c_str(),
+			strerror(errno));
+		g_out_tmp.clear();
+		return false;
+	}
+	off_t size = lseek(fd, 0, SEEK_END);
+	int err = fsync(fd) == 0 ? 0 : errno;
+	close(fd);
+	if (!matched || size <= 0) {
+		discard_output();
+		return err == 0;
+	}
+	if (err == 0 && rename(g_out_tmp.c_str(), g_out_final.c_str()) != 0)
+		err = errno;
+	if (err) {
+		fprintf(stderr, "nb_bench: cannot write '%s' (results left in '%s'): %s\n",
+			g_out_final.c_str(), g_out_tmp.c_str(), strerror(err));
+		g_out_tmp.clear(); // keep them
+		return false;
+	}
+	g_out_tmp.clear();
+	return true;
+}
+
+// The library's own statement about NDEBUG: the library_build_type its JSON
+// reporter writes into "context".
+std::string probe_assertions()
+{
+	std::ostringstream out;
+	benchmark::JSONReporter json;
+	json.SetOutputStream(&out);
+	json.SetErrorStream(&out);
+	benchmark::BenchmarkReporter::Context ctx;
+	json.ReportContext(ctx);
+	const std::string text = out.str();
+	if (text.find("\"library_build_type\": \"debug\"") != std::string::npos)
+		return "assertions enabled (no NDEBUG: library_build_type=debug)";
+	if (text.find("\"library_build_type\": \"release\"") != std::string::npos)
+		return "assertions disabled (NDEBUG: library_build_type=release)";
+	return "assertions unknown (no library_build_type in the library's context)";
+}
+
+} // namespace
+
+// ---- registration and configuration ----------------------------------------
+
+nb_bench *nb_bench_register(const char *name, nb_bench_fn fn, void *ctx)
+{
+	if (!name || !*name || !fn) {
+		config_error(nullptr, "nb_bench_register", "%s",
+			     !fn ? "NULL function" : "empty benchmark name");
+		return nullptr;
+	}
+	if (g_ran) {
+		config_error(nullptr, "nb_bench_register", "'%s' registered after nb_bench_run()",
+			     name);
+		return nullptr;
+	}
+	nb_bench *b = add_family(nullptr, name, fn, ctx);
+	b->bm = benchmark::RegisterBenchmark(name, [b](benchmark::State &st) { run_c(b, st); });
+	return b;
+}
+
+nb_bench *nb_bench_register_native_baseline(void)
+{
+	auto *bm = benchmark::RegisterBenchmark("shim/empty/native", [](benchmark::State &st) {
+		for (auto _ : st)
+			nb_bench_clobber_memory(); // the C loops' body, exactly
+	});
+	return add_family(bm, "shim/empty/native", nullptr, nullptr);
+}
+
+nb_bench *nb_bench_arg(nb_bench *b, int64_t a)
+{
+	if (b && args_fit(b, "nb_bench_arg", 1)) {
+		b->bm->Arg(a);
+		b->n_args = 1;
+	}
+	return b;
+}
+
+nb_bench *nb_bench_args(nb_bench *b, const int64_t *args, size_t n)
+{
+	if (!b)
+		return b;
+	if (!args || n == 0 || n > 64) {
+		config_error(b, "nb_bench_args", "needs 1 to 64 arguments (got %zu%s)", n,
+			     args ? "" : ", NULL array");
+		return b;
+	}
+	if (args_fit(b, "nb_bench_args", (int)n)) {
+		b->bm->Args(std::vector<int64_t>(args, args + n));
+		b->n_args = (int)n;
+	}
+	return b;
+}
+
+nb_bench *nb_bench_range(nb_bench *b, int64_t lo, int64_t hi)
+{
+	if (b && args_fit(b, "nb_bench_range", 1) && check_range(b, "nb_bench_range", lo, hi)) {
+		b->bm->Range(lo, hi);
+		b->n_args = 1;
+	}
+	return b;
+}
+
+nb_bench *nb_bench_ranges(nb_bench *b, const int64_t (*lohi)[2], size_t n)
+{
+	if (!b)
+		return b;
+	if (!lohi || n == 0 || n > 64) {
+		config_error(b, "nb_bench_ranges", "needs 1 to 64 ranges (got %zu%s)", n,
+			     lohi ? "" : ", NULL array");
+		return b;
+	}
+	std::vector<std::pair<int64_t, int64_t>> ranges;
+	for (size_t i = 0; i < n; i++) {
+		if (!check_range(b, "nb_bench_ranges", lohi[i][0], lohi[i][1]))
+			return b;
+		ranges.emplace_back(lohi[i][0], lohi[i][1]);
+	}
+	if (args_fit(b, "nb_bench_ranges", (int)n)) {
+		b->bm->Ranges(ranges);
+		b->n_args = (int)n;
+	}
+	return b;
+}
+
+nb_bench *nb_bench_dense_range(nb_bench *b, int64_t lo, int64_t hi, int step)
+{
+	if (!b || !args_fit(b, "nb_bench_dense_range", 1) ||
+	    !check_range(b, "nb_bench_dense_range", lo, hi))
+		return b;
+	if (step < 1 || hi > INT64_MAX - step) {
+		config_error(b, "nb_bench_dense_range", "step %d must be >= 1 (and hi + step fit)",
+			     step);
+		return b;
+	}
+	b->bm->DenseRange(lo, hi, step);
+	b->n_args = 1;
+	return b;
+}
+
+nb_bench *nb_bench_range_multiplier(nb_bench *b, int mult)
+{
+	if (!b)
+		return b;
+	if (mult < 2)
+		config_error(b, "nb_bench_range_multiplier", "multiplier %d must be >= 2", mult);
+	else
+		b->bm->RangeMultiplier(mult);
+	return b;
+}
+
+nb_bench *nb_bench_arg_names(nb_bench *b, const char *const *names, size_t n)
+{
+	if (!b)
+		return b;
+	if (!names || n == 0 || n > 64) {
+		config_error(b, "nb_bench_arg_names", "needs 1 to 64 names (got %zu%s)", n,
+			     names ? "" : ", NULL array");
+		return b;
+	}
+	std::vector<std::string> v;
+	for (size_t i = 0; i < n; i++) {
+		if (!names[i]) {
+			config_error(b, "nb_bench_arg_names", "name %zu is NULL", i);
+			return b;
+		}
+		v.emplace_back(names[i]);
+	}
+	if (args_fit(b, "nb_bench_arg_names", (int)n)) {
+		b->bm->ArgNames(v);
+		b->n_names = (int)n;
+	}
+	return b;
+}
+
+nb_bench *nb_bench_threads(nb_bench *b, int n)
+{
+	if (!b)
+		return b;
+	if (n < 1)
+		config_error(b, "nb_bench_threads", "thread count %d must be >= 1", n);
+	else
+		b->bm->Threads(n);
+	return b;
+}
+
+nb_bench *nb_bench_thread_range(nb_bench *b, int lo, int hi)
+{
+	if (!b)
+		return b;
+	if (lo < 1 || hi < lo)
+		config_error(b, "nb_bench_thread_range", "needs 1 <= lo <= hi (got %d, %d)", lo,
+			     hi);
+	else
+		b->bm->ThreadRange(lo, hi);
+	return b;
+}
+
+nb_bench *nb_bench_iterations(nb_bench *b, int64_t n)
+{
+	if (!b)
+		return b;
+	if (n < 1)
+		config_error(b, "nb_bench_iterations", "count %lld must be >= 1", (long long)n);
+	else if (b->has_min_time)
+		config_error(b, "nb_bench_iterations", "cannot be combined with nb_bench_min_time");
+	else {
+		b->bm->Iterations(n);
+		b->has_iterations = true;
+	}
+	return b;
+}
+
+nb_bench *nb_bench_min_time(nb_bench *b, double seconds)
+{
+	if (!b)
+		return b;
+	if (!(seconds > 0.0) || !std::isfinite(seconds))
+		config_error(b, "nb_bench_min_time", "%g s must be a positive number", seconds);
+	else if (b->has_iterations)
+		config_error(b, "nb_bench_min_time", "cannot be combined with nb_bench_iterations");
+	else {
+		b->bm->MinTime(seconds);
+		b->has_min_time = true;
+	}
+	return b;
+}
+
+nb_bench *nb_bench_repetitions(nb_bench *b, int n)
+{
+	if (!b)
+		return b;
+	if (n < 1)
+		config_error(b, "nb_bench_repetitions", "count %d must be >= 1", n);
+	else
+		b->bm->Repetitions(n);
+	return b;
+}
+
+nb_bench *nb_bench_unit(nb_bench *b, enum nb_bench_time_unit u)
+{
+	if (!b)
+		return b;
+	switch (u) {
+	case NB_BENCH_NS:
+		b->bm->Unit(benchmark::kNanosecond);
+		break;
+	case NB_BENCH_US:
+		b->bm->Unit(benchmark::kMicrosecond);
+		break;
+	case NB_BENCH_MS:
+		b->bm->Unit(benchmark::kMillisecond);
+		break;
+	case NB_BENCH_S:
+		b->bm->Unit(benchmark::kSecond);
+		break;
+	default:
+		config_error(b, "nb_bench_unit", "unknown time unit %d", (int)u);
+	}
+	return b;
+}
+
+nb_bench *nb_bench_use_real_time(nb_bench *b)
+{
+	if (!b)
+		return b;
+	if (b->manual_time)
+		config_error(b, "nb_bench_use_real_time", "cannot be combined with manual time");
+	else {
+		b->bm->UseRealTime();
+		b->real_time = true;
+	}
+	return b;
+}
+
+nb_bench *nb_bench_use_manual_time(nb_bench *b)
+{
+	if (!b)
+		return b;
+	if (b->real_time)
+		config_error(b, "nb_bench_use_manual_time", "cannot be combined with real time");
+	else {
+		b->bm->UseManualTime();
+		b->manual_time = true;
+	}
+	return b;
+}
+
+// ---- the measured loop -------------------------------------------------------
+
+bool nb_bench_next_(nb_bench_state *pub, int64_t n)
+{
+	StateImpl *s = impl(pub);
+	benchmark::State &st = *s->st;
+
+	if (s->ended)
+		return false;
+	if (n < 1) {
+		fail(s, "nb_bench_keep_running_batch: batch size %lld must be >= 1", (long long)n);
+		return finish(s);
+	}
+	if (st.error_occurred())
+		return finish(s);
+
+	// Before the first call iterations() is 0; after it, what was handed out.
+	const int64_t remaining = st.max_iterations - st.iterations();
+	const int64_t left = s->pub.nb_private_left;
+	if (left > 0) {
+		// A batch larger than what an earlier, smaller step left over: take the
+		// difference. Only the library's last iterations can overshoot, once.
+		if (remaining <= 0) {
+			fail(s, "nb_bench_keep_running_batch(%lld) after a smaller step used up the "
+				"run: use one step per loop", (long long)n);
+			return finish(s);
+		}
+		s->pub.nb_private_left = 0;
+		if (!st.KeepRunningBatch(n - left)) {
+			s->ended = true;
+			return false;
+		}
+		return true;
+	}
+	if (remaining <= 0)
+		return finish(s);
+
+	// Take everything left for n == 1 (as the range-for loop does), else the
+	// largest multiple of n, else one overshooting batch of n.
+	const int64_t take = n == 1 ? remaining : remaining >= n ? remaining / n * n : n;
+	if (!st.KeepRunningBatch(take)) {
+		s->ended = true; // not expected: the library ended the loop itself
+		return false;
+	}
+	s->pub.nb_private_left = take - n;
+	if (!s->begun) {
+		s->begun = true;
+		if (g_begin_hook)
+			run_begin_hook(s);
+		if (st.error_occurred())
+			return finish(s);
+	}
+	return true;
+}
+
+bool nb_bench_keep_running_noinline(nb_bench_state *st)
+{
+	return nb_bench_keep_running(st);
+}
+
+int64_t nb_bench_max_iterations(nb_bench_state *pub)
+{
+	return impl(pub)->st->max_iterations;
+}
+
+int64_t nb_bench_range_arg(nb_bench_state *pub, int i)
+{
+	StateImpl *s = impl(pub);
+	if (i < 0 || i >= s->b->n_args) {
+		fail(s, "nb_bench_range_arg(%d): this benchmark has %d argument(s)", i,
+		     s->b->n_args);
+		return 0;
+	}
+	return s->st->range((size_t)i);
+}
+
+int nb_bench_thread_index(nb_bench_state *pub)
+{
+	return impl(pub)->st->thread_index();
+}
+
+int nb_bench_thread_count(nb_bench_state *pub)
+{
+	return impl(pub)->st->threads();
+}
+
+int64_t nb_bench_iterations_done(nb_bench_state *pub)
+{
+	StateImpl *s = impl(pub);
+	return s->begun ? s->st->iterations() - s->pub.nb_private_left : 0;
+}
+
+bool nb_bench_error_occurred(nb_bench_state *pub)
+{
+	return impl(pub)->st->error_occurred();
+}
+
+void nb_bench_pause(nb_bench_state *pub)
+{
+	StateImpl *s = impl(pub);
+	if (s->st->error_occurred()) // the timer stopped with the error
+		return;
+	if (!s->begun || s->ended || s->paused) {
+		fail(s, "nb_bench_pause: %s", s->paused ? "timer already paused"
+							: "called outside the measured loop");
+		return;
+	}
+	s->st->PauseTiming();
+	s->paused = true;
+}
+
+void nb_bench_resume(nb_bench_state *pub)
+{
+	StateImpl *s = impl(pub);
+	if (s->st->error_occurred())
+		return;
+	if (!s->begun || s->ended || !s->paused) {
+		fail(s, "nb_bench_resume: %s", !s->paused ? "timer not paused"
+							  : "called outside the measured loop");
+		return;
+	}
+	s->st->ResumeTiming();
+	s->paused = false;
+}
+
+void nb_bench_set_iteration_time(nb_bench_state *pub, double seconds)
+{
+	impl(pub)->st->SetIterationTime(seconds);
+}
+
+void nb_bench_set_items_processed(nb_bench_state *pub, int64_t n)
+{
+	impl(pub)->st->SetItemsProcessed(n);
+}
+
+void nb_bench_set_bytes_processed(nb_bench_state *pub, int64_t n)
+{
+	impl(pub)->st->SetBytesProcessed(n);
+}
+
+void nb_bench_set_label(nb_bench_state *pub, const char *label)
+{
+	impl(pub)->st->SetLabel(label ? label : "");
+}
+
+void nb_bench_counter(nb_bench_state *pub, const char *name, double value,
+		      enum nb_counter_kind kind)
+{
+	using benchmark::Counter;
+	StateImpl *s = impl(pub);
+	const unsigned k = (unsigned)kind;
+	const unsigned known = NB_COUNTER_RATE | NB_COUNTER_AVG_THREADS |
+			       NB_COUNTER_ITER_INVARIANT | NB_COUNTER_AVG_ITER | NB_COUNTER_INVERT;
+	if (!name || !*name || (k & ~known)) {
+		fail(s, "nb_bench_counter(%s): %s", name ? name : "NULL",
+		     (k & ~known) ? "unknown kind bits" : "empty name");
+		return;
+	}
+	Counter::Flags f = Counter::kDefaults;
+	if (k & NB_COUNTER_RATE)
+		f = f | Counter::kIsRate;
+	if (k & NB_COUNTER_AVG_THREADS)
+		f = f | Counter::kAvgThreads;
+	if (k & NB_COUNTER_ITER_INVARIANT)
+		f = f | Counter::kIsIterationInvariant;
+	if (k & NB_COUNTER_AVG_ITER)
+		f = f | Counter::kAvgIterations;
+	if (k & NB_COUNTER_INVERT)
+		f = f | Counter::kInvert;
+	s->st->counters[name] = Counter(value, f);
+}
+
+void nb_bench_skip_with_error(nb_bench_state *pub, const char *msg)
+{
+	fail(impl(pub), "%s", msg && *msg ? msg : "(no message)");
+}
+
+// ---- run metadata and hooks ------------------------------------------------
+
+void nb_bench_context(const char *key, const char *value)
+{
+	if (!key || !*key || !value) {
+		config_error(nullptr, "nb_bench_context", "empty key or NULL value");
+		return;
+	}
+	if (reserved_context_key(key)) {
+		config_error(nullptr, "nb_bench_context",
+			     "key '%s' is written by Google Benchmark itself", key);
+		return;
+	}
+	g_context[key] = value;
+}
+
+void nb_bench_set_region_hooks(nb_bench_region_fn begin, nb_bench_region_fn end, void *user)
+{
+	g_begin_hook = begin;
+	g_end_hook = end;
+	g_hook_user = user;
+}
+
+// ---- running -----------------------------------------------------------------
+
+int nb_bench_init(int *argc, char **argv)
+{
+	static char fallback0[] = "nb_bench";
+	static char *fallback[] = {fallback0, nullptr};
+	if (g_initialised) {
+		fprintf(stderr, "nb_bench: nb_bench_init called twice\n");
+		return 2;
+	}
+	int dummy = 1;
+	if (!argc || *argc < 1 || !argv || !argv[0]) {
+		argc = &dummy;
+		argv = fallback;
+	}
+	if (!check_choice_flags(argv[0], *argc, argv))
+		return 2;
+
+	static const char out_flag[] = "--benchmark_out=";
+	const size_t out_len = sizeof(out_flag) - 1;
+	g_argv_ptrs.clear();
+	for (int i = 0; i < *argc; i++) {
+		std::string arg = argv[i] ? argv[i] : "";
+		if (i > 0 && arg.compare(0, out_len, out_flag) == 0 && arg.size() > out_len) {
+			g_out_final = arg.substr(out_len);
+			g_out_tmp = g_out_final + ".tmp." + std::to_string((long)getpid());
+			arg = out_flag + g_out_tmp;
+		}
+		g_argv_ptrs.push_back(store_arg(arg));
+	}
+	if (!prepare_output(argv[0]))
+		return 2;
+	g_initialised = true;
+	std::vector<char *> copy = g_argv_ptrs; // what the library may reorder
+	copy.push_back(nullptr);
+	int n = *argc;
+	benchmark::Initialize(&n, copy.data());
+
+	// Hand the caller back its own strings, in the library's order.
+	const std::vector<char *> orig(argv, argv + *argc);
+	for (int j = 1; j < n; j++)
+		for (int i = 1; i < *argc; i++)
+			if (copy[j] == g_argv_ptrs[i]) {
+				argv[j] = orig[i];
+				break;
+			}
+	if (n < *argc)
+		argv[n] = nullptr;
+	*argc = n;
+	return 0;
+}
+
+int nb_bench_main(int argc, char **argv)
+{
+	int rc = nb_bench_init(&argc, argv);
+	if (rc)
+		return rc;
+	if (argc > 1) {
+		std::string line = argv[0] ? argv[0] : "nb_bench";
+		line += argc > 2 ? ": unrecognized or malformed arguments:"
+				 : ": unrecognized or malformed argument:";
+		for (int i = 1; i < argc; i++)
+			line += std::string(" '") + argv[i] + "'";
+		fprintf(stderr, "%s\n", line.c_str());
+		return 2;
+	}
+	return nb_bench_run();
+}
+
+int nb_bench_run(void)
+{
+	if (!g_initialised) {
+		int argc = 0;
+		if (nb_bench_init(&argc, nullptr))
+			return 2;
+	}
+	if (g_ran) {
+		fprintf(stderr, "nb_bench: nb_bench_run: one run per process\n");
+		return 2;
+	}
+	g_ran = true;
+	if (!g_config_errors.empty()) {
+		for (const std::string &e : g_config_errors)
+			fprintf(stderr, "%s\n", e.c_str());
+		return 2;
+	}
+	if (!g_context.count("nb_bench_library_version"))
+		g_context["nb_bench_library_version"] = nb_bench_library_version();
+	if (!g_context.count("nb_bench_library_build"))
+		g_context["nb_bench_library_build"] = nb_bench_library_build();
+	for (const auto &kv : g_context)
+		benchmark::AddCustomContext(kv.first, kv.second);
+
+	g_error_seen.store(false);
+	const size_t matched = benchmark::RunSpecifiedBenchmarks();
+	benchmark::Shutdown();
+	const bool published = publish_output(matched > 0);
+	if (matched == 0)
+		return 2; // the library said which filter matched nothing
+	return g_error_seen.load() || !published ? 1 : 0;
+}
+
+const char *nb_bench_library_version(void)
+{
+#ifdef NB_BENCH_HAVE_GET_VERSION
+	static const std::string v = benchmark::GetBenchmarkVersion();
+	return v.c_str();
+#else
+	return NB_BENCH_GBENCH_PACKAGE_VERSION;
+#endif
+}
+
+const char *nb_bench_library_build(void)
+{
+	static const std::string s = std::string(NB_BENCH_GBENCH_OPT) + ", " + probe_assertions();
+	return s.c_str();
+}
