@@ -129,12 +129,17 @@ NBW_INLINE bool nbw_access_ok(const struct nb_pt_geom *g, uint64_t leaf, uint64_
 	return true;
 }
 
+/* A walk cache's fill hook: the entry at `level` for ia leads to the table
+ * at table_pa (a physical address). */
+typedef void (*nbw_fill_fn)(void *fctx, int level, uint64_t ia, uint64_t table_pa);
+
 /* Single-stage walk from (table_pa, level). With full_prot false, prot is
- * not decoded: r->prot is `access` when granted (a cheaper check). */
+ * not decoded: r->prot is `access` when granted (a cheaper check). fill,
+ * when not NULL, is told every table entry followed. */
 NBW_INLINE void nbw_stage_x(const struct nb_pt_geom *g, struct nbw_mem m,
 			    uint64_t table_pa, int level, uint64_t ia, unsigned access,
 			    struct nb_walk1 *r, const struct nb_walk_tracer *t, int stage,
-			    bool for_s1, bool full_prot)
+			    bool for_s1, bool full_prot, nbw_fill_fn fill, void *fctx)
 {
 	uint64_t tand = ~0ull, tor = 0, d, next = 0;
 	enum nb_fault fault = NB_FAULT_NONE;
@@ -155,6 +160,8 @@ NBW_INLINE void nbw_stage_x(const struct nb_pt_geom *g, struct nbw_mem m,
 		if (k == NBW_TABLE) {
 			tand &= d;
 			tor |= d;
+			if (fill)
+				fill(fctx, level, ia, next);
 			table_pa = next;
 			level--;
 			continue;
@@ -186,7 +193,7 @@ NBW_INLINE void nbw_stage(const struct nb_pt_geom *g, struct nbw_mem m, uint64_t
 			  int level, uint64_t ia, unsigned access, struct nb_walk1 *r,
 			  const struct nb_walk_tracer *t, int stage, bool for_s1)
 {
-	nbw_stage_x(g, m, table_pa, level, ia, access, r, t, stage, for_s1, true);
+	nbw_stage_x(g, m, table_pa, level, ia, access, r, t, stage, for_s1, true, NULL, NULL);
 }
 
 /* How a nested walk translates an IPA through stage 2: the plain walker
@@ -201,7 +208,7 @@ NBW_INLINE void nbw_s2_plain(void *ctx, uint64_t ipa, unsigned access, bool for_
 	const struct nb_nest_ctx *n = ctx;
 
 	nbw_stage_x(n->s2, nbw_mem_of(n->arena), n->s2_root_pa, n->s2->levels - 1, ipa, access,
-		    w, t, 2, for_s1, !for_s1);
+		    w, t, 2, for_s1, !for_s1, NULL, NULL);
 }
 
 NBW_INLINE void nbw_fault(struct nb_walk_result *r, enum nb_fault f, int stage, int level,
@@ -217,13 +224,16 @@ NBW_INLINE void nbw_fault(struct nb_walk_result *r, enum nb_fault f, int stage, 
 /*
  * Nested walk. The stage-1 walk starts at `level` from table_addr, which is
  * an IPA (from the root pointer or a table entry) unless is_pa says a walk
- * cache already translated it.
+ * cache already translated it. fill, when not NULL, is told the PA of each
+ * stage-1 table reached below the starting one (a nested walk cache caches
+ * stage-1 entries with the host address of the table they point to).
  */
-NBW_INLINE void nbw_nested(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,
-			   int level, uint64_t table_addr, bool is_pa,
-			   struct nb_walk_result *r, const struct nb_walk_tracer *t,
-			   nbw_s2_fn s2, void *s2ctx)
+NBW_INLINE void nbw_nested_x(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,
+			     int level, uint64_t table_addr, bool is_pa,
+			     struct nb_walk_result *r, const struct nb_walk_tracer *t,
+			     nbw_s2_fn s2, void *s2ctx, nbw_fill_fn fill, void *fctx)
 {
+	const int start = level;
 	const struct nb_pt_geom *g = n->s1;
 	const struct nbw_mem m = nbw_mem_of(n->arena);
 	uint64_t tand = ~0ull, tor = 0, d, next = 0;
@@ -251,6 +261,8 @@ NBW_INLINE void nbw_nested(const struct nb_nest_ctx *n, uint64_t iova, unsigned 
 				return;
 			}
 			table_pa = w.oa;
+			if (fill && level < start)
+				fill(fctx, level + 1, iova, table_pa);
 		}
 		is_pa = false;
 		k = nbw_read(g, m, table_pa, level, iova, &d, &next, &fault, &refs, t, 1, false);
@@ -287,6 +299,14 @@ NBW_INLINE void nbw_nested(const struct nb_nest_ctx *n, uint64_t iova, unsigned 
 	r->fault = NB_FAULT_NONE;
 	r->fault_stage = 0;
 	r->refs = refs;
+}
+
+NBW_INLINE void nbw_nested(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,
+			   int level, uint64_t table_addr, bool is_pa,
+			   struct nb_walk_result *r, const struct nb_walk_tracer *t,
+			   nbw_s2_fn s2, void *s2ctx)
+{
+	nbw_nested_x(n, iova, access, level, table_addr, is_pa, r, t, s2, s2ctx, NULL, NULL);
 }
 
 #endif

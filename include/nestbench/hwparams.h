@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Hardware parameters of a modelled IOMMU, as data: cache geometry,
+ * replacement, walk caches, command costs, invalidation policy. Vendors
+ * describe an IOMMU in a config file (configs/NAME.cfg, libconfig syntax) and
+ * users override single values from the command line (--set key=value).
+ * Defaults for each shipped model live in configs/<model>.cfg, not in code.
+ */
+#ifndef NESTBENCH_HWPARAMS_H
+#define NESTBENCH_HWPARAMS_H
+
+#include "inval.h"
+#include "nb.h"
+
+enum nb_repl {
+	NB_REPL_LRU,
+	NB_REPL_PLRU, /* tree pseudo-LRU (ways must be a power of two) */
+	NB_REPL_RANDOM,
+	NB_REPL_QEMU, /* QEMU's VT-d IOTLB: a hash table dropped whole when full */
+	NB_REPL_COUNT
+};
+
+/* One set-associative cache. entries = 0: the structure is absent. */
+struct nb_cache_params {
+	uint32_t entries;
+	uint32_t ways;	     /* entries / ways sets; ways = entries: fully associative */
+	enum nb_repl repl;
+	uint64_t page_sizes; /* bitmap of page sizes held (bit n: 2^n bytes); IOTLB only */
+	uint32_t levels;     /* walk caches: bitmap of levels cached (bit l: our level l) */
+	uint32_t hit_cycles; /* cost of a hit */
+};
+
+/* Invalidation policy, as the Linux drivers choose it. */
+struct nb_inval_policy {
+	bool strict;		/* false: lazy, through a flush queue */
+	uint32_t fq_entries;	/* lazy: IOVAs the flush queue holds before a flush */
+	uint32_t fq_timeout_us; /* lazy: flush at least this often */
+	uint32_t range_max_pages; /* above this many pages, flush the whole tag */
+	bool batch;		/* one sync per batch of commands, not per command */
+	uint8_t max_am;		/* VT-d CAP.MAMV */
+	bool ril;		/* SMMU range invalidation (IDR3.RIL) */
+};
+
+struct nb_hw_params {
+	char model[32];	      /* tag model name: vtd, amd, smmuv3, ... */
+	enum nb_vendor vendor; /* which command set */
+	struct nb_cache_params iotlb;	   /* final (combined) translations */
+	struct nb_cache_params pwc_s1;	   /* stage-1 (or single-stage) walk cache */
+	struct nb_cache_params pwc_s2;	   /* stage-2 walk cache */
+	struct nb_cache_params nested_tlb; /* IPA -> PA for stage-1 table fetches */
+	struct nb_cache_params ctx_cache;  /* context / PASID / CD entries */
+	struct nb_cache_params devtlb;	   /* per ATS device */
+	uint32_t mem_ref_cycles;	   /* one page-table read (walk miss) */
+	uint32_t cmd_cycles[NB_INV_OP_COUNT]; /* cost of each command in the queue */
+	struct nb_inval_policy policy;
+};
+
+/*
+ * Load a model description. path: a file; on error -EINVAL etc. with
+ * nb_errmsg() = "FILE:LINE: FIELD: what is wrong" (unknown keys are errors,
+ * so a typo is never silently ignored). Values missing from the file keep
+ * what *p held (so a file can be partial over nb_hwparams_defaults()).
+ */
+int nb_hwparams_load(struct nb_hw_params *p, const char *path);
+/* Apply one "key=value" override (keys as in the file, dotted: iotlb.ways,
+ * costs.IOTLB_PSI, policy.strict). Error names the key. */
+int nb_hwparams_set(struct nb_hw_params *p, const char *assignment);
+/* Sanity of the whole set (ways divides entries, PLRU power of two, ...). */
+int nb_hwparams_validate(const struct nb_hw_params *p);
+/* Built-in neutral defaults (every structure present, all costs 1). */
+void nb_hwparams_defaults(struct nb_hw_params *p, enum nb_vendor v);
+/* Write p as a config file that nb_hwparams_load reads back identically. */
+int nb_hwparams_write(const struct nb_hw_params *p, const char *path);
+
+const char *nb_repl_name(enum nb_repl r);
+
+#endif

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A simulated IOMMU: translation caches tagged by a vendor model, a command
+ * queue with modelled costs, invalidation policies, and the stale-
+ * translation oracle (DESIGN parts 4-6).
+ *
+ * Objects:
+ *   nb_iommu    one IOMMU instance: caches, queue, model, parameters
+ *   nb_xdomain  a domain as the IOMMU sees it: paging (stage 1 only, or a
+ *               stage 2 that may be a nest parent) or nested (stage 1 over
+ *               a parent fixed at allocation, as iommufd requires)
+ *   nb_xdev     a device (requester id) attached to one domain, maybe with
+ *               ATS (a device TLB)
+ * The tag model (models/) decides the cache tags of every attachment and
+ * the commands each page-table change needs; the vendor's command set says
+ * which cached entries each command hits.
+ *
+ * Context: one thread drives an nb_iommu (it is a simulator of one
+ * hardware unit); the page tables underneath may be walked concurrently.
+ */
+#ifndef NESTBENCH_IOMMU_H
+#define NESTBENCH_IOMMU_H
+
+#include "cache.h"
+#include "domain.h"
+#include "hwparams.h"
+#include "inval.h"
+
+struct nb_iommu;
+struct nb_xdomain;
+struct nb_xdev;
+
+enum nb_xdomain_kind {
+	NB_XD_S1,     /* paging, stage 1 only (first stage / ARM S1 / AMD v2) */
+	NB_XD_S2,     /* paging, stage 2 (may be the parent of nested domains) */
+	NB_XD_NESTED, /* stage 1 (guest tables) over a stage-2 parent */
+};
+
+/* The cache tags of one attachment, as the model assigns them. */
+struct nb_tags {
+	uint32_t tag, sub, tag2; /* see cache.h */
+};
+
+/* What a command hits: filled by the vendor's command set (or a model). */
+enum nb_space { NB_SPACE_ANY, NB_SPACE_IOVA, NB_SPACE_IPA };
+
+struct nb_inv_effect {
+	uint32_t caches;	   /* bit per enum nb_cache_kind */
+	bool match_tag, tag_or_tag2; /* tag_or_tag2: entry tag == t or entry tag2 == t */
+	bool match_sub, only_s1, only_s2; /* sub == x; entries with sub != / == NB_SUB_S2 */
+	bool match_sid;
+	uint32_t tag, sub, sid;
+	enum nb_space space;	   /* the range applies to entries of this space */
+	bool ranged;		   /* false: every matching entry */
+	uint64_t first, last;
+	bool leaf_only;		   /* walk caches are not touched */
+	bool other_space_all;	   /* ranged: matching entries of the other space all go */
+};
+
+/* One cached translation request (a DMA). */
+struct nb_dma_result {
+	uint64_t pa;
+	uint8_t page_lg2, prot, fault, fault_stage;
+	bool devtlb_hit, iotlb_hit, ctx_hit;
+	uint8_t pwc_s1_level;  /* level the walk started at thanks to the walk cache (0xff: none) */
+	uint32_t refs;	       /* page-table reads made */
+	uint64_t cycles;       /* modelled cost */
+};
+
+/* A change to translate into commands: an unmap's gather, or a guest's
+ * stage-1 invalidation request (what IOMMU_HWPT_INVALIDATE carries). */
+struct nb_flush_req {
+	uint64_t addr, size;	/* size 0: everything of the domain */
+	bool leaf;		/* only leaves changed (no table freed) */
+	uint64_t pgsize_mask;	/* leaf sizes removed (0: unknown) */
+};
+
+/* Per-IOMMU counters, reset by nb_iommu_stats_reset. */
+struct nb_iommu_stats {
+	uint64_t dmas, faults;
+	uint64_t cmds, syncs, cmd_by_op[NB_INV_OP_COUNT];
+	uint64_t cmd_cycles, walk_cycles;
+	uint64_t tags_touched;	      /* distinct tags named by commands */
+	uint64_t entries_invalidated, collateral; /* collateral: still-correct entries dropped */
+	uint64_t refill_misses;	      /* misses on entries dropped as collateral */
+	uint64_t stale_checks, stale_found;
+	uint64_t fq_flushes;
+};
+
+/* Model interface: one file per tag strategy (models/), one registration
+ * line in models/registry.c. */
+struct nb_tag_model {
+	const char *name;
+	const char *summary;
+	enum nb_vendor vendor;
+	/* Tags for a new domain / device attachment (allocate ids here). */
+	int (*domain_init)(struct nb_iommu *m, struct nb_xdomain *d);
+	int (*attach)(struct nb_iommu *m, struct nb_xdev *dev);
+	void (*detach)(struct nb_iommu *m, struct nb_xdev *dev);
+	/* Lookup tags of a device's DMAs, and of the stage-2 entries its
+	 * nested walks create. */
+	struct nb_tags (*dev_tags)(const struct nb_iommu *m, const struct nb_xdev *dev);
+	struct nb_tags (*s2_tags)(const struct nb_iommu *m, const struct nb_xdev *dev);
+	/* Commands for a page-table change of domain d (unmap on a paging or
+	 * parent domain; guest request on a nested one). Queue them with
+	 * nb_iommu_queue / nb_iommu_queue_range. */
+	int (*flush)(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req);
+	/* Optional: a command's effect, when the model's hardware differs from
+	 * its vendor's command set (hypothetical models); NULL: the vendor's. */
+	void (*effect)(const struct nb_iommu *m, const struct nb_inv_cmd *c,
+		       struct nb_inv_effect *e);
+};
+
+int nb_tag_model_by_name(const char *name, const struct nb_tag_model **out);
+const struct nb_tag_model *nb_tag_model_at(int i); /* NULL past the end */
+/* The vendor's own command semantics. */
+void nb_vendor_effect(const struct nb_inv_cmd *c, struct nb_inv_effect *e);
+
+/* ---- lifetime ---- */
+int nb_iommu_create(struct nb_iommu **out, const struct nb_hw_params *p, struct nb_arena *arena);
+void nb_iommu_destroy(struct nb_iommu *m);
+const struct nb_hw_params *nb_iommu_params(const struct nb_iommu *m);
+const struct nb_tag_model *nb_iommu_model(const struct nb_iommu *m);
+
+/* Domains: the IOMMU takes its tables from the caller (nb_domain/nb_nested
+ * are created and owned by the caller). */
+int nb_xdomain_paging(struct nb_iommu *m, struct nb_domain *pt, enum nb_xdomain_kind kind,
+		      struct nb_xdomain **out);
+int nb_xdomain_nested(struct nb_iommu *m, struct nb_nested *n, struct nb_xdomain *parent,
+		      struct nb_xdomain **out);
+void nb_xdomain_free(struct nb_iommu *m, struct nb_xdomain *d);
+
+int nb_xdev_attach(struct nb_iommu *m, uint32_t sid, uint32_t pasid, bool ats,
+		   struct nb_xdomain *d, struct nb_xdev **out);
+void nb_xdev_detach(struct nb_iommu *m, struct nb_xdev *dev);
+
+/* ---- the data path ---- */
+void nb_iommu_dma(struct nb_iommu *m, struct nb_xdev *dev, uint64_t iova, unsigned access,
+		  struct nb_dma_result *r);
+
+/* ---- the invalidation path ---- */
+/* Unmap [iova, iova+size) from a paging (or parent) domain and invalidate
+ * as the policy says (strict: now; lazy: through the flush queue). */
+int64_t nb_iommu_unmap(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, uint64_t size);
+int nb_iommu_map(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, uint64_t pa,
+		 uint64_t size, unsigned prot);
+/* A guest's stage-1 invalidation request on a nested domain. */
+int nb_iommu_guest_invalidate(struct nb_iommu *m, struct nb_xdomain *n,
+			      const struct nb_flush_req *req);
+/* Lazy mode: flush the flush queue now; or if its timeout has passed by
+ * the caller's clock (microseconds, any origin). */
+void nb_iommu_fq_flush(struct nb_iommu *m);
+void nb_iommu_fq_tick(struct nb_iommu *m, uint64_t now_us);
+/* Is iova in the flush queue (unmapped, not yet invalidated)? */
+bool nb_iommu_fq_holds(const struct nb_iommu *m, const struct nb_xdomain *d, uint64_t iova);
+
+/* For models: queue one command (tags counted, cost added); and a ranged
+ * command split as the driver would, or `whole` (the command that flushes
+ * the whole tag) above the policy's page threshold or where the range
+ * encoding cannot express the span. */
+void nb_iommu_queue(struct nb_iommu *m, const struct nb_inv_cmd *c);
+void nb_iommu_queue_range(struct nb_iommu *m, const struct nb_inv_cmd *tmpl, uint64_t addr,
+			  uint64_t size, const struct nb_inv_cmd *whole);
+/* End of a flush: a sync (one per flush when batching, else one was
+ * already queued after every command). */
+void nb_iommu_sync(struct nb_iommu *m);
+
+/* Model helpers: iterate a domain's devices and nested children. */
+int nb_xdomain_ndevs(const struct nb_xdomain *d);
+struct nb_xdev *nb_xdomain_dev(const struct nb_xdomain *d, int i);
+int nb_xdomain_nchildren(const struct nb_xdomain *d);
+struct nb_xdomain *nb_xdomain_child(const struct nb_xdomain *d, int i);
+enum nb_xdomain_kind nb_xdomain_kind(const struct nb_xdomain *d);
+const struct nb_pt_geom *nb_xdomain_geom(const struct nb_xdomain *d); /* its own tables */
+struct nb_xdomain *nb_xdomain_parent(const struct nb_xdomain *d);
+/* Model-private id storage on domains and devices. */
+uint32_t *nb_xdomain_ids(struct nb_xdomain *d); /* 4 slots */
+const uint32_t *nb_xdomain_ids_c(const struct nb_xdomain *d);
+uint32_t *nb_xdev_ids(struct nb_xdev *dev);	/* 4 slots */
+const uint32_t *nb_xdev_ids_c(const struct nb_xdev *dev);
+uint32_t nb_xdev_sid(const struct nb_xdev *dev);
+uint32_t nb_xdev_pasid(const struct nb_xdev *dev);
+bool nb_xdev_ats(const struct nb_xdev *dev);
+struct nb_xdomain *nb_xdev_domain(const struct nb_xdev *dev);
+/* A fresh id from the IOMMU's id space `space` (0..3: e.g. DID, VMID, ASID). */
+uint32_t nb_iommu_alloc_id(struct nb_iommu *m, int space);
+
+/* ---- observation ---- */
+const struct nb_iommu_stats *nb_iommu_stats(const struct nb_iommu *m);
+void nb_iommu_stats_reset(struct nb_iommu *m);
+const struct nb_cache *nb_iommu_cache(const struct nb_iommu *m, enum nb_cache_kind k);
+
+/*
+ * The stale-translation oracle: every valid cached entry must agree with
+ * the page tables (re-walked through the context that filled it), except
+ * lazy-mode IOTLB entries for IOVAs still in the flush queue. Returns the
+ * number of stale entries and, for the first, a message (structure, tags,
+ * address) in nb_errmsg(). With check_after_sync on (the default in tests
+ * and fuzzers), every sync runs it and a stale entry aborts the run loudly.
+ */
+uint64_t nb_iommu_oracle_check(struct nb_iommu *m);
+void nb_iommu_set_oracle(struct nb_iommu *m, bool check_after_sync);
+
+#endif

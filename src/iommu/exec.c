@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Executing a command: its effect (what the vendor's hardware drops for it)
+ * applied to every cache structure; entries dropped although the page
+ * tables still say the same thing are counted as collateral, and their keys
+ * remembered so that a later miss on them counts as a refill miss.
+ */
+#include <string.h>
+
+#include "iommu_internal.h"
+
+/* Entries whose key is an IPA: stage-2 structures, and IOTLB entries of
+ * stage-2-only attachments (their input address is the IPA). */
+static bool ipa_space(enum nb_cache_kind k, const struct nb_cache_entry *x)
+{
+	return k == NB_CACHE_NESTED_TLB || k == NB_CACHE_PWC_S2 ||
+	       (k == NB_CACHE_IOTLB && nb_cache_entry_sub(x) == NB_SUB_S2) ||
+	       (k == NB_CACHE_DEVTLB && nb_cache_entry_sub(x) == NB_SUB_S2);
+}
+
+static bool effect_hits(const struct nb_inv_effect *e, enum nb_cache_kind k,
+			const struct nb_cache_entry *x)
+{
+	uint32_t sub = nb_cache_entry_sub(x);
+
+	if (e->match_tag && nb_cache_entry_tag(x) != e->tag && !(e->tag_or_tag2 && x->tag2 == e->tag))
+		return false;
+	if (e->match_sub && sub != e->sub)
+		return false;
+	if ((e->only_s1 && sub == NB_SUB_S2) || (e->only_s2 && sub != NB_SUB_S2))
+		return false;
+	if (e->match_sid && x->sid != e->sid)
+		return false;
+	if (e->leaf_only && (k == NB_CACHE_PWC_S1 || k == NB_CACHE_PWC_S2))
+		return false;
+	if (e->ranged) {
+		enum nb_space sp = ipa_space(k, x) ? NB_SPACE_IPA : NB_SPACE_IOVA;
+		uint64_t a = nb_cache_entry_addr(x), last = a + (1ull << nb_cache_entry_span(x)) - 1;
+
+		if (e->space == NB_SPACE_ANY || e->space == sp)
+			return a <= e->last && e->first <= last;
+		return e->other_space_all;
+	}
+	return true;
+}
+
+struct exec_visit {
+	struct nb_iommu *m;
+	const struct nb_inv_effect *e;
+	enum nb_cache_kind k;
+	uint64_t hit;
+};
+
+static bool visit(void *p, struct nb_cache *c, struct nb_cache_entry *x)
+{
+	struct exec_visit *v = p;
+
+	if (!effect_hits(v->e, v->k, x))
+		return false;
+	v->hit++;
+	if (nb_iommu_entry_still_valid(v->m, v->k, x)) {
+		v->m->st.collateral++;
+		c->st.collateral++;
+		nb_iommu_refill_note(v->m, v->k, x);
+	}
+	return true;
+}
+
+void nb_iommu_exec(struct nb_iommu *m, const struct nb_inv_cmd *c)
+{
+	struct nb_inv_effect e;
+	struct exec_visit v = { .m = m, .e = &e };
+
+	memset(&e, 0, sizeof(e));
+	if (m->model->effect)
+		m->model->effect(m, c, &e);
+	else
+		nb_vendor_effect(c, &e);
+	for (int k = 0; k < NB_CACHE_KIND_COUNT; k++) {
+		if (!(e.caches & (1u << k)))
+			continue;
+		v.k = (enum nb_cache_kind)k;
+		if (k == NB_CACHE_DEVTLB) {
+			for (int i = 0; i < m->ndevs; i++)
+				if (m->devs[i]->ats)
+					nb_cache_invalidate_if(&m->devs[i]->devtlb, visit, &v);
+		} else {
+			nb_cache_invalidate_if(&m->c[k], visit, &v);
+		}
+	}
+	m->st.entries_invalidated += v.hit;
+}
+
+/* ---- refill accounting: a small direct-mapped set of dropped keys ---- */
+
+static uint32_t refill_slot(uint64_t k_addr, uint64_t k_tags)
+{
+	return (uint32_t)((k_addr * 0x9e3779b97f4a7c15ull ^ k_tags) >> 52) % NB_REFILL_SLOTS;
+}
+
+static uint64_t refill_key(uint64_t k_addr, uint64_t k_tags)
+{
+	return (k_addr ^ (k_tags * 0xff51afd7ed558ccdull)) | 1;
+}
+
+void nb_iommu_refill_note(struct nb_iommu *m, enum nb_cache_kind k, const struct nb_cache_entry *e)
+{
+	if (k != NB_CACHE_IOTLB)
+		return;
+	m->refill_key[refill_slot(e->k_addr, e->k_tags)] = refill_key(e->k_addr, e->k_tags);
+}
+
+bool nb_iommu_refill_check(struct nb_iommu *m, uint64_t k_addr, uint64_t k_tags)
+{
+	uint32_t s = refill_slot(k_addr, k_tags);
+
+	if (m->refill_key[s] != refill_key(k_addr, k_tags))
+		return false;
+	m->refill_key[s] = 0;
+	return true;
+}

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Map, unmap and the invalidation policies, as the Linux drivers run them:
+ * strict (invalidate before unmap returns) or lazy (the flush queue: the
+ * unmapped IOVA is parked, not reused, until a domain-wide flush that runs
+ * when the queue is full or its timeout passes). Domains with nested
+ * children and nested domains are always strict: iommufd has no flush
+ * queue, and a guest's invalidation is synchronous.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "iommu_internal.h"
+
+static bool fq_overlaps(const struct nb_iommu *m, const struct nb_xdomain *d, uint64_t iova,
+			uint64_t size)
+{
+	for (uint32_t i = 0; i < m->nfq; i++)
+		if (m->fq[i].d == d && iova < m->fq[i].iova + m->fq[i].size &&
+		    m->fq[i].iova < iova + size)
+			return true;
+	return false;
+}
+
+bool nb_iommu_fq_holds(const struct nb_iommu *m, const struct nb_xdomain *d, uint64_t iova)
+{
+	return fq_overlaps(m, d, iova, 1);
+}
+
+int nb_iommu_map(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, uint64_t pa,
+		 uint64_t size, unsigned prot)
+{
+	if (d->kind == NB_XD_NESTED)
+		return nb_fail(EINVAL, "map on a nested domain: the guest owns its stage-1 tables");
+	if (fq_overlaps(m, d, iova, size))
+		return nb_fail(EBUSY, "map: IOVA %#llx is still in the flush queue (not yet invalidated)",
+			       (unsigned long long)iova);
+	return nb_domain_map(d->pt, iova, pa, size, prot);
+}
+
+static void flush_gather(struct nb_iommu *m, struct nb_xdomain *d, struct nb_gather *g)
+{
+	struct nb_flush_req req = {
+		.addr = g->start,
+		.size = g->last - g->start + 1,
+		.leaf = !g->tables_freed,
+		.pgsize_mask = g->pgsize_mask,
+	};
+
+	if (g->start <= g->last) {
+		m->model->flush(m, d, &req);
+		nb_iommu_sync(m);
+	}
+	nb_gather_release(d->pt, g);
+}
+
+void nb_iommu_fq_flush(struct nb_iommu *m)
+{
+	if (!m->nfq)
+		return;
+	/* One domain-wide flush per domain in the queue (iommu_flush_iotlb_all). */
+	for (uint32_t i = 0; i < m->nfq; i++) {
+		bool seen = false;
+
+		for (uint32_t j = 0; j < i; j++)
+			seen |= m->fq[j].d == m->fq[i].d;
+		if (!seen)
+			m->model->flush(m, m->fq[i].d, &(struct nb_flush_req){ .size = 0 });
+	}
+	nb_iommu_sync(m);
+	for (uint32_t i = 0; i < m->nfq; i++)
+		nb_gather_release(m->fq[i].d->pt, &m->fq[i].gather);
+	m->nfq = 0;
+	m->st.fq_flushes++;
+}
+
+static int fq_push(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, uint64_t size,
+		   struct nb_gather *g)
+{
+	if (m->nfq == m->cap_fq) {
+		uint32_t cap = m->cap_fq ? m->cap_fq * 2 : 64;
+		struct nb_fq_entry *n = realloc(m->fq, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		m->fq = n;
+		m->cap_fq = cap;
+	}
+	m->fq[m->nfq++] = (struct nb_fq_entry){ d, iova, size, *g };
+	return 0;
+}
+
+int64_t nb_iommu_unmap(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, uint64_t size)
+{
+	struct nb_gather g;
+	int64_t got;
+	bool lazy = !m->p.policy.strict && d->kind == NB_XD_S1;
+
+	if (d->kind == NB_XD_NESTED)
+		return nb_fail(EINVAL, "unmap on a nested domain: the guest owns its stage-1 tables");
+	nb_gather_init(&g);
+	got = nb_domain_unmap(d->pt, iova, size, &g);
+	if (got <= 0) {
+		nb_gather_release(d->pt, &g);
+		return got;
+	}
+	if (lazy && fq_push(m, d, iova, size, &g) == 0) {
+		if (m->nfq >= m->p.policy.fq_entries)
+			nb_iommu_fq_flush(m);
+		return got;
+	}
+	flush_gather(m, d, &g);
+	return got;
+}
+
+int nb_iommu_guest_invalidate(struct nb_iommu *m, struct nb_xdomain *n,
+			      const struct nb_flush_req *req)
+{
+	int ret;
+
+	if (n->kind != NB_XD_NESTED)
+		return nb_fail(EINVAL, "guest invalidation needs a nested domain");
+	ret = m->model->flush(m, n, req);
+	nb_iommu_sync(m);
+	return ret;
+}
+
+/* The flush queue's timeout, driven by the caller's clock. */
+void nb_iommu_fq_tick(struct nb_iommu *m, uint64_t now_us)
+{
+	if (now_us - m->fq_last_us >= m->p.policy.fq_timeout_us) {
+		nb_iommu_fq_flush(m);
+		m->fq_last_us = now_us;
+	}
+}

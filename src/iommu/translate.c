@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The cached data path: context cache, device TLB, IOTLB, then a walk that
+ * starts as deep as the walk caches allow, its stage-2 lookups served by
+ * the nested TLB and the stage-2 walk cache. The walk itself is the one
+ * walker (walk/walk_core.h) with fill hooks; references are counted there.
+ */
+#include "iommu_internal.h"
+#include "walk/walk_core.h"
+
+/* Context entries read on a context-cache miss (root/context/PASID entry,
+ * DTE/GCR3, STE/CD: two reads in every vendor's common configuration). */
+#define CTX_MISS_REFS 2
+
+struct fill_ctx {
+	struct nb_iommu *m;
+	struct nb_cache *pwc;
+	uint64_t k_tags;
+	uint16_t ctx;
+	const struct nb_pt_geom *g;
+	uint32_t hits;
+};
+
+static void pwc_fill(void *p, int level, uint64_t ia, uint64_t table_pa)
+{
+	struct fill_ctx *f = p;
+	struct nb_cache_entry *e;
+
+	if (!(f->pwc->p.levels & (1u << level)))
+		return;
+	e = nb_cache_fill(f->pwc, nb_cache_k_addr(ia, f->g->lv[level].shift), f->k_tags, 0,
+			  (uint8_t)level);
+	if (e) {
+		e->out = table_pa;
+		e->ctx = f->ctx;
+	}
+}
+
+/* The deepest walk-cache hit: the level to start at and its table, or the
+ * root (returns levels - 1 and *table unchanged). */
+static int pwc_probe(struct fill_ctx *f, uint64_t ia, uint64_t *table, bool *is_pa)
+{
+	const struct nb_pt_geom *g = f->g;
+
+	for (int l = 1; l < g->levels; l++) {
+		struct nb_cache_entry *e;
+
+		if (!(f->pwc->p.levels & (1u << l)))
+			continue;
+		e = nb_cache_lookup(f->pwc, nb_cache_k_addr(ia, g->lv[l].shift), f->k_tags, 0,
+				    (uint8_t)l);
+		if (e) {
+			*table = e->out;
+			*is_pa = true;
+			f->hits++;
+			return l - 1;
+		}
+	}
+	return g->levels - 1;
+}
+
+/* Stage-2 translation for nested walks: nested TLB, then S2 walk cache. */
+struct s2_ctx {
+	struct nb_iommu *m;
+	const struct nb_nest_ctx *n;
+	struct fill_ctx pwc;
+	uint64_t k_tags;
+	uint64_t pgsizes;
+};
+
+static void s2_cached(void *p, uint64_t ipa, unsigned access, bool for_s1, struct nb_walk1 *w,
+		      const struct nb_walk_tracer *t)
+{
+	struct s2_ctx *s = p;
+	struct nb_cache *ntlb = &s->m->c[NB_CACHE_NESTED_TLB];
+	uint64_t table = s->n->s2_root_pa;
+	bool is_pa;
+	int level;
+
+	for (uint64_t bm = s->pgsizes; bm; bm &= bm - 1) {
+		unsigned lg2 = (unsigned)__builtin_ctzll(bm);
+		struct nb_cache_entry *e = nb_cache_lookup(ntlb, nb_cache_k_addr(ipa, lg2), s->k_tags, 0, 0);
+
+		if (e) {
+			w->oa = e->out | (ipa & ((1ull << lg2) - 1));
+			w->page_lg2 = e->out_lg2;
+			w->prot = e->prot;
+			w->refs = 0;
+			w->level = 0;
+			w->fault = (access & ~e->prot) ? NB_FAULT_PERM : NB_FAULT_NONE;
+			return;
+		}
+	}
+	level = pwc_probe(&s->pwc, ipa, &table, &is_pa);
+	nbw_stage_x(s->n->s2, nbw_mem_of(s->n->arena), table, level, ipa, access, w, t, 2, for_s1,
+		    true, pwc_fill, &s->pwc);
+	if (w->fault == NB_FAULT_NONE) {
+		struct nb_cache_entry *e = nb_cache_fill(ntlb, nb_cache_k_addr(ipa, w->page_lg2),
+							 s->k_tags, 0, 0);
+
+		if (e) {
+			e->out = nb_align_down(w->oa, w->page_lg2);
+			e->out_lg2 = w->page_lg2;
+			e->prot = w->prot;
+			e->ctx = s->pwc.ctx;
+		}
+	}
+}
+
+static bool tlb_hit(struct nb_cache *c, uint64_t pgsizes, uint64_t iova, uint64_t k_tags,
+		    uint32_t sid, struct nb_dma_result *r)
+{
+	for (uint64_t bm = pgsizes; bm; bm &= bm - 1) {
+		unsigned lg2 = (unsigned)__builtin_ctzll(bm);
+		struct nb_cache_entry *e = nb_cache_lookup(c, nb_cache_k_addr(iova, lg2), k_tags, sid, 0);
+
+		if (e) {
+			r->pa = e->out | (iova & ((1ull << lg2) - 1));
+			r->page_lg2 = e->out_lg2;
+			r->prot = e->prot;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void tlb_fill(struct nb_cache *c, uint64_t iova, const struct nb_dma_result *r,
+		     const struct nb_tags *t, uint32_t sid, uint16_t ctx)
+{
+	struct nb_cache_entry *e;
+
+	if (!(c->p.page_sizes & (1ull << r->page_lg2)))
+		return; /* this structure does not hold pages of that size */
+	e = nb_cache_fill(c, nb_cache_k_addr(iova, r->page_lg2), nb_cache_k_tags(t->tag, t->sub), sid, 0);
+	if (e) {
+		e->out = nb_align_down(r->pa, r->page_lg2);
+		e->out_lg2 = r->page_lg2;
+		e->prot = r->prot;
+		e->tag2 = t->tag2;
+		e->ctx = ctx;
+	}
+}
+
+static void walk_nested(struct nb_iommu *m, struct nb_xdev *dev, uint64_t iova, unsigned access,
+			struct nb_dma_result *r)
+{
+	struct nb_xdomain *d = dev->dom;
+	const struct nb_nest_ctx *n = &d->nest->ctx;
+	struct s2_ctx s2 = {
+		.m = m, .n = n,
+		.pwc = { .m = m, .pwc = &m->c[NB_CACHE_PWC_S2], .g = n->s2, .ctx = d->ctx_s2,
+			 .k_tags = nb_cache_k_tags(dev->s2tags.tag, dev->s2tags.sub) },
+		.k_tags = nb_cache_k_tags(dev->s2tags.tag, dev->s2tags.sub),
+		.pgsizes = d->parent->pt->pgsize_bitmap,
+	};
+	struct fill_ctx s1 = { .m = m, .pwc = &m->c[NB_CACHE_PWC_S1], .g = n->s1, .ctx = d->ctx,
+			       .k_tags = nb_cache_k_tags(dev->tags.tag, dev->tags.sub) };
+	struct nb_walk_result w = { 0 };
+	uint64_t table = n->s1_root_ipa;
+	bool is_pa = false;
+	int level = pwc_probe(&s1, iova, &table, &is_pa);
+
+	r->pwc_s1_level = is_pa ? (uint8_t)level : 0xff;
+	nbw_nested_x(n, iova, access, level, table, is_pa, &w, NULL, s2_cached, &s2, pwc_fill, &s1);
+	r->pa = w.oa;
+	r->page_lg2 = w.page_lg2;
+	r->prot = w.prot;
+	r->fault = w.fault;
+	r->fault_stage = w.fault_stage;
+	r->refs += w.refs;
+}
+
+static void walk_single(struct nb_iommu *m, struct nb_xdev *dev, uint64_t iova, unsigned access,
+			struct nb_dma_result *r)
+{
+	struct nb_xdomain *d = dev->dom;
+	struct nb_domain *pt = d->pt;
+	struct fill_ctx f = { .m = m, .pwc = &m->c[d->kind == NB_XD_S2 ? NB_CACHE_PWC_S2 : NB_CACHE_PWC_S1],
+			      .g = &pt->geom, .ctx = d->ctx,
+			      .k_tags = nb_cache_k_tags(dev->tags.tag, dev->tags.sub) };
+	uint64_t table = pt->root_pa;
+	bool is_pa = false;
+	int level = pwc_probe(&f, iova, &table, &is_pa);
+	struct nb_walk1 w = { 0 };
+
+	r->pwc_s1_level = is_pa ? (uint8_t)level : 0xff;
+	nbw_stage_x(&pt->geom, nbw_mem_of(m->arena), table, level, iova, access, &w, NULL, 1, false,
+		    true, pwc_fill, &f);
+	r->pa = w.oa;
+	r->page_lg2 = w.page_lg2;
+	r->prot = w.prot;
+	r->fault = w.fault;
+	r->fault_stage = w.fault ? 1 : 0;
+	r->refs += w.refs;
+}
+
+static void ctx_lookup(struct nb_iommu *m, struct nb_xdev *dev, struct nb_dma_result *r)
+{
+	struct nb_cache *c = &m->c[NB_CACHE_CTX];
+	uint64_t k_tags = nb_cache_k_tags(dev->sid, dev->pasid);
+	struct nb_cache_entry *e = nb_cache_lookup(c, nb_cache_k_addr(0, 12), k_tags, dev->sid, 0);
+
+	if (e) {
+		r->ctx_hit = true;
+		return;
+	}
+	r->refs += CTX_MISS_REFS;
+	e = nb_cache_fill(c, nb_cache_k_addr(0, 12), k_tags, dev->sid, 0);
+	if (e)
+		e->ctx = dev->dom->ctx;
+}
+
+void nb_iommu_dma(struct nb_iommu *m, struct nb_xdev *dev, uint64_t iova, unsigned access,
+		  struct nb_dma_result *r)
+{
+	uint64_t pgsizes = m->p.iotlb.page_sizes;
+	uint64_t k_tags = nb_cache_k_tags(dev->tags.tag, dev->tags.sub);
+
+	*r = (struct nb_dma_result){ .pwc_s1_level = 0xff };
+	m->st.dmas++;
+	if (dev->ats && tlb_hit(&dev->devtlb, pgsizes, iova, k_tags, dev->sid, r)) {
+		r->devtlb_hit = true;
+		goto check;
+	}
+	ctx_lookup(m, dev, r);
+	if (tlb_hit(&m->c[NB_CACHE_IOTLB], pgsizes, iova, k_tags, 0, r)) {
+		r->iotlb_hit = true;
+		r->cycles += m->p.iotlb.hit_cycles;
+	} else {
+		if (dev->dom->kind == NB_XD_NESTED)
+			walk_nested(m, dev, iova, access, r);
+		else
+			walk_single(m, dev, iova, access, r);
+		r->cycles += (uint64_t)r->refs * m->p.mem_ref_cycles;
+		m->st.walk_cycles += (uint64_t)r->refs * m->p.mem_ref_cycles;
+		if (r->fault && r->fault != NB_FAULT_PERM) {
+			m->st.faults++;
+			return;
+		}
+		if (nb_iommu_refill_check(m, nb_cache_k_addr(iova, r->page_lg2), k_tags))
+			m->st.refill_misses++;
+		tlb_fill(&m->c[NB_CACHE_IOTLB], iova, r, &dev->tags, 0, dev->dom->ctx);
+	}
+	if (dev->ats && !r->fault)
+		tlb_fill(&dev->devtlb, iova, r, &dev->tags, dev->sid, dev->dom->ctx);
+check:
+	if (!r->fault && (access & ~r->prot))
+		r->fault = NB_FAULT_PERM;
+	if (r->fault)
+		m->st.faults++;
+}

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+/* What every tag model does the same way (see model_util.h). */
+#include "model_util.h"
+
+unsigned nb_model_granule(const struct nb_xdomain *d)
+{
+	return nb_xdomain_geom(d)->granule_lg2;
+}
+
+void nb_model_range(struct nb_iommu *m, const struct nb_flush_req *req,
+		    const struct nb_inv_cmd *tmpl, const struct nb_inv_cmd *whole)
+{
+	if (!req->size)
+		nb_iommu_queue(m, whole);
+	else
+		nb_iommu_queue_range(m, tmpl, req->addr, req->size, whole);
+}
+
+void nb_model_devtlbs(struct nb_iommu *m, const struct nb_xdomain *d,
+		      const struct nb_flush_req *req, enum nb_inv_op op)
+{
+	for (int i = 0; i < nb_xdomain_ndevs(d); i++) {
+		const struct nb_xdev *dev = nb_xdomain_dev(d, i);
+		struct nb_inv_cmd t = { .op = op, .sid = nb_xdev_sid(dev) };
+		struct nb_inv_cmd whole = t;
+
+		if (!nb_xdev_ats(dev))
+			continue;
+		if (op == NB_AMD_INV_IOTLB_PAGES) {
+			t.sub = whole.sub = nb_xdev_pasid(dev);
+			t.global = whole.global = nb_xdev_pasid(dev) != 0;
+			whole.size_s = true;
+			whole.addr = 0x7ffffffffffff000ull; /* the whole address space */
+		} else {
+			whole.am = 51; /* 2^51 pages: everything */
+			if (op == NB_SMMU_ATC_INV)
+				t.sub = whole.sub = nb_xdev_pasid(dev);
+		}
+		nb_model_range(m, req, &t, &whole);
+	}
+}
+
+void nb_model_ctx_inval(struct nb_iommu *m, const struct nb_inv_cmd *c)
+{
+	nb_iommu_queue(m, c);
+	nb_iommu_sync(m);
+}

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The tag-model registry: adding a strategy is one tag_*.c file and one
+ * line here. The vendor command sets are registered beside them.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "cmdset.h"
+
+extern const struct nb_tag_model nb_model_vtd, nb_model_amd, nb_model_smmuv3,
+	nb_model_vtd_vmid;
+
+static const struct nb_tag_model *const models[] = {
+	&nb_model_vtd,
+	&nb_model_amd,
+	&nb_model_smmuv3,
+	&nb_model_vtd_vmid,
+};
+
+static void (*const vendor_effects[NB_VENDOR_COUNT])(const struct nb_inv_cmd *,
+						      struct nb_inv_effect *) = {
+	[NB_VENDOR_VTD] = nb_vtd_effect,
+	[NB_VENDOR_AMD] = nb_amd_effect,
+	[NB_VENDOR_SMMUV3] = nb_smmuv3_effect,
+};
+
+const struct nb_tag_model *nb_tag_model_at(int i)
+{
+	return i >= 0 && i < (int)NB_ARRAY_SIZE(models) ? models[i] : NULL;
+}
+
+int nb_tag_model_by_name(const char *name, const struct nb_tag_model **out)
+{
+	char known[256] = "";
+
+	for (size_t i = 0; i < NB_ARRAY_SIZE(models); i++) {
+		if (strcmp(models[i]->name, name) == 0) {
+			*out = models[i];
+			return 0;
+		}
+		strncat(known, i ? ", " : "", sizeof(known) - strlen(known) - 1);
+		strncat(known, models[i]->name, sizeof(known) - strlen(known) - 1);
+	}
+	return nb_fail(EINVAL, "unknown tag model '%s' (known: %s)", name, known);
+}
+
+void nb_vendor_effect(const struct nb_inv_cmd *c, struct nb_inv_effect *e)
+{
+	vendor_effects[nb_inv_op_vendor(c->op)](c, e);
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal: the VT-d tag model's pieces that variants of it reuse. */
+#ifndef NB_SRC_MODELS_VTD_H
+#define NB_SRC_MODELS_VTD_H
+
+#include "model_util.h"
+
+int nb_vtd_domain_init(struct nb_iommu *m, struct nb_xdomain *d);
+int nb_vtd_attach(struct nb_iommu *m, struct nb_xdev *dev);
+void nb_vtd_detach(struct nb_iommu *m, struct nb_xdev *dev);
+struct nb_tags nb_vtd_dev_tags(const struct nb_iommu *m, const struct nb_xdev *dev);
+/* Flush domain d's own DID (and its devices' TLBs) for req. */
+void nb_vtd_flush_own(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req);
+
+#endif
