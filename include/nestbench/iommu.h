@@ -118,6 +118,9 @@ void nb_vendor_effect(const struct nb_inv_cmd *c, struct nb_inv_effect *e);
 
 /* ---- lifetime ---- */
 int nb_iommu_create(struct nb_iommu **out, const struct nb_hw_params *p, struct nb_arena *arena);
+/* The same with a model that is not registered (tests, experiments). */
+int nb_iommu_create_with(struct nb_iommu **out, const struct nb_hw_params *p,
+			 struct nb_arena *arena, const struct nb_tag_model *model);
 void nb_iommu_destroy(struct nb_iommu *m);
 const struct nb_hw_params *nb_iommu_params(const struct nb_iommu *m);
 const struct nb_tag_model *nb_iommu_model(const struct nb_iommu *m);

@@ -5,6 +5,8 @@
  * tables still say the same thing are counted as collateral, and their keys
  * remembered so that a later miss on them counts as a refill miss.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "iommu_internal.h"
@@ -58,6 +60,10 @@ static bool visit(void *p, struct nb_cache *c, struct nb_cache_entry *x)
 	if (!effect_hits(v->e, v->k, x))
 		return false;
 	v->hit++;
+	if (getenv("NB_DEBUG_COLL") && nb_iommu_entry_still_valid(v->m, v->k, x))
+		fprintf(stderr, "collateral %s tag %#x sub %#x addr %#llx span %u ctx %u\n",
+			nb_cache_kind_name(v->k), nb_cache_entry_tag(x), nb_cache_entry_sub(x),
+			(unsigned long long)nb_cache_entry_addr(x), nb_cache_entry_span(x), x->ctx);
 	if (nb_iommu_entry_still_valid(v->m, v->k, x)) {
 		v->m->st.collateral++;
 		c->st.collateral++;
@@ -95,7 +101,9 @@ void nb_iommu_exec(struct nb_iommu *m, const struct nb_inv_cmd *c)
 
 static uint32_t refill_slot(uint64_t k_addr, uint64_t k_tags)
 {
-	return (uint32_t)((k_addr * 0x9e3779b97f4a7c15ull ^ k_tags) >> 52) % NB_REFILL_SLOTS;
+	uint64_t h = (k_addr ^ (k_tags * 0xc2b2ae3d27d4eb4full)) * 0x9e3779b97f4a7c15ull;
+
+	return (uint32_t)(h >> 40) % NB_REFILL_SLOTS;
 }
 
 static uint64_t refill_key(uint64_t k_addr, uint64_t k_tags)

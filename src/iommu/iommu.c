@@ -26,6 +26,15 @@ static bool grow(void **arr, int *cap, int need, size_t elem)
 
 int nb_iommu_create(struct nb_iommu **out, const struct nb_hw_params *p, struct nb_arena *arena)
 {
+	const struct nb_tag_model *model;
+	int ret = nb_tag_model_by_name(p->model, &model);
+
+	return ret ? ret : nb_iommu_create_with(out, p, arena, model);
+}
+
+int nb_iommu_create_with(struct nb_iommu **out, const struct nb_hw_params *p,
+			 struct nb_arena *arena, const struct nb_tag_model *model)
+{
 	static const enum nb_cache_kind shared[] = { NB_CACHE_IOTLB, NB_CACHE_PWC_S1,
 						     NB_CACHE_PWC_S2, NB_CACHE_NESTED_TLB,
 						     NB_CACHE_CTX };
@@ -43,9 +52,7 @@ int nb_iommu_create(struct nb_iommu **out, const struct nb_hw_params *p, struct 
 	m->p = *p;
 	m->arena = arena;
 	m->oracle_on = false;
-	ret = nb_tag_model_by_name(p->model, &m->model);
-	if (ret)
-		goto err;
+	m->model = model;
 	if (m->model->vendor != p->vendor) {
 		ret = nb_fail(EINVAL, "model '%s' uses another vendor's command set than the config says",
 			      p->model);

@@ -52,7 +52,7 @@ struct nb_fq_entry {
 };
 
 /* Keys of entries dropped as collateral, to count refill misses. */
-#define NB_REFILL_SLOTS 4096
+#define NB_REFILL_SLOTS 65536
 
 struct nb_iommu {
 	struct nb_hw_params p;

@@ -60,14 +60,25 @@ static struct nb_tags s2_tags(const struct nb_iommu *m, const struct nb_xdev *de
 	return (struct nb_tags){ vmid_of(nb_xdev_domain(dev)), NB_SUB_S2, NB_NO_TAG };
 }
 
+/* TTL: the level of the leaves removed, when they are all of one size and
+ * no table went (Linux sets it for leaf invalidations only). */
+static uint8_t ttl_of(const struct nb_flush_req *req, unsigned tg)
+{
+	uint64_t m = req->pgsize_mask;
+
+	if (!req->leaf || !m || (m & (m - 1)))
+		return 0;
+	return nb_smmu_ttl(tg, (unsigned)__builtin_ctzll(m));
+}
+
 static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req)
 {
 	uint32_t vmid = vmid_of(d);
-	uint8_t tg = (uint8_t)nb_model_granule(d);
+	uint8_t tg = (uint8_t)nb_model_granule(d), ttl = ttl_of(req, tg);
 
 	if (nb_xdomain_kind(d) == NB_XD_S2) {
 		struct nb_inv_cmd t = { .op = NB_SMMU_TLBI_S2_IPA, .tag = vmid, .leaf = req->leaf,
-					.tg = tg };
+					.tg = tg, .ttl = ttl };
 		struct nb_inv_cmd whole = { .op = NB_SMMU_TLBI_S12_VMALL, .tag = vmid };
 
 		if (!nb_xdomain_ndevs(d) && !nb_xdomain_nchildren(d))
@@ -83,7 +94,8 @@ static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush
 					 NB_SMMU_ATC_INV);
 	} else {
 		struct nb_inv_cmd t = { .op = NB_SMMU_TLBI_NH_VA, .tag = vmid,
-					.sub = nb_dom_id(d, NB_ID_SUB), .leaf = req->leaf, .tg = tg };
+					.sub = nb_dom_id(d, NB_ID_SUB), .leaf = req->leaf, .tg = tg,
+					.ttl = ttl };
 		struct nb_inv_cmd whole = { .op = NB_SMMU_TLBI_NH_ASID, .tag = vmid,
 					    .sub = nb_dom_id(d, NB_ID_SUB) };
 

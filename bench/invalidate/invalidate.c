@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: MIT
+/*
+ * invalidate: what each cache-tag strategy costs when mappings change
+ * (the seed thread's question), and IOTLB behaviour under synthetic DMA.
+ *
+ * invalidate/<model>/<batch|nobatch>/nested:K/devices:D/pages:P
+ *   One stage-2 parent (with one device of its own), K nested domains on
+ *   it with D devices each, every device streaming over 64 pages. One
+ *   iteration: unmap P pages of IPA in the parent (the invalidation runs),
+ *   then every device touches its pages again (refill), then the pages are
+ *   mapped back. Counters per stage-2 unmap: commands, syncs, tags
+ *   touched, entries invalidated, collateral (still-correct entries thrown
+ *   away), refill misses, modelled command cycles; cmd_<OP> per op.
+ *
+ * iotlb/<workload>/<model>/entries:N
+ *   A nested domain driven by a synthetic workload (seq, random, zipf,
+ *   nic, storage) with the IOTLB resized to N entries: hit rate, misses
+ *   per thousand DMAs, page-table reads per DMA, commands per unmap.
+ *
+ * iotlb/lookup/<nestbench|bare8way>
+ *   IOTLB hit lookups per second against a bare 8-way set-associative
+ *   table of the same size, in the same run: counter ratio_to_bare.
+ *
+ * Model parameters come from configs/<model>.cfg (NB_CONFIG_DIR overrides
+ * the folder).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench_common.h"
+#include "nestbench/iommu.h"
+#include "nestbench/workload.h"
+#include "nestbench/testbed.h"
+#include "scenario_bench.h"
+
+static const char *const models[] = { "vtd", "amd", "smmuv3", "vtd_vmid" };
+
+/* ---- the stage-2 unmap sweep ---- */
+
+struct s2_bench {
+	const char *model;
+	bool batch;
+};
+
+static void bm_s2_unmap(nb_bench_state *st, void *ctx)
+{
+	struct s2_bench *b = ctx;
+	int k = (int)nb_bench_range_arg(st, 0), d = (int)nb_bench_range_arg(st, 1);
+	uint64_t pages = (uint64_t)nb_bench_range_arg(st, 2);
+	struct nb_hw_params p;
+	struct bscenario s;
+	const struct nb_iommu_stats *ist;
+	uint64_t t_ns = 0, round = 0;
+	char err[512] = "";
+
+	if (bench_params(b->model, &p, err, sizeof(err))) {
+		nb_bench_skip_with_error(st, err);
+		return;
+	}
+	p.policy.batch = b->batch;
+	if (bscenario_init(&s, &p, k, d, pages, err, sizeof(err))) {
+		nb_bench_skip_with_error(st, err);
+		return;
+	}
+	ist = nb_iommu_stats(s.m);
+	nb_iommu_stats_reset(s.m);
+	while (nb_bench_keep_running(st)) {
+		uint64_t ipa = bscenario_unmap_target(&s, round++), t0 = nb_now_ns();
+
+		nb_iommu_unmap(s.m, s.parent, ipa, pages * 4096);
+		t_ns += nb_now_ns() - t0;
+		nb_bench_pause(st);
+		bscenario_touch_all(&s);
+		bscenario_remap(&s, ipa, pages);
+		nb_bench_resume(st);
+	}
+	{
+		double n = (double)round;
+		char name[64];
+
+		nb_bench_counter(st, "cmds_per_unmap", (double)ist->cmds / n, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "syncs_per_unmap", (double)ist->syncs / n, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "tags_touched", (double)ist->tags_touched / n, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "entries_invalidated", (double)ist->entries_invalidated / n,
+				 NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "collateral", (double)ist->collateral / n, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "refill_misses", (double)ist->refill_misses / n, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "modeled_cycles", (double)ist->cmd_cycles / n, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "sim_ns_per_unmap", (double)t_ns / n, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "stale", (double)ist->stale_found, NB_COUNTER_PLAIN);
+		for (int op = 0; op < NB_INV_OP_COUNT; op++) {
+			if (!ist->cmd_by_op[op])
+				continue;
+			snprintf(name, sizeof(name), "cmd_%s", nb_inv_op_name((enum nb_inv_op)op));
+			nb_bench_counter(st, name, (double)ist->cmd_by_op[op] / n, NB_COUNTER_PLAIN);
+		}
+	}
+	bscenario_fini(&s);
+}
+
+/* ---- IOTLB hit rate under workloads ---- */
+
+struct wl_bench {
+	const char *model;
+	enum nb_wl_kind wl;
+};
+
+static void bm_iotlb(nb_bench_state *st, void *ctx)
+{
+	struct wl_bench *b = ctx;
+	uint32_t entries = (uint32_t)nb_bench_range_arg(st, 0);
+	struct nb_hw_params p;
+	struct bscenario s;
+	struct nb_wl *w;
+	struct nb_wl_cfg wc = { .kind = b->wl, .footprint = 32ull << 20, .io_pages = 16,
+				.inflight = 64, .zipf_s = 0.99, .iova_base = 1ull << 32, .seed = 42 };
+	uint64_t dmas = 0, refs = 0, unmaps = 0;
+	const struct nb_iommu_stats *ist;
+	char err[512] = "";
+
+	if (bench_params(b->model, &p, err, sizeof(err))) {
+		nb_bench_skip_with_error(st, err);
+		return;
+	}
+	p.iotlb.entries = entries;
+	if (p.iotlb.ways > entries)
+		p.iotlb.ways = entries;
+	if (bscenario_init(&s, &p, 1, 1, 1, err, sizeof(err)) || nb_wl_create(&w, &wc)) {
+		nb_bench_skip_with_error(st, err[0] ? err : nb_errmsg());
+		return;
+	}
+	ist = nb_iommu_stats(s.m);
+	while (nb_bench_keep_running(st)) {
+		struct nb_wl_op op;
+		struct nb_dma_result r;
+
+		nb_wl_next(w, &op);
+		switch (op.op) {
+		case NB_WL_MAP:
+			while (bscenario_guest_map(&s, op.iova, op.pa, op.size) == -EBUSY)
+				nb_wl_retry_map(w, &op);
+			break;
+		case NB_WL_DMA:
+			nb_iommu_dma(s.m, nb_testbed_dev(&s.tb, 0, 0), op.iova, op.access, &r);
+			refs += r.refs;
+			dmas++;
+			break;
+		case NB_WL_UNMAP:
+			bscenario_guest_unmap(&s, op.iova, op.size);
+			unmaps++;
+			break;
+		}
+		if (dmas == 1000) /* warm-up over: count from here */
+			nb_iommu_stats_reset(s.m);
+	}
+	{
+		const struct nb_cache *io = nb_iommu_cache(s.m, NB_CACHE_IOTLB);
+		const struct nb_cache *pwc = nb_iommu_cache(s.m, NB_CACHE_PWC_S1);
+		double lk = (double)(io->st.lookups ? io->st.lookups : 1);
+
+		nb_bench_counter(st, "hit_rate", (double)io->st.hits / lk, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "misses_per_kdma", 1000.0 * (double)io->st.misses / lk, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "refs_per_dma", dmas ? (double)refs / (double)dmas : 0, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "pwc_hit_rate",
+				 pwc->st.lookups ? (double)pwc->st.hits / (double)pwc->st.lookups : 0,
+				 NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "cmds_per_unmap", unmaps ? (double)ist->cmds / (double)unmaps : 0,
+				 NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "stale", (double)ist->stale_found, NB_COUNTER_PLAIN);
+	}
+	nb_wl_destroy(w);
+	bscenario_fini(&s);
+}
+
+/* ---- IOTLB lookup speed against a bare 8-way table ---- */
+
+#define LOOKUP_ENTRIES 4096
+#define LOOKUP_KEYS 1024
+
+struct bare_set {
+	uint64_t key[8];
+	uint64_t val[8];
+};
+
+static double bare_ns_per_lookup(const uint64_t *keys)
+{
+	static struct bare_set sets[LOOKUP_ENTRIES / 8];
+	uint64_t sum = 0, t0, n = 0;
+
+	for (int i = 0; i < LOOKUP_KEYS; i++) {
+		struct bare_set *s = &sets[(keys[i] >> 12) & (LOOKUP_ENTRIES / 8 - 1)];
+
+		for (int w = 0; w < 8; w++)
+			if (!s->key[w]) {
+				s->key[w] = keys[i];
+				s->val[w] = keys[i] ^ 0x5000;
+				break;
+			}
+	}
+	t0 = nb_now_ns();
+	for (int rep = 0; rep < 2000; rep++)
+		for (int i = 0; i < LOOKUP_KEYS; i++) {
+			const struct bare_set *s = &sets[(keys[i] >> 12) & (LOOKUP_ENTRIES / 8 - 1)];
+
+			for (int w = 0; w < 8; w++)
+				if (s->key[w] == keys[i]) {
+					sum += s->val[w];
+					break;
+				}
+			n++;
+		}
+	nb_bench_do_not_optimize(&sum);
+	return (double)(nb_now_ns() - t0) / (double)n;
+}
+
+static void bm_lookup(nb_bench_state *st, void *ctx)
+{
+	struct nb_cache_params cp = { .entries = LOOKUP_ENTRIES, .ways = 8, .repl = NB_REPL_LRU,
+				      .page_sizes = 1ull << 12 };
+	struct nb_cache c;
+	uint64_t keys[LOOKUP_KEYS], tags = nb_cache_k_tags(7, 0), sum = 0, i = 0, t0, iters = 0;
+	uint64_t seed = 99;
+	double bare;
+
+	if (nb_cache_init(&c, NB_CACHE_IOTLB, &cp)) {
+		nb_bench_skip_with_error(st, nb_errmsg());
+		return;
+	}
+	for (int k = 0; k < LOOKUP_KEYS; k++) {
+		struct nb_cache_entry *e;
+
+		keys[k] = nb_cache_k_addr((nb_rand(&seed) % (1ull << 30)) << 12, 12);
+		e = nb_cache_fill(&c, keys[k], tags, 0, 0);
+		if (e)
+			e->out = keys[k] ^ 0x5000;
+	}
+	bare = bare_ns_per_lookup(keys);
+	t0 = nb_now_ns();
+	while (nb_bench_keep_running_batch(st, 64)) {
+		for (int k = 0; k < 64; k++) {
+			const struct nb_cache_entry *e = nb_cache_lookup(&c, keys[i], tags, 0, 0);
+
+			sum += e ? e->out : 0;
+			i = (i + 1) & (LOOKUP_KEYS - 1);
+		}
+		iters += 64;
+	}
+	nb_bench_do_not_optimize(&sum);
+	{
+		double ns = (double)(nb_now_ns() - t0) / (double)iters;
+
+		nb_bench_counter(st, "lookup_ns", ns, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "bare8way_ns", bare, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "ratio_to_bare", bare / ns, NB_COUNTER_PLAIN); /* throughput ratio */
+		nb_bench_counter(st, "hit_rate", (double)c.st.hits / (double)c.st.lookups, NB_COUNTER_PLAIN);
+		nb_bench_set_items_processed(st, (int64_t)iters);
+	}
+	nb_cache_fini(&c);
+}
+
+static void register_all(void)
+{
+	static const char *const s2_args[] = { "nested", "devices", "pages" };
+	static const char *const wl_args[] = { "entries" };
+	static const int64_t ks[] = { 1, 2, 4, 8, 16, 32, 64 }, ds[] = { 1, 4, 32 }, ps[] = { 1, 16, 512 };
+	char name[160];
+
+	for (size_t mi = 0; mi < NB_ARRAY_SIZE(models); mi++)
+		for (int batch = 1; batch >= 0; batch--) {
+			struct s2_bench *b = calloc(1, sizeof(*b));
+			nb_bench *r;
+
+			b->model = models[mi];
+			b->batch = batch;
+			snprintf(name, sizeof(name), "invalidate/%s/%s", models[mi], batch ? "batch" : "nobatch");
+			r = nb_bench_register(name, bm_s2_unmap, b);
+			nb_bench_arg_names(r, s2_args, 3);
+			for (size_t a = 0; a < NB_ARRAY_SIZE(ks); a++)
+				for (size_t c = 0; c < NB_ARRAY_SIZE(ds); c++)
+					for (size_t e = 0; e < NB_ARRAY_SIZE(ps); e++) {
+						int64_t args[3] = { ks[a], ds[c], ps[e] };
+
+						if (ks[a] * ds[c] > 256)
+							continue;
+						/* the full grid for batched; a slice for unbatched */
+						if (!batch && (ds[c] != 1 || ps[e] != 1))
+							continue;
+						nb_bench_args(r, args, 3);
+					}
+			nb_bench_iterations(r, 20);
+		}
+	for (size_t mi = 0; mi < NB_ARRAY_SIZE(models); mi++)
+		for (int wl = 0; wl < NB_WL_COUNT; wl++) {
+			struct wl_bench *b = calloc(1, sizeof(*b));
+			nb_bench *r;
+
+			b->model = models[mi];
+			b->wl = (enum nb_wl_kind)wl;
+			snprintf(name, sizeof(name), "iotlb/%s/%s", nb_wl_name(b->wl), models[mi]);
+			r = nb_bench_register(name, bm_iotlb, b);
+			nb_bench_arg_names(r, wl_args, 1);
+			for (int64_t e = 64; e <= 8192; e *= 4)
+				nb_bench_arg(r, e);
+			nb_bench_iterations(r, 200000);
+		}
+	nb_bench_register("iotlb/lookup/hit", bm_lookup, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	return nb_bench_family_main(argc, argv, "invalidate", register_all);
+}

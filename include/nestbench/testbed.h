@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A testbed: a virtual machine's worth of translation set-up for
+ * experiments, tests, benchmarks and fuzzers. One simulated IOMMU, one
+ * stage-2 parent (the VM's IPA space) with one device of its own, and K
+ * nested domains on it with D devices each. Stage 2 maps a data region at
+ * NB_TB_DATA_IPA with 4 KiB leaves; nested domain k maps IOVA page i to IPA
+ * page k * pages + i; the direct device uses IOVA == IPA. Every stage-1
+ * table lives in the VM's guest RAM, reached through stage 2.
+ */
+#ifndef NESTBENCH_TESTBED_H
+#define NESTBENCH_TESTBED_H
+
+#include "iommu.h"
+
+#define NB_TB_DATA_IPA 0x100000000ull
+#define NB_TB_RAM_IPA 0x40010000ull
+
+struct nb_testbed_cfg {
+	const struct nb_hw_params *p;
+	const struct nb_tag_model *model; /* NULL: the one p->model names */
+	int nested, devices;		  /* K nested domains x D devices each */
+	uint32_t pages;			  /* pages each nested domain maps */
+	bool ats;
+};
+
+struct nb_testbed {
+	struct nb_testbed_cfg cfg;
+	struct nb_arena *arena;
+	struct nb_palloc host;
+	struct nb_iommu *m;
+	struct nb_domain *s2;
+	struct nb_guest_ram ram;
+	struct nb_xdomain *parent;
+	struct nb_xdev *direct;
+	struct nb_xdomain **nest; /* [K] */
+	struct nb_nested **nn;	  /* [K] */
+	struct nb_xdev **dev;	  /* [K * D]: device j of nested domain k at k * D + j */
+};
+
+int nb_testbed_init(struct nb_testbed *t, const struct nb_testbed_cfg *c);
+void nb_testbed_fini(struct nb_testbed *t);
+
+static inline struct nb_xdev *nb_testbed_dev(const struct nb_testbed *t, int k, int j)
+{
+	return t->dev[k * t->cfg.devices + j];
+}
+
+/* IPA of nested domain k's page i. */
+static inline uint64_t nb_testbed_ipa(const struct nb_testbed *t, int k, uint64_t i)
+{
+	return NB_TB_DATA_IPA + ((uint64_t)k * t->cfg.pages + i) * 4096;
+}
+
+/* Every device reads every page it maps once. */
+void nb_testbed_touch_all(struct nb_testbed *t, unsigned access);
+/* Map [ipa, ipa + n pages) back into stage 2 (after an unmap). */
+int nb_testbed_remap(struct nb_testbed *t, uint64_t ipa, uint64_t n);
+
+#endif

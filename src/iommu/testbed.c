@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+/* The testbed (see nestbench/testbed.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nestbench/testbed.h"
+
+#define DATA_PA 0x2000001000ull /* not 2M-aligned with the IPA: 4K leaves */
+
+static void formats(enum nb_vendor v, struct nb_pt_cfg *s1, struct nb_pt_cfg *s2)
+{
+	switch (v) {
+	case NB_VENDOR_SMMUV3:
+		*s1 = (struct nb_pt_cfg){ .fmt = NB_FMT_ARM_S1, .granule_lg2 = 12, .ia_bits = 48 };
+		*s2 = (struct nb_pt_cfg){ .fmt = NB_FMT_ARM_S2, .granule_lg2 = 12, .ia_bits = 48 };
+		break;
+	case NB_VENDOR_AMD:
+		*s1 = (struct nb_pt_cfg){ .fmt = NB_FMT_X86_64, .ia_bits = 48 };
+		*s2 = (struct nb_pt_cfg){ .fmt = NB_FMT_AMDV1, .ia_bits = 48 };
+		break;
+	default:
+		*s1 = (struct nb_pt_cfg){ .fmt = NB_FMT_X86_64, .ia_bits = 48 };
+		*s2 = (struct nb_pt_cfg){ .fmt = NB_FMT_VTDSS, .ia_bits = 48 };
+		break;
+	}
+}
+
+static int add_nested(struct nb_testbed *t, int k, const struct nb_pt_cfg *s1, uint32_t *sid)
+{
+	int ret;
+
+	if ((ret = nb_nested_alloc(&t->nn[k], t->s2, s1, &t->ram.ts)) ||
+	    (ret = nb_xdomain_nested(t->m, t->nn[k], t->parent, &t->nest[k])))
+		return ret;
+	/* a guest maps its IOVA pages one by one, as its DMA API would */
+	for (uint32_t i = 0; i < t->cfg.pages; i++)
+		if ((ret = nb_domain_map(t->nn[k]->s1, (uint64_t)i * 4096, nb_testbed_ipa(t, k, i), 4096,
+					 NB_PROT_RW)))
+			return ret;
+	for (int j = 0; j < t->cfg.devices; j++)
+		if ((ret = nb_xdev_attach(t->m, (*sid)++, 0, t->cfg.ats, t->nest[k],
+					  &t->dev[k * t->cfg.devices + j])))
+			return ret;
+	return 0;
+}
+
+int nb_testbed_init(struct nb_testbed *t, const struct nb_testbed_cfg *c)
+{
+	uint64_t data = (uint64_t)(c->nested ? c->nested : 1) * c->pages * 4096;
+	struct nb_pt_cfg s1, s2;
+	struct nb_tspace ts;
+	uint32_t sid = 1;
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	t->cfg = *c;
+	formats(c->p->vendor, &s1, &s2);
+	t->nest = calloc((size_t)c->nested + 1, sizeof(*t->nest));
+	t->nn = calloc((size_t)c->nested + 1, sizeof(*t->nn));
+	t->dev = calloc((size_t)c->nested * c->devices + 1, sizeof(*t->dev));
+	if (!t->nest || !t->nn || !t->dev)
+		return nb_fail(ENOMEM, "testbed: out of memory");
+	if ((ret = nb_arena_create(&t->arena, 2ull << 30)) ||
+	    (ret = nb_palloc_init(&t->host, t->arena, 256ull << 20)))
+		return ret;
+	ts = (struct nb_tspace){ .alloc = &t->host };
+	if ((ret = c->model ? nb_iommu_create_with(&t->m, c->p, t->arena, c->model)
+			    : nb_iommu_create(&t->m, c->p, t->arena)) ||
+	    (ret = nb_domain_alloc(&t->s2, &s2, t->arena, &ts)) ||
+	    (ret = nb_xdomain_paging(t->m, t->s2, NB_XD_S2, &t->parent)) ||
+	    (ret = nb_guest_ram_init(&t->ram, t->arena, t->s2, NB_TB_RAM_IPA,
+				     (32ull << 20) + (uint64_t)c->nested * (1ull << 20))) ||
+	    (ret = nb_domain_map(t->s2, NB_TB_DATA_IPA, DATA_PA, data, NB_PROT_RW)) ||
+	    (ret = nb_xdev_attach(t->m, sid++, 0, c->ats, t->parent, &t->direct)))
+		return ret;
+	for (int k = 0; k < c->nested; k++)
+		if ((ret = add_nested(t, k, &s1, &sid)))
+			return ret;
+	nb_testbed_touch_all(t, NB_PROT_R);
+	nb_iommu_stats_reset(t->m);
+	return 0;
+}
+
+void nb_testbed_fini(struct nb_testbed *t)
+{
+	for (int k = 0; t->nest && k < t->cfg.nested; k++) {
+		if (t->nest[k])
+			nb_xdomain_free(t->m, t->nest[k]);
+		nb_nested_free(t->nn[k]);
+	}
+	if (t->m && t->parent)
+		nb_xdomain_free(t->m, t->parent);
+	if (t->ram.size)
+		nb_guest_ram_fini(&t->ram, t->s2);
+	nb_domain_free(t->s2);
+	nb_iommu_destroy(t->m);
+	if (t->host.arena)
+		nb_palloc_fini(&t->host);
+	nb_arena_destroy(t->arena);
+	free(t->nest);
+	free(t->nn);
+	free(t->dev);
+	memset(t, 0, sizeof(*t));
+}
+
+void nb_testbed_touch_all(struct nb_testbed *t, unsigned access)
+{
+	struct nb_dma_result r;
+
+	for (uint32_t i = 0; i < t->cfg.pages; i++)
+		nb_iommu_dma(t->m, t->direct, NB_TB_DATA_IPA + (uint64_t)i * 4096, access, &r);
+	for (int k = 0; k < t->cfg.nested; k++)
+		for (int j = 0; j < t->cfg.devices; j++)
+			for (uint32_t i = 0; i < t->cfg.pages; i++)
+				nb_iommu_dma(t->m, nb_testbed_dev(t, k, j), (uint64_t)i * 4096, access, &r);
+}
+
+int nb_testbed_remap(struct nb_testbed *t, uint64_t ipa, uint64_t n)
+{
+	return nb_domain_map(t->s2, ipa, DATA_PA + (ipa - NB_TB_DATA_IPA), n * 4096, NB_PROT_RW);
+}
