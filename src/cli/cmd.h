@@ -14,10 +14,13 @@ enum nb_cmd_id {
 	NB_CMD_VERSION,
 	NB_CMD_ENV,
 	NB_CMD_TRANSLATE,
+	NB_CMD_RUN,
+	NB_CMD_COMPARE,
 	NB_CMD_COUNT
 };
 
-extern const struct nb_cmd nb_cmd_version, nb_cmd_env, nb_cmd_translate;
+extern const struct nb_cmd nb_cmd_version, nb_cmd_env, nb_cmd_translate, nb_cmd_run,
+	nb_cmd_compare;
 
 /* Print "nestbench SUB: message" to stderr; returns 2 (usage error). */
 int nb_cli_usage_error(const char *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -10,6 +10,8 @@ static const struct nb_cmd *const cmds[NB_CMD_COUNT] = {
 	[NB_CMD_VERSION] = &nb_cmd_version,
 	[NB_CMD_ENV] = &nb_cmd_env,
 	[NB_CMD_TRANSLATE] = &nb_cmd_translate,
+	[NB_CMD_RUN] = &nb_cmd_run,
+	[NB_CMD_COMPARE] = &nb_cmd_compare,
 };
 
 int nb_cli_usage_error(const char *sub, const char *fmt, ...)
