@@ -1,0 +1,80 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""nb_report.py: plots, index.html and summary.md for a nestbench results folder.
+
+Usage: nb_report.py RESULTS_DIR [--templates DIR] [--gnuplot PATH] [--title TEXT]
+
+RESULTS_DIR is what `nestbench run` writes: raw/<family>.json (Google Benchmark
+JSON), env.json and run.json. Writes RESULTS_DIR/plots/<id>.{png,svg,dat},
+RESULTS_DIR/index.html and RESULTS_DIR/summary.md, each through a temporary
+name and a rename. What to plot is the table in scripts/nbreport/specs.py;
+the gnuplot templates are reports/templates/*.gp. Missing or failed families
+are reported, and everything else is still rendered.
+
+Exit status: 0 report written (even if families or plots are missing: the
+report says so); 1 a plot failed in gnuplot (the report is still written);
+2 usage (RESULTS_DIR is not a folder).
+"""
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from nbreport import html, markdown, plot, readings, results, select, specs, util  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("results_dir")
+    ap.add_argument("--templates", default=os.path.join(REPO, "reports", "templates"))
+    ap.add_argument("--gnuplot", default=None, help="gnuplot binary (default: from PATH)")
+    ap.add_argument("--title", default=None)
+    args = ap.parse_args()
+    rd = args.results_dir.rstrip("/") or "/"
+    if not os.path.isdir(rd):
+        print("nb_report: '%s' is not a results folder" % rd, file=sys.stderr)
+        return 2
+    if not os.path.isfile(os.path.join(args.templates, "lines.gp")):
+        print("nb_report: no gnuplot templates in '%s'" % args.templates, file=sys.stderr)
+        return 2
+    gnuplot = args.gnuplot or plot.find_gnuplot()
+    res = results.load(rd)
+    outdir = os.path.join(rd, "plots")
+    os.makedirs(outdir, exist_ok=True)
+
+    plots, skipped = [], []
+    for sp in specs.SPECS:
+        got, why = select.build(sp, res)
+        if why:
+            skipped.append((sp["id"], why))
+        for p in got:
+            p.reading = readings.reading(p)
+            plot.draw(p, outdir, os.path.abspath(args.templates), gnuplot)
+            plots.append(p)
+
+    title = args.title or "nestbench report: %s" % os.path.basename(os.path.abspath(rd))
+    raw_links = {n: '<a href="raw/%s.json">raw/%s.json</a>' % (n, n)
+                 for n, f in res.families.items() if f.raw}
+    util.write_atomic(os.path.join(rd, "index.html"),
+                      html.page(res, plots, skipped, title, raw_links))
+    util.write_atomic(os.path.join(rd, "summary.md"),
+                      markdown.summary(res, plots, skipped, title))
+
+    failed = [p for p in plots if p.error]
+    for p in failed:
+        print("nb_report: %s: %s" % (p.id, p.error), file=sys.stderr)
+    for name, why in res.missing():
+        print("nb_report: missing family %s: %s" % (name, why), file=sys.stderr)
+    for prob in res.problems:
+        print("nb_report: %s" % prob, file=sys.stderr)
+    print("nb_report: %d plot(s) in %s, %s, %s" % (
+        len(plots) - len(failed), outdir, os.path.join(rd, "index.html"),
+        os.path.join(rd, "summary.md")))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

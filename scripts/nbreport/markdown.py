@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: MIT
+"""summary.md: the run in a page of Markdown (status, readings, environment)."""
+from .util import num
+
+ENV_KEYS = ("nestbench", "build", "date_utc", "kernel", "cpu", "topology", "pmu",
+            "perf_counters", "google_benchmark", "dev_iommu")
+
+
+def cell(s):
+    return str(s).replace("|", "\\|").replace("\n", " ")
+
+
+def summary(res, plots, skipped, title):
+    out = ["# %s" % title, ""]
+    run = res.run
+    out.append("Results: `%s` (%s, repetitions %s)." % (
+        res.path, "quick suite" if run.get("quick") else "default suite",
+        run.get("repetitions", "?")))
+    out += ["", "## Families", "", "| family | status | seconds | benchmarks |",
+            "|---|---|---:|---:|"]
+    for name in sorted(res.families):
+        f = res.families[name]
+        out.append("| %s | %s | %s | %d |" % (
+            name, cell(f.status or "no run.json entry"),
+            num(f.seconds) if f.seconds is not None else "–", len(f.values)))
+    missing = res.missing()
+    if missing:
+        out += ["", "**Missing:** " + "; ".join("%s (%s)" % (cell(n), cell(w))
+                                                for n, w in missing)]
+    if res.problems:
+        out += ["", "**Problems:**"] + ["- " + cell(p) for p in res.problems]
+    out += ["", "## Readings", ""]
+    for p in plots:
+        img = " ([PNG](%s), [SVG](%s))" % (p.files["png"], p.files["svg"]) \
+            if "png" in p.files and "svg" in p.files else " (no image: %s)" % p.error
+        out.append("- **%s**%s: %s" % (cell(p.title), img, cell(p.reading)))
+    if not plots:
+        out.append("No plot could be drawn from these results.")
+    if skipped:
+        out += ["", "Not drawn: " + "; ".join("%s (%s)" % (i, cell(r)) for i, r in skipped)]
+    out += ["", "## Environment", "", "| key | value |", "|---|---|"]
+    for k in ENV_KEYS:
+        if k in res.env:
+            out.append("| %s | %s |" % (k, cell(res.env[k])))
+    if not res.env:
+        out.append("| env.json | missing |")
+    return "\n".join(out) + "\n"

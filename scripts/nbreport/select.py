@@ -1,0 +1,160 @@
+# SPDX-License-Identifier: MIT
+"""Turn a plot spec and the loaded results into plots: panels of series of points."""
+import re
+
+from . import util
+
+
+class Series:
+    def __init__(self, label, points, dashed=False, ref=False, color_key=None):
+        self.label = label
+        self.points = points          # [(x, y)] sorted by x
+        self.dashed = dashed
+        self.ref = ref
+        self.color_key = color_key or label
+
+    def at(self, x):
+        for px, py in self.points:
+            if px == x:
+                return py
+        return None
+
+
+class Plot:
+    def __init__(self, spec, pid, title, groups, series, logx, logy):
+        self.spec = spec
+        self.id = pid
+        self.title = title
+        self.groups = groups          # panel groups and fixed values (for readings)
+        self.series = series
+        self.logx = logx
+        self.logy = logy
+        self.reading = ""
+        self.files = {}               # "png"/"svg"/"dat" -> relative path, once written
+        self.error = None
+
+    def xs(self):
+        return sorted({x for s in self.series for x, _ in s.points})
+
+    def xlabel_of(self, x):
+        return util.kib(x) if self.spec["xfmt"] == "kib" else util.num(x)
+
+
+def natural(s):
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", s)]
+
+
+def slug(s):
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", s).strip("_")
+
+
+class Fmt(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def fill(fmt, groups):
+    return fmt.format_map(Fmt(groups))
+
+
+def _rows(fam, rx, split):
+    rows = []
+    for name, vals in fam.values.items():
+        m = rx.search(name)
+        if not m:
+            continue
+        g = {k: v for k, v in m.groupdict().items() if v is not None}
+        for key, (a, b, sep) in split.items():
+            if key in g and sep in g[key]:
+                g[a], g[b] = g[key].split(sep, 1)
+        rows.append((g, vals))
+    return rows
+
+
+def _fix(rows, where):
+    fixed = {}
+    for k, v in where.items():
+        if v not in ("min", "max"):
+            rows = [r for r in rows if r[0].get(k) == v]
+            fixed[k] = v
+    for k, v in where.items():
+        if v in ("min", "max"):
+            present = sorted({float(r[0][k]) for r in rows if k in r[0]})
+            if not present:
+                continue
+            pick = present[0] if v == "min" else present[-1]
+            rows = [r for r in rows if k in r[0] and float(r[0][k]) == pick]
+            fixed[k] = util.num(pick)
+    return rows, fixed
+
+
+def _auto_log(flag, values):
+    if flag != "auto":
+        return bool(flag) and all(v > 0 for v in values)
+    pos = [v for v in values if v > 0]
+    return bool(pos) and len(pos) == len(values) and max(pos) / min(pos) > 30
+
+
+def _refs(spec, fam, groups):
+    out = []
+    for ref in spec["refs"]:
+        match = ref["match"]
+        for k, v in groups.items():
+            match = match.replace("{%s}" % k, re.escape(v))
+        if re.search(r"\{[a-z_0-9]+\}", match):
+            continue              # a group this panel does not have
+        rx, pts = re.compile(match), []
+        for name, vals in fam.values.items():
+            m = rx.search(name)
+            if m and spec["x"] in m.groupdict() and ref["y"] in vals:
+                pts.append((float(m.group(spec["x"])), vals[ref["y"]] * spec["yscale"]))
+        if len(pts) >= 1:
+            out.append((fill(ref["label"], groups), sorted(pts)))
+    return out
+
+
+def build(spec, results):
+    """([Plot], reason): the plots of one spec, or why there are none."""
+    fam = results.families.get(spec["family"])
+    if fam is None or not fam.has_data:
+        return [], "family %s has no results" % spec["family"]
+    rows = _rows(fam, re.compile(spec["match"]), spec["split"])
+    if not rows:
+        prefix = re.match(r"\^?([^(\\\[]*)", spec["match"]).group(1)
+        return [], "no %s… benchmarks in raw/%s.json" % (prefix, spec["family"])
+    rows, fixed = _fix(rows, spec["where"])
+    rows = [r for r in rows if spec["y"] in r[1] and spec["x"] in r[0]]
+    if not rows:
+        return [], "no benchmark with counter '%s' in the slice %s" % (spec["y"], fixed)
+    panels = {}
+    for g, vals in rows:
+        panels.setdefault(fill(spec["panel"], g) if spec["panel"] else "", []).append((g, vals))
+    dashed = re.compile(spec["dashed"]) if spec["dashed"] else None
+    plots, why = [], []
+    for panel in sorted(panels, key=natural):
+        prow = panels[panel]
+        groups = dict(fixed)
+        if spec["panel"]:
+            common = set(prow[0][0].items())
+            for g, _ in prow[1:]:
+                common &= set(g.items())
+            groups.update(dict(common))
+        by, colour = {}, {}
+        for g, vals in prow:
+            lbl = fill(spec["series"], g)
+            colour[lbl] = fill(spec["color_by"] or spec["series"], g)
+            by.setdefault(lbl, []).append((float(g[spec["x"]]), vals[spec["y"]] * spec["yscale"]))
+        series = [Series(lbl, sorted(pts), bool(dashed and dashed.search(lbl)),
+                         color_key=colour[lbl])
+                  for lbl, pts in sorted(by.items(), key=lambda kv: natural(kv[0]))]
+        if max(len(s.points) for s in series) < 2:
+            why.append("%s: fewer than 2 values of %s" % (panel or spec["id"], spec["x"]))
+            continue
+        for lbl, pts in _refs(spec, fam, groups):
+            series.append(Series(lbl, pts, bool(dashed and dashed.search(lbl)), ref=True))
+        ys = [y for s in series for _, y in s.points]
+        xs = [x for s in series for x, _ in s.points]
+        pid = spec["id"] + ("-" + slug(panel) if panel else "")
+        plots.append(Plot(spec, pid, fill(spec["title"], groups), groups, series,
+                          _auto_log(spec["logx"], xs), _auto_log(spec["logy"], ys)))
+    return plots, "; ".join(why)
