@@ -3,9 +3,10 @@
  * Map, unmap and the invalidation policies, as the Linux drivers run them:
  * strict (invalidate before unmap returns) or lazy (the flush queue: the
  * unmapped IOVA is parked, not reused, until a domain-wide flush that runs
- * when the queue is full or its timeout passes). Domains with nested
- * children and nested domains are always strict: iommufd has no flush
- * queue, and a guest's invalidation is synchronous.
+ * when the queue is full or its timeout passes), for DMA-API domains of
+ * either stage. Domains with nested children and nested domains are
+ * always strict: iommufd has no flush queue, and a guest's invalidation is
+ * synchronous.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -94,7 +95,8 @@ int64_t nb_iommu_unmap(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, 
 {
 	struct nb_gather g;
 	int64_t got;
-	bool lazy = !m->p.policy.strict && d->kind == NB_XD_S1;
+	/* nest parents are iommufd's: always strict */
+	bool lazy = !m->p.policy.strict && d->kind != NB_XD_NESTED && !d->nchildren;
 
 	if (d->kind == NB_XD_NESTED)
 		return nb_fail(EINVAL, "unmap on a nested domain: the guest owns its stage-1 tables");

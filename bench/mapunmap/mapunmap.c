@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+/*
+ * mapunmap: map + unmap latency through the backend ops table (the same
+ * code runs on emu and, where /dev/iommu exists, iommufd), and the page-
+ * table memory the emulation uses against what the format itself needs.
+ *
+ * mapunmap/<backend>/<strict|lazy>/size_kib:N
+ *   One iteration maps N KiB at a fixed IOVA and unmaps it (the
+ *   invalidation runs as the policy says). Counters: map_ns, unmap_ns.
+ *   A backend that is not here (no /dev/iommu) is skipped with one line.
+ * mapunmap/memory/<format>
+ *   A random mix of 4K..2M mappings over 4 GiB of IOVA, churned: the
+ *   allocator's bytes in use and its arena footprint, each divided by the
+ *   bytes of the tables the format needs for those mappings
+ *   (mem_ratio, footprint_ratio; target <= 1.05).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "bench_common.h"
+#include "nestbench/backend.h"
+
+#ifndef NB_CONFIG_DIR
+#define NB_CONFIG_DIR "configs"
+#endif
+
+struct mu_bench {
+	enum nb_backend_id be;
+	bool strict;
+};
+
+static void *buffer(uint64_t len)
+{
+	/* never touched: emu takes the address as the PA; iommufd pins it */
+	void *p = mmap(NULL, len + (1ull << 30), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	return (void *)(((uintptr_t)p + (1ull << 30) - 1) & ~((uintptr_t)(1ull << 30) - 1));
+}
+
+static void bm_mapunmap(nb_bench_state *st, void *ctx)
+{
+	struct mu_bench *b = ctx;
+	const struct nb_backend_ops *ops = nb_backends[b->be];
+	uint64_t len = (uint64_t)nb_bench_range_arg(st, 0) << 10, iova = 1ull << 32, t_map = 0, t_unmap = 0,
+		 n = 0, got;
+	struct nb_backend *be;
+	uint32_t dev, ioas, hwpt;
+	char arg[512];
+	void *buf = buffer(len);
+
+	if (!ops) {
+		nb_bench_skip_with_error(st, "backend not built on this host");
+		return;
+	}
+	snprintf(arg, sizeof(arg), "%s/vtd.cfg,policy.strict=%s", NB_CONFIG_DIR, b->strict ? "true" : "false");
+	if (!buf || ops->open(&be, b->be == NB_BACKEND_EMU ? arg : NULL)) {
+		nb_bench_skip_with_error(st, buf ? nb_errmsg() : "mmap failed");
+		return;
+	}
+	if (ops->dev_open(be, b->be == NB_BACKEND_EMU ? "sim:1" : "mock", &dev) ||
+	    ops->ioas_alloc(be, &ioas) ||
+	    ops->hwpt_alloc(be, &(struct nb_hwpt_req){ .kind = NB_HWPT_PAGING, .pt_id = ioas, .dev_id = dev },
+			    &hwpt) ||
+	    ops->attach(be, dev, hwpt)) {
+		nb_bench_skip_with_error(st, nb_errmsg());
+		ops->close(be);
+		return;
+	}
+	while (nb_bench_keep_running(st)) {
+		uint64_t t0 = nb_now_ns(), t1;
+
+		if (ops->ioas_map(be, ioas, iova, buf, len, NB_PROT_RW)) {
+			nb_bench_skip_with_error(st, nb_errmsg());
+			break;
+		}
+		t1 = nb_now_ns();
+		if (ops->ioas_unmap(be, ioas, iova, len, &got)) {
+			nb_bench_skip_with_error(st, nb_errmsg());
+			break;
+		}
+		t_map += t1 - t0;
+		t_unmap += nb_now_ns() - t1;
+		n++;
+		/* lazy: the IOVA is parked until its flush; move on like the
+		 * kernel's allocator does */
+		if (!b->strict)
+			iova += len > (1ull << 30) ? len : (1ull << 30);
+		if (iova > (1ull << 46))
+			iova = 1ull << 32;
+	}
+	if (n) {
+		nb_bench_counter(st, "map_ns", (double)t_map / (double)n, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "unmap_ns", (double)t_unmap / (double)n, NB_COUNTER_PLAIN);
+		nb_bench_set_bytes_processed(st, (int64_t)(n * len));
+	}
+	ops->close(be);
+}
+
+/* ---- page-table memory against the format's own bytes ---- */
+
+static void bm_memory(nb_bench_state *st, void *ctx)
+{
+	const struct nb_pt_cfg *cfg = ctx;
+	struct nb_arena *arena;
+	struct nb_palloc pal;
+	struct nb_tspace ts = { .alloc = &pal };
+	struct nb_domain *d;
+	uint64_t seed = 7, *iovas, *sizes, n = 0, cap = 1 << 16;
+	double ratio = 0, foot = 0;
+
+	iovas = malloc(cap * sizeof(*iovas));
+	sizes = malloc(cap * sizeof(*sizes));
+	if (!iovas || !sizes || nb_arena_create(&arena, 4ull << 30) ||
+	    nb_palloc_init(&pal, arena, 2ull << 30) || nb_domain_alloc(&d, cfg, arena, &ts)) {
+		nb_bench_skip_with_error(st, nb_errmsg());
+		return;
+	}
+	while (nb_bench_keep_running(st)) {
+		/* map 4K..2M at random 2M slots of 4 GiB, unmap a random third */
+		for (int i = 0; i < 256; i++) {
+			uint64_t slot = nb_rand(&seed) % 2048, size = 4096ull << (nb_rand(&seed) % 10);
+			uint64_t iova = (slot << 21) + (1ull << 32);
+
+			if (n < cap && nb_domain_map(d, iova, iova + (1ull << 40), size, NB_PROT_RW) == 0) {
+				iovas[n] = iova;
+				sizes[n++] = size;
+			}
+		}
+		for (uint64_t i = 0; i < n / 3; i++) {
+			uint64_t k = nb_rand(&seed) % n;
+			struct nb_gather g;
+
+			nb_gather_init(&g);
+			nb_domain_unmap(d, iovas[k], sizes[k], &g);
+			nb_gather_release(d, &g);
+			iovas[k] = iovas[--n];
+			sizes[k] = sizes[n];
+		}
+		nb_rcu_barrier();
+		ratio = (double)atomic_load(&pal.bytes_in_use) / (double)nb_domain_table_bytes(d);
+		foot = (double)(pal.bump - pal.base) / (double)nb_domain_table_bytes(d);
+	}
+	nb_bench_counter(st, "mem_ratio", ratio, NB_COUNTER_PLAIN);
+	nb_bench_counter(st, "footprint_ratio", foot, NB_COUNTER_PLAIN);
+	nb_bench_counter(st, "table_bytes", (double)nb_domain_table_bytes(d), NB_COUNTER_PLAIN);
+	nb_domain_free(d);
+	nb_palloc_fini(&pal);
+	nb_arena_destroy(arena);
+	free(iovas);
+	free(sizes);
+}
+
+static void register_all(void)
+{
+	static const char *const size_arg[] = { "size_kib" };
+	static const struct { const char *name; struct nb_pt_cfg cfg; } fmts[] = {
+		{ "x86_64", { .fmt = NB_FMT_X86_64, .ia_bits = 48 } },
+		{ "vtdss", { .fmt = NB_FMT_VTDSS, .ia_bits = 48 } },
+		{ "amdv1", { .fmt = NB_FMT_AMDV1, .ia_bits = 48 } },
+		{ "arm_s1-4K", { .fmt = NB_FMT_ARM_S1, .granule_lg2 = 12 } },
+		{ "arm_s2-64K", { .fmt = NB_FMT_ARM_S2, .granule_lg2 = 16 } },
+	};
+	char name[128];
+
+	for (int be = 0; be < NB_BACKEND_COUNT; be++) {
+		struct nb_backend *probe;
+
+		/* A backend that is not here is skipped, in one line, not failed. */
+		if (be != NB_BACKEND_EMU &&
+		    (!nb_backends[be] || nb_backends[be]->open(&probe, NULL))) {
+			fprintf(stderr, "mapunmap: iommufd backend skipped: %s\n",
+				nb_backends[be] ? nb_errmsg() : "not built on this host");
+			nb_bench_ctx("nb_iommufd", "skipped: %s",
+				     nb_backends[be] ? nb_errmsg() : "not built on this host");
+			continue;
+		}
+		if (be != NB_BACKEND_EMU)
+			nb_backends[be]->close(probe);
+		for (int strict = 1; strict >= 0; strict--) {
+			struct mu_bench *b = calloc(1, sizeof(*b));
+			nb_bench *r;
+
+			b->be = (enum nb_backend_id)be;
+			b->strict = strict;
+			snprintf(name, sizeof(name), "mapunmap/%s/%s", be == NB_BACKEND_EMU ? "emu" : "iommufd",
+				 strict ? "strict" : "lazy");
+			r = nb_bench_register(name, bm_mapunmap, b);
+			nb_bench_arg_names(r, size_arg, 1);
+			for (int64_t kib = 4; kib <= (1 << 20); kib *= 16)
+				nb_bench_arg(r, kib);
+			nb_bench_arg(r, 2048);
+		}
+	}
+	for (size_t f = 0; f < NB_ARRAY_SIZE(fmts); f++) {
+		snprintf(name, sizeof(name), "mapunmap/memory/%s", fmts[f].name);
+		nb_bench_iterations(nb_bench_register(name, bm_memory, (void *)&fmts[f].cfg), 20);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	return nb_bench_family_main(argc, argv, "mapunmap", register_all);
+}

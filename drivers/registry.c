@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MIT
+/* The backend registry: one line per driver. */
+#include <errno.h>
+#include <string.h>
+
+#include "nestbench/backend.h"
+
+extern const struct nb_backend_ops nb_backend_emu;
+
+const struct nb_backend_ops *const nb_backends[NB_BACKEND_COUNT] = {
+	[NB_BACKEND_EMU] = &nb_backend_emu,
+	[NB_BACKEND_IOMMUFD] = NULL, /* drivers/iommufd: not built yet */
+};
+
+int nb_backend_by_name(const char *name, const struct nb_backend_ops **out)
+{
+	for (int i = 0; i < NB_BACKEND_COUNT; i++)
+		if (nb_backends[i] && strcmp(nb_backends[i]->name, name) == 0) {
+			*out = nb_backends[i];
+			return 0;
+		}
+	return nb_fail(EINVAL, "unknown backend '%s' (emu, iommufd)", name);
+}
