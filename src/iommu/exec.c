@@ -11,13 +11,20 @@
 
 #include "iommu_internal.h"
 
-/* Entries whose key is an IPA: stage-2 structures, and IOTLB entries of
- * stage-2-only attachments (their input address is the IPA). */
-static bool ipa_space(enum nb_cache_kind k, const struct nb_cache_entry *x)
+/* Which address spaces an entry's key belongs to. A command's range names
+ * either input addresses of the tag's translation (IOVA: IOTLB, device
+ * TLB, stage-1 walk cache) or IPAs (the stage-2 structures). An IOTLB entry
+ * of a stage-2-only attachment is both: its input address is an IPA. */
+static unsigned spaces_of(enum nb_cache_kind k, const struct nb_cache_entry *x)
 {
-	return k == NB_CACHE_NESTED_TLB || k == NB_CACHE_PWC_S2 ||
-	       (k == NB_CACHE_IOTLB && nb_cache_entry_sub(x) == NB_SUB_S2) ||
-	       (k == NB_CACHE_DEVTLB && nb_cache_entry_sub(x) == NB_SUB_S2);
+	unsigned s = 0;
+
+	if (k == NB_CACHE_IOTLB || k == NB_CACHE_DEVTLB || k == NB_CACHE_PWC_S1)
+		s |= 1u << NB_SPACE_IOVA;
+	if (k == NB_CACHE_NESTED_TLB || k == NB_CACHE_PWC_S2 ||
+	    ((k == NB_CACHE_IOTLB || k == NB_CACHE_DEVTLB) && nb_cache_entry_sub(x) == NB_SUB_S2))
+		s |= 1u << NB_SPACE_IPA;
+	return s;
 }
 
 static bool effect_hits(const struct nb_inv_effect *e, enum nb_cache_kind k,
@@ -36,10 +43,9 @@ static bool effect_hits(const struct nb_inv_effect *e, enum nb_cache_kind k,
 	if (e->leaf_only && (k == NB_CACHE_PWC_S1 || k == NB_CACHE_PWC_S2))
 		return false;
 	if (e->ranged) {
-		enum nb_space sp = ipa_space(k, x) ? NB_SPACE_IPA : NB_SPACE_IOVA;
 		uint64_t a = nb_cache_entry_addr(x), last = a + (1ull << nb_cache_entry_span(x)) - 1;
 
-		if (e->space == NB_SPACE_ANY || e->space == sp)
+		if (e->space == NB_SPACE_ANY || (spaces_of(k, x) & (1u << e->space)))
 			return a <= e->last && e->first <= last;
 		return e->other_space_all;
 	}

@@ -246,6 +246,11 @@ void nb_xdev_detach(struct nb_iommu *m, struct nb_xdev *dev)
 {
 	struct nb_xdomain *d = dev->dom;
 
+	/* What the device's DMAs cached must go with it (Linux flushes the
+	 * domain's tags for the device when it leaves): a whole-domain flush
+	 * while the device still counts, then the context entry. */
+	m->model->flush(m, d, &(struct nb_flush_req){ .size = 0 });
+	nb_iommu_sync(m);
 	m->model->detach(m, dev);
 	for (int i = 0; i < d->ndevs; i++)
 		if (d->devs[i] == dev)

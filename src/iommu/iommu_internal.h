@@ -66,6 +66,7 @@ struct nb_iommu {
 	int ndevs, cap_devs;
 	/* queue state of the flush in progress */
 	uint32_t pending_cmds;
+	bool flush_open;
 	uint32_t tags_seen[64];
 	int ntags_seen;
 	/* lazy mode */

@@ -50,12 +50,14 @@ static void issue(struct nb_iommu *m, const struct nb_inv_cmd *c)
 	m->pending_cmds++;
 }
 
-static void issue_sync(struct nb_iommu *m)
+/* A sync; the one that ends a flush (end_of_flush) is when the driver's
+ * invalidation has completed and the oracle may judge every cache. */
+static void issue_sync(struct nb_iommu *m, bool end_of_flush)
 {
 	struct nb_inv_cmd s = { .op = sync_op[m->p.vendor] };
 
 	issue(m, &s);
-	if (m->oracle_on && nb_iommu_oracle_check(m))
+	if (end_of_flush && m->oracle_on && nb_iommu_oracle_check(m))
 		fprintf(stderr, "nestbench: ORACLE: %s\n", nb_errmsg());
 }
 
@@ -63,7 +65,9 @@ void nb_iommu_queue(struct nb_iommu *m, const struct nb_inv_cmd *c)
 {
 	issue(m, c);
 	if (!m->p.policy.batch && !nb_inv_op_is_sync(c->op))
-		issue_sync(m);
+		issue_sync(m, false);
+	else
+		m->flush_open = true;
 }
 
 void nb_iommu_queue_range(struct nb_iommu *m, const struct nb_inv_cmd *tmpl, uint64_t addr,
@@ -88,6 +92,9 @@ void nb_iommu_queue_range(struct nb_iommu *m, const struct nb_inv_cmd *tmpl, uin
 void nb_iommu_sync(struct nb_iommu *m)
 {
 	if (m->pending_cmds)
-		issue_sync(m);
+		issue_sync(m, true);
+	else if (m->oracle_on && nb_iommu_oracle_check(m)) /* unbatched: already synced */
+		fprintf(stderr, "nestbench: ORACLE: %s\n", nb_errmsg());
 	m->ntags_seen = 0;
+	m->flush_open = false;
 }

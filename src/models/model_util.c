@@ -32,7 +32,7 @@ void nb_model_devtlbs(struct nb_iommu *m, const struct nb_xdomain *d,
 			whole.size_s = true;
 			whole.addr = 0x7ffffffffffff000ull; /* the whole address space */
 		} else {
-			whole.am = 51; /* 2^51 pages: everything */
+			whole.am = 52; /* 2^52 pages: the whole address space */
 			if (op == NB_SMMU_ATC_INV)
 				t.sub = whole.sub = nb_xdev_pasid(dev);
 		}

@@ -96,7 +96,8 @@ static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush
 
 			for (int i = 0; i < nb_xdomain_ndevs(n); i++)
 				pages(m, domid(nb_xdomain_dev(n, i)), false, 0, req);
-			nb_model_devtlbs(m, n, req, NB_AMD_INV_IOTLB_PAGES);
+			/* device TLBs hold guest addresses: the IPA range says nothing */
+			nb_model_devtlbs(m, n, &(struct nb_flush_req){ .size = 0 }, NB_AMD_INV_IOTLB_PAGES);
 		}
 		break;
 	default:

@@ -26,8 +26,9 @@ static int domain_init(struct nb_iommu *m, struct nb_xdomain *d)
 static struct nb_tags s2_tags(const struct nb_iommu *m, const struct nb_xdev *dev)
 {
 	const struct nb_xdomain *d = nb_xdev_domain(dev);
+	const struct nb_xdomain *owner = nb_xdomain_parent(d) ? nb_xdomain_parent(d) : d;
 
-	return (struct nb_tags){ nb_dom_id(nb_xdomain_parent(d), NB_ID_TAG), NB_SUB_S2, NB_NO_TAG };
+	return (struct nb_tags){ nb_dom_id(owner, NB_ID_TAG), NB_SUB_S2, NB_NO_TAG };
 }
 
 static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req)
