@@ -107,11 +107,11 @@ struct nb_inv_cmd {
 	bool size_s;
 	uint8_t tg, num, scale, ttl;
 	bool leaf;	  /* VT-d IH (no non-leaf change) / SMMU LEAF / AMD !PDE */
-	bool global;	  /* AMD GN, SMMU ATC_INV G (VT-d: unused, see above) */
+	bool global;	  /* AMD GN, SMMU ATC_INV G (VT-d: unused; P_IOTLB's all-PASID
+			   * granularities are reserved since VT-d 3.0) */
 	bool drain;	  /* VT-d DR+DW (IOTLB), FN+PD (WAIT); AMD COMPLETION_WAIT F */
 	uint64_t wait_addr; /* WAIT/COMPLETION_WAIT/CMD_SYNC status address (0: none) */
 	uint64_t wait_data; /* status data: 32 bits on VT-d and SMMU, 64 on AMD */
-	/* Added for fields the first cut had no room for (all zero = unused): */
 	uint8_t gran;	  /* VT-d CC_INV / PC_INV granularity, the spec's G value */
 	uint8_t fm;	  /* VT-d CC_INV function mask (2 bits) */
 	uint8_t qdep;	  /* VT-d DEVTLB MIP (5 bits), AMD INV_IOTLB_PAGES MaxPend (8 bits) */
