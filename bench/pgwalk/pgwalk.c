@@ -328,6 +328,8 @@ static void add(struct walk_bench *b, const char *name)
 		nb_bench_arg(r, ws_kib[i]);
 }
 
+void nb_pgwalk_register_cached(void); /* pgwalk_cached.c */
+
 static void register_all(void)
 {
 	static const char *const chase_names[] = { "ws_kib" };
@@ -363,6 +365,7 @@ static void register_all(void)
 					 huge ? "huge" : "base", rnd ? "random" : "seq");
 				add(b, name);
 			}
+	nb_pgwalk_register_cached();
 	nb_bench *c = nb_bench_register("pgwalk/chase", bm_chase, NULL);
 	nb_bench_arg_names(c, chase_names, 1);
 	for (size_t i = 0; i < NB_ARRAY_SIZE(ws_kib); i++)
