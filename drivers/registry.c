@@ -5,11 +5,11 @@
 
 #include "nestbench/backend.h"
 
-extern const struct nb_backend_ops nb_backend_emu;
+extern const struct nb_backend_ops nb_backend_emu, nb_backend_iommufd;
 
 const struct nb_backend_ops *const nb_backends[NB_BACKEND_COUNT] = {
 	[NB_BACKEND_EMU] = &nb_backend_emu,
-	[NB_BACKEND_IOMMUFD] = NULL, /* drivers/iommufd: not built yet */
+	[NB_BACKEND_IOMMUFD] = &nb_backend_iommufd,
 };
 
 int nb_backend_by_name(const char *name, const struct nb_backend_ops **out)

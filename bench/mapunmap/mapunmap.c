@@ -43,6 +43,15 @@ static void *buffer(uint64_t len)
 	return (void *)(((uintptr_t)p + (1ull << 30) - 1) & ~((uintptr_t)(1ull << 30) - 1));
 }
 
+/* The device the iommufd backend uses: NB_IOMMUFD_DEV (a VFIO cdev path),
+ * else the selftest mock. */
+static const char *dev_spec(enum nb_backend_id be)
+{
+	if (be == NB_BACKEND_EMU)
+		return "sim:1";
+	return getenv("NB_IOMMUFD_DEV") ? getenv("NB_IOMMUFD_DEV") : "mock";
+}
+
 static void bm_mapunmap(nb_bench_state *st, void *ctx)
 {
 	struct mu_bench *b = ctx;
@@ -63,7 +72,7 @@ static void bm_mapunmap(nb_bench_state *st, void *ctx)
 		nb_bench_skip_with_error(st, buf ? nb_errmsg() : "mmap failed");
 		return;
 	}
-	if (ops->dev_open(be, b->be == NB_BACKEND_EMU ? "sim:1" : "mock", &dev) ||
+	if (ops->dev_open(be, dev_spec(b->be), &dev) ||
 	    ops->ioas_alloc(be, &ioas) ||
 	    ops->hwpt_alloc(be, &(struct nb_hwpt_req){ .kind = NB_HWPT_PAGING, .pt_id = ioas, .dev_id = dev },
 			    &hwpt) ||
@@ -98,6 +107,63 @@ static void bm_mapunmap(nb_bench_state *st, void *ctx)
 		nb_bench_counter(st, "map_ns", (double)t_map / (double)n, NB_COUNTER_PLAIN);
 		nb_bench_counter(st, "unmap_ns", (double)t_unmap / (double)n, NB_COUNTER_PLAIN);
 		nb_bench_set_bytes_processed(st, (int64_t)(n * len));
+	}
+	ops->close(be);
+}
+
+/* ---- nested HWPT: allocation, and a guest's invalidation requests ---- */
+
+static void bm_nested(nb_bench_state *st, void *ctx)
+{
+	struct mu_bench *b = ctx;
+	const struct nb_backend_ops *ops = nb_backends[b->be];
+	uint32_t entries = (uint32_t)nb_bench_range_arg(st, 0), dev, ioas, parent, nested, done;
+	struct nb_flush_req reqs[64];
+	struct nb_backend *be;
+	uint64_t t_alloc = 0, t_inv = 0, n = 0;
+	char arg[512];
+
+	snprintf(arg, sizeof(arg), "%s/vtd.cfg", NB_CONFIG_DIR);
+	if (ops->open(&be, b->be == NB_BACKEND_EMU ? arg : NULL)) {
+		nb_bench_skip_with_error(st, nb_errmsg());
+		return;
+	}
+	for (uint32_t i = 0; i < entries; i++)
+		reqs[i] = (struct nb_flush_req){ .addr = (uint64_t)i * 4096, .size = 4096, .leaf = true };
+	if (ops->dev_open(be, dev_spec(b->be), &dev) || ops->ioas_alloc(be, &ioas) ||
+	    ops->hwpt_alloc(be, &(struct nb_hwpt_req){ .kind = NB_HWPT_NEST_PARENT, .pt_id = ioas,
+						       .dev_id = dev }, &parent)) {
+		nb_bench_skip_with_error(st, nb_errmsg());
+		ops->close(be);
+		return;
+	}
+	while (nb_bench_keep_running(st)) {
+		uint64_t t0 = nb_now_ns(), t1;
+
+		if (ops->hwpt_alloc(be, &(struct nb_hwpt_req){ .kind = NB_HWPT_NESTED, .pt_id = parent,
+							       .dev_id = dev }, &nested) ||
+		    ops->attach(be, dev, nested)) {
+			nb_bench_skip_with_error(st, nb_errmsg());
+			break;
+		}
+		t1 = nb_now_ns();
+		if (ops->hwpt_invalidate(be, nested, reqs, entries, &done) || done != entries) {
+			nb_bench_skip_with_error(st, nb_errmsg());
+			break;
+		}
+		t_inv += nb_now_ns() - t1;
+		t_alloc += t1 - t0;
+		n++;
+		nb_bench_pause(st);
+		ops->attach(be, dev, parent);
+		ops->destroy(be, nested);
+		nb_bench_resume(st);
+	}
+	if (n) {
+		nb_bench_counter(st, "alloc_attach_ns", (double)t_alloc / (double)n, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "invalidate_ns", (double)t_inv / (double)n, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "invalidate_ns_per_entry", (double)t_inv / (double)n / entries,
+				 NB_COUNTER_PLAIN);
 	}
 	ops->close(be);
 }
@@ -195,6 +261,20 @@ static void register_all(void)
 			for (int64_t kib = 4; kib <= (1 << 20); kib *= 16)
 				nb_bench_arg(r, kib);
 			nb_bench_arg(r, 2048);
+		}
+		{
+			static const char *const inv_arg[] = { "entries" };
+			struct mu_bench *b = calloc(1, sizeof(*b));
+			nb_bench *r;
+
+			b->be = (enum nb_backend_id)be;
+			b->strict = true;
+			snprintf(name, sizeof(name), "mapunmap/%s/nested_hwpt",
+				 be == NB_BACKEND_EMU ? "emu" : "iommufd");
+			r = nb_bench_register(name, bm_nested, b);
+			nb_bench_arg_names(r, inv_arg, 1);
+			nb_bench_arg(r, 1);
+			nb_bench_arg(r, 16);
 		}
 	}
 	for (size_t f = 0; f < NB_ARRAY_SIZE(fmts); f++) {

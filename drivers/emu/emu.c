@@ -302,6 +302,20 @@ static int emu_destroy(struct nb_backend *b, uint32_t id)
 	return 0;
 }
 
+/* The emulated IOMMU describes itself: VT-d models as capability registers
+ * built from their parameters (MAMV, PSI, second-level page sizes). */
+static int emu_hw_info(struct nb_backend *b, uint32_t dev_id, struct nb_hw_info *out)
+{
+	if (!get(b, dev_id, EMU_DEV, "hw_info"))
+		return -ENOENT;
+	*out = (struct nb_hw_info){ .type = b->p.vendor == NB_VENDOR_VTD ? 1 : 0 };
+	if (b->p.vendor == NB_VENDOR_VTD)
+		out->vtd_cap = ((uint64_t)(b->p.policy.max_am & 0x3f) << 48) | NB_BIT(39) |
+			       ((b->p.iotlb.page_sizes & NB_BIT(21)) ? NB_BIT(34) : 0) |
+			       ((b->p.iotlb.page_sizes & NB_BIT(30)) ? NB_BIT(35) : 0);
+	return 0;
+}
+
 const struct nb_backend_ops nb_backend_emu = {
 	.name = "emu",
 	.open = emu_open,
@@ -314,4 +328,5 @@ const struct nb_backend_ops nb_backend_emu = {
 	.attach = emu_attach,
 	.hwpt_invalidate = emu_hwpt_invalidate,
 	.destroy = emu_destroy,
+	.hw_info = emu_hw_info,
 };

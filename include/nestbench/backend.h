@@ -29,6 +29,15 @@ struct nb_hwpt_req {
 	uint32_t data_len;
 };
 
+/* IOMMU_GET_HW_INFO: the vendor type and, for VT-d, the capability
+ * registers (nb_hwparams_apply_vtd_caps turns them into model parameters). */
+struct nb_hw_info {
+	uint32_t type; /* iommufd enum iommu_hw_info_type (1: Intel VT-d) */
+	uint8_t max_pasid_log2;
+	uint64_t capabilities;
+	uint64_t vtd_cap, vtd_ecap;
+};
+
 struct nb_backend;
 
 struct nb_backend_ops {
@@ -53,6 +62,7 @@ struct nb_backend_ops {
 	int (*hwpt_invalidate)(struct nb_backend *b, uint32_t hwpt_id, const struct nb_flush_req *reqs,
 			       uint32_t n, uint32_t *done);
 	int (*destroy)(struct nb_backend *b, uint32_t id);
+	int (*hw_info)(struct nb_backend *b, uint32_t dev_id, struct nb_hw_info *out);
 };
 
 extern const struct nb_backend_ops *const nb_backends[NB_BACKEND_COUNT];

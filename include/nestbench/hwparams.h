@@ -74,4 +74,10 @@ int nb_hwparams_write(const struct nb_hw_params *p, const char *path);
 
 const char *nb_repl_name(enum nb_repl r);
 
+/* Apply what a real VT-d unit's CAP/ECAP registers say (MAMV, PSI,
+ * second-level page sizes, device TLB); summary (may be NULL) gets one
+ * line describing them. */
+int nb_hwparams_apply_vtd_caps(struct nb_hw_params *p, uint64_t cap, uint64_t ecap, char *summary,
+			       size_t len);
+
 #endif
