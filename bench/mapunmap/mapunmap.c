@@ -67,7 +67,7 @@ static void bm_mapunmap(nb_bench_state *st, void *ctx)
 		nb_bench_skip_with_error(st, "backend not built on this host");
 		return;
 	}
-	snprintf(arg, sizeof(arg), "%s/vtd.cfg,policy.strict=%s", NB_CONFIG_DIR, b->strict ? "true" : "false");
+	snprintf(arg, sizeof(arg), "%s/vtd.cfg;policy.strict=%s", NB_CONFIG_DIR, b->strict ? "true" : "false");
 	if (!buf || ops->open(&be, b->be == NB_BACKEND_EMU ? arg : NULL)) {
 		nb_bench_skip_with_error(st, buf ? nb_errmsg() : "mmap failed");
 		return;

@@ -91,17 +91,13 @@ static int emu_open(struct nb_backend **out, const char *arg)
 
 	if (!b)
 		return nb_fail(ENOMEM, "emu: out of memory");
-	/* arg: CONFIG[,key=value...]: a model file and overrides */
+	/* arg: CONFIG[;key=value...]: a model file and overrides (--set syntax) */
 	snprintf(path, sizeof(path), "%s", arg ? arg : NB_CONFIG_DIR "/vtd.cfg");
-	path[strcspn(path, ",")] = '\0';
+	path[strcspn(path, ";")] = '\0';
 	nb_hwparams_defaults(&b->p, NB_VENDOR_VTD);
 	ret = nb_hwparams_load(&b->p, path);
-	for (const char *o = arg ? strchr(arg, ',') : NULL; !ret && o; o = strchr(o + 1, ',')) {
-		char kv[256];
-
-		snprintf(kv, sizeof(kv), "%.*s", (int)strcspn(o + 1, ","), o + 1);
-		ret = nb_hwparams_set(&b->p, kv);
-	}
+	if (!ret && arg && strchr(arg, ';'))
+		ret = nb_hwparams_set(&b->p, strchr(arg, ';') + 1);
 	if (ret || (ret = nb_arena_create(&b->arena, 8ull << 30)) ||
 	    (ret = nb_palloc_init(&b->host, b->arena, 1ull << 30)))
 		goto err;

@@ -75,7 +75,8 @@ void nb_iommu_queue_range(struct nb_iommu *m, const struct nb_inv_cmd *tmpl, uin
 {
 	struct nb_split_caps caps = { .max_am = m->p.policy.max_am, .ril = m->p.policy.ril,
 				      .granule_lg2 = tmpl->tg ? tmpl->tg : 12 };
-	struct nb_inv_cmd out[64];
+	/* room for one command per page up to the SMMU's 511-page threshold */
+	static _Thread_local struct nb_inv_cmd out[512];
 	uint64_t pages = size >> caps.granule_lg2;
 	int n = -ENOSPC;
 
