@@ -34,7 +34,13 @@
 #include "nestbench/testbed.h"
 #include "scenario_bench.h"
 
-static const char *const models[] = { "vtd", "amd", "smmuv3", "vtd_vmid" };
+/* Every registered tag model takes part: a new strategy is in every sweep. */
+static const char *model_name(int i)
+{
+	const struct nb_tag_model *m = nb_tag_model_at(i);
+
+	return m ? m->name : NULL;
+}
 
 /* ---- the stage-2 unmap sweep ---- */
 
@@ -266,14 +272,14 @@ static void register_all(void)
 	static const int64_t ks[] = { 1, 2, 4, 8, 16, 32, 64 }, ds[] = { 1, 4, 32 }, ps[] = { 1, 16, 512 };
 	char name[160];
 
-	for (size_t mi = 0; mi < NB_ARRAY_SIZE(models); mi++)
+	for (int mi = 0; model_name(mi); mi++)
 		for (int batch = 1; batch >= 0; batch--) {
 			struct s2_bench *b = calloc(1, sizeof(*b));
 			nb_bench *r;
 
-			b->model = models[mi];
+			b->model = model_name(mi);
 			b->batch = batch;
-			snprintf(name, sizeof(name), "invalidate/%s/%s", models[mi], batch ? "batch" : "nobatch");
+			snprintf(name, sizeof(name), "invalidate/%s/%s", b->model, batch ? "batch" : "nobatch");
 			r = nb_bench_register(name, bm_s2_unmap, b);
 			nb_bench_arg_names(r, s2_args, 3);
 			for (size_t a = 0; a < NB_ARRAY_SIZE(ks); a++)
@@ -290,14 +296,14 @@ static void register_all(void)
 					}
 			nb_bench_iterations(r, 20);
 		}
-	for (size_t mi = 0; mi < NB_ARRAY_SIZE(models); mi++)
+	for (int mi = 0; model_name(mi); mi++)
 		for (int wl = 0; wl < NB_WL_COUNT; wl++) {
 			struct wl_bench *b = calloc(1, sizeof(*b));
 			nb_bench *r;
 
-			b->model = models[mi];
+			b->model = model_name(mi);
 			b->wl = (enum nb_wl_kind)wl;
-			snprintf(name, sizeof(name), "iotlb/%s/%s", nb_wl_name(b->wl), models[mi]);
+			snprintf(name, sizeof(name), "iotlb/%s/%s", nb_wl_name(b->wl), b->model);
 			r = nb_bench_register(name, bm_iotlb, b);
 			nb_bench_arg_names(r, wl_args, 1);
 			for (int64_t e = 64; e <= 8192; e *= 4)

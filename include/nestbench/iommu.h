@@ -147,6 +147,9 @@ void nb_iommu_dma(struct nb_iommu *m, struct nb_xdev *dev, uint64_t iova, unsign
 int64_t nb_iommu_unmap(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, uint64_t size);
 int nb_iommu_map(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, uint64_t pa,
 		 uint64_t size, unsigned prot);
+/* Invalidate a change the caller already made to d's tables (one IOMMU
+ * unit of several sharing the tables: each flushes its own caches). */
+int nb_iommu_flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req);
 /* A guest's stage-1 invalidation request on a nested domain. */
 int nb_iommu_guest_invalidate(struct nb_iommu *m, struct nb_xdomain *n,
 			      const struct nb_flush_req *req);

@@ -7,6 +7,11 @@
  * NB_TB_DATA_IPA with 4 KiB leaves; nested domain k maps IOVA page i to IPA
  * page k * pages + i; the direct device uses IOVA == IPA. Every stage-1
  * table lives in the VM's guest RAM, reached through stage 2.
+ *
+ * With units > 1 the VM has that many IOMMU instances (vIOMMUs / IOMMU
+ * units) sharing the one stage 2: each holds its own view of the parent,
+ * nested domain k lives on unit k % units with its devices, and a stage-2
+ * change is flushed by every unit (nb_testbed_unmap_s2).
  */
 #ifndef NESTBENCH_TESTBED_H
 #define NESTBENCH_TESTBED_H
@@ -20,6 +25,7 @@ struct nb_testbed_cfg {
 	const struct nb_hw_params *p;
 	const struct nb_tag_model *model; /* NULL: the one p->model names */
 	int nested, devices;		  /* K nested domains x D devices each */
+	int units;			  /* IOMMU instances sharing stage 2 (0: 1) */
 	uint32_t pages;			  /* pages each nested domain maps */
 	bool ats;
 };
@@ -28,7 +34,10 @@ struct nb_testbed {
 	struct nb_testbed_cfg cfg;
 	struct nb_arena *arena;
 	struct nb_palloc host;
-	struct nb_iommu *m;
+	struct nb_iommu *m;	  /* unit 0 */
+	struct nb_iommu **unit;	  /* [units] */
+	struct nb_xdomain **parent_u; /* [units]: each unit's view of the parent */
+	int units;
 	struct nb_domain *s2;
 	struct nb_guest_ram ram;
 	struct nb_xdomain *parent;
@@ -51,6 +60,18 @@ static inline uint64_t nb_testbed_ipa(const struct nb_testbed *t, int k, uint64_
 {
 	return NB_TB_DATA_IPA + ((uint64_t)k * t->cfg.pages + i) * 4096;
 }
+
+/* The unit nested domain k lives on. */
+static inline struct nb_iommu *nb_testbed_unit_of(const struct nb_testbed *t, int k)
+{
+	return t->unit[k % t->units];
+}
+
+/* Unmap [ipa, ipa + size) from stage 2 once and flush it on every unit. */
+int64_t nb_testbed_unmap_s2(struct nb_testbed *t, uint64_t ipa, uint64_t size);
+/* Counters summed over every unit. */
+void nb_testbed_stats(const struct nb_testbed *t, struct nb_iommu_stats *out);
+void nb_testbed_stats_reset(struct nb_testbed *t);
 
 /* Every device reads every page it maps once. */
 void nb_testbed_touch_all(struct nb_testbed *t, unsigned access);

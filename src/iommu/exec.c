@@ -40,16 +40,20 @@ static bool effect_hits(const struct nb_inv_effect *e, enum nb_cache_kind k,
 		return false;
 	if (e->match_sid && x->sid != e->sid)
 		return false;
-	if (e->leaf_only && (k == NB_CACHE_PWC_S1 || k == NB_CACHE_PWC_S2))
-		return false;
+	bool spared = e->leaf_only && (k == NB_CACHE_PWC_S1 || k == NB_CACHE_PWC_S2);
+
 	if (e->ranged) {
 		uint64_t a = nb_cache_entry_addr(x), last = a + (1ull << nb_cache_entry_span(x)) - 1;
 
 		if (e->space == NB_SPACE_ANY || (spaces_of(k, x) & (1u << e->space)))
-			return a <= e->last && e->first <= last;
+			return !spared && a <= e->last && e->first <= last;
+		/* Entries of the other space go whole, walk caches included: a
+		 * nested walk's stage-1 walk-cache entry holds the stage-2
+		 * translation of a table address, which a leaf-only stage-2
+		 * change (IH / PDE=0) changes too. */
 		return e->other_space_all;
 	}
-	return true;
+	return !spared;
 }
 
 struct exec_visit {

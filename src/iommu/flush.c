@@ -115,6 +115,14 @@ int64_t nb_iommu_unmap(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, 
 	return got;
 }
 
+int nb_iommu_flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req)
+{
+	int ret = m->model->flush(m, d, req);
+
+	nb_iommu_sync(m);
+	return ret;
+}
+
 int nb_iommu_guest_invalidate(struct nb_iommu *m, struct nb_xdomain *n,
 			      const struct nb_flush_req *req)
 {

@@ -28,10 +28,10 @@ static void formats(enum nb_vendor v, struct nb_pt_cfg *s1, struct nb_pt_cfg *s2
 
 static int add_nested(struct nb_testbed *t, int k, const struct nb_pt_cfg *s1, uint32_t *sid)
 {
-	int ret;
+	int u = k % t->units, ret;
 
 	if ((ret = nb_nested_alloc(&t->nn[k], t->s2, s1, &t->ram.ts)) ||
-	    (ret = nb_xdomain_nested(t->m, t->nn[k], t->parent, &t->nest[k])))
+	    (ret = nb_xdomain_nested(t->unit[u], t->nn[k], t->parent_u[u], &t->nest[k])))
 		return ret;
 	/* a guest maps its IOVA pages one by one, as its DMA API would */
 	for (uint32_t i = 0; i < t->cfg.pages; i++)
@@ -39,7 +39,7 @@ static int add_nested(struct nb_testbed *t, int k, const struct nb_pt_cfg *s1, u
 					 NB_PROT_RW)))
 			return ret;
 	for (int j = 0; j < t->cfg.devices; j++)
-		if ((ret = nb_xdev_attach(t->m, (*sid)++, 0, t->cfg.ats, t->nest[k],
+		if ((ret = nb_xdev_attach(t->unit[u], (*sid)++, 0, t->cfg.ats, t->nest[k],
 					  &t->dev[k * t->cfg.devices + j])))
 			return ret;
 	return 0;
@@ -55,21 +55,31 @@ int nb_testbed_init(struct nb_testbed *t, const struct nb_testbed_cfg *c)
 
 	memset(t, 0, sizeof(*t));
 	t->cfg = *c;
+	t->units = c->units > 0 ? c->units : 1;
 	formats(c->p->vendor, &s1, &s2);
 	t->nest = calloc((size_t)c->nested + 1, sizeof(*t->nest));
 	t->nn = calloc((size_t)c->nested + 1, sizeof(*t->nn));
 	t->dev = calloc((size_t)c->nested * c->devices + 1, sizeof(*t->dev));
-	if (!t->nest || !t->nn || !t->dev)
+	t->unit = calloc((size_t)t->units, sizeof(*t->unit));
+	t->parent_u = calloc((size_t)t->units, sizeof(*t->parent_u));
+	if (!t->nest || !t->nn || !t->dev || !t->unit || !t->parent_u)
 		return nb_fail(ENOMEM, "testbed: out of memory");
 	if ((ret = nb_arena_create(&t->arena, 2ull << 30)) ||
 	    (ret = nb_palloc_init(&t->host, t->arena, 256ull << 20)))
 		return ret;
 	ts = (struct nb_tspace){ .alloc = &t->host };
-	if ((ret = c->model ? nb_iommu_create_with(&t->m, c->p, t->arena, c->model)
-			    : nb_iommu_create(&t->m, c->p, t->arena)) ||
-	    (ret = nb_domain_alloc(&t->s2, &s2, t->arena, &ts)) ||
-	    (ret = nb_xdomain_paging(t->m, t->s2, NB_XD_S2, &t->parent)) ||
-	    (ret = nb_guest_ram_init(&t->ram, t->arena, t->s2, NB_TB_RAM_IPA,
+	for (int u = 0; u < t->units; u++)
+		if ((ret = c->model ? nb_iommu_create_with(&t->unit[u], c->p, t->arena, c->model)
+				    : nb_iommu_create(&t->unit[u], c->p, t->arena)))
+			return ret;
+	t->m = t->unit[0];
+	if ((ret = nb_domain_alloc(&t->s2, &s2, t->arena, &ts)))
+		return ret;
+	for (int u = 0; u < t->units; u++)
+		if ((ret = nb_xdomain_paging(t->unit[u], t->s2, NB_XD_S2, &t->parent_u[u])))
+			return ret;
+	t->parent = t->parent_u[0];
+	if ((ret = nb_guest_ram_init(&t->ram, t->arena, t->s2, NB_TB_RAM_IPA,
 				     (32ull << 20) + (uint64_t)c->nested * (1ull << 20))) ||
 	    (ret = nb_domain_map(t->s2, NB_TB_DATA_IPA, DATA_PA, data, NB_PROT_RW)) ||
 	    (ret = nb_xdev_attach(t->m, sid++, 0, c->ats, t->parent, &t->direct)))
@@ -78,7 +88,7 @@ int nb_testbed_init(struct nb_testbed *t, const struct nb_testbed_cfg *c)
 		if ((ret = add_nested(t, k, &s1, &sid)))
 			return ret;
 	nb_testbed_touch_all(t, NB_PROT_R);
-	nb_iommu_stats_reset(t->m);
+	nb_testbed_stats_reset(t);
 	return 0;
 }
 
@@ -86,15 +96,19 @@ void nb_testbed_fini(struct nb_testbed *t)
 {
 	for (int k = 0; t->nest && k < t->cfg.nested; k++) {
 		if (t->nest[k])
-			nb_xdomain_free(t->m, t->nest[k]);
+			nb_xdomain_free(nb_testbed_unit_of(t, k), t->nest[k]);
 		nb_nested_free(t->nn[k]);
 	}
-	if (t->m && t->parent)
-		nb_xdomain_free(t->m, t->parent);
+	for (int u = 0; t->parent_u && u < t->units; u++)
+		if (t->parent_u[u])
+			nb_xdomain_free(t->unit[u], t->parent_u[u]);
 	if (t->ram.size)
 		nb_guest_ram_fini(&t->ram, t->s2);
 	nb_domain_free(t->s2);
-	nb_iommu_destroy(t->m);
+	for (int u = 0; t->unit && u < t->units; u++)
+		nb_iommu_destroy(t->unit[u]);
+	free(t->unit);
+	free(t->parent_u);
 	if (t->host.arena)
 		nb_palloc_fini(&t->host);
 	nb_arena_destroy(t->arena);
@@ -113,7 +127,45 @@ void nb_testbed_touch_all(struct nb_testbed *t, unsigned access)
 	for (int k = 0; k < t->cfg.nested; k++)
 		for (int j = 0; j < t->cfg.devices; j++)
 			for (uint32_t i = 0; i < t->cfg.pages; i++)
-				nb_iommu_dma(t->m, nb_testbed_dev(t, k, j), (uint64_t)i * 4096, access, &r);
+				nb_iommu_dma(nb_testbed_unit_of(t, k), nb_testbed_dev(t, k, j), (uint64_t)i * 4096,
+					     access, &r);
+}
+
+int64_t nb_testbed_unmap_s2(struct nb_testbed *t, uint64_t ipa, uint64_t size)
+{
+	struct nb_gather g;
+	struct nb_flush_req req;
+	int64_t got;
+
+	nb_gather_init(&g);
+	got = nb_domain_unmap(t->s2, ipa, size, &g);
+	if (got > 0) {
+		req = (struct nb_flush_req){ .addr = g.start, .size = g.last - g.start + 1,
+					     .leaf = !g.tables_freed, .pgsize_mask = g.pgsize_mask };
+		for (int u = 0; u < t->units; u++)
+			nb_iommu_flush(t->unit[u], t->parent_u[u], &req);
+	}
+	nb_gather_release(t->s2, &g);
+	return got;
+}
+
+void nb_testbed_stats(const struct nb_testbed *t, struct nb_iommu_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (int u = 0; u < t->units; u++) {
+		const uint64_t *src = (const uint64_t *)nb_iommu_stats(t->unit[u]);
+		uint64_t *dst = (uint64_t *)out;
+
+		/* every field is a uint64_t counter */
+		for (size_t i = 0; i < sizeof(*out) / sizeof(uint64_t); i++)
+			dst[i] += src[i];
+	}
+}
+
+void nb_testbed_stats_reset(struct nb_testbed *t)
+{
+	for (int u = 0; u < t->units; u++)
+		nb_iommu_stats_reset(t->unit[u]);
 }
 
 int nb_testbed_remap(struct nb_testbed *t, uint64_t ipa, uint64_t n)

@@ -19,6 +19,7 @@ struct fill_ctx {
 	uint16_t ctx;
 	const struct nb_pt_geom *g;
 	uint32_t hits;
+	uint32_t tag2; /* nested stage-1 entries: the stage-2 owner's tag (their tables' PAs depend on it) */
 };
 
 static void pwc_fill(void *p, int level, uint64_t ia, uint64_t table_pa)
@@ -33,6 +34,7 @@ static void pwc_fill(void *p, int level, uint64_t ia, uint64_t table_pa)
 	if (e) {
 		e->out = table_pa;
 		e->ctx = f->ctx;
+		e->tag2 = f->tag2;
 	}
 }
 
@@ -149,12 +151,12 @@ static void walk_nested(struct nb_iommu *m, struct nb_xdev *dev, uint64_t iova, 
 	struct s2_ctx s2 = {
 		.m = m, .n = n,
 		.pwc = { .m = m, .pwc = &m->c[NB_CACHE_PWC_S2], .g = n->s2, .ctx = d->ctx_s2,
-			 .k_tags = nb_cache_k_tags(dev->s2tags.tag, dev->s2tags.sub) },
+			 .k_tags = nb_cache_k_tags(dev->s2tags.tag, dev->s2tags.sub), .tag2 = NB_NO_TAG },
 		.k_tags = nb_cache_k_tags(dev->s2tags.tag, dev->s2tags.sub),
 		.pgsizes = d->parent->pt->pgsize_bitmap,
 	};
 	struct fill_ctx s1 = { .m = m, .pwc = &m->c[NB_CACHE_PWC_S1], .g = n->s1, .ctx = d->ctx,
-			       .k_tags = nb_cache_k_tags(dev->tags.tag, dev->tags.sub) };
+			       .k_tags = nb_cache_k_tags(dev->tags.tag, dev->tags.sub), .tag2 = dev->tags.tag2 };
 	struct nb_walk_result w = { 0 };
 	uint64_t table = n->s1_root_ipa;
 	bool is_pa = false;
@@ -177,7 +179,7 @@ static void walk_single(struct nb_iommu *m, struct nb_xdev *dev, uint64_t iova, 
 	struct nb_domain *pt = d->pt;
 	struct fill_ctx f = { .m = m, .pwc = &m->c[d->kind == NB_XD_S2 ? NB_CACHE_PWC_S2 : NB_CACHE_PWC_S1],
 			      .g = &pt->geom, .ctx = d->ctx,
-			      .k_tags = nb_cache_k_tags(dev->tags.tag, dev->tags.sub) };
+			      .k_tags = nb_cache_k_tags(dev->tags.tag, dev->tags.sub), .tag2 = NB_NO_TAG };
 	uint64_t table = pt->root_pa;
 	bool is_pa = false;
 	int level = pwc_probe(&f, iova, &table, &is_pa);

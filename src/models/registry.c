@@ -9,13 +9,19 @@
 #include "cmdset.h"
 
 extern const struct nb_tag_model nb_model_vtd, nb_model_amd, nb_model_smmuv3,
-	nb_model_vtd_vmid;
+	nb_model_vtd_vmid, nb_model_vtd_legacy, nb_model_intel_cachetag, nb_model_amd_hostdid;
 
 static const struct nb_tag_model *const models[] = {
+	/* the seed thread's three basic assignments */
 	&nb_model_vtd,
 	&nb_model_amd,
 	&nb_model_smmuv3,
+	/* a hypothetical: VT-d with a VMID-style stage-2 tag */
 	&nb_model_vtd_vmid,
+	/* what the kernel did before and after */
+	&nb_model_vtd_legacy,
+	&nb_model_intel_cachetag,
+	&nb_model_amd_hostdid,
 };
 
 static void (*const vendor_effects[NB_VENDOR_COUNT])(const struct nb_inv_cmd *,

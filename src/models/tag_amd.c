@@ -40,6 +40,12 @@ static void detach(struct nb_iommu *m, struct nb_xdev *dev)
 {
 	struct nb_inv_cmd c = { .op = NB_AMD_INV_DEVTAB_ENTRY, .sid = nb_xdev_sid(dev) };
 
+	/* A nested device's own DomainID dies with the attachment: flush all
+	 * of it (GN=0, S=1, PDE=1, as amd_iommu_domain_flush_all), its stage-2
+	 * entries included, which the guest-address flush before this left. */
+	if (nb_xdomain_kind(nb_xdev_domain(dev)) == NB_XD_NESTED)
+		nb_iommu_queue(m, &(struct nb_inv_cmd){ .op = NB_AMD_INV_IOMMU_PAGES, .tag = domid(dev),
+							.size_s = true, .addr = AMD_ALL_ADDR });
 	nb_model_ctx_inval(m, &c);
 }
 

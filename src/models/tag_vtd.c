@@ -34,6 +34,14 @@ void nb_vtd_detach(struct nb_iommu *m, struct nb_xdev *dev)
 {
 	struct nb_inv_cmd c = ctx_cmd(dev);
 
+	/* Linux intel_pasid_tear_down_entry(): a nested (or second-stage)
+	 * PASID entry's teardown flushes its DID domain-selectively, so the
+	 * stage-2 entries cached under a nested DID go too (a PASID-based
+	 * flush does not reach them, and once the domain has no device no
+	 * later stage-2 flush names its DID). */
+	if (nb_xdomain_kind(nb_xdev_domain(dev)) == NB_XD_NESTED)
+		nb_iommu_queue(m, &(struct nb_inv_cmd){ .op = NB_VTD_IOTLB_DSI,
+							.tag = nb_dom_id(nb_xdev_domain(dev), NB_ID_TAG) });
 	nb_model_ctx_inval(m, &c);
 }
 
@@ -53,7 +61,7 @@ struct nb_tags nb_vtd_dev_tags(const struct nb_iommu *m, const struct nb_xdev *d
 	}
 }
 
-static struct nb_tags s2_tags(const struct nb_iommu *m, const struct nb_xdev *dev)
+struct nb_tags nb_vtd_s2_tags(const struct nb_iommu *m, const struct nb_xdev *dev)
 {
 	return (struct nb_tags){ nb_dom_id(nb_xdev_domain(dev), NB_ID_TAG), NB_SUB_S2, NB_NO_TAG };
 }
@@ -102,7 +110,7 @@ void nb_vtd_flush_own(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_
 	nb_model_devtlbs(m, d, req, NB_VTD_DEVTLB);
 }
 
-static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req)
+int nb_vtd_flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req)
 {
 	nb_vtd_flush_own(m, d, req);
 	/* A stage-2 change: every nested domain on it, whole DID each. */
@@ -126,6 +134,6 @@ const struct nb_tag_model nb_model_vtd = {
 	.attach = nb_vtd_attach,
 	.detach = nb_vtd_detach,
 	.dev_tags = nb_vtd_dev_tags,
-	.s2_tags = s2_tags,
-	.flush = flush,
+	.s2_tags = nb_vtd_s2_tags,
+	.flush = nb_vtd_flush,
 };

@@ -9,6 +9,9 @@ int nb_vtd_domain_init(struct nb_iommu *m, struct nb_xdomain *d);
 int nb_vtd_attach(struct nb_iommu *m, struct nb_xdev *dev);
 void nb_vtd_detach(struct nb_iommu *m, struct nb_xdev *dev);
 struct nb_tags nb_vtd_dev_tags(const struct nb_iommu *m, const struct nb_xdev *dev);
+struct nb_tags nb_vtd_s2_tags(const struct nb_iommu *m, const struct nb_xdev *dev);
+/* The whole VT-d flush: d's own DID, then every nested DID on it. */
+int nb_vtd_flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req);
 /* Flush domain d's own DID (and its devices' TLBs) for req. */
 void nb_vtd_flush_own(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req);
 
