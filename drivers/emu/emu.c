@@ -256,13 +256,7 @@ static int emu_hwpt_invalidate(struct nb_backend *b, uint32_t hwpt_id, const str
 	*done = 0;
 	if (!o)
 		return -ENOENT;
-	for (; *done < n; (*done)++) {
-		int ret = nb_iommu_guest_invalidate(b->m, o->xd, &reqs[*done]);
-
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return nb_iommu_guest_invalidate_array(b->m, o->xd, reqs, n, done);
 }
 
 static int emu_destroy(struct nb_backend *b, uint32_t id)

@@ -153,6 +153,11 @@ int nb_iommu_flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flu
 /* A guest's stage-1 invalidation request on a nested domain. */
 int nb_iommu_guest_invalidate(struct nb_iommu *m, struct nb_xdomain *n,
 			      const struct nb_flush_req *req);
+/* An array of requests, as IOMMU_HWPT_INVALIDATE carries them: the host
+ * queues every request's commands, then one sync. *done: how many were
+ * handled, even on failure. */
+int nb_iommu_guest_invalidate_array(struct nb_iommu *m, struct nb_xdomain *n,
+				    const struct nb_flush_req *reqs, uint32_t count, uint32_t *done);
 /* Lazy mode: flush the flush queue now; or if its timeout has passed by
  * the caller's clock (microseconds, any origin). */
 void nb_iommu_fq_flush(struct nb_iommu *m);

@@ -40,6 +40,8 @@ static const struct family families[] = {
 	  "0.05", "0.02", 90, 10 },
 	{ "mapunmap", NULL, "mapunmap/emu/[a-z]+/size_kib:(4|2048)$", "0.05", "0.02", 15, 3 },
 	{ "concurrency", NULL, NULL, "0.2", "0.05", 5, 2 },
+	{ "strategies", NULL, "strategies/(instances/smmuv3/shared_s2|guest_path/[a-z]+/(vtd|smmuv3|amd)/)",
+	  "0.05", "0.02", 20, 3 },
 };
 
 static volatile sig_atomic_t interrupted;

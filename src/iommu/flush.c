@@ -143,3 +143,17 @@ void nb_iommu_fq_tick(struct nb_iommu *m, uint64_t now_us)
 		m->fq_last_us = now_us;
 	}
 }
+
+int nb_iommu_guest_invalidate_array(struct nb_iommu *m, struct nb_xdomain *n,
+				    const struct nb_flush_req *reqs, uint32_t count, uint32_t *done)
+{
+	int ret = 0;
+
+	*done = 0;
+	if (n->kind != NB_XD_NESTED)
+		return nb_fail(EINVAL, "guest invalidation needs a nested domain");
+	for (; *done < count && !ret; (*done)++)
+		ret = m->model->flush(m, n, &reqs[*done]);
+	nb_iommu_sync(m);
+	return ret;
+}

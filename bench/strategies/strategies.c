@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: MIT
+/*
+ * strategies: the questions the kernel's later cache-tag work argues about.
+ *
+ * strategies/instances/<model>/<shared_s2|per_instance_s2>/units:N
+ *   A VM with N IOMMU instances (vSMMUs / IOMMU units), two nested domains
+ *   of two devices on each. shared_s2: one stage 2 shared by every instance
+ *   (a VMID/DID per instance: each instance flushes its own tags);
+ *   per_instance_s2: the layout before sharing, a stage-2 copy per
+ *   instance (every change is made N times). One iteration: a one-page
+ *   stage-2 unmap. Counters per unmap: cmds, syncs, modeled_cycles,
+ *   pt_updates (page-table changes), collateral.
+ *
+ * strategies/guest_path/<trapped|virtualized>/<model>/entries:B
+ *   A guest's stage-1 invalidation of B pages on a nested domain: the
+ *   host's commands come from the model; the hops before them from
+ *   configs/guest_path.cfg. Counters: path_ns (modelled total), hw_ns
+ *   (the hardware part), trapped/virtualized ratio via the report.
+ */
+#include <libconfig.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bench_common.h"
+#include "nestbench/hwparams.h"
+#include "nestbench/testbed.h"
+
+#ifndef NB_CONFIG_DIR
+#define NB_CONFIG_DIR "configs"
+#endif
+
+static const char *config_dir(void)
+{
+	return getenv("NB_CONFIG_DIR") ? getenv("NB_CONFIG_DIR") : NB_CONFIG_DIR;
+}
+
+static int params(const char *model, struct nb_hw_params *p)
+{
+	const struct nb_tag_model *tm;
+	char path[512];
+
+	if (nb_tag_model_by_name(model, &tm))
+		return -1;
+	nb_hwparams_defaults(p, tm->vendor);
+	snprintf(path, sizeof(path), "%s/%s.cfg", config_dir(), model);
+	return nb_hwparams_load(p, path);
+}
+
+/* ---- instances ---- */
+
+struct inst_bench {
+	const char *model;
+	bool shared;
+};
+
+static void bm_instances(nb_bench_state *st, void *ctx)
+{
+	struct inst_bench *b = ctx;
+	int n = (int)nb_bench_range_arg(st, 0), copies = b->shared ? 1 : n;
+	struct nb_testbed *t = calloc((size_t)copies, sizeof(*t));
+	struct nb_hw_params p;
+	struct nb_iommu_stats sum = { 0 }, one;
+	uint64_t rounds = 0, page = 0;
+
+	if (!t || params(b->model, &p)) {
+		nb_bench_skip_with_error(st, nb_errmsg());
+		free(t);
+		return;
+	}
+	for (int c = 0; c < copies; c++) {
+		int units = b->shared ? n : 1;
+
+		if (nb_testbed_init(&t[c], &(struct nb_testbed_cfg){ .p = &p, .nested = 2 * units,
+								      .devices = 2, .units = units, .pages = 64 })) {
+			nb_bench_skip_with_error(st, nb_errmsg());
+			for (int k = 0; k <= c; k++)
+				nb_testbed_fini(&t[k]);
+			free(t);
+			return;
+		}
+	}
+	while (nb_bench_keep_running(st)) {
+		uint64_t ipa = nb_testbed_ipa(&t[0], 0, page);
+
+		for (int c = 0; c < copies; c++) /* the change, made in each copy */
+			nb_testbed_unmap_s2(&t[c], ipa, 4096);
+		nb_bench_pause(st);
+		for (int c = 0; c < copies; c++)
+			nb_testbed_remap(&t[c], ipa, 1);
+		page = (page + 1) % 64;
+		rounds++;
+		nb_bench_resume(st);
+	}
+	for (int c = 0; c < copies; c++) {
+		nb_testbed_stats(&t[c], &one);
+		sum.cmds += one.cmds;
+		sum.syncs += one.syncs;
+		sum.cmd_cycles += one.cmd_cycles;
+		sum.collateral += one.collateral;
+		sum.stale_found += one.stale_found;
+		nb_testbed_fini(&t[c]);
+	}
+	nb_bench_counter(st, "cmds_per_unmap", (double)sum.cmds / (double)rounds, NB_COUNTER_PLAIN);
+	nb_bench_counter(st, "syncs_per_unmap", (double)sum.syncs / (double)rounds, NB_COUNTER_PLAIN);
+	nb_bench_counter(st, "modeled_cycles", (double)sum.cmd_cycles / (double)rounds, NB_COUNTER_PLAIN);
+	nb_bench_counter(st, "collateral", (double)sum.collateral / (double)rounds, NB_COUNTER_PLAIN);
+	nb_bench_counter(st, "pt_updates", (double)copies, NB_COUNTER_PLAIN);
+	free(t);
+}
+
+/* ---- the guest's invalidation path ---- */
+
+struct path_costs {
+	double vmexit, vmm, ioctl, host, ghz;
+};
+
+static int path_costs(struct path_costs *c, char *err, size_t len)
+{
+	config_t cfg;
+	char path[512];
+	const char *keys[] = { "vmexit_ns", "vmm_decode_ns", "ioctl_ns", "host_driver_ns", "cpu_ghz" };
+	double *vals[] = { &c->vmexit, &c->vmm, &c->ioctl, &c->host, &c->ghz };
+	int ok = 0;
+
+	snprintf(path, sizeof(path), "%s/guest_path.cfg", config_dir());
+	config_init(&cfg);
+	if (!config_read_file(&cfg, path)) {
+		snprintf(err, len, "%s:%d: %s", path, config_error_line(&cfg), config_error_text(&cfg));
+		config_destroy(&cfg);
+		return -1;
+	}
+	for (size_t i = 0; i < NB_ARRAY_SIZE(keys); i++) {
+		int iv;
+
+		if (config_lookup_float(&cfg, keys[i], vals[i]))
+			continue;
+		if (config_lookup_int(&cfg, keys[i], &iv)) {
+			*vals[i] = iv;
+			continue;
+		}
+		snprintf(err, len, "%s: %s: missing or not a number", path, keys[i]);
+		ok = -1;
+		break;
+	}
+	if (!ok && (c->ghz <= 0 || c->vmexit < 0 || c->vmm < 0 || c->ioctl < 0 || c->host < 0)) {
+		snprintf(err, len, "%s: costs must be >= 0 and cpu_ghz > 0", path);
+		ok = -1;
+	}
+	config_destroy(&cfg);
+	return ok;
+}
+
+struct path_bench {
+	const char *model;
+	bool trapped;
+};
+
+static void bm_guest_path(nb_bench_state *st, void *ctx)
+{
+	struct path_bench *b = ctx;
+	uint32_t entries = (uint32_t)nb_bench_range_arg(st, 0);
+	struct nb_hw_params p;
+	struct nb_testbed t;
+	struct path_costs c;
+	uint64_t rounds = 0, cycles0;
+	char err[600] = "";
+
+	if (path_costs(&c, err, sizeof(err)) || params(b->model, &p) ||
+	    nb_testbed_init(&t, &(struct nb_testbed_cfg){ .p = &p, .nested = 1, .devices = 1, .pages = 64 })) {
+		nb_bench_skip_with_error(st, err[0] ? err : nb_errmsg());
+		return;
+	}
+	cycles0 = nb_iommu_stats(t.m)->cmd_cycles;
+	while (nb_bench_keep_running(st)) {
+		/* one request of `entries` single-page ranges, handled as one array */
+		struct nb_flush_req reqs[64];
+		uint32_t done;
+
+		for (uint32_t i = 0; i < entries; i++)
+			reqs[i] = (struct nb_flush_req){ .addr = (uint64_t)(i % 64) * 4096, .size = 4096,
+							 .leaf = true };
+		nb_iommu_guest_invalidate_array(t.m, t.nest[0], reqs, entries, &done);
+		rounds++;
+	}
+	{
+		double hw_ns = (double)(nb_iommu_stats(t.m)->cmd_cycles - cycles0) / c.ghz / (double)rounds;
+		double sw_ns = b->trapped ? c.vmexit + c.ioctl + entries * (c.vmm + c.host) : 0;
+
+		nb_bench_counter(st, "hw_ns", hw_ns, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "path_ns", hw_ns + sw_ns, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "path_ns_per_entry", (hw_ns + sw_ns) / entries, NB_COUNTER_PLAIN);
+	}
+	nb_testbed_fini(&t);
+}
+
+static void register_all(void)
+{
+	static const char *const uarg[] = { "units" }, *const earg[] = { "entries" };
+	static const char *const inst_models[] = { "smmuv3", "intel_cachetag", "amd_hostdid", "vtd" };
+	char name[160];
+
+	for (size_t m = 0; m < NB_ARRAY_SIZE(inst_models); m++)
+		for (int shared = 1; shared >= 0; shared--) {
+			struct inst_bench *b = calloc(1, sizeof(*b));
+			nb_bench *r;
+
+			*b = (struct inst_bench){ inst_models[m], shared };
+			snprintf(name, sizeof(name), "strategies/instances/%s/%s", inst_models[m],
+				 shared ? "shared_s2" : "per_instance_s2");
+			r = nb_bench_register(name, bm_instances, b);
+			nb_bench_arg_names(r, uarg, 1);
+			for (int64_t u = 1; u <= 16; u *= 4)
+				nb_bench_arg(r, u);
+			nb_bench_iterations(r, 64);
+		}
+	for (int m = 0; nb_tag_model_at(m); m++)
+		for (int trapped = 1; trapped >= 0; trapped--) {
+			struct path_bench *b = calloc(1, sizeof(*b));
+			nb_bench *r;
+
+			*b = (struct path_bench){ nb_tag_model_at(m)->name, trapped };
+			snprintf(name, sizeof(name), "strategies/guest_path/%s/%s", trapped ? "trapped" : "virtualized",
+				 b->model);
+			r = nb_bench_register(name, bm_guest_path, b);
+			nb_bench_arg_names(r, earg, 1);
+			nb_bench_arg(r, 1);
+			nb_bench_arg(r, 16);
+			nb_bench_iterations(r, 200);
+		}
+}
+
+int main(int argc, char **argv)
+{
+	return nb_bench_family_main(argc, argv, "strategies", register_all);
+}
