@@ -2,6 +2,7 @@
 # which Debian does not package: it is built here from Debian's linux-source.
 find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)
+find_package(ZLIB REQUIRED)
 find_package(benchmark REQUIRED)
 pkg_check_modules(HWLOC REQUIRED IMPORTED_TARGET hwloc)
 pkg_check_modules(URCU REQUIRED IMPORTED_TARGET liburcu-memb)

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * DMA traces: a documented, versioned text format (docs/trace-format.md),
+ * gzip accepted, so users can bring traces of their own and the suite can
+ * replay real drivers' traffic (captured from QEMU's trace events).
+ *
+ *   nestbench-trace 1
+ *   # TIME_NS KIND SID IOVA SIZE DOMAIN [key=value ...]
+ *   1024 map   0x0010 0xfffff000 4096 5 prot=rw
+ *   1100 dma   0x0010 0xfffff000 4    5 access=r
+ *   1200 unmap 0x0010 0xfffff000 4096 5
+ *   1300 inv   0x0010 0xfffff000 4096 5 op=IOTLB_PSI w0=0x... w1=0x...
+ *
+ * KIND: map, unmap (from the guest's own ftrace or a map/unmap hint),
+ * dma (a translation request), inv (an invalidation command the driver
+ * sent, raw descriptor words when known). Numbers are decimal or 0x hex.
+ */
+#ifndef NESTBENCH_TRACE_H
+#define NESTBENCH_TRACE_H
+
+#include "inval.h"
+#include "nb.h"
+
+enum nb_trace_kind { NB_TR_MAP, NB_TR_UNMAP, NB_TR_DMA, NB_TR_INV, NB_TR_KIND_COUNT };
+
+struct nb_trace_event {
+	uint64_t time_ns;
+	enum nb_trace_kind kind;
+	uint32_t sid;
+	uint64_t iova, size;
+	uint32_t domain;
+	unsigned prot;	       /* map: granted; dma: requested access */
+	bool has_raw;	       /* inv: raw descriptor words */
+	struct nb_inv_raw raw;
+	char op[32];	       /* inv: command name (nb_inv_op_name), "" if unknown */
+	int hit;	       /* dma: the source's own cache said hit (1), miss (0), unknown (-1) */
+	unsigned line;
+};
+
+struct nb_trace;
+
+/* Open a trace (plain or .gz). Errors name the file and what is wrong. */
+int nb_trace_open(struct nb_trace **out, const char *path);
+/* 1: *ev filled; 0: end of trace; negative: a bad line, nb_errmsg() says
+ * "FILE:LINE: what" and reading stops. */
+int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev);
+void nb_trace_close(struct nb_trace *t);
+
+const char *nb_trace_kind_name(enum nb_trace_kind k);
+
+#endif
+
+/* ---- replay ---- */
+#include "iommu.h"
+
+struct nb_replay_result {
+	uint64_t events, maps, unmaps, dmas, invs, implied_maps, faults;
+	uint64_t iotlb_hits, iotlb_lookups, refs;
+	uint64_t src_hits_known, src_hit_agree; /* against the source's own hit flag */
+	struct nb_iommu_stats st;		/* the model's commands, collateral ... */
+	double wall_s, trace_s;			/* replay time; the trace's own span */
+};
+
+/*
+ * Replay a trace through a model (its parameters p): one paging domain per
+ * trace domain (the model's stage-2 format: a DMA-API domain), one device
+ * per source id; map/unmap events rebuild the mapping state, dma events
+ * are translated through the model's caches, unmaps invalidate as the
+ * model and policy say. A DMA to an IOVA the trace never mapped (traces
+ * where maps are invisible) maps a 4 KiB page first ("implied map"). With
+ * apply_inv, recorded inv events are applied to the caches instead of the
+ * model's own unmap flushes (reproducing the source's cache behaviour).
+ */
+int nb_replay(const char *path, const struct nb_hw_params *p, bool apply_inv,
+	      struct nb_replay_result *r);

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+/* The trace reader (format in nestbench/trace.h, docs/trace-format.md). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "nestbench/parse.h"
+#include "nestbench/trace.h"
+
+#define TRACE_VERSION 1
+
+struct nb_trace {
+	gzFile f; /* zlib reads plain files transparently */
+	char path[512];
+	unsigned line;
+	bool header;
+};
+
+static const char *const kind_names[NB_TR_KIND_COUNT] = {
+	[NB_TR_MAP] = "map", [NB_TR_UNMAP] = "unmap", [NB_TR_DMA] = "dma", [NB_TR_INV] = "inv",
+};
+
+const char *nb_trace_kind_name(enum nb_trace_kind k)
+{
+	return (unsigned)k < NB_TR_KIND_COUNT ? kind_names[k] : "?";
+}
+
+int nb_trace_open(struct nb_trace **out, const char *path)
+{
+	struct nb_trace *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return nb_fail(ENOMEM, "trace: out of memory");
+	t->f = gzopen(path, "rb");
+	if (!t->f) {
+		int err = errno ? errno : EIO;
+
+		free(t);
+		return nb_fail(err, "%s: %s", path, strerror(err));
+	}
+	snprintf(t->path, sizeof(t->path), "%s", path);
+	*out = t;
+	return 0;
+}
+
+void nb_trace_close(struct nb_trace *t)
+{
+	if (!t)
+		return;
+	gzclose(t->f);
+	free(t);
+}
+
+static int bad(struct nb_trace *t, const char *what, const char *detail)
+{
+	return nb_fail(EINVAL, "%s:%u: %s%s%s", t->path, t->line, what, detail[0] ? ": " : "", detail);
+}
+
+static int number(struct nb_trace *t, const char *field, const char *tok, uint64_t *v)
+{
+	char msg[300];
+
+	if (nb_parse_u64(tok, v) == 0)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s", nb_errmsg());
+	return bad(t, field, msg);
+}
+
+static int extra(struct nb_trace *t, char *kv, struct nb_trace_event *ev)
+{
+	char *eq = strchr(kv, '=');
+	uint64_t v;
+
+	if (!eq)
+		return bad(t, "expected key=value", kv);
+	*eq++ = '\0';
+	if (strcmp(kv, "prot") == 0 || strcmp(kv, "access") == 0) {
+		if (nb_parse_prot(eq, &ev->prot))
+			return bad(t, kv, nb_errmsg());
+	} else if (strcmp(kv, "op") == 0) {
+		if (strlen(eq) >= sizeof(ev->op))
+			return bad(t, "op", "too long");
+		strcpy(ev->op, eq);
+	} else if (strcmp(kv, "w0") == 0 || strcmp(kv, "w1") == 0) {
+		if (number(t, kv, eq, &v))
+			return -EINVAL;
+		ev->raw.w[kv[1] - '0'] = v;
+		ev->has_raw = true;
+	} else if (strcmp(kv, "hit") == 0) {
+		if (number(t, "hit", eq, &v) || v > 1)
+			return bad(t, "hit", "must be 0 or 1");
+		ev->hit = (int)v;
+	} else {
+		/* unknown keys are kept forward-compatible: the format may grow */
+	}
+	return 0;
+}
+
+int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
+{
+	char buf[1024], *tok[16];
+	uint64_t v;
+	int n, ntok;
+
+	for (;;) {
+		if (!gzgets(t->f, buf, sizeof(buf))) {
+			int err;
+
+			gzerror(t->f, &err);
+			if (err && err != Z_STREAM_END)
+				return nb_fail(EIO, "%s:%u: read error (truncated or corrupt gzip?)", t->path, t->line);
+			if (!t->header)
+				return nb_fail(EINVAL, "%s: empty: expected the header 'nestbench-trace %d'", t->path,
+					       TRACE_VERSION);
+			return 0;
+		}
+		t->line++;
+		if (!strchr(buf, '\n') && !gzeof(t->f))
+			return bad(t, "line too long", "");
+		buf[strcspn(buf, "#\r\n")] = '\0';
+		n = 0;
+		for (char *p = strtok(buf, " \t"); p; p = strtok(NULL, " \t")) {
+			if (n == (int)NB_ARRAY_SIZE(tok))
+				return bad(t, "too many fields", "");
+			tok[n++] = p;
+		}
+		if (!n)
+			continue;
+		if (!t->header) {
+			if (n != 2 || strcmp(tok[0], "nestbench-trace") != 0)
+				return bad(t, "expected the header", "nestbench-trace 1");
+			if (nb_parse_u64(tok[1], &v) || v != TRACE_VERSION)
+				return bad(t, "unsupported trace version", tok[1]);
+			t->header = true;
+			continue;
+		}
+		break;
+	}
+	ntok = n;
+	if (ntok < 6)
+		return bad(t, "expected TIME KIND SID IOVA SIZE DOMAIN", "");
+	memset(ev, 0, sizeof(*ev));
+	ev->hit = -1;
+	ev->line = t->line;
+	if (number(t, "time", tok[0], &ev->time_ns))
+		return -EINVAL;
+	for (n = 0; n < NB_TR_KIND_COUNT && strcmp(tok[1], kind_names[n]); n++)
+		;
+	if (n == NB_TR_KIND_COUNT)
+		return bad(t, "unknown kind (map, unmap, dma, inv)", tok[1]);
+	ev->kind = (enum nb_trace_kind)n;
+	if (number(t, "sid", tok[2], &v))
+		return -EINVAL;
+	if (v > 0xffffffff)
+		return bad(t, "sid", "above 32 bits");
+	ev->sid = (uint32_t)v;
+	if (number(t, "iova", tok[3], &ev->iova) || number(t, "size", tok[4], &ev->size) ||
+	    number(t, "domain", tok[5], &v))
+		return -EINVAL;
+	if (v > 0xffffffff)
+		return bad(t, "domain", "above 32 bits");
+	ev->domain = (uint32_t)v;
+	if ((ev->kind == NB_TR_MAP || ev->kind == NB_TR_UNMAP) && !ev->size)
+		return bad(t, "size", "a map or unmap of 0 bytes");
+	ev->prot = ev->kind == NB_TR_MAP ? NB_PROT_RW : NB_PROT_R;
+	for (int i = 6; i < ntok; i++)
+		if (extra(t, tok[i], ev))
+			return -EINVAL;
+	return 1;
+}
