@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "bench_common.h"
+#include "icount.h"
 #include "nestbench/machine.h"
 #include "nestbench/nb.h"
 
@@ -50,6 +51,7 @@ static _Thread_local struct nb_perf *thread_perf;
 
 static void perf_begin(nb_bench_state *st, void *user)
 {
+	nb_icount_region_begin(NULL);
 	if (!use_perf)
 		return;
 	if (!thread_perf && nb_perf_open_default(&thread_perf))
@@ -62,6 +64,7 @@ static void perf_end(nb_bench_state *st, void *user)
 {
 	char name[96];
 
+	nb_icount_region_end(NULL, nb_bench_iterations_done(st));
 	if (!thread_perf)
 		return;
 	nb_perf_disable(thread_perf);

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Instruction-count mode: mark each benchmark's measured loop for valgrind's
+ * callgrind, so that scripts/nb_icount.py can report instructions per
+ * iteration of the benchmark body (not whole-program totals, which move with
+ * the environment).
+ *
+ * Run under: valgrind --tool=callgrind --collect-atstart=no --instr-atstart=yes
+ * (scripts/nb_icount.py does, and parses the dumps). Then each region is:
+ *   begin: zero the counters, switch collection on (this thread)
+ *   end:   switch collection off, dump the counters tagged
+ *          "nbicount seq=<k> iters=<n> name=<bench_name or ->"
+ * Google Benchmark runs a benchmark several times (iteration estimation, then
+ * the reported run, then one run per further repetition); every run is one
+ * region and one dump, numbered by seq. The dump's iteration count lets the
+ * parser pair dumps with the JSON's reported runs.
+ *
+ * Regions on several threads of one run nest: the first begin zeroes, the
+ * last end dumps the sum over threads (callgrind keeps the collection switch
+ * per thread). Outside valgrind (or built without <valgrind/callgrind.h>) both
+ * calls are a test of a flag and return.
+ */
+#ifndef NB_ICOUNT_H
+#define NB_ICOUNT_H
+
+#include <stdint.h>
+
+/* bench_name may be NULL (the dump then says name=- and is paired by order). */
+void nb_icount_region_begin(const char *bench_name);
+void nb_icount_region_end(const char *bench_name, int64_t iterations);
+
+#endif
