@@ -24,6 +24,15 @@ int nb_bench_family_main(int argc, char **argv, const char *family, void (*regis
 /* Add "key:value" to the run context (copied). */
 void nb_bench_ctx(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+struct nb_hw_params;
+
+/* A shipped model's parameters: NB_CONFIG_DIR/<model>.cfg over the
+ * vendor's defaults (the environment variable NB_CONFIG_DIR overrides the
+ * folder). 0, or -1 with the reason in err. */
+int nb_bench_model_params(const char *model, struct nb_hw_params *p, char *err, size_t len);
+/* The folder model files come from. */
+const char *nb_bench_config_dir(void);
+
 /* A small fast PRNG for access patterns (xorshift64*). */
 static inline uint64_t nb_rand(uint64_t *s)
 {

@@ -9,10 +9,38 @@
 
 #include "bench_common.h"
 #include "icount.h"
+#include "nestbench/iommu.h"
 #include "nestbench/machine.h"
 #include "nestbench/nb.h"
 
 static bool use_perf = true;
+
+#ifndef NB_CONFIG_DIR
+#define NB_CONFIG_DIR "configs"
+#endif
+
+const char *nb_bench_config_dir(void)
+{
+	return getenv("NB_CONFIG_DIR") ? getenv("NB_CONFIG_DIR") : NB_CONFIG_DIR;
+}
+
+int nb_bench_model_params(const char *model, struct nb_hw_params *p, char *err, size_t len)
+{
+	const struct nb_tag_model *tm;
+	char path[512];
+
+	if (nb_tag_model_by_name(model, &tm)) {
+		snprintf(err, len, "%s", nb_errmsg());
+		return -1;
+	}
+	nb_hwparams_defaults(p, tm->vendor);
+	snprintf(path, sizeof(path), "%s/%s.cfg", nb_bench_config_dir(), model);
+	if (nb_hwparams_load(p, path)) {
+		snprintf(err, len, "%s", nb_errmsg());
+		return -1;
+	}
+	return 0;
+}
 
 void nb_bench_ctx(const char *key, const char *fmt, ...)
 {

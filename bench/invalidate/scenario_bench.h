@@ -10,29 +10,11 @@
 #include "nestbench/hwparams.h"
 #include "nestbench/testbed.h"
 
-#ifndef NB_CONFIG_DIR
-#define NB_CONFIG_DIR "configs"
-#endif
+#include "bench_common.h"
 
-/* Parameters of a shipped model: configs/<model>.cfg (NB_CONFIG_DIR in the
- * environment overrides the folder). */
 static inline int bench_params(const char *model, struct nb_hw_params *p, char *err, size_t len)
 {
-	const char *dir = getenv("NB_CONFIG_DIR") ? getenv("NB_CONFIG_DIR") : NB_CONFIG_DIR;
-	const struct nb_tag_model *tm;
-	char path[512];
-
-	if (nb_tag_model_by_name(model, &tm)) {
-		snprintf(err, len, "%s", nb_errmsg());
-		return -EINVAL;
-	}
-	nb_hwparams_defaults(p, tm->vendor);
-	snprintf(path, sizeof(path), "%s/%s.cfg", dir, model);
-	if (nb_hwparams_load(p, path)) {
-		snprintf(err, len, "%s", nb_errmsg());
-		return -EINVAL;
-	}
-	return 0;
+	return nb_bench_model_params(model, p, err, len);
 }
 
 struct bscenario {

@@ -16,27 +16,10 @@
 #include "nestbench/hwparams.h"
 #include "nestbench/testbed.h"
 
-#ifndef NB_CONFIG_DIR
-#define NB_CONFIG_DIR "configs"
-#endif
-
 struct cached_bench {
 	const char *model;
 	bool pwc, random;
 };
-
-static int params(const char *model, struct nb_hw_params *p)
-{
-	const struct nb_tag_model *tm;
-	char path[512];
-
-	if (nb_tag_model_by_name(model, &tm))
-		return -1;
-	nb_hwparams_defaults(p, tm->vendor);
-	snprintf(path, sizeof(path), "%s/%s.cfg",
-		 getenv("NB_CONFIG_DIR") ? getenv("NB_CONFIG_DIR") : NB_CONFIG_DIR, model);
-	return nb_hwparams_load(p, path);
-}
 
 static void bm_cached(nb_bench_state *st, void *ctx)
 {
@@ -46,9 +29,10 @@ static void bm_cached(nb_bench_state *st, void *ctx)
 	struct nb_testbed t;
 	struct nb_xdev *dev;
 	uint64_t *order, refs = 0, n = 0, i = 0, t0;
+	char err[512];
 
-	if (params(b->model, &p)) {
-		nb_bench_skip_with_error(st, nb_errmsg());
+	if (nb_bench_model_params(b->model, &p, err, sizeof(err))) {
+		nb_bench_skip_with_error(st, err);
 		return;
 	}
 	p.iotlb.entries = 0; /* every DMA walks */

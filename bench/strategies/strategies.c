@@ -17,6 +17,7 @@
  *   configs/guest_path.cfg. Counters: path_ns (modelled total), hw_ns
  *   (the hardware part), trapped/virtualized ratio via the report.
  */
+#include <errno.h>
 #include <libconfig.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,25 +26,13 @@
 #include "nestbench/hwparams.h"
 #include "nestbench/testbed.h"
 
-#ifndef NB_CONFIG_DIR
-#define NB_CONFIG_DIR "configs"
-#endif
-
-static const char *config_dir(void)
-{
-	return getenv("NB_CONFIG_DIR") ? getenv("NB_CONFIG_DIR") : NB_CONFIG_DIR;
-}
-
 static int params(const char *model, struct nb_hw_params *p)
 {
-	const struct nb_tag_model *tm;
-	char path[512];
+	char err[512];
 
-	if (nb_tag_model_by_name(model, &tm))
-		return -1;
-	nb_hwparams_defaults(p, tm->vendor);
-	snprintf(path, sizeof(path), "%s/%s.cfg", config_dir(), model);
-	return nb_hwparams_load(p, path);
+	if (nb_bench_model_params(model, p, err, sizeof(err)))
+		return nb_fail(EINVAL, "%s", err);
+	return 0;
 }
 
 /* ---- instances ---- */
@@ -122,7 +111,7 @@ static int path_costs(struct path_costs *c, char *err, size_t len)
 	double *vals[] = { &c->vmexit, &c->vmm, &c->ioctl, &c->host, &c->ghz };
 	int ok = 0;
 
-	snprintf(path, sizeof(path), "%s/guest_path.cfg", config_dir());
+	snprintf(path, sizeof(path), "%s/guest_path.cfg", nb_bench_config_dir());
 	config_init(&cfg);
 	if (!config_read_file(&cfg, path)) {
 		snprintf(err, len, "%s:%d: %s", path, config_error_line(&cfg), config_error_text(&cfg));

@@ -44,21 +44,18 @@ struct nb_backend {
 
 static struct nb_pt_cfg s2_format(enum nb_vendor v)
 {
-	switch (v) {
-	case NB_VENDOR_SMMUV3:
-		return (struct nb_pt_cfg){ .fmt = NB_FMT_ARM_S2, .granule_lg2 = 12, .ia_bits = 48 };
-	case NB_VENDOR_AMD:
-		return (struct nb_pt_cfg){ .fmt = NB_FMT_AMDV1, .ia_bits = 48 };
-	default:
-		return (struct nb_pt_cfg){ .fmt = NB_FMT_VTDSS, .ia_bits = 48 };
-	}
+	struct nb_pt_cfg s1, s2;
+
+	nb_vendor_formats(v, &s1, &s2);
+	return s2;
 }
 
 static struct nb_pt_cfg s1_format(enum nb_vendor v)
 {
-	if (v == NB_VENDOR_SMMUV3)
-		return (struct nb_pt_cfg){ .fmt = NB_FMT_ARM_S1, .granule_lg2 = 12, .ia_bits = 48 };
-	return (struct nb_pt_cfg){ .fmt = NB_FMT_X86_64, .ia_bits = 48 };
+	struct nb_pt_cfg s1, s2;
+
+	nb_vendor_formats(v, &s1, &s2);
+	return s1;
 }
 
 static struct emu_obj *get(struct nb_backend *b, uint32_t id, enum emu_kind want, const char *what)

@@ -113,6 +113,9 @@ struct nb_tag_model {
 
 int nb_tag_model_by_name(const char *name, const struct nb_tag_model **out);
 const struct nb_tag_model *nb_tag_model_at(int i); /* NULL past the end */
+/* The formats a vendor's IOMMU walks: stage 1 (guest / first stage) and
+ * stage 2 (host / second stage), 4 KiB granule, 48-bit. */
+void nb_vendor_formats(enum nb_vendor v, struct nb_pt_cfg *s1, struct nb_pt_cfg *s2);
 /* The vendor's own command semantics. */
 void nb_vendor_effect(const struct nb_inv_cmd *c, struct nb_inv_effect *e);
 

@@ -37,13 +37,6 @@ enum {
 #define CW_F NB_BIT(2)
 #define PAGE_ADDR NB_GENMASK(63, 12)
 
-#define PUT(w, hi, lo, v, field)                                             \
-	do {                                                                 \
-		int _rc = nb_inv_put(w, hi, lo, v, name, field);             \
-		if (_rc)                                                     \
-			return _rc;                                          \
-	} while (0)
-
 #define RSVD(w, known, word)                                                 \
 	do {                                                                 \
 		int _rc = nb_inv_check_rsvd(w, known, name, word);           \

@@ -57,13 +57,6 @@ enum { CS_NONE = 0, CS_IRQ = 1, CS_SEV = 2 };
 #define ATC_GLOBAL NB_BIT(9)
 #define SSV NB_BIT(11)
 
-#define PUT(w, hi, lo, v, field)                                             \
-	do {                                                                 \
-		int _rc = nb_inv_put(w, hi, lo, v, name, field);             \
-		if (_rc)                                                     \
-			return _rc;                                          \
-	} while (0)
-
 #define RSVD(w, known, word)                                                 \
 	do {                                                                 \
 		int _rc = nb_inv_check_rsvd(w, known, name, word);           \

@@ -44,13 +44,6 @@ enum {
 #define IWD_FN NB_BIT(6)
 #define IWD_PD NB_BIT(7)
 
-#define PUT(w, hi, lo, v, field)                                             \
-	do {                                                                 \
-		int _rc = nb_inv_put(w, hi, lo, v, name, field);             \
-		if (_rc)                                                     \
-			return _rc;                                          \
-	} while (0)
-
 /* AM + IH + ADDR of a page-selective descriptor (IOTLB PSI, P_IOTLB PSI). */
 static int put_psi(const struct nb_inv_cmd *c, uint64_t *qw1, const char *name)
 {

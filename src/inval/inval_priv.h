@@ -68,6 +68,16 @@ extern const struct nb_inv_vendor_ops nb_inv_smmuv3_ops;
 int nb_inv_put(uint64_t *w, unsigned hi, unsigned lo, uint64_t v, const char *op,
 	       const char *field);
 
+/* Put v in bits hi:lo of the command words, or return the refusal (the
+ * encoders' local `name` is the op's name in messages). */
+#define PUT(w, hi, lo, v, field)                                             \
+	do {                                                                 \
+		int _rc = nb_inv_put(w, hi, lo, v, name, field);             \
+		if (_rc)                                                     \
+			return _rc;                                          \
+	} while (0)
+
+
 static inline uint64_t nb_inv_get(uint64_t w, unsigned hi, unsigned lo)
 {
 	return (w & NB_GENMASK(hi, lo)) >> lo;

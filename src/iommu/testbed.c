@@ -8,24 +8,6 @@
 
 #define DATA_PA 0x2000001000ull /* not 2M-aligned with the IPA: 4K leaves */
 
-static void formats(enum nb_vendor v, struct nb_pt_cfg *s1, struct nb_pt_cfg *s2)
-{
-	switch (v) {
-	case NB_VENDOR_SMMUV3:
-		*s1 = (struct nb_pt_cfg){ .fmt = NB_FMT_ARM_S1, .granule_lg2 = 12, .ia_bits = 48 };
-		*s2 = (struct nb_pt_cfg){ .fmt = NB_FMT_ARM_S2, .granule_lg2 = 12, .ia_bits = 48 };
-		break;
-	case NB_VENDOR_AMD:
-		*s1 = (struct nb_pt_cfg){ .fmt = NB_FMT_X86_64, .ia_bits = 48 };
-		*s2 = (struct nb_pt_cfg){ .fmt = NB_FMT_AMDV1, .ia_bits = 48 };
-		break;
-	default:
-		*s1 = (struct nb_pt_cfg){ .fmt = NB_FMT_X86_64, .ia_bits = 48 };
-		*s2 = (struct nb_pt_cfg){ .fmt = NB_FMT_VTDSS, .ia_bits = 48 };
-		break;
-	}
-}
-
 static int add_nested(struct nb_testbed *t, int k, const struct nb_pt_cfg *s1, uint32_t *sid)
 {
 	int u = k % t->units, ret;
@@ -56,7 +38,7 @@ int nb_testbed_init(struct nb_testbed *t, const struct nb_testbed_cfg *c)
 	memset(t, 0, sizeof(*t));
 	t->cfg = *c;
 	t->units = c->units > 0 ? c->units : 1;
-	formats(c->p->vendor, &s1, &s2);
+	nb_vendor_formats(c->p->vendor, &s1, &s2);
 	t->nest = calloc((size_t)c->nested + 1, sizeof(*t->nest));
 	t->nn = calloc((size_t)c->nested + 1, sizeof(*t->nn));
 	t->dev = calloc((size_t)c->nested * c->devices + 1, sizeof(*t->dev));

@@ -2,6 +2,8 @@
 /* What every tag model does the same way (see model_util.h). */
 #include "model_util.h"
 
+#define AMD_ALL_ADDR 0x7ffffffffffff000ull /* S=1: the whole address space */
+
 unsigned nb_model_granule(const struct nb_xdomain *d)
 {
 	return nb_xdomain_geom(d)->granule_lg2;
@@ -30,7 +32,7 @@ void nb_model_devtlbs(struct nb_iommu *m, const struct nb_xdomain *d,
 			t.sub = whole.sub = nb_xdev_pasid(dev);
 			t.global = whole.global = nb_xdev_pasid(dev) != 0;
 			whole.size_s = true;
-			whole.addr = 0x7ffffffffffff000ull; /* the whole address space */
+			whole.addr = AMD_ALL_ADDR;
 		} else {
 			whole.am = 52; /* 2^52 pages: the whole address space */
 			if (op == NB_SMMU_ATC_INV)
@@ -44,4 +46,17 @@ void nb_model_ctx_inval(struct nb_iommu *m, const struct nb_inv_cmd *c)
 {
 	nb_iommu_queue(m, c);
 	nb_iommu_sync(m);
+}
+
+void nb_amd_pages(struct nb_iommu *m, uint32_t domid, bool guest, uint32_t pasid,
+		  const struct nb_flush_req *req)
+{
+	struct nb_inv_cmd t = { .op = NB_AMD_INV_IOMMU_PAGES, .tag = domid, .global = guest,
+				.sub = guest ? pasid : 0, .leaf = req->leaf };
+	struct nb_inv_cmd whole = t;
+
+	whole.size_s = true;
+	whole.addr = AMD_ALL_ADDR;
+	whole.leaf = false;
+	nb_model_range(m, req, &t, &whole);
 }

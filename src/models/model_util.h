@@ -31,6 +31,11 @@ void nb_model_range(struct nb_iommu *m, const struct nb_flush_req *req,
 void nb_model_devtlbs(struct nb_iommu *m, const struct nb_xdomain *d,
 		      const struct nb_flush_req *req, enum nb_inv_op op);
 
+/* AMD INVALIDATE_IOMMU_PAGES for one DomainID: GN=0 (host addresses) or
+ * GN=1 with a PASID (guest addresses); the whole space when req->size 0. */
+void nb_amd_pages(struct nb_iommu *m, uint32_t domid, bool guest, uint32_t pasid,
+		  const struct nb_flush_req *req);
+
 /* A context-cache invalidation for a device's attach or detach, synced. */
 void nb_model_ctx_inval(struct nb_iommu *m, const struct nb_inv_cmd *c);
 

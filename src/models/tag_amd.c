@@ -10,7 +10,6 @@
  */
 #include "model_util.h"
 
-#define AMD_ALL_ADDR 0x7ffffffffffff000ull /* S=1: the whole address space */
 
 static int domain_init(struct nb_iommu *m, struct nb_xdomain *d)
 {
@@ -44,8 +43,7 @@ static void detach(struct nb_iommu *m, struct nb_xdev *dev)
 	 * of it (GN=0, S=1, PDE=1, as amd_iommu_domain_flush_all), its stage-2
 	 * entries included, which the guest-address flush before this left. */
 	if (nb_xdomain_kind(nb_xdev_domain(dev)) == NB_XD_NESTED)
-		nb_iommu_queue(m, &(struct nb_inv_cmd){ .op = NB_AMD_INV_IOMMU_PAGES, .tag = domid(dev),
-							.size_s = true, .addr = AMD_ALL_ADDR });
+		nb_amd_pages(m, domid(dev), false, 0, &(struct nb_flush_req){ .size = 0 });
 	nb_model_ctx_inval(m, &c);
 }
 
@@ -69,21 +67,6 @@ static struct nb_tags s2_tags(const struct nb_iommu *m, const struct nb_xdev *de
 	return (struct nb_tags){ domid(dev), NB_SUB_S2, NB_NO_TAG };
 }
 
-/* INVALIDATE_IOMMU_PAGES for one DomainID: GN=0 (host addresses) or GN=1
- * with a PASID (guest addresses). */
-static void pages(struct nb_iommu *m, uint32_t id, bool guest, uint32_t pasid,
-		  const struct nb_flush_req *req)
-{
-	struct nb_inv_cmd t = { .op = NB_AMD_INV_IOMMU_PAGES, .tag = id, .global = guest,
-				.sub = guest ? pasid : 0, .leaf = req->leaf };
-	struct nb_inv_cmd whole = t;
-
-	whole.size_s = true;
-	whole.addr = AMD_ALL_ADDR;
-	whole.leaf = false;
-	nb_model_range(m, req, &t, &whole);
-}
-
 static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req)
 {
 	switch (nb_xdomain_kind(d)) {
@@ -91,24 +74,24 @@ static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush
 		for (int i = 0; i < nb_xdomain_ndevs(d); i++) {
 			const struct nb_xdev *dev = nb_xdomain_dev(d, i);
 
-			pages(m, domid(dev), true, nb_xdev_pasid(dev), req);
+			nb_amd_pages(m, domid(dev), true, nb_xdev_pasid(dev), req);
 		}
 		break;
 	case NB_XD_S2:
 		if (nb_xdomain_ndevs(d))
-			pages(m, nb_dom_id(d, NB_ID_TAG), false, 0, req);
+			nb_amd_pages(m, nb_dom_id(d, NB_ID_TAG), false, 0, req);
 		for (int c = 0; c < nb_xdomain_nchildren(d); c++) {
 			const struct nb_xdomain *n = nb_xdomain_child(d, c);
 
 			for (int i = 0; i < nb_xdomain_ndevs(n); i++)
-				pages(m, domid(nb_xdomain_dev(n, i)), false, 0, req);
+				nb_amd_pages(m, domid(nb_xdomain_dev(n, i)), false, 0, req);
 			/* device TLBs hold guest addresses: the IPA range says nothing */
 			nb_model_devtlbs(m, n, &(struct nb_flush_req){ .size = 0 }, NB_AMD_INV_IOTLB_PAGES);
 		}
 		break;
 	default:
 		if (nb_xdomain_ndevs(d))
-			pages(m, nb_dom_id(d, NB_ID_TAG), true, nb_xdev_pasid(nb_xdomain_dev(d, 0)), req);
+			nb_amd_pages(m, nb_dom_id(d, NB_ID_TAG), true, nb_xdev_pasid(nb_xdomain_dev(d, 0)), req);
 		break;
 	}
 	nb_model_devtlbs(m, d, req, NB_AMD_INV_IOTLB_PAGES);

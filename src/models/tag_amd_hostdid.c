@@ -9,7 +9,6 @@
  */
 #include "model_util.h"
 
-#define AMD_ALL_ADDR 0x7ffffffffffff000ull
 
 static int domain_init(struct nb_iommu *m, struct nb_xdomain *d)
 {
@@ -44,34 +43,21 @@ static struct nb_tags s2_tags(const struct nb_iommu *m, const struct nb_xdev *de
 	return (struct nb_tags){ nb_dom_id(nb_xdev_domain(dev), NB_ID_TAG), NB_SUB_S2, NB_NO_TAG };
 }
 
-static void pages(struct nb_iommu *m, uint32_t id, bool guest, uint32_t pasid,
-		  const struct nb_flush_req *req)
-{
-	struct nb_inv_cmd t = { .op = NB_AMD_INV_IOMMU_PAGES, .tag = id, .global = guest,
-				.sub = guest ? pasid : 0, .leaf = req->leaf };
-	struct nb_inv_cmd whole = t;
-
-	whole.size_s = true;
-	whole.addr = AMD_ALL_ADDR;
-	whole.leaf = false;
-	nb_model_range(m, req, &t, &whole);
-}
-
 static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req)
 {
 	if (nb_xdomain_kind(d) == NB_XD_NESTED) {
 		if (nb_xdomain_ndevs(d))
-			pages(m, nb_dom_id(d, NB_ID_TAG), true, nb_xdev_pasid(nb_xdomain_dev(d, 0)), req);
+			nb_amd_pages(m, nb_dom_id(d, NB_ID_TAG), true, nb_xdev_pasid(nb_xdomain_dev(d, 0)), req);
 	} else {
 		if (nb_xdomain_ndevs(d))
-			pages(m, nb_dom_id(d, NB_ID_TAG), nb_xdomain_kind(d) == NB_XD_S1,
+			nb_amd_pages(m, nb_dom_id(d, NB_ID_TAG), nb_xdomain_kind(d) == NB_XD_S1,
 			      nb_xdomain_ndevs(d) ? nb_xdev_pasid(nb_xdomain_dev(d, 0)) : 0, req);
 		for (int c = 0; c < nb_xdomain_nchildren(d); c++) {
 			const struct nb_xdomain *n = nb_xdomain_child(d, c);
 
 			if (!nb_xdomain_ndevs(n))
 				continue;
-			pages(m, nb_dom_id(n, NB_ID_TAG), false, 0, req);
+			nb_amd_pages(m, nb_dom_id(n, NB_ID_TAG), false, 0, req);
 			nb_model_devtlbs(m, n, &(struct nb_flush_req){ .size = 0 }, NB_AMD_INV_IOTLB_PAGES);
 		}
 	}

@@ -18,11 +18,6 @@
 const struct nb_tag_model nb_model_intel_cachetag = {
 	.name = "intel_cachetag",
 	.summary = "VT-d with Linux 6.10+ cache-tag lists and batched submission",
-	.vendor = NB_VENDOR_VTD,
-	.domain_init = nb_vtd_domain_init,
-	.attach = nb_vtd_attach,
-	.detach = nb_vtd_detach,
-	.dev_tags = nb_vtd_dev_tags,
-	.s2_tags = nb_vtd_s2_tags,
+	NB_VTD_MODEL_COMMON,
 	.flush = nb_vtd_flush, /* one command per unique tag */
 };

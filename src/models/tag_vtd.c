@@ -129,11 +129,6 @@ int nb_vtd_flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush
 const struct nb_tag_model nb_model_vtd = {
 	.name = "vtd",
 	.summary = "Intel VT-d: a DID per domain, nested domains included",
-	.vendor = NB_VENDOR_VTD,
-	.domain_init = nb_vtd_domain_init,
-	.attach = nb_vtd_attach,
-	.detach = nb_vtd_detach,
-	.dev_tags = nb_vtd_dev_tags,
-	.s2_tags = nb_vtd_s2_tags,
+	NB_VTD_MODEL_COMMON,
 	.flush = nb_vtd_flush,
 };

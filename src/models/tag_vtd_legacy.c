@@ -55,11 +55,6 @@ static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush
 const struct nb_tag_model nb_model_vtd_legacy = {
 	.name = "vtd_legacy",
 	.summary = "VT-d as Linux <= 6.9 flushed it: one flush per device, duplicates included",
-	.vendor = NB_VENDOR_VTD,
-	.domain_init = nb_vtd_domain_init,
-	.attach = nb_vtd_attach,
-	.detach = nb_vtd_detach,
-	.dev_tags = nb_vtd_dev_tags,
-	.s2_tags = nb_vtd_s2_tags,
+	NB_VTD_MODEL_COMMON,
 	.flush = flush,
 };

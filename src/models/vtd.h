@@ -15,4 +15,10 @@ int nb_vtd_flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush
 /* Flush domain d's own DID (and its devices' TLBs) for req. */
 void nb_vtd_flush_own(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req);
 
+/* The fields every VT-d tag model shares with `vtd` (tags by DID). */
+#define NB_VTD_MODEL_COMMON                                                  \
+	.vendor = NB_VENDOR_VTD, .domain_init = nb_vtd_domain_init,          \
+	.attach = nb_vtd_attach, .detach = nb_vtd_detach,                    \
+	.dev_tags = nb_vtd_dev_tags, .s2_tags = nb_vtd_s2_tags
+
 #endif

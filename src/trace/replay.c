@@ -29,23 +29,12 @@ struct rp {
 	int ndev;
 };
 
-static struct nb_pt_cfg s2_format(enum nb_vendor v)
-{
-	switch (v) {
-	case NB_VENDOR_SMMUV3:
-		return (struct nb_pt_cfg){ .fmt = NB_FMT_ARM_S2, .granule_lg2 = 12, .ia_bits = 48 };
-	case NB_VENDOR_AMD:
-		return (struct nb_pt_cfg){ .fmt = NB_FMT_AMDV1, .ia_bits = 48 };
-	default:
-		return (struct nb_pt_cfg){ .fmt = NB_FMT_VTDSS, .ia_bits = 48 };
-	}
-}
-
 static struct rp_dom *domain(struct rp *r, uint32_t id)
 {
-	struct nb_pt_cfg cfg = s2_format(r->p->vendor);
+	struct nb_pt_cfg s1, cfg;
 	struct rp_dom *d;
 
+	nb_vendor_formats(r->p->vendor, &s1, &cfg);
 	for (int i = 0; i < r->ndom; i++)
 		if (r->dom[i].id == id)
 			return &r->dom[i];
