@@ -146,8 +146,13 @@ static const char *env_build(struct walk_bench *b, int64_t ws)
 	n = ((uint64_t)ws << 10) / granule;
 	if (n < 1)
 		n = 1;
-	if (b->huge || g1.levels < 3)
-		n = n > 64 ? 64 : n; /* huge pages: few level-1 tables fit the IA space */
+	{ /* one table span per page: the input space holds only so many */
+		unsigned stride = stride_lg2(&g1, b->huge), top = g1.ia_bits - 1; /* x86: lower half */
+		uint64_t slots = top > stride ? (1ull << (top - stride)) - 1 : 1;
+
+		if (n > slots)
+			n = slots;
+	}
 	tables_bytes = (n + 64) * granule * 2 + (64ull << 20);
 	if (nb_arena_create(&b->arena, (tables_bytes * 3 + (64ull << 20)) & ~((2ull << 20) - 1)) ||
 	    nb_palloc_init(&b->host, b->arena, tables_bytes))
