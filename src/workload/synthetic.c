@@ -25,6 +25,9 @@ struct nb_wl {
 	struct { uint64_t iova, size; } *ring;
 	uint32_t head, count; /* ring occupancy */
 	uint32_t dma_left;    /* DMAs left for the newest buffer */
+	bool ring_mapped;     /* the descriptor ring page, mapped for good */
+	bool desc_done;       /* this I/O's descriptor was fetched */
+	uint64_t ring_iova;
 	uint64_t next_iova;   /* top-down allocator */
 	uint64_t iova_top;
 };
@@ -118,7 +121,10 @@ int nb_wl_create(struct nb_wl **out, const struct nb_wl_cfg *cfg)
 			ret = nb_fail(ENOMEM, "workload: out of memory");
 			goto err;
 		}
-		w->iova_top = cfg->iova_base + (1ull << 32);
+		/* the ring page sits at iova_base, the buffers above it */
+		w->ring_iova = cfg->iova_base;
+		w->cfg.iova_base += PAGE;
+		w->iova_top = w->cfg.iova_base + (1ull << 32);
 		w->next_iova = w->iova_top;
 	}
 	*out = w;
@@ -172,10 +178,29 @@ static void buffer_next(struct nb_wl *w, struct nb_wl_op *op)
 				 (rnd(w) & 3) ? NB_PROT_R : NB_PROT_W };
 }
 
+/* The device's descriptor ring (NIC rx/tx ring, NVMe submission queue):
+ * one page mapped once at iova_base, read before every I/O's buffer. */
+static bool ring_next(struct nb_wl *w, struct nb_wl_op *op)
+{
+	if (!w->ring_mapped) {
+		w->ring_mapped = true;
+		*op = (struct nb_wl_op){ NB_WL_MAP, w->ring_iova, PAGE, 1ull << 33, NB_PROT_RW };
+		return true;
+	}
+	if (w->dma_left && !w->desc_done) {
+		w->desc_done = true;
+		*op = (struct nb_wl_op){ NB_WL_DMA, w->ring_iova, 64, 0, NB_PROT_R };
+		return true;
+	}
+	return false;
+}
+
 static void io_next(struct nb_wl *w, struct nb_wl_op *op)
 {
 	uint64_t size = (uint64_t)w->cfg.io_pages * PAGE;
 
+	if (ring_next(w, op))
+		return;
 	if (w->dma_left) { /* DMA the newest buffer, page by page */
 		uint32_t newest = (w->head + w->count - 1) % w->cfg.inflight;
 
@@ -183,6 +208,8 @@ static void io_next(struct nb_wl *w, struct nb_wl_op *op)
 					 w->ring[newest].iova + (w->cfg.io_pages - w->dma_left) * PAGE,
 					 PAGE, 0, w->cfg.kind == NB_WL_NIC ? NB_PROT_R : NB_PROT_W };
 		w->dma_left--;
+		if (!w->dma_left)
+			w->desc_done = false;
 		return;
 	}
 	if (w->count == w->cfg.inflight) { /* ring full: complete the oldest */

@@ -59,11 +59,18 @@ static void io_kinds(void)
 			       .seed = 2 };
 	struct nb_wl *w;
 	struct nb_wl_op op;
-	int maps = 0, unmaps = 0, dmas = 0, live = 0, max_live = 0;
+	int maps = 0, unmaps = 0, dmas = 0, live = 0, max_live = 0, ring_reads = 0;
 
 	CHECK(nb_wl_create(&w, &c) == 0, "nic");
+	/* first the descriptor ring: one page, mapped for good, read per packet */
+	nb_wl_next(w, &op);
+	CHECK(op.op == NB_WL_MAP && op.size == 4096 && op.iova == c.iova_base, "ring page mapped first");
 	for (int i = 0; i < 10000; i++) {
 		nb_wl_next(w, &op);
+		if (op.op == NB_WL_DMA && op.iova == c.iova_base) {
+			ring_reads++;
+			continue;
+		}
 		if (op.op == NB_WL_MAP) {
 			maps++;
 			CHECK(op.size == 4 * 4096, "a packet buffer is io_pages");
@@ -78,6 +85,8 @@ static void io_kinds(void)
 	CHECK_EQ(max_live, 8, "at most inflight buffers mapped");
 	CHECK(dmas >= 4 * (maps - 1) && dmas <= 4 * maps, "4 DMAs per packet: %d for %d maps", dmas, maps);
 	CHECK(unmaps >= maps - 8, "every packet but the ring's is unmapped");
+	CHECK(ring_reads >= maps - 1 && ring_reads <= maps, "one descriptor read per packet: %d for %d",
+	      ring_reads, maps);
 	nb_wl_destroy(w);
 	c.io_pages = 0;
 	CHECK(nb_wl_create(&w, &c) == -EINVAL, "io_pages 0 refused");
