@@ -15,7 +15,8 @@ grouped by run_name; aggregates are used only when a file has no individual runs
            repetitions on both sides; with fewer: "no repetitions: threshold only";
   verdict  regressed / improved when p < alpha (or no repetitions) and
            |change| > threshold, else same.
---metric time compares times (ns per iteration; --field, default cpu_time);
+--metric time compares times (ns per iteration; --field, default cpu_time, except
+for benchmarks named .../real_time or .../manual_time, which measured real time);
 --metric icount compares instructions per iteration from nb_icount.py files
 (context.nb_metric = "instructions"), whose default threshold is 0.5% (counts are
 deterministic: a 1% change must show). The time default is 5%.
@@ -28,6 +29,7 @@ import glob
 import json
 import math
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -65,6 +67,9 @@ def read_json(path):
             text = f.read()
     except OSError as e:
         raise InputError("%s: cannot read: %s" % (path, e.strerror or e))
+    except UnicodeDecodeError as e:
+        raise InputError("%s: not text (binary data?): byte %#04x at offset %d"
+                         % (path, e.object[e.start], e.start))
     if not text.strip():
         raise InputError("%s: empty file (no JSON)" % path)
     try:
@@ -98,10 +103,13 @@ def samples(path, benchmarks, field):
             raise InputError("%s: benchmarks[%d] has no \"name\" string" % (path, i))
         if b.get("error_occurred"):
             continue
-        v, unit = b.get(field), b.get("time_unit", "ns")
+        # A benchmark measured in real (or manual) time says so in its name,
+        # and its cpu_time is only the main thread's: compare what it measured.
+        f = "real_time" if re.search(r"/(real|manual)_time(/|$)", b["name"]) else field
+        v, unit = b.get(f), b.get("time_unit", "ns")
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
             raise InputError("%s: benchmarks[%d] (%s) has no numeric \"%s\""
-                             % (path, i, b["name"], field))
+                             % (path, i, b["name"], f))
         if unit not in TO_NS:
             raise InputError("%s: benchmarks[%d] (%s) has unknown time_unit \"%s\""
                              % (path, i, b["name"], unit))
@@ -155,6 +163,7 @@ def compare(report, base, new, threshold, alpha, deterministic=False):
         only_new += [k for k in n if k not in b]
         for name in [k for k in b if k in n]:
             rows.append(judge(report, name, b[name], n[name], threshold, alpha, deterministic))
+            rows[-1]["family"] = fam
     return rows, only_base, only_new
 
 
@@ -228,7 +237,8 @@ def markdown(rows, only_base, only_new, unit, args):
         t = ["| Benchmark | Base (%s) | New (%s) | Change | p (U test) | Verdict |" % (unit, unit),
              "|---|---:|---:|---:|---:|---|"]
         for r in rs:
-            mark = {"regressed": "❌ regressed", "improved": "✅ improved"}.get(r["verdict"], "same")
+            mark = {"regressed": "❌ regressed",
+                    "improved": "✅ improved"}.get(r["verdict"], "same")
             t.append("| `%s` | %s | %s | %+.2f%% | %s | %s%s |" % (
                 r["name"], fmt_val(r["base"]), fmt_val(r["new"]), r["change"], fmt_p(r["p"]),
                 mark, " (%s)" % r["note"] if r["note"] else ""))

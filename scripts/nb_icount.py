@@ -3,7 +3,8 @@
 """nb_icount.py: instructions per iteration of each benchmark body, from callgrind.
 
 Usage: nb_icount.py [--out FILE] [--filter REGEX] [--min-time S] [--repetitions N]
-                    [--valgrind PATH] [--keep-dumps DIR] BINARY [-- EXTRA_ARGS...]
+                    [--min-iterations N] [--valgrind PATH] [--keep-dumps DIR]
+                    BINARY [-- EXTRA_ARGS...]
 
 Runs a nestbench benchmark binary (nb-bench-<family>) under
   valgrind --tool=callgrind --collect-atstart=no --instr-atstart=yes
@@ -25,8 +26,9 @@ per-iteration value of the final run is from the slope between the last two
 runs of the estimation (the share of fixed region overhead; it should be well
 under 0.1%, or the iteration count is too small: raise --min-time).
 
-Exit status: 0 written; 1 the benchmark binary or valgrind failed; 2 usage, or
-no usable dumps (e.g. the binary predates the icount hooks).
+Exit status: 0 written; 1 the benchmark binary or valgrind failed; 2 usage,
+no usable dumps (e.g. the binary predates the icount hooks), or a reported run
+with too few iterations to stand for one (raise --min-time).
 Build without -march=native: valgrind 3.19 does not know AVX-512.
 """
 import argparse
@@ -74,7 +76,7 @@ def reported_runs(doc):
     """Per instance (in run order): its name, threads and reported iteration runs."""
     order, runs = [], {}
     for b in doc.get("benchmarks", []):
-        if b.get("run_type", "iteration") != "iteration":
+        if b.get("run_type", "iteration") != "iteration" or b.get("error_occurred"):
             continue
         name = b.get("run_name", b["name"])
         if name not in runs:
@@ -108,16 +110,17 @@ def pair_by_name(dumps, instances):
 
 def pair_by_order(dumps, instances):
     """Untagged dumps: walk them in order; estimation runs come first (growing
-    iteration counts), then the reported run, then one per further repetition."""
+    iteration counts), then the reported run, then one per further repetition.
+    Dumps of a benchmark that failed (not in the JSON's runs) are passed over."""
     out, i = {}, 0
     for name, reps in instances:
-        prev, last_iters = None, -1
+        prev = None
         while i < len(dumps) and not iters_match(dumps[i], reps[0]):
-            if dumps[i]["iters"] <= last_iters:
-                raise ValueError("%s: no dump with the reported %d iterations before the next "
-                                 "benchmark's runs began" % (name, reps[0]["iterations"]))
-            prev, last_iters = dumps[i], dumps[i]["iters"]
+            prev = dumps[i]                       # an estimation run (or a failed one's)
             i += 1
+        if i == len(dumps):
+            raise ValueError("%s: no dump with the reported %d iterations"
+                             % (name, reps[0]["iterations"]))
         got = dumps[i:i + len(reps)]
         if len(got) < len(reps) or not all(iters_match(d, r) for d, r in zip(got, reps)):
             raise ValueError("%s: dumps do not match the %d reported run(s) (iterations %s)"
@@ -184,8 +187,13 @@ def run(args, extra, work):
         rc = subprocess.call(cmd, stdout=lf, stderr=subprocess.STDOUT)
     if rc != 0:
         with open(log) as lf:
-            tail = lf.read().strip().splitlines()[-8:]
-        die(1, "%s under callgrind exited with %d:\n  %s" % (args.binary, rc, "\n  ".join(tail)))
+            text = lf.read()
+        hint = ""
+        if "unhandled instruction" in text or "SIGILL" in text:
+            hint = ("\n  (an instruction valgrind does not know: built with -march=native? "
+                    "valgrind 3.19 lacks AVX-512; rebuild with -DNB_NATIVE=OFF)")
+        die(1, "%s under callgrind exited with %d:\n  %s%s" % (
+            args.binary, rc, "\n  ".join(text.strip().splitlines()[-8:]), hint))
     try:
         with open(out_json) as f:
             doc = json.load(f)
@@ -203,8 +211,11 @@ def main():
     ap.add_argument("binary")
     ap.add_argument("--out", default="-", help="output JSON file (default: stdout)")
     ap.add_argument("--filter", help="--benchmark_filter regex")
-    ap.add_argument("--min-time", type=float, default=0.01,
-                    help="--benchmark_min_time under valgrind, seconds (default 0.01)")
+    ap.add_argument("--min-time", type=float, default=0.05,
+                    help="--benchmark_min_time under valgrind, seconds (default 0.05)")
+    ap.add_argument("--min-iterations", type=int, default=50,
+                    help="fewest iterations a reported run may have, unless the benchmark "
+                         "fixes its count (.../iterations:N) (default 50)")
     ap.add_argument("--repetitions", type=int, default=5,
                     help="reported runs per benchmark (default 5; nb_compare's U test needs >= 2)")
     ap.add_argument("--valgrind", default=shutil.which("valgrind") or "valgrind")
@@ -220,7 +231,8 @@ def main():
     if args.repetitions < 1 or args.min_time <= 0:
         die(2, "--repetitions must be >= 1 and --min-time > 0")
     if not shutil.which(args.valgrind):
-        die(2, "valgrind not found ('%s'): install Debian's valgrind (scripts/setup)" % args.valgrind)
+        die(2, "valgrind not found ('%s'): install Debian's valgrind (scripts/setup)"
+            % args.valgrind)
 
     work = args.keep_dumps or tempfile.mkdtemp(prefix="nb_icount.")
     os.makedirs(work, exist_ok=True)
@@ -240,6 +252,15 @@ def main():
         paired = (pair_by_name if named else pair_by_order)(dumps, instances)
     except ValueError as e:
         die(2, "cannot pair callgrind dumps with the reported runs: %s" % e)
+
+    # Google Benchmark picks iteration counts by time; under valgrind the first
+    # run also pays for translating the code, and with too short a min-time it
+    # is reported as is: one iteration whose count is mostly overhead.
+    few = ["%s (%d)" % (name, reps[0]["iterations"]) for name, reps in instances
+           if reps[0]["iterations"] < args.min_iterations and "/iterations:" not in name]
+    if few:
+        die(2, "too few iterations for a per-iteration count: %s; raise --min-time "
+               "(now %g s)" % (", ".join(few[:5]), args.min_time))
 
     benchmarks, worst = [], (0.0, "")
     for name, reps in instances:

@@ -17,6 +17,7 @@ report says so); 1 a plot failed in gnuplot (the report is still written);
 """
 import argparse
 import os
+import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -40,7 +41,10 @@ def main():
     if not os.path.isfile(os.path.join(args.templates, "lines.gp")):
         print("nb_report: no gnuplot templates in '%s'" % args.templates, file=sys.stderr)
         return 2
-    gnuplot = args.gnuplot or plot.find_gnuplot()
+    gnuplot = shutil.which(args.gnuplot) if args.gnuplot else plot.find_gnuplot()
+    if not gnuplot:
+        print("nb_report: gnuplot not found (Debian gnuplot-nox, scripts/setup): tables only, "
+              "no images", file=sys.stderr)
     res = results.load(rd)
     outdir = os.path.join(rd, "plots")
     os.makedirs(outdir, exist_ok=True)
@@ -55,9 +59,21 @@ def main():
             plot.draw(p, outdir, os.path.abspath(args.templates), gnuplot)
             plots.append(p)
 
+    # Plots of an earlier generation that this one did not draw would linger
+    # unreferenced: remove them (plots/ holds only what this script writes).
+    keep = {os.path.basename(f) for p in plots for f in p.files.values()}
+    for f in os.listdir(outdir):
+        if f not in keep and f.rsplit(".", 1)[-1] in ("png", "svg", "dat"):
+            os.unlink(os.path.join(outdir, f))
+
     title = args.title or "nestbench report: %s" % os.path.basename(os.path.abspath(rd))
-    raw_links = {n: '<a href="raw/%s.json">raw/%s.json</a>' % (n, n)
-                 for n, f in res.families.items() if f.raw}
+    raw_links = {}
+    for n, f in res.families.items():
+        links = ['<a href="raw/%s.json">raw/%s.json</a>' % (n, n)] if f.raw else []
+        if f.log:
+            links.append('<a href="raw/%s.log">log</a>' % n)
+        if links:
+            raw_links[n] = " · ".join(links)
     util.write_atomic(os.path.join(rd, "index.html"),
                       html.page(res, plots, skipped, title, raw_links))
     util.write_atomic(os.path.join(rd, "summary.md"),

@@ -45,7 +45,8 @@ window.addEventListener('load', function () {
   var pending = links.length, bad = [];
   function finish() {
     imgs.forEach(function (i) {
-      if (!(i.complete && i.naturalWidth > 0)) bad.push('image not loaded: ' + i.getAttribute('src'));
+      if (!(i.complete && i.naturalWidth > 0))
+        bad.push('image not loaded: ' + i.getAttribute('src'));
     });
     var problems = bad.concat(window.nbErrors);
     var el = document.getElementById('nb-selfcheck');
@@ -57,8 +58,10 @@ window.addEventListener('load', function () {
   if (!pending) { finish(); return; }
   links.forEach(function (a) {
     var im = new Image();
-    im.onload = function () { if (!(im.naturalWidth > 0)) bad.push('svg empty: ' + a.getAttribute('href'));
-                              if (--pending === 0) finish(); };
+    im.onload = function () {
+      if (!(im.naturalWidth > 0)) bad.push('svg empty: ' + a.getAttribute('href'));
+      if (--pending === 0) finish();
+    };
     im.onerror = function () { bad.push('svg not loaded: ' + a.getAttribute('href'));
                                if (--pending === 0) finish(); };
     im.src = a.getAttribute('href');
@@ -116,8 +119,9 @@ def status_section(res, raw_links):
         cls = "ok" if f and f.has_data and status == "ok" else "bad"
         note = missing.get(name, "")
         if f and f.errors:
-            note = (note + "; " if note else "") + "%d benchmark(s) reported errors: %s" % (
-                len(f.errors), "; ".join("%s: %s" % x for x in f.errors[:5]))
+            note = (note + "; " if note else "") + "%d benchmark(s) reported errors: %s%s" % (
+                len(f.errors), "; ".join("%s: %s" % x for x in f.errors[:3]),
+                "; …" if len(f.errors) > 3 else "")
         rows.append("<tr><td class=l>%s</td><td class='l %s'>%s</td><td>%s</td><td>%d</td>"
                     "<td class=l>%s</td><td class=l>%s</td></tr>" % (
                         e(name), cls, e(status),
@@ -127,7 +131,8 @@ def status_section(res, raw_links):
            "<th>seconds</th><th>benchmarks</th><th class=l>raw</th><th class=l>notes</th></tr>",
            "\n".join(rows), "</table>"]
     if missing:
-        out.append("<p class=bad><b>Missing:</b> %s. Everything else is shown below.</p>" % e(
+        out.append("<p class=bad><b>Missing or incomplete:</b> %s. Everything else is shown "
+                   "below.</p>" % e(
             "; ".join("%s (%s)" % kv for kv in sorted(missing.items()))))
     if res.problems:
         out.append("<p class=bad><b>Problems reading the results:</b></p><ul>%s</ul>" % "".join(

@@ -25,7 +25,7 @@ def summary(res, plots, skipped, title):
             num(f.seconds) if f.seconds is not None else "–", len(f.values)))
     missing = res.missing()
     if missing:
-        out += ["", "**Missing:** " + "; ".join("%s (%s)" % (cell(n), cell(w))
+        out += ["", "**Missing or incomplete:** " + "; ".join("%s (%s)" % (cell(n), cell(w))
                                                 for n, w in missing)]
     if res.problems:
         out += ["", "**Problems:**"] + ["- " + cell(p) for p in res.problems]

@@ -32,7 +32,7 @@ def data_text(plot):
 
 def _xtics(plot):
     xs = plot.xs()
-    if not plot.logx or len(xs) > 12:
+    if len(xs) > 12 or (not plot.logx and plot.spec["xfmt"] != "kib" and len(xs) > 8):
         return ""
     return "(" + ", ".join('"%s" %.10g' % (plot.xlabel_of(x), x) for x in xs) + ")"
 
@@ -81,7 +81,8 @@ def script(plot, templates, datafile, outs):
     var = {
         "templ_dir": templates, "datafile": datafile, "plot_title": plot.title,
         "xlabel": plot.spec["xlabel"], "ylabel": plot.spec["ylabel"],
-        "xtics": _xtics(plot), "ytics": _ytics(plot), "yrange": plot.spec["yrange"], "dts": dts, "lts": lts,
+        "xtics": _xtics(plot), "ytics": _ytics(plot), "yrange": plot.spec["yrange"],
+        "dts": dts, "lts": lts,
     }
     lines = ["%s = %s" % (k, gp_str(v)) for k, v in var.items()]
     lines += ["nseries = %d" % len(plot.series), "logx = %d" % plot.logx,

@@ -88,12 +88,22 @@ def nested_vs_single(plot, o):
     return text + "."
 
 
+def _swap(label, a, b):
+    """label with the word a replaced by b, or None if a is not one of its words."""
+    words = label.split(" ")
+    return " ".join(b if w == a else w for w in words) if a in words else None
+
+
 def onoff(plot, o):
-    on, off = o["on"], o["off"]
+    """Pairs of series that differ in one word (on/off): how much 'on' changes y.
+    o["pairs"]: [(on word, off word, cause, singular cause?)], the first present wins."""
     ss = {s.label: s for s in _main(plot)}
-    pairs = [(lbl, ss[lbl], ss[lbl.replace(on, off)]) for lbl in sorted(ss)
-             if on in lbl and lbl.replace(on, off) in ss]
-    if not pairs:
+    for on, off, cause, singular in o["pairs"]:
+        pairs = [(lbl, ss[lbl], ss[_swap(lbl, on, off)]) for lbl in sorted(ss)
+                 if _swap(lbl, on, off) in ss]
+        if pairs:
+            break
+    else:
         return extremes(plot, o) + " (no on/off pair to compare)"
     x = _xmax([p for _, a, b in pairs for p in (a, b)])
     where = o.get("x", "{x}").replace("{x}", plot.xlabel_of(x))
@@ -104,14 +114,14 @@ def onoff(plot, o):
             continue
         signs.add((b > a) - (b < a))
         r = ratio(a, b) if b < a else ratio(b, a)
-        who = lbl.replace(on, "").strip() or "the series"
+        who = " ".join(w for w in lbl.split(" ") if w != on) or "the series"
         parts.append("from %s to %s for %s%s" % (num(a), _v(b, o.get("unit", "")), who,
                                                  " (%s)" % r if r and a != b else ""))
     if not parts:
         return extremes(plot, o)
     verb = {frozenset([-1]): "cut", frozenset([1]): "raise", frozenset([0]): "leave"}.get(
-        frozenset(signs), "change") + ("s" if o.get("singular") else "")
-    return "At %s, %s %s %s %s." % (where, o.get("cause", on), verb, o.get("what", "the value"),
+        frozenset(signs), "change") + ("s" if singular else "")
+    return "At %s, %s %s %s %s." % (where, cause, verb, o.get("what", "the value"),
                                     join_and(parts))
 
 
@@ -160,7 +170,7 @@ def scaling(plot, o):
     s = _main(plot)[0]
     (x0, y0), (x1, y1) = s.points[0], s.points[-1]
     return ("With %s writer thread(s), walkers complete %s million walks/s, %.0f%% of their "
-            "rate with %s." % (num(x1), num(y1), 100.0 * y1 / y0 if y0 else 0, num(x0)))
+            "rate with %s writer(s)." % (num(x1), num(y1), 100.0 * y1 / y0 if y0 else 0, num(x0)))
 
 
 def extremes(plot, o):

@@ -11,8 +11,10 @@ import os
 import re
 import statistics
 
-# The families the default suite knows; the report says which of them are missing.
-KNOWN_FAMILIES = ("pgwalk", "invalidate", "iotlb", "mapunmap", "concurrency")
+# The benchmark binaries (families) of the default suite, as `nestbench run`
+# runs them; the report says which of them are missing. (A binary may hold
+# several name prefixes: nb-bench-invalidate also runs iotlb/...)
+KNOWN_FAMILIES = ("pgwalk", "invalidate", "mapunmap", "concurrency", "strategies")
 
 TO_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 META = {"name", "run_name", "run_type", "repetitions", "repetition_index", "threads",
@@ -36,6 +38,7 @@ class Family:
         self.seconds = None
         self.raw = None        # raw/<name>.json path if usable
         self.raw_problem = ""  # why raw/<name>.json could not be used
+        self.log = None        # raw/<name>.log (the binary's console output) if present
         self.context = {}
         self.values = {}       # base name -> {metric: value}; metric "time" is ns
         self.errors = []       # (benchmark, message) of benchmarks that failed
@@ -53,6 +56,13 @@ class Results:
         self.env = {}
         self.families = {}
         self.problems = []
+
+    def values(self):
+        """Every benchmark of every family: base name -> {metric: value}."""
+        out = {}
+        for f in self.families.values():
+            out.update(f.values)
+        return out
 
     def family(self, name):
         if name not in self.families:
@@ -159,4 +169,6 @@ def load(path):
     for raw in sorted(glob.glob(os.path.join(path, "raw", "*.json"))):
         name = os.path.splitext(os.path.basename(raw))[0]
         _load_raw(res.family(name), raw, res.problems)
+    for log in sorted(glob.glob(os.path.join(path, "raw", "*.log"))):
+        res.family(os.path.splitext(os.path.basename(log))[0]).log = log
     return res

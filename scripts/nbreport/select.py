@@ -57,9 +57,9 @@ def fill(fmt, groups):
     return fmt.format_map(Fmt(groups))
 
 
-def _rows(fam, rx, split):
+def _rows(values, rx, split):
     rows = []
-    for name, vals in fam.values.items():
+    for name, vals in values.items():
         m = rx.search(name)
         if not m:
             continue
@@ -74,6 +74,11 @@ def _rows(fam, rx, split):
 def _fix(rows, where):
     fixed = {}
     for k, v in where.items():
+        if isinstance(v, (list, tuple)):          # the first value present
+            present = {r[0].get(k) for r in rows}
+            v = next((c for c in v if c in present), None)
+            if v is None:
+                continue
         if v not in ("min", "max"):
             rows = [r for r in rows if r[0].get(k) == v]
             fixed[k] = v
@@ -95,7 +100,7 @@ def _auto_log(flag, values):
     return bool(pos) and len(pos) == len(values) and max(pos) / min(pos) > 30
 
 
-def _refs(spec, fam, groups):
+def _refs(spec, values, groups):
     out = []
     for ref in spec["refs"]:
         match = ref["match"]
@@ -104,7 +109,7 @@ def _refs(spec, fam, groups):
         if re.search(r"\{[a-z_0-9]+\}", match):
             continue              # a group this panel does not have
         rx, pts = re.compile(match), []
-        for name, vals in fam.values.items():
+        for name, vals in values.items():
             m = rx.search(name)
             if m and spec["x"] in m.groupdict() and ref["y"] in vals:
                 pts.append((float(m.group(spec["x"])), vals[ref["y"]] * spec["yscale"]))
@@ -115,14 +120,15 @@ def _refs(spec, fam, groups):
 
 def build(spec, results):
     """([Plot], reason): the plots of one spec, or why there are none."""
-    fam = results.families.get(spec["family"])
-    if fam is None or not fam.has_data:
-        return [], "family %s has no results" % spec["family"]
-    rows = _rows(fam, re.compile(spec["match"]), spec["split"])
+    values = results.values()
+    rows = _rows(values, re.compile(spec["match"]), spec["split"])
     if not rows:
         prefix = re.match(r"\^?([^(\\\[]*)", spec["match"]).group(1)
-        return [], "no %s… benchmarks in raw/%s.json" % (prefix, spec["family"])
+        return [], "no %s… benchmarks in the results" % prefix
     rows, fixed = _fix(rows, spec["where"])
+    for group in spec["distinct"]:
+        if len({r[0].get(group) for r in rows}) < 2:
+            return [], "only one %s in the results: nothing to compare" % group
     rows = [r for r in rows if spec["y"] in r[1] and spec["x"] in r[0]]
     if not rows:
         return [], "no benchmark with counter '%s' in the slice %s" % (spec["y"], fixed)
@@ -150,7 +156,7 @@ def build(spec, results):
         if max(len(s.points) for s in series) < 2:
             why.append("%s: fewer than 2 values of %s" % (panel or spec["id"], spec["x"]))
             continue
-        for lbl, pts in _refs(spec, fam, groups):
+        for lbl, pts in _refs(spec, values, groups):
             series.append(Series(lbl, pts, bool(dashed and dashed.search(lbl)), ref=True))
         ys = [y for s in series for _, y in s.points]
         xs = [x for s in series for x, _ in s.points]

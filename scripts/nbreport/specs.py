@@ -4,7 +4,8 @@
 One row per plot (or one per panel value, when the row has a panel):
   id        file name stem of the plot (plots/<id>[-<panel>].png/.svg)
   title     plot title ({panel} and the fixed values are filled in)
-  family    benchmark family (raw/<family>.json)
+  family    the benchmark name prefix (documentation; names are searched in
+            every raw/*.json, as one binary may run several prefixes)
   match     regex over the benchmark name; named groups are the name's parts
   where     fixed values for groups: a value, or "min"/"max" (the smallest /
             largest present, numerically), so one plot is one slice
@@ -20,6 +21,8 @@ One row per plot (or one per panel value, when the row has a panel):
   dashed    regex over series labels drawn dashed (e.g. walk caches off)
   color_by  format over the groups: series with the same value share a colour
             (default: each series its own)
+  distinct  groups that must take at least two values, or the plot is skipped
+            (a comparison of policies needs two policies)
   logx/logy True, False or "auto" (log when all > 0 and max/min > 30)
   xfmt      "kib" to label x tics as sizes, else plain numbers
   xlabel, ylabel  axis labels with units
@@ -31,14 +34,21 @@ WS = r"ws_kib:(?P<ws_kib>\d+)"
 FMT_PAGE_PAT = r"(?P<page>base|huge)/(?P<pattern>seq|random)/" + WS
 CHASE = {"label": "pointer chase: one dependent load", "match": r"^pgwalk/chase/" + WS + "$",
          "y": "time"}
-INVAL = (r"^invalidate/(?P<model>[^/]+)/(?P<policy>strict|lazy)/nested:(?P<nested>\d+)"
+# invalidate/<model>/<policy>/...: policy strict|lazy (flush queue) or
+# batch|nobatch (queue submission); the plots take the first present.
+INVAL = (r"^invalidate/(?P<model>[^/]+)/(?P<policy>[a-z_]+)/nested:(?P<nested>\d+)"
          r"/devices:(?P<devices>\d+)/pages:(?P<pages>\d+)$")
-INVAL_WHERE = {"policy": "strict", "devices": "min", "pages": "min"}
+INVAL_WHERE = {"policy": ["strict", "batch"], "devices": "min", "pages": "min"}
+# On/off pairs for the "onoff" reading: (on word, off word, cause, cause is singular).
+PWC = [("pwc_on", "pwc_off", "page-walk caches", False)]
+POLICY = [("lazy", "strict", "the lazy flush queue", True),
+          ("batch", "nobatch", "batched command submission", True)]
 
 
 def spec(**kw):
-    d = dict(panel=None, where={}, refs=(), split={}, color_by=None, dashed=None, logx=True, logy="auto",
-             xfmt=None, yscale=1.0, yrange="", template="lines", reading=("extremes", {}))
+    d = dict(panel=None, where={}, refs=(), split={}, color_by=None, distinct=(), dashed=None,
+             logx=True, logy="auto", xfmt=None, yscale=1.0, yrange="", template="lines",
+             reading=("extremes", {}))
     d.update(kw)
     return d
 
@@ -62,7 +72,7 @@ SPECS = [
          title="Memory references per walk vs working set, single-stage and nested (4 KiB pages)",
          match=r"^pgwalk/(?P<stage>single|nested)/(?P<fmt>[^/]+)/" + FMT_PAGE_PAT + "$",
          where={"page": "base", "pattern": "random"}, x="ws_kib", y="refs_per_walk",
-         series="{stage} {fmt}", dashed="^single", xfmt="kib", logy=False,
+         series="{stage} {fmt}", dashed="^single", xfmt="kib", logy=False, yrange="[0:*]",
          xlabel="working set (log scale)", ylabel="memory references per walk",
          reading=("at_max", {"x": "{x} of working set", "verb": "makes",
                              "what": "memory references per walk"})),
@@ -78,28 +88,27 @@ SPECS = [
          dashed="^(single|pointer)", xfmt="kib",
          logy=True, xlabel="working set (log scale)", ylabel="walk time (ns per walk, log scale)",
          reading=("nested_vs_single", {})),
-    spec(id="pgwalk_cached_ns", family="pgwalk", panel="{pair}",
-         title="Walk caches on vs off: {pair} nested walk time (random IOVAs)",
-         match=r"^pgwalk/cached/(?P<pair>[^/]+)/(?P<model>[^/]+)/(?P<pwc>pwc_on|pwc_off)"
-               r"/(?P<pattern>seq|random)/" + WS + "$",
-         where={"pattern": "random"}, x="ws_kib", y="walk_ns", series="{model} {pwc}",
-         color_by="{model}", dashed="pwc_off", xfmt="kib", logy=True,
-         xlabel="working set (log scale)", ylabel="walk time (ns per walk, log scale)",
-         reading=("onoff", {"on": "pwc_on", "off": "pwc_off", "what": "walk time", "unit": "ns",
-                            "cause": "page-walk caches", "x": "{x} of working set"})),
-    spec(id="pgwalk_cached_refs", family="pgwalk", panel="{pair}",
-         title="Walk caches on vs off: {pair} memory references per walk (random IOVAs)",
-         match=r"^pgwalk/cached/(?P<pair>[^/]+)/(?P<model>[^/]+)/(?P<pwc>pwc_on|pwc_off)"
-               r"/(?P<pattern>seq|random)/" + WS + "$",
-         where={"pattern": "random"}, x="ws_kib", y="refs_per_walk", series="{model} {pwc}",
-         color_by="{model}", dashed="pwc_off", xfmt="kib", logy="auto",
-         xlabel="working set (log scale)", ylabel="memory references per walk",
-         reading=("onoff", {"on": "pwc_on", "off": "pwc_off", "what": "references per walk",
-                            "unit": "", "cause": "page-walk caches",
-                            "x": "{x} of working set"})),
+    spec(id="pgwalk_cached_ns", family="pgwalk",
+         title="Walk caches on vs off: nested walk time per model (IOTLB off, random IOVAs)",
+         match=r"^pgwalk/cached/(?P<model>[^/]+)/(?P<pwc>pwc_on|pwc_off)"
+               r"/(?P<pattern>seq|random)/pages:(?P<pages>\d+)$",
+         where={"pattern": "random"}, x="pages", y="walk_ns", series="{model} {pwc}",
+         color_by="{model}", dashed="pwc_off", logy=True,
+         xlabel="pages mapped, 4 KiB each (log scale)", ylabel="walk time (ns per walk, log scale)",
+         reading=("onoff", {"pairs": PWC, "what": "walk time", "unit": "ns",
+                            "x": "{x} pages mapped"})),
+    spec(id="pgwalk_cached_refs", family="pgwalk",
+         title="Walk caches on vs off: memory references per nested walk (IOTLB off, random IOVAs)",
+         match=r"^pgwalk/cached/(?P<model>[^/]+)/(?P<pwc>pwc_on|pwc_off)"
+               r"/(?P<pattern>seq|random)/pages:(?P<pages>\d+)$",
+         where={"pattern": "random"}, x="pages", y="refs_per_walk", series="{model} {pwc}",
+         color_by="{model}", dashed="pwc_off", logy="auto",
+         xlabel="pages mapped, 4 KiB each (log scale)", ylabel="memory references per walk",
+         reading=("onoff", {"pairs": PWC, "what": "references per walk",
+                            "x": "{x} pages mapped"})),
     spec(id="inval_cmds", family="invalidate",
          title="Invalidation commands per unmap vs nested domains per stage-2 "
-               "(strict, {devices} device(s), {pages} page(s))",
+               "({policy}, {devices} device(s), {pages} page(s))",
          match=INVAL, where=INVAL_WHERE, x="nested", y="cmds_per_unmap", series="{model}",
          xlabel="nested domains per stage-2 (log scale)",
          ylabel="invalidation commands per unmap (incl. syncs)",
@@ -107,7 +116,7 @@ SPECS = [
                              "what": "invalidation commands per unmap"})),
     spec(id="inval_collateral", family="invalidate",
          title="Collateral invalidations: still-valid cached entries thrown away per unmap "
-               "(strict, {devices} device(s), {pages} page(s))",
+               "({policy}, {devices} device(s), {pages} page(s))",
          match=INVAL, where=INVAL_WHERE, x="nested", y="collateral", series="{model}",
          xlabel="nested domains per stage-2 (log scale)",
          ylabel="still-valid entries invalidated per unmap",
@@ -115,7 +124,7 @@ SPECS = [
                              "what": "still-valid cached entries per unmap"})),
     spec(id="inval_refill", family="invalidate",
          title="Refill misses after an unmap vs nested domains per stage-2 "
-               "(strict, {devices} device(s), {pages} page(s))",
+               "({policy}, {devices} device(s), {pages} page(s))",
          match=INVAL, where=INVAL_WHERE, x="nested", y="refill_misses", series="{model}",
          xlabel="nested domains per stage-2 (log scale)",
          ylabel="IOTLB refill misses after the unmap",
@@ -123,7 +132,7 @@ SPECS = [
                              "what": "refill misses after an unmap"})),
     spec(id="inval_cycles", family="invalidate",
          title="Modelled invalidation cost per unmap vs nested domains per stage-2 "
-               "(strict, {devices} device(s), {pages} page(s))",
+               "({policy}, {devices} device(s), {pages} page(s))",
          match=INVAL, where=INVAL_WHERE, x="nested", y="modeled_cycles", series="{model}",
          xlabel="nested domains per stage-2 (log scale)",
          ylabel="modelled cycles per unmap (command costs)",
@@ -131,21 +140,21 @@ SPECS = [
                              "what": "modelled cycles per unmap"})),
     spec(id="inval_devices", family="invalidate",
          title="Invalidation commands per unmap vs devices per domain "
-               "(strict, {nested} nested domain(s), {pages} page(s))",
-         match=INVAL, where={"policy": "strict", "nested": "min", "pages": "min"},
+               "({policy}, {nested} nested domain(s), {pages} page(s))",
+         match=INVAL, where={"policy": ["strict", "batch"], "nested": "min", "pages": "min"},
          x="devices", y="cmds_per_unmap", series="{model}",
          xlabel="devices per domain (log scale)", ylabel="invalidation commands per unmap",
          reading=("at_max", {"x": "{x} devices per domain", "verb": "sends",
                              "what": "invalidation commands per unmap"})),
     spec(id="inval_policy", family="invalidate",
-         title="Strict vs lazy (flush queue): invalidation commands per unmap "
+         title="Invalidation policies compared: commands per unmap "
                "({devices} device(s), {pages} page(s))",
-         match=INVAL, where={"devices": "min", "pages": "min"}, x="nested",
-         y="cmds_per_unmap", series="{model} {policy}", color_by="{model}", dashed="lazy",
+         match=INVAL, where={"devices": "min", "pages": "min"}, x="nested", distinct=("policy",),
+         y="cmds_per_unmap", series="{model} {policy}", color_by="{model}",
+         dashed="^[^ ]+ (lazy|nobatch)$",
          xlabel="nested domains per stage-2 (log scale)",
          ylabel="invalidation commands per unmap",
-         reading=("onoff", {"on": "lazy", "off": "strict", "what": "commands per unmap",
-                            "unit": "", "cause": "the lazy flush queue", "singular": True,
+         reading=("onoff", {"pairs": POLICY, "what": "commands per unmap",
                             "x": "{x} nested domains per stage-2"})),
     spec(id="iotlb_hit", family="iotlb", panel="{workload}",
          title="IOTLB hit rate vs IOTLB size: {workload} workload",
@@ -155,25 +164,38 @@ SPECS = [
          reading=("hit", {})),
     spec(id="mapunmap_latency", family="mapunmap",
          title="map + unmap latency vs mapping size: emulation vs real iommufd",
-         match=r"^mapunmap/(?P<backend>emu|iommufd)/(?P<policy>strict|lazy)/"
+         match=r"^mapunmap/(?P<backend>emu|iommufd)/(?P<policy>[a-z_]+)/"
                r"size_kib:(?P<size_kib>\d+)$",
-         x="size_kib", y="time", series="{backend} {policy}", color_by="{backend}", dashed="lazy", xfmt="kib",
+         x="size_kib", y="time", series="{backend} {policy}", color_by="{backend}",
+         dashed="lazy", xfmt="kib",
          logy=True, xlabel="mapping size (log scale)",
          ylabel="time per map + unmap pair (ns, log scale)",
          reading=("backends", {})),
-    spec(id="mapunmap_mem", family="mapunmap",
-         title="Page-table memory per mapped byte vs mapping size",
-         match=r"^mapunmap/(?P<backend>emu|iommufd)/(?P<policy>strict|lazy)/"
-               r"size_kib:(?P<size_kib>\d+)$",
-         x="size_kib", y="table_mem_ratio", series="{backend} {policy}", color_by="{backend}", dashed="lazy",
-         xfmt="kib", xlabel="mapping size (log scale)",
-         ylabel="page-table bytes per mapped byte",
-         reading=("at_max", {"x": "{x} mappings", "verb": "needs",
-                             "what": "page-table bytes per mapped byte"})),
+    spec(id="strategies_instances", family="strategies",
+         title="Stage-2 change across IOMMU instances: commands per unmap "
+               "(one stage 2 shared vs a copy per instance)",
+         match=r"^strategies/instances/(?P<model>[^/]+)/(?P<layout>shared_s2|per_instance_s2)"
+               r"/units:(?P<units>\d+)$",
+         x="units", y="cmds_per_unmap", series="{model} {layout}", color_by="{model}",
+         dashed="per_instance", xlabel="IOMMU instances (vSMMUs / units, log scale)",
+         ylabel="invalidation commands per stage-2 unmap",
+         reading=("at_max", {"x": "{x} IOMMU instances", "verb": "sends",
+                             "what": "commands per stage-2 unmap"})),
+    spec(id="strategies_guest_path", family="strategies",
+         title="A guest's stage-1 invalidation: trapped path vs hardware-virtualized queue",
+         match=r"^strategies/guest_path/(?P<path>trapped|virtualized)/(?P<model>[^/]+)"
+               r"/entries:(?P<entries>\d+)$",
+         x="entries", y="path_ns_per_entry", series="{model} {path}", color_by="{model}",
+         dashed="trapped", logy=True,
+         xlabel="invalidation entries per request (log scale)",
+         ylabel="modelled time per entry (ns, log scale)",
+         reading=("onoff", {"pairs": [("virtualized", "trapped", "a hardware-virtualized queue", True)],
+                            "what": "time per entry", "unit": "ns", "x": "{x} entries per request"})),
     spec(id="concurrency_walk", family="concurrency",
          title="Walk throughput while other threads map and unmap",
          match=r"^concurrency/walk/writers:(?P<writers>\d+)$", x="writers",
          y="items_per_second", yscale=1e-6, series="walkers", logx=False, logy=False,
+         yrange="[0:*]",
          xlabel="writer threads", ylabel="walks per second (millions)",
          reading=("scaling", {})),
 ]

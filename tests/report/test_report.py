@@ -1,0 +1,152 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""(a) The report generator on fixture results.
+
+results-full: every plot the fixture data call for exists as PNG and SVG,
+non-empty and of the right kind (and no other); index.html and summary.md
+exist; every file the HTML references exists and every in-page link has its
+target; every plot has a computed reading; nothing is reported missing.
+results-degraded: the report is still written; the interrupted family, the
+family without raw file, the truncated raw file, the errored benchmark and the
+missing env.json are each named; what data there is is plotted.
+The reference check is shown to catch a deleted plot (it can fail).
+"""
+import glob
+import os
+import re
+from html.parser import HTMLParser
+
+from nbtest import Test
+
+FULL_PLOTS = [
+    "pgwalk_ns_single", "pgwalk_ns_nested", "pgwalk_refs",
+    "pgwalk_nested_vs_single-x86_64-4lvl_vtdss-4lvl",
+    "pgwalk_nested_vs_single-x86_64-4lvl_amdv1-4lvl",
+    "pgwalk_nested_vs_single-arm_s1-4K_arm_s2-4K",
+    "pgwalk_cached_ns-x86_64-4lvl_vtdss-4lvl", "pgwalk_cached_ns-x86_64-4lvl_amdv1-4lvl",
+    "pgwalk_cached_ns-arm_s1-4K_arm_s2-4K",
+    "pgwalk_cached_refs-x86_64-4lvl_vtdss-4lvl", "pgwalk_cached_refs-x86_64-4lvl_amdv1-4lvl",
+    "pgwalk_cached_refs-arm_s1-4K_arm_s2-4K",
+    "inval_cmds", "inval_collateral", "inval_refill", "inval_cycles", "inval_devices",
+    "inval_policy",
+    "iotlb_hit-nic", "iotlb_hit-random", "iotlb_hit-seq", "iotlb_hit-storage", "iotlb_hit-zipf",
+    "mapunmap_latency", "concurrency_walk",
+]
+DEGRADED_PLOTS = ["pgwalk_ns_single", "pgwalk_refs", "mapunmap_latency"]
+
+
+class Refs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs, self.ids, self.readings, self._in_reading = [], set(), [], False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if "id" in a:
+            self.ids.add(a["id"])
+        for k in ("src", "href"):
+            if a.get(k):
+                self.refs.append(a[k])
+        if tag == "p" and a.get("class") == "reading":
+            self._in_reading = True
+            self.readings.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "p":
+            self._in_reading = False
+
+    def handle_data(self, data):
+        if self._in_reading:
+            self.readings[-1] += data
+
+
+def bad_refs(rd):
+    """References in index.html to files that do not exist, or anchors without target."""
+    p = Refs()
+    with open(os.path.join(rd, "index.html"), encoding="utf-8") as f:
+        p.feed(f.read())
+    bad = []
+    for r in p.refs:
+        if r.startswith("#"):
+            if r[1:] not in p.ids:
+                bad.append(r)
+        elif re.match(r"^[a-z]+:", r):
+            bad.append(r + " (external: the page must be self-contained)")
+        elif not os.path.isfile(os.path.join(rd, r)):
+            bad.append(r)
+    return bad, p
+
+
+def check_plots(t, rd, ids):
+    for pid in ids:
+        png, svg = (os.path.join(rd, "plots", pid + e) for e in (".png", ".svg"))
+        ok_png = os.path.isfile(png) and os.path.getsize(png) > 1000
+        if ok_png:
+            with open(png, "rb") as f:
+                ok_png = f.read(8) == b"\x89PNG\r\n\x1a\n"
+        ok_svg = os.path.isfile(svg) and os.path.getsize(svg) > 1000
+        if ok_svg:
+            with open(svg, encoding="utf-8") as f:
+                text = f.read()
+            ok_svg = "<svg" in text and text.rstrip().endswith("</svg>")
+        t.check(ok_png and ok_svg, "plot %s: PNG and SVG exist, non-empty, well-formed" % pid)
+
+
+def main():
+    t = Test("report_generator")
+    rd = t.copy_fixture("results-full")
+    rc, out, err = t.py("nb_report.py", rd)
+    t.check(rc == 0, "nb_report.py on results-full exits 0", "exit %d: %s" % (rc, err[-500:]))
+    check_plots(t, rd, FULL_PLOTS)
+    made = sorted(os.path.basename(p)[:-4] for p in glob.glob(os.path.join(rd, "plots", "*.png")))
+    t.check(made == sorted(FULL_PLOTS), "exactly the expected plots are drawn", made)
+    for name in ("index.html", "summary.md"):
+        t.check(os.path.getsize(os.path.join(rd, name)) > 0, "%s written" % name)
+    leftovers = [p for p in glob.glob(os.path.join(rd, "**", ".*"), recursive=True)]
+    t.check(not leftovers, "no temporary files left behind", leftovers)
+    bad, page = bad_refs(rd)
+    t.check(not bad, "index.html references only existing files and anchors", bad)
+    t.check(len(page.readings) == len(FULL_PLOTS), "one reading per plot (%d)" % len(page.readings))
+    empty = [r for r in page.readings if len(r.strip()) < 20 or r.startswith("No reading")]
+    t.check(not empty, "every reading is a computed sentence", empty)
+    html = open(os.path.join(rd, "index.html"), encoding="utf-8").read()
+    t.check("At 64 nested domains per stage-2, vtd sends 66 invalidation commands per unmap"
+            in html, "the invalidation reading names the models and numbers")
+    t.check("Missing or incomplete" not in html, "results-full: nothing reported missing")
+    t.check("task-clock=real" in html and "instructions=unavailable" in html,
+            "the environment table says which perf counters were real")
+    md = open(os.path.join(rd, "summary.md"), encoding="utf-8").read()
+    t.check(md.count("](plots/") == 2 * len(FULL_PLOTS), "summary.md links every plot")
+
+    # The reference check can fail: remove a plot and it must notice.
+    os.unlink(os.path.join(rd, "plots", "inval_cmds.svg"))
+    bad, _ = bad_refs(rd)
+    t.check(bad == ["plots/inval_cmds.svg"], "a deleted plot is caught by the check (%s)" % bad)
+
+    dd = t.copy_fixture("results-degraded")
+    rc, out, err = t.py("nb_report.py", dd)
+    t.check(rc == 0, "nb_report.py on results-degraded still exits 0",
+            "exit %d: %s" % (rc, err[-500:]))
+    check_plots(t, dd, DEGRADED_PLOTS)
+    bad, _ = bad_refs(dd)
+    t.check(not bad, "degraded index.html references only existing files", bad)
+    html = open(os.path.join(dd, "index.html"), encoding="utf-8").read()
+    for what, pat in (
+            ("interrupted pgwalk", r"pgwalk \(partial results \(\d+ benchmarks\): interrupted"),
+            ("invalidate without raw file", r"invalidate \(run.json says ok, but there is no raw"),
+            ("malformed concurrency JSON with line and column",
+             r"raw/concurrency.json is not valid JSON \([^)]* at line \d+ column \d+\)"),
+            ("missing env.json", r"env.json is missing"),
+            ("benchmark that reported an error", r"1 benchmark\(s\) reported errors: pgwalk/"),
+            ("log of the interrupted family", r'href="raw/pgwalk.log"'),
+            ("iommufd that did not run", r"the iommufd backend did not run")):
+        t.check(re.search(pat, html) is not None, "degraded report names the %s" % what)
+    md = open(os.path.join(dd, "summary.md"), encoding="utf-8").read()
+    t.check(re.search(r"\*\*Missing or incomplete:\*\* .*concurrency.*invalidate.*pgwalk", md)
+            is not None,
+            "degraded summary.md lists what is missing", md[:800])
+    t.done()
+
+
+if __name__ == "__main__":
+    main()
