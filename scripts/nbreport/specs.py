@@ -141,7 +141,7 @@ SPECS = [
     spec(id="inval_devices", family="invalidate",
          title="Invalidation commands per unmap vs devices per domain "
                "({policy}, {nested} nested domain(s), {pages} page(s))",
-         match=INVAL, where={"policy": ["strict", "batch"], "nested": "min", "pages": "min"},
+         match=INVAL, where={"policy": ["strict", "batch"], "nested": "8", "pages": "min"},
          x="devices", y="cmds_per_unmap", series="{model}",
          xlabel="devices per domain (log scale)", ylabel="invalidation commands per unmap",
          reading=("at_max", {"x": "{x} devices per domain", "verb": "sends",

@@ -5,10 +5,10 @@
 Usage: make_fixtures.py RESULTS_DIR   (a real `nestbench run --no-report` folder)
 
 results-full/: trimmed real results of every family (pgwalk: a few formats,
-random IOVAs; invalidate + iotlb, as nb-bench-invalidate runs both; mapunmap;
-concurrency), with two crafted additions the suite cannot measure here, marked
-in each file's context.nb_fixture: pgwalk/cached/... (walk caches on/off; not
-a benchmark yet) and mapunmap/iommufd/... (this machine has no /dev/iommu).
+random IOVAs, walk caches on/off; invalidate + iotlb, as nb-bench-invalidate
+runs both; mapunmap; concurrency; strategies), with one crafted addition the
+suite cannot measure here, marked in its context.nb_fixture:
+mapunmap/iommufd/... (this machine has no /dev/iommu).
 Benchmarks that reported errors are dropped; every family is "ok".
 
 results-degraded/: what a bad run leaves: pgwalk interrupted (a partial raw
@@ -61,30 +61,11 @@ def pgwalk(doc):
         if b.get("error_occurred"):
             errors.append(b)
         elif p[1] == "chase" or (p[1] in ("single", "nested") and p[2] in KEEP_FMT and
-                                 p[4] == "random"):
+                                 p[4] == "random") or (p[1] == "cached" and p[4] == "random"):
             out.append(slim(b))
-    walk = {b["name"]: b for b in out}
-    fi = 1000
-    for pair, model in (("x86_64-4lvl+vtdss-4lvl", "vtd"), ("x86_64-4lvl+amdv1-4lvl", "amd"),
-                        ("arm_s1-4K+arm_s2-4K", "smmuv3")):
-        for pwc in ("pwc_on", "pwc_off"):
-            for i, ws in enumerate(WS):
-                base = walk.get("pgwalk/nested/%s/base/random/ws_kib:%d" % (pair, ws), {})
-                off_ns, off_refs = base.get("walk_ns", 60.0 * (1 + i)), base.get("refs_per_walk", 24)
-                hit = max(0.05, 0.97 - 0.2 * i)
-                on = pwc == "pwc_on"
-                ns = off_ns * (0.25 + 0.15 * i) if on else off_ns
-                out.append(bench("pgwalk/cached/%s/%s/%s/random/ws_kib:%d" % (pair, model, pwc, ws),
-                                 fi, i, ns, {
-                                     "walk_ns": ns,
-                                     "refs_per_walk": max(1.0, off_refs * (1 - hit)) if on else off_refs,
-                                     "iotlb_hit_rate": max(0.0, 0.9 - 0.22 * i),
-                                     "pwc_hit_rate": hit if on else 0.0}))
-            fi += 1
     d = copy.deepcopy(doc)
     d["benchmarks"] = out
-    d["context"]["nb_fixture"] = ("trimmed real run; pgwalk/cached/... crafted (plausible, "
-                                  "not measured: walk-cache benchmarks do not exist yet)")
+    d["context"]["nb_fixture"] = "trimmed real run (random IOVAs only, errored benchmarks dropped)"
     return d, errors
 
 
@@ -120,7 +101,7 @@ def mapunmap(doc, iommufd=True):
 
 def results(src):
     raw = {f: load(os.path.join(src, "raw", f + ".json"))
-           for f in ("pgwalk", "invalidate", "mapunmap", "concurrency")}
+           for f in ("pgwalk", "invalidate", "mapunmap", "concurrency", "strategies")}
     env, run = load(os.path.join(src, "env.json")), load(os.path.join(src, "run.json"))
 
     full = os.path.join(HERE, "results-full")
@@ -131,6 +112,9 @@ def results(src):
     con = copy.deepcopy(raw["concurrency"])
     con["benchmarks"] = [slim(b) for b in con["benchmarks"]]
     dump(os.path.join(full, "raw", "concurrency.json"), con)
+    strat = copy.deepcopy(raw["strategies"])
+    strat["benchmarks"] = [slim(b) for b in strat["benchmarks"] if not b.get("error_occurred")]
+    dump(os.path.join(full, "raw", "strategies.json"), strat)
     dump(os.path.join(full, "env.json"), env)
     run = copy.deepcopy(run)
     for f in run["families"]:
@@ -154,7 +138,8 @@ def results(src):
              "reason": "interrupted by SIGINT"},
             {"name": "invalidate", "status": "ok", "seconds": 3.0, "reason": ""},
             {"name": "mapunmap", "status": "ok", "seconds": 1.0, "reason": ""},
-            {"name": "concurrency", "status": "ok", "seconds": 0.5, "reason": ""}]})
+            {"name": "concurrency", "status": "ok", "seconds": 0.5, "reason": ""},
+            {"name": "strategies", "status": "skipped", "seconds": 0.0, "reason": "not built"}]})
 
 
 def compare():
