@@ -34,9 +34,18 @@ int nb_bench_model_params(const char *model, struct nb_hw_params *p, char *err, 
 		return -1;
 	}
 	nb_hwparams_defaults(p, tm->vendor);
+	/* The file must name its model: an empty file would otherwise run the
+	 * neutral defaults, and one naming another model of the same vendor
+	 * would run that model under this model's name, both silently. */
+	p->model[0] = '\0';
 	snprintf(path, sizeof(path), "%s/%s.cfg", nb_bench_config_dir(), model);
 	if (nb_hwparams_load(p, path)) {
 		snprintf(err, len, "%s", nb_errmsg());
+		return -1;
+	}
+	if (strcmp(p->model, model) != 0) {
+		snprintf(err, len, "%s: model: '%s', but this file describes model '%s'", path,
+			 p->model[0] ? p->model : "(not set)", model);
 		return -1;
 	}
 	return 0;

@@ -234,8 +234,9 @@ bool reserved_context_key(const char *key)
 	return false;
 }
 
-// Flags whose bad values make Google Benchmark 1.7.1 print help and exit(0):
-// refuse them ourselves, with a message and a failing status.
+// Flags whose bad values make Google Benchmark 1.7.1 print help and exit(0),
+// crash it or are taken silently wrong: refuse them ourselves, with a
+// message and a failing status.
 bool check_choice_flags(const char *argv0, int argc, char **argv)
 {
 	struct choice {
@@ -245,13 +246,50 @@ bool check_choice_flags(const char *argv0, int argc, char **argv)
 	};
 	static const char *const formats[] = {"console", "json", "csv", nullptr};
 	static const char *const units[] = {"ns", "us", "ms", "s", nullptr};
+	// Any word is a true boolean to the library ("--benchmark_list_tests=maybe").
+	static const char *const bools[] = {"true", "false", "1", "0", "yes", "no", "on", "off", nullptr};
 	static const choice choices[] = {
 		{"--benchmark_format=", formats, "console, json or csv"},
 		{"--benchmark_out_format=", formats, "console, json or csv"},
 		{"--benchmark_time_unit=", units, "ns, us, ms or s"},
 		{"--benchmark_color=", nullptr, "a non-empty value"},
+		// empty: the library runs and silently writes no file
+		{"--benchmark_out=", nullptr, "a file name"},
+		{"--benchmark_list_tests=", bools, "true or false"},
+		{"--benchmark_counters_tabular=", bools, "true or false"},
+		{"--benchmark_report_aggregates_only=", bools, "true or false"},
+		{"--benchmark_display_aggregates_only=", bools, "true or false"},
+		{"--benchmark_enable_random_interleaving=", bools, "true or false"},
+	};
+	// Numbers the library takes silently wrong: a negative repetition count
+	// aborts it (vector::reserve), 0 runs nothing, a negative minimum time
+	// runs a single iteration.
+	struct number {
+		const char *flag;
+		double min;
+		bool integer;
+		const char *what;
+	};
+	static const number numbers[] = {
+		{"--benchmark_repetitions=", 1, true, "an integer >= 1"},
+		{"--benchmark_min_time=", 0, false, "a number of seconds >= 0"},
+		{"--benchmark_min_warmup_time=", 0, false, "a number of seconds >= 0"},
 	};
 	for (int i = 1; i < argc; i++) {
+		for (const number &c : numbers) {
+			size_t len = strlen(c.flag);
+			if (!argv[i] || strncmp(argv[i], c.flag, len) != 0)
+				continue;
+			char *end;
+			errno = 0;
+			double x = strtod(argv[i] + len, &end);
+			if (end == argv[i] + len || *end || errno || !std::isfinite(x) || x < c.min ||
+			    (c.integer && (x != std::floor(x) || x > 2147483647.0))) {
+				fprintf(stderr, "%s: bad value in '%s': expected %s\n", argv0, argv[i],
+					c.what);
+				return false;
+			}
+		}
 		for (const choice &c : choices) {
 			size_t len = strlen(c.flag);
 			if (!argv[i] || strncmp(argv[i], c.flag, len) != 0)

@@ -298,16 +298,24 @@ static int parse(int argc, char **argv, struct run_opts *o)
 		else if (strcmp(a, "--no-report") == 0)
 			o->report = false;
 		else if (strncmp(a, "--repetitions=", 14) == 0) {
-			o->reps = (int)strtol(a + 14, &end, 10);
-			if (!a[14] || *end || o->reps < 1 || o->reps > 100)
+			long v = strtol(a + 14, &end, 10); /* range-check before narrowing to int */
+
+			if (!a[14] || *end || v < 1 || v > 100)
 				return nb_cli_usage_error("run", "--repetitions: '%s' is not 1..100", a + 14);
+			o->reps = (int)v;
 		} else if (strncmp(a, "--cpu=", 6) == 0) {
-			o->cpu = (int)strtol(a + 6, &end, 10);
-			if (!a[6] || *end || o->cpu < 0)
+			long v = strtol(a + 6, &end, 10);
+
+			if (!a[6] || *end || v < 0 || v > 4096) /* the benchmarks' own bound */
 				return nb_cli_usage_error("run", "--cpu: '%s' is not a CPU number", a + 6);
-		} else if (strncmp(a, "--out=", 6) == 0 && a[6]) {
+			o->cpu = (int)v;
+		} else if (strncmp(a, "--out=", 6) == 0) {
+			if (!a[6])
+				return nb_cli_usage_error("run", "--out: empty folder name");
 			o->out = a + 6;
-		} else if (strncmp(a, "--families=", 11) == 0 && a[11]) {
+		} else if (strncmp(a, "--families=", 11) == 0) {
+			if (!a[11])
+				return nb_cli_usage_error("run", "--families: empty list");
 			o->only = a + 11;
 		} else if (strcmp(a, "--help") == 0) {
 			printf("usage: nestbench run [--quick] [--repetitions=N] [--cpu=N] [--families=a,b]\n"

@@ -213,17 +213,23 @@ __attribute__((format(printf, 5, 6))) static int hw_fail(const struct hw_ctx *c,
 							const char *path, int err,
 							const char *fmt, ...)
 {
-	char msg[400];
+	char msg[400], full[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (!c->file)
-		return nb_fail(err, "--set %s: %s", path, msg);
-	if (line)
-		return nb_fail(err, "%s:%u: %s: %s", c->file, line, path, msg);
-	return nb_fail(err, "%s: %s: %s", c->file, path, msg);
+		snprintf(full, sizeof(full), "--set %s: %s", path, msg);
+	else if (line)
+		snprintf(full, sizeof(full), "%s:%u: %s: %s", c->file, line, path, msg);
+	else
+		snprintf(full, sizeof(full), "%s: %s: %s", c->file, path, msg);
+	/* One line, whatever a quoted value holds (a libconfig string may span lines). */
+	for (char *q = full; *q; q++)
+		if (*q == '\n' || *q == '\r')
+			*q = ' ';
+	return nb_fail(err, "%s", full);
 }
 
 static unsigned src_line(const struct hw_src *v)

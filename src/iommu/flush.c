@@ -102,9 +102,15 @@ int64_t nb_iommu_unmap(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, 
 		return nb_fail(EINVAL, "unmap on a nested domain: the guest owns its stage-1 tables");
 	nb_gather_init(&g);
 	got = nb_domain_unmap(d->pt, iova, size, &g);
-	if (got <= 0) {
+	if (got < 0 || (got == 0 && !g.tables_freed)) {
 		nb_gather_release(d->pt, &g);
 		return got;
+	}
+	if (g.start > g.last) {
+		/* no leaf left, but tables emptied by earlier unmaps went: the
+		 * walk caches may still point at them (the range covers them) */
+		g.start = iova;
+		g.last = iova + size - 1;
 	}
 	if (lazy && fq_push(m, d, iova, size, &g) == 0) {
 		if (m->nfq >= m->p.policy.fq_entries)

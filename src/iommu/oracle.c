@@ -120,13 +120,17 @@ bool nb_iommu_entry_still_valid(const struct nb_iommu *m, enum nb_cache_kind k,
 	}
 }
 
-/* Lazy mode allows an entry for an IOVA still in the flush queue. */
+/* Lazy mode allows an entry for an IOVA still in the flush queue: also a
+ * walk-cache entry of a DMA-API stage-2 domain (its IOVAs are IPAs) that
+ * points at a table the parked unmap removed, which is freed only with the
+ * flush (as Linux frees page tables with the queue). A nest parent is always
+ * strict, so nothing of a nested walk is ever parked. */
 static bool allowed_stale(const struct nb_iommu *m, enum nb_cache_kind k,
 			  const struct nb_cache_entry *e)
 {
 	const struct nb_xctx *c = &m->ctx[e->ctx];
 
-	if (k == NB_CACHE_NESTED_TLB || k == NB_CACHE_PWC_S2 || k == NB_CACHE_CTX || !c->d)
+	if (k == NB_CACHE_NESTED_TLB || k == NB_CACHE_CTX || !c->d)
 		return false;
 	return nb_iommu_fq_holds(m, c->d, nb_cache_entry_addr(e));
 }

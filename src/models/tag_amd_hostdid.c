@@ -16,16 +16,29 @@ static int domain_init(struct nb_iommu *m, struct nb_xdomain *d)
 	return 0;
 }
 
-static void detach(struct nb_iommu *m, struct nb_xdev *dev)
+static void dte_inval(struct nb_iommu *m, const struct nb_xdev *dev)
 {
 	struct nb_inv_cmd c = { .op = NB_AMD_INV_DEVTAB_ENTRY, .sid = nb_xdev_sid(dev) };
 
 	nb_model_ctx_inval(m, &c);
 }
 
+static void detach(struct nb_iommu *m, struct nb_xdev *dev)
+{
+	const struct nb_xdomain *d = nb_xdev_domain(dev);
+
+	/* The last device leaving a nested domain: stage-2 flushes skip a
+	 * domain without devices, and the guest-address flush before this
+	 * leaves the stage-2 entries its host DomainID cached, which a device
+	 * attaching later would use. Flush all of it (GN=0, S=1, PDE=1). */
+	if (nb_xdomain_kind(d) == NB_XD_NESTED && nb_xdomain_ndevs(d) == 1)
+		nb_amd_pages(m, nb_dom_id(d, NB_ID_TAG), false, 0, &(struct nb_flush_req){ .size = 0 });
+	dte_inval(m, dev);
+}
+
 static int attach(struct nb_iommu *m, struct nb_xdev *dev)
 {
-	detach(m, dev); /* the same DTE invalidation */
+	dte_inval(m, dev);
 	return 0;
 }
 

@@ -65,6 +65,8 @@ static int parse_stage(struct tscript *t, char **tok, int n, struct nb_pt_cfg *c
 		if (!eq)
 			return bad(t, "option '%s' must be key=value", tok[i]);
 		*eq = '\0';
+		if (strcmp(tok[i], "granule") && strcmp(tok[i], "ia") && strcmp(tok[i], "levels"))
+			return bad(t, "unknown option '%s' (granule=4K|16K|64K, ia=BITS, levels=N)", tok[i]);
 		if (num(t, eq + 1, tok[i], &v))
 			return -EINVAL;
 		if (strcmp(tok[i], "granule") == 0 && (v == 4096 || v == 16384 || v == 65536))
@@ -294,11 +296,47 @@ static void cleanup(struct tscript *t)
 	nb_arena_destroy(t->arena);
 }
 
+/* One line into buf, without its newline: 1, or 0 at the end of input.
+ * *over: longer than buf holds (the rest is left unread); *nul: it holds a
+ * NUL byte (which fgets-and-strlen would silently cut the line at). */
+static int read_line(FILE *in, char *buf, size_t size, bool *over, bool *nul)
+{
+	size_t n = 0;
+	int c;
+
+	*over = *nul = false;
+	while ((c = getc(in)) != EOF && c != '\n') {
+		if (n + 1 == size) {
+			*over = true;
+			break;
+		}
+		*nul |= c == '\0';
+		buf[n++] = (char)c;
+	}
+	buf[n] = '\0';
+	return c != EOF || n > 0;
+}
+
+/* Bytes a script line may hold outside comments: printable ASCII and blanks. */
+static int binary_byte(const char *line, size_t *col)
+{
+	for (size_t i = 0; line[i] && line[i] != '#'; i++) {
+		unsigned char c = (unsigned char)line[i];
+
+		if ((c < 0x20 && c != '\t' && c != '\r') || c >= 0x7f) {
+			*col = i + 1;
+			return c;
+		}
+	}
+	return -1;
+}
+
 int nb_tscript_run(FILE *in, const char *name, FILE *out, FILE *err)
 {
 	struct tscript t = { .name = name, .out = out, .err = err, .ram_ipa = 0x40000000,
 			     .ram_size = 16ull << 20 };
 	char line[1024], *tok[MAX_TOKENS];
+	bool over, nul;
 	int rc = 0;
 
 	if (nb_arena_create(&t.arena, ARENA_BYTES) || nb_palloc_init(&t.host, t.arena, 64ull << 20)) {
@@ -306,12 +344,21 @@ int nb_tscript_run(FILE *in, const char *name, FILE *out, FILE *err)
 		return 1;
 	}
 	t.host_ts = (struct nb_tspace){ .alloc = &t.host };
-	while (fgets(line, sizeof(line), in)) {
-		int n;
+	while (read_line(in, line, sizeof(line), &over, &nul)) {
+		size_t col;
+		int n, c;
 
 		t.line++;
-		if (!strchr(line, '\n') && !feof(in)) {
-			bad(&t, "line longer than %zu characters", sizeof(line) - 1);
+		if (over || nul) {
+			if (nul)
+				bad(&t, "NUL byte in the line (binary data?)");
+			else
+				bad(&t, "line longer than %zu characters", sizeof(line) - 1);
+			rc = 1;
+			break;
+		}
+		if ((c = binary_byte(line, &col)) >= 0) {
+			bad(&t, "byte 0x%02x at column %zu is not text (binary data?)", (unsigned)c, col);
 			rc = 1;
 			break;
 		}

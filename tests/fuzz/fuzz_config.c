@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Fuzz target: hardware description files and --set overrides.
+ *
+ * The input is written to a file and loaded with nb_hwparams_load over one
+ * of three bases (by the input's length: the neutral defaults, an all-zero
+ * description, a shipped config);
+ * then each of its lines is applied with nb_hwparams_set over the defaults.
+ * Every call either succeeds, and then the description passes
+ * nb_hwparams_validate and (for a load) survives nb_hwparams_write and a
+ * reload unchanged, or fails with a negative errno, a one-line nb_errmsg()
+ * that names the input (the file's path / "--set"), and the description left
+ * exactly as it was. Never a crash, a hang or a leak.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fuzz_input.h"
+#include "nestbench/hwparams.h"
+
+#ifndef NB_CONFIGS_DIR
+#define NB_CONFIGS_DIR "configs"
+#endif
+
+/* libconfig 1.5 (Debian 12) leaks the string token its scanner holds when
+ * a syntax error follows a string literal (config_destroy does not free
+ * it): reproduced with libconfig alone (config_read_string of
+ * 'a "8"; b = 1;'), outside nestbench. Not ours to fix; the scanner's two
+ * allocation sites are suppressed, so any other leak is still a finding. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:strbuf_append\nleak:libconfig_yylex\n";
+}
+
+static char in_path[64], out_path[64];
+static struct nb_hw_params shipped;
+static bool have_shipped;
+
+static void remove_files(void)
+{
+	unlink(in_path);
+	unlink(out_path);
+}
+
+static void setup_once(void)
+{
+	int fd;
+
+	if (in_path[0])
+		return;
+	atexit(remove_files);
+	snprintf(in_path, sizeof(in_path), "/tmp/nb-fuzz-config-%d.cfg", (int)getpid());
+	snprintf(out_path, sizeof(out_path), "/tmp/nb-fuzz-config-%d.out.cfg", (int)getpid());
+	fd = open(in_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	FZ_CHECK(fd >= 0, "%s: %s", in_path, strerror(errno));
+	close(fd);
+	nb_hwparams_defaults(&shipped, NB_VENDOR_SMMUV3);
+	have_shipped = nb_hwparams_load(&shipped, NB_CONFIGS_DIR "/smmuv3.cfg") == 0;
+}
+
+static void write_input(const uint8_t *data, size_t size)
+{
+	FILE *f = fopen(in_path, "wb");
+
+	FZ_CHECK(f, "%s: %s", in_path, strerror(errno));
+	FZ_CHECK(fwrite(data, 1, size, f) == size, "short write");
+	FZ_CHECK(fclose(f) == 0, "close");
+}
+
+static void check_message(const char *names)
+{
+	const char *msg = nb_errmsg();
+
+	FZ_CHECK(msg[0], "failed without a message");
+	FZ_CHECK(!strchr(msg, '\n'), "message is more than one line: %s", msg);
+	FZ_CHECK(strstr(msg, names), "message does not name '%s': %s", names, msg);
+}
+
+static void load_over(const struct nb_hw_params *base)
+{
+	struct nb_hw_params p, before, again;
+	int rc;
+
+	memcpy(&p, base, sizeof(p));
+	memcpy(&before, base, sizeof(p));
+	nb_errclear();
+	rc = nb_hwparams_load(&p, in_path);
+	if (rc) {
+		FZ_CHECK(rc < 0, "load returned %d", rc);
+		check_message(in_path);
+		FZ_CHECK(memcmp(&p, &before, sizeof(p)) == 0, "a failed load changed the description: %s",
+			 nb_errmsg());
+		return;
+	}
+	FZ_CHECK(nb_hwparams_validate(&p) == 0, "loaded, but invalid: %s", nb_errmsg());
+	FZ_CHECK(nb_hwparams_write(&p, out_path) == 0, "write back: %s", nb_errmsg());
+	memset(&again, 0, sizeof(again));
+	FZ_CHECK(nb_hwparams_load(&again, out_path) == 0, "reload of the written file: %s", nb_errmsg());
+	FZ_CHECK(memcmp(&p, &again, sizeof(p)) == 0, "written file does not read back the same");
+}
+
+static void set_lines(const uint8_t *data, size_t size)
+{
+	struct nb_hw_params p, before;
+	char line[2048];
+	size_t i = 0;
+	int lines = 0;
+
+	nb_hwparams_defaults(&p, NB_VENDOR_VTD);
+	while (i < size && lines++ < 64) {
+		size_t n = 0;
+		int rc;
+
+		while (i < size && data[i] != '\n') {
+			if (n < sizeof(line) - 1)
+				line[n++] = (char)data[i];
+			i++;
+		}
+		i++; /* the newline */
+		line[n] = '\0';
+		memcpy(&before, &p, sizeof(p));
+		nb_errclear();
+		rc = nb_hwparams_set(&p, line);
+		if (rc) {
+			FZ_CHECK(rc < 0, "set returned %d", rc);
+			check_message("--set");
+			FZ_CHECK(memcmp(&p, &before, sizeof(p)) == 0, "a failed --set changed the description: %s",
+				 nb_errmsg());
+		} else {
+			FZ_CHECK(nb_hwparams_validate(&p) == 0, "--set '%s' accepted, result invalid: %s", line,
+				 nb_errmsg());
+		}
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct nb_hw_params base;
+
+	setup_once();
+	write_input(data, size);
+	/* One base per input (each load costs a 1 MiB read buffer, slow under
+	 * ASan), chosen by the input's length so that its text stays free. */
+	switch (size % 3) {
+	case 0:
+		nb_hwparams_defaults(&base, NB_VENDOR_VTD);
+		break;
+	case 1:
+		memset(&base, 0, sizeof(base));
+		break;
+	default:
+		if (have_shipped)
+			memcpy(&base, &shipped, sizeof(base));
+		else
+			nb_hwparams_defaults(&base, NB_VENDOR_SMMUV3);
+		break;
+	}
+	load_over(&base);
+	set_lines(data, size);
+	return 0;
+}

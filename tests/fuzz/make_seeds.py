@@ -1,0 +1,297 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Write the seed corpora of the fuzz targets: tests/fuzz/corpus/<target>/.
+
+Deterministic: running it again writes the same bytes (and removes seeds it
+no longer makes). The input formats are described at the top of each
+tests/fuzz/fuzz_*.c; the seeds are small, valid-ish starting points from
+which libFuzzer mutates.
+
+    tests/fuzz/make_seeds.py          # rewrite the corpora
+    tests/fuzz/make_seeds.py --check  # exit 1 if the committed seeds differ
+"""
+import base64
+import os
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# ---- fuzz_walk -------------------------------------------------------------
+
+X86, VTDSS, AMDV1, ARM_S1, ARM_S2 = range(5)
+MIN_IA = {X86: 48, VTDSS: 21, AMDV1: 21, ARM_S1: 25, ARM_S2: 25}
+GRANULE = {12: 0, 14: 1, 16: 2}
+
+
+def geom(fmt, ia=48, granule=12, levels=0):
+    """format, granule, ia, levels, oa bytes as fuzz_walk's pick_geom reads them"""
+    return bytes([fmt, GRANULE[granule], ia - MIN_IA[fmt], levels, 0])
+
+
+def u64(v):
+    return struct.pack('<Q', v & (2**64 - 1))
+
+
+KEY, SLOTKEY = 0x80, 0xC0  # position: index of key K / of slot S's address
+
+
+def table(slot, level, target, pos=KEY, s2=False):
+    return bytes([2 | (8 if s2 else 0), slot, pos, level, target])
+
+
+def leaf_slot(slot, level, target_slot, prot=3, pos=KEY, s2=False):
+    return bytes([4 | (8 if s2 else 0), slot, pos, level, (target_slot << 1) | 1, prot])
+
+
+def leaf_raw(slot, level, oa, prot=3, pos=KEY, s2=False):
+    return bytes([4 | (8 if s2 else 0), slot, pos, level, 0]) + u64(oa) + bytes([prot])
+
+
+def raw(slot, index, value):
+    return bytes([0, slot, index >> 16 & 0x3f, 0]) + struct.pack('<H', index & 0xffff) + u64(value)
+
+
+END = bytes([7])
+
+
+def walk_seeds():
+    seeds = {}
+    keys = [0x12345000, 0x7fff_ffff_f000, 0x40201000, 0xdead_beef_c0de]
+
+    def single(name, fmt, levels_of_walk, ia=48, granule=12, access=1, high=False, leaf_level=0,
+               extra=b''):
+        body = bytes([0 | (4 if high else 0), access]) + geom(fmt, ia, granule)
+        body += b''.join(u64(k) for k in keys)
+        top = levels_of_walk - 1
+        slot = 0
+        for lvl in range(top, leaf_level, -1):
+            body += table(slot, lvl, slot + 1)
+            slot += 1
+        body += leaf_raw(slot, leaf_level, 0x5000000 << (0 if leaf_level == 0 else 4), prot=3)
+        body += extra + END + u64(keys[0] + 0x123)
+        seeds[name] = body
+
+    single('x86-4lvl-4k', X86, 4)
+    single('x86-4lvl-2m-high', X86, 4, high=True, leaf_level=1)
+    single('x86-5lvl', X86, 5, ia=57)
+    single('vtdss-3lvl', VTDSS, 3, ia=39, access=3)
+    single('amdv1-6lvl', AMDV1, 6, ia=64)
+    single('arm_s1-16k', ARM_S1, 4, ia=48, granule=14)
+    single('arm_s2-64k-concat', ARM_S2, 2, ia=46, granule=16, access=2)
+    # garbage descriptors over a valid path, and a pointer at the arena's end
+    single('x86-garbage', X86, 4, extra=raw(1, 0, 0xffff_ffff_ffff_ffff) +
+           bytes([2, 0, KEY | 1, 3, 0]) + bytes([6, 2, KEY, 2, 63]))
+
+    # nested: stage-1 x86 over stage-2 vtdss, stage-1 tables in slots 1..4
+    # (IPAs 1 GiB above their PAs), data in slot 5, stage 2 in slots 0, 6, 7
+    # with one 2M block mapping the whole pool.
+    for name, s1, s2, ia1, ia2 in (('nested-x86-vtdss', X86, VTDSS, 48, 48),
+                                     ('nested-arm', ARM_S1, ARM_S2, 48, 40)):
+        body = bytes([2 | 8, 3]) + geom(s1, ia1) + geom(s2, ia2)
+        body += b''.join(u64(k) for k in keys)
+        # stage 2: IPA (pool + 1G) -> pool, a 2M block at level 1
+        s2_top = 3 if ia2 == 48 else 2
+        slot = 0
+        for lvl in range(s2_top, 1, -1):
+            body += table(slot, lvl, 6 if slot == 0 else 7, pos=SLOTKEY | 1, s2=True)
+            slot = 6 if slot == 0 else 7
+        body += leaf_raw(slot, 1, 0x200000, prot=3, pos=SLOTKEY | 1, s2=True)
+        # stage 1: root in slot 1
+        body += table(1, 3, 2) + table(2, 2, 3) + table(3, 1, 4) + leaf_slot(4, 0, 5)
+        body += END + u64(keys[0] + 0x88)
+        seeds[name] = body
+    seeds['empty'] = b''
+    # findings, kept as regressions: a walk from below a table entry that
+    # denies a permission (the walk from a level does not see it)
+    seeds['regress-from-below-restricting-table'] = base64.b64decode(
+        'CgMSPRcAAAYADwAAAAALAAAAAAAAAIADAAAAAAApAAAAAAAA3sDvvq3eJgAKAMECBgwGwQEAAAAgAAAAAAADAgGAAwICAoACgAMDAgEEBAOACwAEB4hQMBL09PT09PT09PT09PT09PT0AgCABQECAYAEAgICgAMDAgOAAgQCBIABBQQFgAAAAAD09Dr09AAAAAAAAAD09PT09PT09AAFAAC+vr6+vr6+vr6+vkEAAAAAAAAAvr709PT09PT0APT09PT09AIAgAUBAgGABAICAoADAwIDgAIEAgSAAQUEBYAAAAAAAAUAAL6+vr6+vr6+vr6+vr6+vr6+vr6+vr6+vjG+vv6+vr6ABAICAoADAwIDgAIEAgSAAQUEBYAAAAAAAAUAAL6+vr6+vr6+vr6+vr6+vr6+vr6+vr6+vjG+vv6+vr6+vr6+vr6+vr6+vr6+vjC+vv6+vr6+vgAAvr4BvgAAAAA=')
+    return seeds
+
+# ---- fuzz_ops ----------------------------------------------------------------
+
+DMA, S2_UNMAP, S2_MAP, G_UNMAP, G_MAP, ATTACH, RAM, FQ, ORACLE, DMA_ALL = 0, 3, 4, 5, 6, 7, 8, 9, 10, 11
+# registry order (src/models/registry.c)
+MODELS = {'vtd': 0, 'amd': 1, 'smmuv3': 2, 'vtd_vmid': 3, 'vtd_legacy': 4, 'intel_cachetag': 5,
+          'amd_hostdid': 6}
+
+
+def ops_header(model, batch=True, ats=False, lazy=False, tiny=False, k=2, d=1, units=1, b2=0, b3=0,
+               b4=0):
+    mi = MODELS[model]
+    b0 = (mi & 3) | (4 if batch else 0) | (8 if ats else 0) | (16 if lazy else 0) | (32 if tiny else 0)
+    b1 = k | ((d - 1) << 3) | ((units - 1) << 4)
+    b2 |= (mi >> 2) << 5
+    return bytes([b0, b1, b2, b3, b4])
+
+
+def ops_seeds():
+    seeds = {}
+    mix = bytes([
+        DMA, 1, 3, 0, 0,            # nested device 1 reads page 3
+        DMA_ALL, 1,                 # fill the caches from device 1
+        S2_UNMAP, 3, 2,             # stage 2 drops data pages 3..4 (nested domain 0's pages)
+        DMA, 1, 3, 0, 0,            # -> stage-2 fault
+        S2_MAP, 3, 2, 2,            # map them back, moved to ALT_PA
+        DMA, 1, 3, 16, 1,           # write through
+        G_UNMAP, 0, 5, 3, 0,        # guest unmaps IOVA pages 5..7, invalidates exactly
+        DMA, 1, 6, 0, 0,            # -> stage-1 fault
+        G_MAP, 0, 5, 3, 3, 70,      # guest maps them read-only to other pages
+        DMA, 1, 5, 0, 1,            # write -> permission fault
+        ATTACH, 1, 1,               # detach nested device 1
+        ATTACH, 1, 1,               # attach it to nested domain 1
+        DMA_ALL, 1,
+        RAM, 0, RAM, 0,             # unmap and map back the guest-RAM page of the stage-1 root
+        DMA_ALL, 2,
+        S2_UNMAP, 0, 0x80,          # a whole 2M span: stage-2 tables freed
+        ORACLE,
+    ])
+    for model in MODELS:
+        seeds['%s-mix' % model] = ops_header(model) + mix
+        seeds['%s-unbatched-ats' % model] = ops_header(model, batch=False, ats=True, k=3, d=2) + mix
+        seeds['%s-2units' % model] = ops_header(model, k=4, units=2) + mix
+    seeds['vtd-tiny-ranges'] = ops_header('vtd', tiny=True, b3=3 | (4 << 3)) + mix
+    seeds['smmuv3-ril'] = ops_header('smmuv3', b3=0x80 | 4) + mix
+    # lazy: no nested domain (a nest parent is always strict), the direct device
+    seeds['vtd-lazy'] = ops_header('vtd', lazy=True, k=0, b4=3) + bytes([
+        DMA_ALL, 0, S2_UNMAP, 1, 0, S2_UNMAP, 2, 0, DMA, 0, 1, 0, 0,
+        S2_MAP, 1, 1, 0, FQ, 1, S2_MAP, 1, 1, 0, DMA, 0, 1, 0, 0, FQ, 200, ORACLE])
+    seeds['amd-lazy-ats'] = ops_header('amd', lazy=True, ats=True, k=0) + bytes([
+        DMA_ALL, 0, S2_UNMAP, 9, 3, FQ, 2, FQ, 255, S2_MAP, 9, 3, 0, DMA_ALL, 0])
+    seeds['empty'] = b''
+    # findings, kept as regressions (minimized): the last device of a nested
+    # domain detached, then stage-2 tables freed (stale stage-2 walk cache);
+    # an unmap that removes no leaf but frees emptied tables (no flush);
+    seeds['regress-detach-then-free-s2-table'] = ops_header('amd_hostdid') + bytes([
+        DMA_ALL, 1, ATTACH, 1, 1, S2_UNMAP, 0, 0x80])
+    seeds['regress-unmap-frees-empty-table'] = bytes.fromhex('0602005c0b8703808700020b02030080')
+    # lazy mode: a parked unmap's freed table still in a stage-2 walk cache (allowed)
+    seeds['regress-lazy-parked-table'] = bytes.fromhex('14000003 0a03008c 0a')
+    return seeds
+
+# ---- fuzz_config -------------------------------------------------------------
+
+
+def cfg_cache(name, entries, ways, repl, extra):
+    return '%s = { entries = %d; ways = %d; replacement = "%s"; %s hit_cycles = 2; };\n' % (
+        name, entries, ways, repl, extra)
+
+
+def config_seeds():
+    sizes = 'page_sizes = [ "4K", "2M", "1G" ];'
+    levels = 'levels = [ 1, 2, 3 ];'
+    vtd = ('model = "vtd";\nvendor = "vtd";\n' +
+           cfg_cache('iotlb', 64, 64, 'plru', sizes) +
+           cfg_cache('pwc_s1', 32, 4, 'lru', levels) + cfg_cache('pwc_s2', 32, 4, 'lru', levels) +
+           cfg_cache('nested_tlb', 64, 4, 'lru', '') + cfg_cache('ctx_cache', 64, 4, 'lru', '') +
+           cfg_cache('devtlb', 64, 64, 'lru', sizes) +
+           'mem_ref_cycles = 200;\ncosts = { IOTLB_PSI = 150; IOTLB_DSI = 150; WAIT = 900; };\n'
+           'policy = { strict = false; fq_entries = 256; fq_timeout_us = 10000; '
+           'range_max_pages = 4294967295L; batch = true; max_am = 18; ril = false; };\n')
+    seeds = {
+        'vtd-full.cfg': vtd,
+        'vtd-truncated.cfg': vtd[:len(vtd) // 2],
+        'partial.cfg': 'iotlb = { entries = 128; ways = 8; };\npolicy = { strict = true; };\n',
+        'smmu.cfg': ('model = "smmuv3";\nvendor = "smmuv3";\n'
+                     'costs = { CMD_SYNC = 600; TLBI_S2_IPA = 150; };\n'
+                     'iotlb = { page_sizes = [ "4K", "16K", "64K", "2M", "32M", "512M", "1G" ]; };\n'),
+        'bad-types.cfg': 'iotlb = { entries = "8"; ways = 1.5; };\npolicy = { strict = 1; };\n',
+        'set-lines.txt': ('iotlb.entries=1024\npolicy.strict=false\npwc_s1.levels=1,2,3\n'
+                          'iotlb.page_sizes=4K,2M\nmodel=vtd_vmid\niotlb.entries=48; iotlb.ways=6\n'
+                          'costs.IOTLB_PSI=0x40\nvendor=amd\nnope=1\niotlb.ways\n'),
+        'empty.cfg': '',
+    }
+    seeds = {k: v.encode() for k, v in seeds.items()}
+    # a finding, kept as a regression: a string value spanning lines made a
+    # two-line message
+    seeds['regress-string-over-lines.cfg'] = base64.b64decode('bW9kZWwgPSAic21tdXYzIjsKdmVuZG9yID0gInNtbXV2MyI7CmNvc3RzID0geyBDTURfU1lOQyA9IDYwMDsgVExCSV9TMl9JUEEgPSAxNTA7IH07CmlvdGxiID0geyBwYWdlX3NpemVzID0gWyAiCmlvdGxiID0geyBwYWdlX3NpemVzID0gWyA0SyIsICIxNksiLCAiNjRLIiwgIjJNIiwgIjMyTSIsICI1MTJNIiwgIjFHIiBdOyB9Owo=')
+    return seeds
+
+# ---- fuzz_script -------------------------------------------------------------
+
+
+def script_seeds():
+    seeds = {
+        'nested-x86-vtd.nbt': ('stage2 vtdss ia=48\nstage1 x86_64 ia=48\nguest-ram 0x40000000 16M\n'
+                               'map2 0x80000000 0x100000000 2M\nmap1 0x1000 0x80000000 4K rw\n'
+                               'translate 0x1234 r\ntranslate 0x1234 w\ntranslate 0x200000\n'
+                               'unmap1 0x1000 4K\ntranslate 0x1234\n'),
+        'arm-64k.nbt': ('stage2 arm_s2 granule=64K ia=40\nstage1 arm_s1 granule=64K ia=48 levels=3\n'
+                        'map2 0x10000000 0x20000000 512M r\nmap1 0x0 0x10000000 64K rx\n'
+                        'translate 0x8 x\nunmap2 0x10000000 512M\ntranslate 0x8\n'),
+        'single-amd.nbt': ('stage1 amdv1 ia=64 levels=6\nmap1 0x7fff000000000000 0x1000 1G\n'
+                           'translate 0x7fff000000000123 rw\n'),
+        'stage2-only.nbt': 'stage2 vtdss ia=39\nmap 0x1000 0x2000 4K r\ntranslate 0x1fff w\n',
+        'bad-line.nbt': 'stage1 x86_64\nmap1 0x1000 0x2000 3K\n',
+        'empty.nbt': '',
+    }
+    return {k: v.encode() for k, v in seeds.items()}
+
+
+# ---- fuzz_trace --------------------------------------------------------------
+
+
+def trace_seeds():
+    import gzip
+    good = ('nestbench-trace 1\n'
+            '# TIME_NS KIND SID IOVA SIZE DOMAIN [key=value ...]\n'
+            '1024 map   0x0010 0xfffff000 4096 5 prot=rw\n'
+            '1100 dma   0x0010 0xfffff000 4    5 access=r hit=1\n'
+            '1200 unmap 0x0010 0xfffff000 4096 5\n'
+            '1300 inv   0x0010 0xfffff000 4096 5 op=IOTLB_PSI w0=0x2000000000000 w1=0xfffff000\n'
+            '1400 dma   0x0010 0xfffff000 4 5 access=w hit=0 future=1\n')
+    seeds = {
+        'good.trace': good.encode(),
+        # mtime 0: the same bytes every time
+        'good.trace.gz': gzip.compress(good.encode(), mtime=0),
+        'bad-kind.trace': b'nestbench-trace 1\n1 copy 1 0 4096 1\n',
+        'no-header.trace': b'1 map 1 0 4096 1\n',
+        'truncated.trace': good.encode()[:150],
+        'empty.trace': b'',
+    }
+    return seeds
+
+
+CORPORA = {
+    'fuzz_walk': walk_seeds,
+    'fuzz_ops': ops_seeds,
+    'fuzz_config': config_seeds,
+    'fuzz_script': script_seeds,
+    'fuzz_trace': trace_seeds,
+}
+
+
+def main():
+    check = '--check' in sys.argv[1:]
+    differ = []
+    for target, make in CORPORA.items():
+        d = os.path.join(HERE, 'corpus', target)
+        seeds = make()
+        if not check:
+            os.makedirs(d, exist_ok=True)
+            for old in os.listdir(d):
+                if old not in seeds:
+                    os.unlink(os.path.join(d, old))
+        for name, data in sorted(seeds.items()):
+            path = os.path.join(d, name)
+            if check:
+                try:
+                    with open(path, 'rb') as f:
+                        same = f.read() == data
+                except OSError:
+                    same = False
+                if not same:
+                    differ.append(path)
+                continue
+            with open(path, 'wb') as f:
+                f.write(data)
+        if not check:
+            print('%s: %d seeds, %d bytes' % (target, len(seeds), sum(len(v) for v in seeds.values())))
+    if differ:
+        print('seeds differ from make_seeds.py:\n  ' + '\n  '.join(differ), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
