@@ -15,6 +15,12 @@
 
 static bool use_perf = true;
 
+/* --set=KEY=VALUE overrides, applied over every model's file in order (a
+ * sweep point the shipped configs do not have, e.g. --set=iotlb.entries=512). */
+#define NB_MAX_SETS 32
+static const char *sets[NB_MAX_SETS];
+static int nsets;
+
 #ifndef NB_CONFIG_DIR
 #define NB_CONFIG_DIR "configs"
 #endif
@@ -46,6 +52,16 @@ int nb_bench_model_params(const char *model, struct nb_hw_params *p, char *err, 
 	if (strcmp(p->model, model) != 0) {
 		snprintf(err, len, "%s: model: '%s', but this file describes model '%s'", path,
 			 p->model[0] ? p->model : "(not set)", model);
+		return -1;
+	}
+	for (int i = 0; i < nsets; i++) {
+		if (nb_hwparams_set(p, sets[i])) {
+			snprintf(err, len, "%s", nb_errmsg());
+			return -1;
+		}
+	}
+	if (nsets && nb_hwparams_validate(p)) {
+		snprintf(err, len, "%s with --set: %s", path, nb_errmsg());
 		return -1;
 	}
 	return 0;
@@ -160,8 +176,19 @@ static int parse_ours(int argc, char **argv, int *cpu)
 			*cpu = (int)v;
 		} else if (strcmp(argv[i], "--no-perf") == 0) {
 			use_perf = false;
+		} else if (strncmp(argv[i], "--set=", 6) == 0) {
+			struct nb_hw_params probe;
+
+			/* check the key and value now, not after minutes of other benchmarks */
+			nb_hwparams_defaults(&probe, NB_VENDOR_VTD);
+			if (nsets == NB_MAX_SETS || nb_hwparams_set(&probe, argv[i] + 6)) {
+				fprintf(stderr, "%s: %s\n", argv[0],
+					nsets == NB_MAX_SETS ? "--set: more than 32 overrides" : nb_errmsg());
+				return 2;
+			}
+			sets[nsets++] = argv[i] + 6;
 		} else {
-			fprintf(stderr, "%s: unrecognized argument '%s' (ours: --cpu=N --no-perf; "
+			fprintf(stderr, "%s: unrecognized argument '%s' (ours: --cpu=N --no-perf --set=KEY=VALUE; "
 					"Google Benchmark's: --benchmark_*)\n",
 				argv[0], argv[i]);
 			return 2;
@@ -198,6 +225,12 @@ int nb_bench_family_main(int argc, char **argv, const char *family, void (*regis
 #else
 	nb_bench_ctx("nb_build", "release");
 #endif
+	for (int i = 0; i < nsets; i++) {
+		char key[24];
+
+		snprintf(key, sizeof(key), "nb_set_%d", i);
+		nb_bench_ctx(key, "%s", sets[i]);
+	}
 	perf_context();
 	nb_bench_set_region_hooks(perf_begin, perf_end, NULL);
 	register_fn();

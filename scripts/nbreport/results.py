@@ -14,7 +14,7 @@ import statistics
 # The benchmark binaries (families) of the default suite, as `nestbench run`
 # runs them; the report says which of them are missing. (A binary may hold
 # several name prefixes: nb-bench-invalidate also runs iotlb/...)
-KNOWN_FAMILIES = ("pgwalk", "invalidate", "mapunmap", "concurrency", "strategies")
+KNOWN_FAMILIES = ("pgwalk", "invalidate", "mapunmap", "concurrency", "strategies", "replay")
 
 TO_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 META = {"name", "run_name", "run_type", "repetitions", "repetition_index", "threads",

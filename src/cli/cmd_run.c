@@ -29,19 +29,26 @@ struct family {
 	const char *filter, *quick_filter; /* NULL: everything */
 	const char *min_time, *quick_min_time;
 	double est_s, quick_est_s; /* rough wall time here, for the ETA */
+	/* Not a benchmark binary but a script run as SCRIPT RESULTS_DIR BENCH_DIR
+	 * (exit 77: cannot run here, so skipped); only with --guest or when
+	 * --families names it. */
+	const char *script;
 };
 
 static const struct family families[] = {
 	{ "pgwalk", NULL,
 	  "pgwalk/(single/(x86_64-4lvl|arm_s1-4K|arm_s1-64K)/base/random|nested/(x86_64-4lvl\\+vtdss-4lvl|arm_s1-4K\\+arm_s2-4K)/base/random|chase)/ws_kib:(16|4096)$",
-	  "0.05", "0.02", 70, 6 },
+	  "0.05", "0.02", 70, 6, NULL },
 	{ "invalidate", NULL,
 	  "invalidate/[a-z_0-9]+/batch/nested:(1|8|64)/devices:1/pages:1/|iotlb/(random|nic)/[a-z_0-9]+/entries:(64|1024)/|iotlb/lookup",
-	  "0.05", "0.02", 90, 10 },
-	{ "mapunmap", NULL, "mapunmap/emu/[a-z]+/size_kib:(4|2048)$", "0.05", "0.02", 15, 3 },
-	{ "concurrency", NULL, NULL, "0.2", "0.05", 5, 2 },
+	  "0.05", "0.02", 90, 10, NULL },
+	{ "mapunmap", NULL, "mapunmap/emu/[a-z]+/size_kib:(4|2048)$", "0.05", "0.02", 15, 3, NULL },
+	{ "concurrency", NULL, NULL, "0.2", "0.05", 5, 2, NULL },
 	{ "strategies", NULL, "strategies/(instances/smmuv3/shared_s2|guest_path/[a-z]+/(vtd|smmuv3|amd)/)",
-	  "0.05", "0.02", 20, 3 },
+	  "0.05", "0.02", 20, 3, NULL },
+	{ "replay", NULL, NULL, "0.05", "0.02", 30, 8, NULL },
+	/* the real kernel's iommufd in the QEMU guest matrix (scripts/setup --guest) */
+	{ "guest", NULL, NULL, NULL, NULL, 300, 300, "scripts/guest/collect" },
 };
 
 static volatile sig_atomic_t interrupted;
@@ -128,7 +135,10 @@ static void short_commit(char *buf, size_t len)
 struct run_opts {
 	bool quick, report;
 	int reps, cpu;
+	bool guest;
 	const char *out, *only;
+	const char *sets[16]; /* --set=KEY=VALUE, passed to every benchmark binary */
+	int nsets;
 };
 
 struct outcome {
@@ -137,13 +147,21 @@ struct outcome {
 	double seconds;
 };
 
+static bool families_script(const char *name)
+{
+	for (size_t i = 0; i < NB_ARRAY_SIZE(families); i++)
+		if (strcmp(families[i].name, name) == 0)
+			return families[i].script != NULL;
+	return false;
+}
+
 static bool selected(const struct run_opts *o, const char *name)
 {
 	const char *p;
 	size_t n = strlen(name);
 
 	if (!o->only)
-		return true;
+		return !families_script(name) || o->guest;
 	for (p = o->only; (p = strstr(p, name)); p += n)
 		if ((p == o->only || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
 			return true;
@@ -155,15 +173,25 @@ static void run_family(const struct family *f, const struct run_opts *o, const c
 {
 	char bin[1200], out[1200], log[1200], a_out[1300], a_filter[1100], a_min[64], a_reps[64],
 		a_cpu[64];
-	char *argv[12];
+	char *argv[40];
 	int argc = 0, status;
 	const char *filter = o->quick ? f->quick_filter : f->filter;
 	double t0 = now_s();
 	pid_t pid;
 
 	/* NB_BENCH_DIR: another build's bench/ folder (e.g. for a commit's parent) */
-	snprintf(bin, sizeof(bin), "%s/%s/nb-bench-%s",
-		 getenv("NB_BENCH_DIR") ? getenv("NB_BENCH_DIR") : NB_BINARY_DIR "/bench", f->name, f->name);
+	const char *bench_dir = getenv("NB_BENCH_DIR") ? getenv("NB_BENCH_DIR") : NB_BINARY_DIR "/bench";
+
+	if (f->script) {
+		snprintf(bin, sizeof(bin), "%s/%s", NB_SOURCE_DIR, f->script);
+		snprintf(log, sizeof(log), "%s/raw/%s.log", dir, f->name);
+		argv[argc++] = bin;
+		argv[argc++] = (char *)dir;
+		argv[argc++] = (char *)bench_dir;
+		argv[argc] = NULL;
+		goto spawn;
+	}
+	snprintf(bin, sizeof(bin), "%s/%s/nb-bench-%s", bench_dir, f->name, f->name);
 	if (access(bin, X_OK)) {
 		res->status = "skipped";
 		snprintf(res->reason, sizeof(res->reason), "nb-bench-%s not built", f->name);
@@ -193,7 +221,10 @@ static void run_family(const struct family *f, const struct run_opts *o, const c
 		snprintf(a_cpu, sizeof(a_cpu), "--cpu=%d", o->cpu);
 		argv[argc++] = a_cpu;
 	}
+	for (int i = 0; i < o->nsets; i++)
+		argv[argc++] = (char *)o->sets[i]; /* "--set=...", as given */
 	argv[argc] = NULL;
+spawn:
 	pid = fork();
 	if (pid == 0) {
 		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -221,6 +252,9 @@ static void run_family(const struct family *f, const struct run_opts *o, const c
 		snprintf(res->reason, sizeof(res->reason), "stopped by Ctrl-C after %.0f s", res->seconds);
 	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
 		res->status = "ok";
+	} else if (f->script && WIFEXITED(status) && WEXITSTATUS(status) == 77) {
+		res->status = "skipped";
+		snprintf(res->reason, sizeof(res->reason), "cannot run here (see raw/%s.log)", f->name);
 	} else {
 		res->status = "failed";
 		snprintf(res->reason, sizeof(res->reason), "%s (see raw/%s.log)",
@@ -244,7 +278,8 @@ static int write_run_json(const char *dir, const struct run_opts *o, const struc
 	for (size_t i = 0; i < NB_ARRAY_SIZE(families); i++)
 		fprintf(f, "%s\n    {\"name\": \"%s\", \"status\": \"%s\", \"seconds\": %.1f, \"reason\": \"%s\"}",
 			i ? "," : "", families[i].name, res[i].status ? res[i].status : "not run",
-			res[i].seconds, res[i].reason);
+			res[i].seconds,
+			res[i].status || !families[i].script ? res[i].reason : "opt-in: nestbench run --guest");
 	fprintf(f, "\n  ]\n}\n");
 	return close_tmp(f, tmp, path);
 }
@@ -309,6 +344,15 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			if (!a[6] || *end || v < 0 || v > 4096) /* the benchmarks' own bound */
 				return nb_cli_usage_error("run", "--cpu: '%s' is not a CPU number", a + 6);
 			o->cpu = (int)v;
+		} else if (strcmp(a, "--guest") == 0) {
+			o->guest = true;
+		} else if (strncmp(a, "--set=", 6) == 0) {
+			if (o->nsets == (int)NB_ARRAY_SIZE(o->sets))
+				return nb_cli_usage_error("run", "--set: more than %d overrides",
+							  (int)NB_ARRAY_SIZE(o->sets));
+			if (!strchr(a + 6, '='))
+				return nb_cli_usage_error("run", "--set: '%s' is not KEY=VALUE", a + 6);
+			o->sets[o->nsets++] = a; /* each benchmark binary checks KEY and VALUE */
 		} else if (strncmp(a, "--out=", 6) == 0) {
 			if (!a[6])
 				return nb_cli_usage_error("run", "--out: empty folder name");
@@ -319,9 +363,12 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			o->only = a + 11;
 		} else if (strcmp(a, "--help") == 0) {
 			printf("usage: nestbench run [--quick] [--repetitions=N] [--cpu=N] [--families=a,b]\n"
-			       "                     [--out=DIR] [--no-report]\n"
+			       "                     [--set=KEY=VALUE]... [--guest] [--out=DIR] [--no-report]\n"
 			       "Runs the default suite into reports/<UTC date-time>-<commit>/ and writes\n"
 			       "the report there (index.html, summary.md, plots); reports/latest points at it.\n"
+			       "--set overrides a hardware-description key in every model (e.g.\n"
+			       "--set=iotlb.entries=512); --guest adds the real iommufd in the QEMU guest\n"
+			       "matrix (needs scripts/setup --guest; builds the guest kernel once).\n"
 			       "families:");
 			for (size_t f = 0; f < NB_ARRAY_SIZE(families); f++)
 				printf(" %s", families[f].name);
@@ -395,7 +442,7 @@ static int run(int argc, char **argv)
 		printf(" %s in %.1f s%s%s\n", res[i].status, res[i].seconds, res[i].reason[0] ? ": " : "",
 		       res[i].reason);
 		done_est += o.quick ? f->quick_est_s : f->est_s;
-		if (strcmp(res[i].status, "ok"))
+		if (strcmp(res[i].status, "ok") && strcmp(res[i].status, "skipped"))
 			rc = 1;
 		write_run_json(dir, &o, res); /* after every family: a kill keeps what completed */
 	}

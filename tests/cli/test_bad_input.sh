@@ -199,6 +199,7 @@ run_case "run --cpu=abc" "wrong type" 2 "--cpu: 'abc'" 1 -- "$NB" run --cpu=abc
 run_case "run --cpu=-1" "out of range" 2 "--cpu: '-1'" 1 -- "$NB" run --cpu=-1
 run_case "run --cpu=4294967297" "huge (wraps to 1 as an int)" 2 "--cpu: '4294967297'" 1 -- "$NB" run --cpu=4294967297
 run_case "run --cpu=" empty 2 "--cpu: ''" 1 -- "$NB" run --cpu=
+run_case "run --set=foo" "not KEY=VALUE" 2 "--set: 'foo' is not KEY=VALUE" 1 -- "$NB" run --set=foo
 run_case "run --families=bogus" "out of range" 2 "unknown family 'bogus'" 1 -- "$NB" run --families=bogus
 run_case "run --families=" empty 2 "--families: empty" 1 -- "$NB" run --families=
 run_case "run --families=,pgwalk" "truncated list" 2 "unknown family ''" 1 -- "$NB" run --families=,pgwalk
@@ -297,6 +298,9 @@ run_case "--cpu=-1" "out of range" 2 "--cpu: '-1'" 1 -- env "$NOLEAK" "$P" --cpu
 run_case "--cpu=99999" "huge" 2 "--cpu: '99999'" 1 -- env "$NOLEAK" "$P" --cpu=99999
 run_case "--cpu=4000" "out of range (not this machine's)" 2 "--cpu=4000: cannot pin" 1 -- env "$NOLEAK" "$P" --cpu=4000
 run_case "--cpu 1" "truncated (no =)" 2 "'--cpu'" 1 -- env "$NOLEAK" "$P" --cpu 1
+run_case "--set=iotlb.entriez=8" "unknown key" 2 "--set iotlb.entriez: unknown key" 1 -- env "$NOLEAK" "$P" --set=iotlb.entriez=8
+run_case "--set=iotlb.entries=x" "wrong type" 2 "--set iotlb.entries" 1 -- env "$NOLEAK" "$P" --set=iotlb.entries=x
+run_case "--set=iotlb" "no value" 2 "--set 'iotlb': expected key=value" 1 -- env "$NOLEAK" "$P" --set=iotlb
 run_case "--no-perf=1" "wrong type (value on a switch)" 2 "'--no-perf=1'" 1 -- env "$NOLEAK" "$P" --no-perf=1
 run_case "--bogus" "unknown flag" 2 "'--bogus'" 1 -- env "$NOLEAK" "$P" --bogus
 run_case "<binary argument>" "binary garbage" 2 "unrecognized argument" 1 -- env "$NOLEAK" "$P" "$(printf '\001\377')"
