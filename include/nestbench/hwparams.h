@@ -39,6 +39,11 @@ struct nb_inval_policy {
 	bool batch;		/* one sync per batch of commands, not per command */
 	uint8_t max_am;		/* VT-d CAP.MAMV */
 	bool ril;		/* SMMU range invalidation (IDR3.RIL) */
+	/* VT-d CAP.DRD + CAP.DWD: Linux (qi_desc_iotlb) then sets DR and DW in
+	 * every IOTLB invalidation descriptor. Comes from the register
+	 * (nb_hwparams_apply_vtd_caps), not from a config file: it changes the
+	 * descriptor's bits, not what is invalidated or counted. */
+	bool drain;
 };
 
 struct nb_hw_params {

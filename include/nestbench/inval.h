@@ -128,6 +128,8 @@ enum nb_vendor nb_inv_op_vendor(enum nb_inv_op op);
 const char *nb_inv_op_name(enum nb_inv_op op); /* "TLBI_S2_IPA", "IOTLB_PSI", ... */
 bool nb_inv_op_is_sync(enum nb_inv_op op);     /* WAIT, COMPLETION_WAIT, CMD_SYNC */
 bool nb_inv_op_ranged(enum nb_inv_op op);      /* carries an address range nb_inv_split fills */
+/* A non-sync command with a drain hint (VT-d IOTLB descriptors' DR/DW). */
+bool nb_inv_op_drains(enum nb_inv_op op);
 
 /* Encode one command as its vendor defines it. 0 or -EINVAL/-ERANGE with
  * nb_errmsg() naming the field. */

@@ -34,6 +34,10 @@ struct nb_trace_event {
 	struct nb_inv_raw raw;
 	char op[32];	       /* inv: command name (nb_inv_op_name), "" if unknown */
 	int hit;	       /* dma: the source's own cache said hit (1), miss (0), unknown (-1) */
+	bool more;	       /* map: more maps of the same driver call follow (iommu_map_sg):
+				* the driver's flush after map comes after the last one */
+	bool live;	       /* map: already mapped when the trace starts (its initial state,
+				* not an event of it: no invalidation, not counted) */
 	unsigned line;
 };
 
@@ -55,9 +59,13 @@ const char *nb_trace_kind_name(enum nb_trace_kind k);
 
 struct nb_replay_result {
 	uint64_t events, maps, unmaps, dmas, invs, implied_maps, faults;
+	uint64_t live_maps;			/* the initial state (live=1 maps, not in maps) */
 	uint64_t iotlb_hits, iotlb_lookups, refs;
+	uint64_t dma_iotlb_hits;		/* DMAs the IOTLB answered (lookups count every page size) */
+	uint64_t fq_forced;			/* lazy: flush-queue flushes forced by a map of a queued IOVA */
 	uint64_t src_hits_known, src_hit_agree; /* against the source's own hit flag */
 	struct nb_iommu_stats st;		/* the model's commands, collateral ... */
+	struct nb_cache_stats cache[NB_CACHE_KIND_COUNT]; /* each structure's counters */
 	double wall_s, trace_s;			/* replay time; the trace's own span */
 };
 
@@ -73,3 +81,44 @@ struct nb_replay_result {
  */
 int nb_replay(const char *path, const struct nb_hw_params *p, bool apply_inv,
 	      struct nb_replay_result *r);
+
+/*
+ * Replay with options (nb_replay is this with only apply_inv). Lazy models
+ * run their flush queue's timeout on the trace's clock; a map of an IOVA
+ * still in the model's flush queue (the source flushed sooner) flushes the
+ * queue first (fq_forced). The initial state (live=1 maps, before any event)
+ * is installed without invalidation, and the model's counters (r->st) start
+ * after it.
+ */
+struct nb_replay_opts {
+	bool apply_inv;	   /* recorded inv events drive the caches, not the model's unmap flushes */
+	/* VT-d models: the trace's domain ids become the DIDs (id slot 0 of each
+	 * domain), so that recorded commands name the model's entries. */
+	bool source_tags;
+	/* VT-d models: IOTLB (and walk-cache) entries are keyed per source id
+	 * too, as QEMU's VT-d IOTLB keys its hash (gfn, level, sid, pasid) and
+	 * keeps the DID in the entry for DSI/PSI: a stage-2 attachment's
+	 * sub-tag is its source id instead of NB_SUB_S2. */
+	bool qemu_keys;
+	/* The driver invalidates after every map (VT-d caching mode, AMD
+	 * NpCache): the model flushes the mapped range (not leaf-only, as
+	 * Linux's iotlb_sync_map: IH=0). Ignored with apply_inv. */
+	bool flush_on_map;
+	const struct nb_tag_model *model; /* NULL: the registered model p->model */
+	/* Every dma event with the model's final result (after an implied map). */
+	void (*on_dma)(void *user, const struct nb_trace_event *ev, const struct nb_dma_result *r);
+	/* Every command the model executes (syncs are not executed: not seen),
+	 * with the trace event that caused it. */
+	void (*on_cmd)(void *user, const struct nb_trace_event *ev, const struct nb_inv_cmd *c);
+	void *user;
+};
+int nb_replay_ex(const char *path, const struct nb_hw_params *p, const struct nb_replay_opts *o,
+		 struct nb_replay_result *r);
+
+/*
+ * The value of a "# key: value" comment line before the first event of a
+ * trace (the converter writes vtd-cap, caching-mode, flush-on-map, config,
+ * workload ...). 1 and the value in out; 0 if the header has no such key;
+ * negative on a read error (nb_errmsg() says which file).
+ */
+int nb_trace_meta(const char *path, const char *key, char *out, size_t len);

@@ -43,6 +43,14 @@ INVAL_WHERE = {"policy": ["strict", "batch"], "devices": "min", "pages": "min"}
 PWC = [("pwc_on", "pwc_off", "page-walk caches", False)]
 POLICY = [("lazy", "strict", "the lazy flush queue", True),
           ("batch", "nobatch", "batched command submission", True)]
+# replay/...: real traces (tests/traces/<config>/<workload>.trace.gz) through every model.
+# The plots take the lazy VT-d guest (Linux's default on x86: IOVAs rotate through the
+# flush queue); the JSON has every configuration.
+RP_HIT = (r"^replay/hit/(?P<config>[^/]+)/(?P<workload>[^/]+)/(?P<model>[^/]+)"
+          r"/ways:(?P<ways>\d+)/entries:(?P<entries>\d+)$")
+RP_INVAL = (r"^replay/inval/(?P<config>[^/]+)/(?P<workload>[^/]+)/(?P<model>[^/]+)"
+            r"/fq_entries:(?P<fq_entries>\d+)$")
+RP_CONFIG = ["vtd-lazy", "vtd-strict", "vtd-cm"]
 
 
 def spec(**kw):
@@ -162,9 +170,31 @@ SPECS = [
          x="entries", y="hit_rate", yscale=100.0, yrange="[0:100]", series="{model}",
          logy=False, xlabel="IOTLB entries (log scale)", ylabel="IOTLB hit rate (%)",
          reading=("hit", {})),
+    spec(id="replay_hit", family="replay", panel="{workload}",
+         title="Real {workload} trace ({config}): IOTLB hit rate vs entries, 8-way",
+         match=RP_HIT, where={"config": RP_CONFIG, "ways": "8"}, x="entries", y="hit_rate",
+         yscale=100.0, yrange="[0:100]", series="{model}", logy=False,
+         xlabel="IOTLB entries (log scale)", ylabel="IOTLB hit rate per DMA (%)",
+         reading=("hit", {})),
+    spec(id="replay_assoc", family="replay", panel="{workload}",
+         title="Real {workload} trace ({config}, {model}): hit rate vs entries and ways "
+               "(0 = full)",
+         match=RP_HIT, where={"config": RP_CONFIG, "model": ["vtd", "amd", "smmuv3"]},
+         x="entries", y="hit_rate", yscale=100.0, yrange="[0:100]", series="ways:{ways}",
+         dashed="^ways:0$", logy=False,
+         xlabel="IOTLB entries (log scale)", ylabel="IOTLB hit rate per DMA (%)",
+         reading=("extremes", {})),
+    spec(id="replay_cmds", family="replay", panel="{workload}",
+         title="Real {workload} trace ({config}): commands per I/O vs flush queue (0 = strict)",
+         match=RP_INVAL, where={"config": RP_CONFIG}, x="fq_entries", y="cmds_per_io",
+         series="{model}", logx=False, logy=False, yrange="[0:*]",
+         xlabel="flush-queue entries (0: strict, every unmap invalidated at once)",
+         ylabel="invalidation commands per unmap (incl. syncs)",
+         reading=("at_max", {"x": "{x} flush-queue entries", "verb": "sends",
+                             "what": "commands per I/O"})),
     spec(id="mapunmap_latency", family="mapunmap",
          title="map + unmap latency vs mapping size: emulation vs real iommufd",
-         match=r"^mapunmap/(?P<backend>emu|iommufd)/(?P<policy>[a-z_]+)/"
+         match=r"^mapunmap/(?P<backend>emu|iommufd[-a-z]*)/(?P<policy>[a-z_]+)/"
                r"size_kib:(?P<size_kib>\d+)$",
          x="size_kib", y="time", series="{backend} {policy}", color_by="{backend}",
          dashed="lazy", xfmt="kib",

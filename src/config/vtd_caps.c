@@ -12,6 +12,8 @@
 #define CAP_PSI(c) (((c) >> 39) & 1)
 #define CAP_SLLPS(c) (((c) >> 34) & 0xf)
 #define CAP_CM(c) (((c) >> 7) & 1)
+#define CAP_DWD(c) (((c) >> 54) & 1)
+#define CAP_DRD(c) (((c) >> 55) & 1)
 #define ECAP_DT(e) (((e) >> 2) & 1)
 #define ECAP_NEST(e) (((e) >> 26) & 1)
 #define ECAP_SMTS(e) (((e) >> 43) & 1)
@@ -20,6 +22,7 @@ int nb_hwparams_apply_vtd_caps(struct nb_hw_params *p, uint64_t cap, uint64_t ec
 			       size_t len)
 {
 	p->policy.max_am = (uint8_t)CAP_MAMV(cap);
+	p->policy.drain = CAP_DRD(cap) && CAP_DWD(cap);
 	/* without page-selective invalidation every flush is domain-selective */
 	if (!CAP_PSI(cap))
 		p->policy.range_max_pages = 0;

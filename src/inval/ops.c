@@ -85,6 +85,13 @@ const char *nb_inv_op_name(enum nb_inv_op op)
 	return d ? d->name : "?";
 }
 
+bool nb_inv_op_drains(enum nb_inv_op op)
+{
+	const struct nb_inv_op_desc *d = nb_inv_op_desc(op);
+
+	return d && !d->is_sync && (d->fields & NB_F_DRAIN);
+}
+
 bool nb_inv_op_is_sync(enum nb_inv_op op)
 {
 	const struct nb_inv_op_desc *d = nb_inv_op_desc(op);

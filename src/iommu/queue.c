@@ -63,6 +63,16 @@ static void issue_sync(struct nb_iommu *m, bool end_of_flush)
 
 void nb_iommu_queue(struct nb_iommu *m, const struct nb_inv_cmd *c)
 {
+	struct nb_inv_cmd drained;
+
+	/* Read/write draining as the unit's capability says (VT-d CAP.DRD and
+	 * DWD: Linux then sets DR and DW in every IOTLB descriptor), for every
+	 * model's commands alike. It changes the descriptor's bits only. */
+	if (m->p.policy.drain && !c->drain && nb_inv_op_drains(c->op)) {
+		drained = *c;
+		drained.drain = true;
+		c = &drained;
+	}
 	issue(m, c);
 	if (!m->p.policy.batch && !nb_inv_op_is_sync(c->op))
 		issue_sync(m, false);

@@ -88,6 +88,13 @@ static int extra(struct nb_trace *t, char *kv, struct nb_trace_event *ev)
 			return -EINVAL;
 		ev->raw.w[kv[1] - '0'] = v;
 		ev->has_raw = true;
+	} else if (strcmp(kv, "more") == 0 || strcmp(kv, "live") == 0) {
+		if (number(t, kv, eq, &v) || v > 1)
+			return bad(t, kv, "must be 0 or 1");
+		if (kv[0] == 'm')
+			ev->more = v;
+		else
+			ev->live = v;
 	} else if (strcmp(kv, "hit") == 0) {
 		if (number(t, "hit", eq, &v) || v > 1)
 			return bad(t, "hit", "must be 0 or 1");
@@ -169,4 +176,38 @@ int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
 		if (extra(t, tok[i], ev))
 			return -EINVAL;
 	return 1;
+}
+
+int nb_trace_meta(const char *path, const char *key, char *out, size_t len)
+{
+	gzFile f = gzopen(path, "rb");
+	size_t klen = strlen(key);
+	char buf[1024];
+	int found = 0;
+
+	if (!f) {
+		int err = errno ? errno : EIO;
+
+		return nb_fail(err, "%s: %s", path, strerror(err));
+	}
+	/* the header line, then comments: stop at the first event */
+	while (!found && gzgets(f, buf, sizeof(buf))) {
+		char *p = buf;
+
+		buf[strcspn(buf, "\r\n")] = '\0';
+		if (strncmp(p, "nestbench-trace", 15) == 0 || !*p)
+			continue;
+		if (*p != '#')
+			break;
+		for (p++; *p == ' '; p++)
+			;
+		if (strncmp(p, key, klen) == 0 && p[klen] == ':') {
+			for (p += klen + 1; *p == ' '; p++)
+				;
+			snprintf(out, len, "%s", p);
+			found = 1;
+		}
+	}
+	gzclose(f);
+	return found;
 }

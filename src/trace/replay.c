@@ -20,6 +20,10 @@ struct rp_dom {
 
 struct rp {
 	const struct nb_hw_params *p;
+	struct nb_replay_opts o;
+	const struct nb_tag_model *base; /* the model under test */
+	struct nb_tag_model wrap;	 /* it, with the options' hooks */
+	const struct nb_trace_event *cur; /* the event being replayed (for on_cmd) */
 	struct nb_arena *arena;
 	struct nb_palloc pal;
 	struct nb_iommu *m;
@@ -27,7 +31,39 @@ struct rp {
 	int ndom;
 	struct { uint32_t sid; struct nb_xdev *dev; struct rp_dom *d; } dev[MAX_DEVS];
 	int ndev;
+	/* flush_on_map: the maps of one driver call not yet flushed */
+	struct rp_dom *sync_d;
+	uint64_t sync_lo, sync_hi;
+	struct nb_trace_event sync_ev; /* the call's last map (on_cmd names it) */
+	bool started;		       /* past the initial state (live maps) */
 };
+
+/* The replay whose model hooks run on this thread (a replay is one thread's). */
+static _Thread_local struct rp *tl_rp;
+
+/* qemu_keys: a stage-2 attachment's entries carry its source id as sub-tag. */
+static struct nb_tags qemu_dev_tags(const struct nb_iommu *m, const struct nb_xdev *dev)
+{
+	struct nb_tags t = tl_rp->base->dev_tags(m, dev);
+
+	if (t.sub == NB_SUB_S2)
+		t.sub = nb_xdev_sid(dev);
+	return t;
+}
+
+/* on_cmd: every executed command, then its effect as the model says. */
+static void hooked_effect(const struct nb_iommu *m, const struct nb_inv_cmd *c,
+			  struct nb_inv_effect *e)
+{
+	struct rp *r = tl_rp;
+
+	if (r->o.on_cmd && r->cur) /* not the replay's own teardown */
+		r->o.on_cmd(r->o.user, r->cur, c);
+	if (r->base->effect)
+		r->base->effect(m, c, e);
+	else
+		nb_vendor_effect(c, e);
+}
 
 static struct rp_dom *domain(struct rp *r, uint32_t id)
 {
@@ -47,8 +83,64 @@ static struct rp_dom *domain(struct rp *r, uint32_t id)
 	if (nb_domain_alloc(&d->pt, &cfg, r->arena, &(struct nb_tspace){ .alloc = &r->pal }) ||
 	    nb_xdomain_paging(r->m, d->pt, NB_XD_S2, &d->xd))
 		return NULL;
+	if (r->o.source_tags && r->p->vendor == NB_VENDOR_VTD)
+		nb_xdomain_ids(d->xd)[0] = id; /* VT-d models keep the DID in slot 0 */
 	r->ndom++;
 	return d;
+}
+
+/* Map, as the driver did: a range still in the model's flush queue (the
+ * source flushed sooner) flushes the queue first; an overlap means the
+ * trace missed an unmap: the old mapping goes. */
+static int map(struct rp *r, struct rp_dom *d, uint64_t first, uint64_t len, unsigned prot,
+	       struct nb_replay_result *res)
+{
+	int ret = nb_iommu_map(r->m, d->xd, first, first + PA_OFFSET, len, prot);
+
+	if (ret == -EBUSY) {
+		res->fq_forced++;
+		nb_iommu_fq_flush(r->m);
+		ret = nb_iommu_map(r->m, d->xd, first, first + PA_OFFSET, len, prot);
+	}
+	if (ret == -EEXIST) {
+		nb_iommu_unmap(r->m, d->xd, first, len);
+		nb_iommu_fq_flush(r->m);
+		ret = nb_iommu_map(r->m, d->xd, first, first + PA_OFFSET, len, prot);
+	}
+	return ret;
+}
+
+/* flush_on_map: the driver's flush after a map call (iotlb_sync_map), over
+ * the whole range of the call's maps. */
+static void sync_map(struct rp *r)
+{
+	const struct nb_trace_event *cur = r->cur;
+
+	if (!r->sync_d)
+		return;
+	r->cur = &r->sync_ev;
+	nb_iommu_flush(r->m, r->sync_d->xd,
+		       &(struct nb_flush_req){ .addr = r->sync_lo, .size = r->sync_hi - r->sync_lo });
+	r->cur = cur;
+	r->sync_d = NULL;
+}
+
+static void note_map(struct rp *r, struct rp_dom *d, uint64_t first, uint64_t len, bool more)
+{
+	if (!r->o.flush_on_map || r->o.apply_inv)
+		return;
+	if (r->sync_d && r->sync_d != d)
+		sync_map(r);
+	if (!r->sync_d) {
+		r->sync_d = d;
+		r->sync_lo = first;
+		r->sync_hi = first + len;
+	}
+	r->sync_lo = first < r->sync_lo ? first : r->sync_lo;
+	r->sync_hi = first + len > r->sync_hi ? first + len : r->sync_hi;
+	r->sync_ev = *r->cur;
+	if (!more)
+		sync_map(r);
 }
 
 static struct nb_xdev *device(struct rp *r, uint32_t sid, uint32_t dom)
@@ -78,9 +170,16 @@ static struct nb_xdev *device(struct rp *r, uint32_t sid, uint32_t dom)
 	return r->dev[r->ndev++].dev;
 }
 
-static int event(struct rp *r, const struct nb_trace_event *ev, bool apply_inv,
-		 struct nb_replay_result *res)
+static int event(struct rp *r, const struct nb_trace_event *ev, struct nb_replay_result *res)
 {
+	bool apply_inv = r->o.apply_inv;
+
+	if (!r->started && !(ev->kind == NB_TR_MAP && ev->live)) {
+		/* the trace's own events start: count from here */
+		r->started = true;
+		if (res->live_maps)
+			nb_iommu_stats_reset(r->m);
+	}
 	struct rp_dom *d = domain(r, ev->domain);
 	uint64_t first = nb_align_down(ev->iova, 12);
 	uint64_t len = nb_align_down(ev->iova + (ev->size ? ev->size : 1) + 4095, 12) - first;
@@ -89,14 +188,22 @@ static int event(struct rp *r, const struct nb_trace_event *ev, bool apply_inv,
 
 	if (!d)
 		return -1;
+	/* The device a map or unmap is for is attached from then on (the driver
+	 * flushes whether or not it has done DMA yet). */
+	if ((ev->kind == NB_TR_MAP || ev->kind == NB_TR_UNMAP) && !device(r, ev->sid, ev->domain))
+		return -1;
+	if (ev->kind == NB_TR_UNMAP || ev->kind == NB_TR_INV)
+		sync_map(r); /* a call's maps are consecutive (DMAs may come between) */
 	switch (ev->kind) {
 	case NB_TR_MAP:
-		res->maps++;
-		/* an overlap means the trace missed an unmap: drop the old one */
-		if (nb_iommu_map(r->m, d->xd, first, first + PA_OFFSET, len, ev->prot) == -EEXIST) {
-			nb_iommu_unmap(r->m, d->xd, first, len);
-			nb_iommu_map(r->m, d->xd, first, first + PA_OFFSET, len, ev->prot);
+		if (ev->live && !r->started) { /* the initial state */
+			res->live_maps++;
+			map(r, d, first, len, ev->prot, res);
+			return 0;
 		}
+		res->maps++;
+		if (map(r, d, first, len, ev->prot, res) == 0)
+			note_map(r, d, first, len, ev->more);
 		return 0;
 	case NB_TR_UNMAP:
 		res->unmaps++;
@@ -117,12 +224,18 @@ static int event(struct rp *r, const struct nb_trace_event *ev, bool apply_inv,
 		res->dmas++;
 		nb_iommu_dma(r->m, dev, ev->iova, ev->prot, &dr);
 		if (dr.fault == NB_FAULT_NOT_PRESENT) { /* a map the trace does not show */
+			uint32_t refs = dr.refs;
+
 			res->implied_maps++;
-			nb_iommu_map(r->m, d->xd, first, first + PA_OFFSET, 4096, NB_PROT_RW);
+			map(r, d, nb_align_down(ev->iova, 12), 4096, NB_PROT_RW, res);
 			nb_iommu_dma(r->m, dev, ev->iova, ev->prot, &dr);
+			dr.refs += refs;
 		}
 		res->faults += dr.fault != NB_FAULT_NONE;
 		res->refs += dr.refs;
+		res->dma_iotlb_hits += dr.iotlb_hit;
+		if (r->o.on_dma)
+			r->o.on_dma(r->o.user, ev, &dr);
 		if (ev->hit >= 0) {
 			res->src_hits_known++;
 			res->src_hit_agree += (int)dr.iotlb_hit == ev->hit;
@@ -156,46 +269,81 @@ static double seconds(void)
 int nb_replay(const char *path, const struct nb_hw_params *p, bool apply_inv,
 	      struct nb_replay_result *res)
 {
+	return nb_replay_ex(path, p, &(struct nb_replay_opts){ .apply_inv = apply_inv }, res);
+}
+
+int nb_replay_ex(const char *path, const struct nb_hw_params *p, const struct nb_replay_opts *o,
+		 struct nb_replay_result *res)
+{
 	struct rp *r = calloc(1, sizeof(*r));
 	struct nb_trace *t = NULL;
 	struct nb_trace_event ev;
 	uint64_t t0 = 0, t1 = 0;
 	double w0 = seconds();
-	int ret, got;
+	int ret = 0, got;
 
 	memset(res, 0, sizeof(*res));
 	if (!r)
 		return nb_fail(ENOMEM, "replay: out of memory");
 	r->p = p;
+	r->o = *o;
+	r->base = o->model;
+	if (!r->base && (ret = nb_tag_model_by_name(p->model, &r->base)))
+		goto out;
+	if (o->qemu_keys && r->base->vendor != NB_VENDOR_VTD) {
+		ret = nb_fail(EINVAL, "replay: qemu_keys is QEMU's VT-d IOTLB: model '%s' is not VT-d",
+			      r->base->name);
+		goto out;
+	}
+	r->wrap = *r->base;
+	if (o->qemu_keys)
+		r->wrap.dev_tags = qemu_dev_tags;
+	if (o->on_cmd)
+		r->wrap.effect = hooked_effect;
+	tl_rp = r;
 	if ((ret = nb_trace_open(&t, path)) || (ret = nb_arena_create(&r->arena, 4ull << 30)) ||
-	    (ret = nb_palloc_init(&r->pal, r->arena, 1ull << 30)) || (ret = nb_iommu_create(&r->m, p, r->arena)))
+	    (ret = nb_palloc_init(&r->pal, r->arena, 1ull << 30)) ||
+	    (ret = nb_iommu_create_with(&r->m, p, r->arena, &r->wrap)))
 		goto out;
 	while ((got = nb_trace_next(t, &ev)) == 1) {
 		if (!res->events++)
 			t0 = ev.time_ns;
 		t1 = ev.time_ns;
-		if (event(r, &ev, apply_inv, res)) {
+		r->cur = &ev;
+		if (!p->policy.strict)
+			nb_iommu_fq_tick(r->m, ev.time_ns / 1000);
+		if (event(r, &ev, res)) {
 			char msg[400];
 
 			snprintf(msg, sizeof(msg), "%s", nb_errmsg());
+			r->cur = NULL;
 			ret = nb_fail(EINVAL, "%s:%u: replay: %s", path, ev.line, msg);
 			goto out;
 		}
 	}
 	ret = got < 0 ? got : 0;
+	sync_map(r);
+	r->cur = NULL;
 	res->st = *nb_iommu_stats(r->m);
 	res->iotlb_hits = nb_iommu_cache(r->m, NB_CACHE_IOTLB)->st.hits;
 	res->iotlb_lookups = nb_iommu_cache(r->m, NB_CACHE_IOTLB)->st.lookups;
+	for (int k = 0; k < NB_CACHE_KIND_COUNT; k++)
+		if (k != NB_CACHE_DEVTLB) /* per device, none attached with ATS here */
+			res->cache[k] = nb_iommu_cache(r->m, (enum nb_cache_kind)k)->st;
 	res->wall_s = seconds() - w0;
 	res->trace_s = (double)(t1 - t0) / 1e9;
 out:
+	if (r->m)
+		nb_iommu_fq_flush(r->m); /* the queued gathers refer to the domains freed below */
 	for (int i = 0; i < r->ndev; i++)
 		nb_xdev_detach(r->m, r->dev[i].dev);
 	for (int i = 0; i < r->ndom; i++) {
 		nb_xdomain_free(r->m, r->dom[i].xd);
 		nb_domain_free(r->dom[i].pt);
 	}
-	nb_iommu_destroy(r->m);
+	if (r->m)
+		nb_iommu_destroy(r->m);
+	tl_rp = NULL;
 	if (r->pal.arena)
 		nb_palloc_fini(&r->pal);
 	nb_arena_destroy(r->arena);

@@ -19,6 +19,8 @@ from html.parser import HTMLParser
 from nbtest import Test
 
 FULL_PLOTS = [
+    "replay_hit-nvme-4m", "replay_hit-tcp-4m", "replay_assoc-nvme-4m", "replay_assoc-tcp-4m",
+    "replay_cmds-nvme-4m", "replay_cmds-tcp-4m",
     "pgwalk_ns_single", "pgwalk_ns_nested", "pgwalk_refs",
     "pgwalk_nested_vs_single-x86_64-4lvl_vtdss-4lvl",
     "pgwalk_nested_vs_single-x86_64-4lvl_amdv1-4lvl",
