@@ -62,6 +62,8 @@ struct nb_cache_entry {
 	uint64_t out;	  /* output address (page / next table), aligned */
 	uint8_t prot;
 	uint8_t out_lg2;  /* page size of the translation the entry stands for */
+	bool direct;	  /* a stage-2 walk-cache entry of a stage-2-only attachment:
+			   * its input address is the device's DMA address too */
 	uint32_t stamp;	  /* LRU age */
 };
 

@@ -13,13 +13,16 @@
 
 /* Which address spaces an entry's key belongs to. A command's range names
  * either input addresses of the tag's translation (IOVA: IOTLB, device
- * TLB, stage-1 walk cache) or IPAs (the stage-2 structures). An IOTLB entry
- * of a stage-2-only attachment is both: its input address is an IPA. */
+ * TLB, stage-1 walk cache) or IPAs (the stage-2 structures). Entries of a
+ * stage-2-only attachment (IOTLB, device TLB, stage-2 walk cache) are both:
+ * their input address is the DMA address and an IPA, so a page-selective
+ * command finds them by address instead of dropping them all. */
 static unsigned spaces_of(enum nb_cache_kind k, const struct nb_cache_entry *x)
 {
 	unsigned s = 0;
 
-	if (k == NB_CACHE_IOTLB || k == NB_CACHE_DEVTLB || k == NB_CACHE_PWC_S1)
+	if (k == NB_CACHE_IOTLB || k == NB_CACHE_DEVTLB || k == NB_CACHE_PWC_S1 ||
+	    (k == NB_CACHE_PWC_S2 && x->direct))
 		s |= 1u << NB_SPACE_IOVA;
 	if (k == NB_CACHE_NESTED_TLB || k == NB_CACHE_PWC_S2 ||
 	    ((k == NB_CACHE_IOTLB || k == NB_CACHE_DEVTLB) && nb_cache_entry_sub(x) == NB_SUB_S2))
@@ -70,10 +73,6 @@ static bool visit(void *p, struct nb_cache *c, struct nb_cache_entry *x)
 	if (!effect_hits(v->e, v->k, x))
 		return false;
 	v->hit++;
-	if (getenv("NB_DEBUG_COLL") && nb_iommu_entry_still_valid(v->m, v->k, x))
-		fprintf(stderr, "collateral %s tag %#x sub %#x addr %#llx span %u ctx %u\n",
-			nb_cache_kind_name(v->k), nb_cache_entry_tag(x), nb_cache_entry_sub(x),
-			(unsigned long long)nb_cache_entry_addr(x), nb_cache_entry_span(x), x->ctx);
 	if (nb_iommu_entry_still_valid(v->m, v->k, x)) {
 		v->m->st.collateral++;
 		c->st.collateral++;

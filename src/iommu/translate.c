@@ -20,6 +20,7 @@ struct fill_ctx {
 	const struct nb_pt_geom *g;
 	uint32_t hits;
 	uint32_t tag2; /* nested stage-1 entries: the stage-2 owner's tag (their tables' PAs depend on it) */
+	bool direct;   /* filling for a stage-2-only attachment (see nb_cache_entry.direct) */
 };
 
 static void pwc_fill(void *p, int level, uint64_t ia, uint64_t table_pa)
@@ -35,6 +36,7 @@ static void pwc_fill(void *p, int level, uint64_t ia, uint64_t table_pa)
 		e->out = table_pa;
 		e->ctx = f->ctx;
 		e->tag2 = f->tag2;
+		e->direct = f->direct;
 	}
 }
 
@@ -179,7 +181,8 @@ static void walk_single(struct nb_iommu *m, struct nb_xdev *dev, uint64_t iova, 
 	struct nb_domain *pt = d->pt;
 	struct fill_ctx f = { .m = m, .pwc = &m->c[d->kind == NB_XD_S2 ? NB_CACHE_PWC_S2 : NB_CACHE_PWC_S1],
 			      .g = &pt->geom, .ctx = d->ctx,
-			      .k_tags = nb_cache_k_tags(dev->tags.tag, dev->tags.sub), .tag2 = NB_NO_TAG };
+			      .k_tags = nb_cache_k_tags(dev->tags.tag, dev->tags.sub), .tag2 = NB_NO_TAG,
+			      .direct = d->kind == NB_XD_S2 };
 	uint64_t table = pt->root_pa;
 	bool is_pa = false;
 	int level = pwc_probe(&f, iova, &table, &is_pa);
