@@ -1284,23 +1284,11 @@ int nb_hwparams_set(struct nb_hw_params *p, const char *assignment)
 
 void nb_hwparams_defaults(struct nb_hw_params *p, enum nb_vendor v)
 {
-	const struct nb_cache_params small = { .entries = 16, .ways = 4, .repl = NB_REPL_LRU,
-					       .hit_cycles = 1 };
-
-	memset(p, 0, sizeof(*p));
-	if ((unsigned)v < NB_VENDOR_COUNT)
-		memcpy(p->model, hw_vendor_names[v], strlen(hw_vendor_names[v]));
-	p->vendor = v;
-	for (int ci = 0; ci < HW_NCACHES; ci++)
-		*hw_cache(p, ci) = small;
-	p->iotlb.entries = 64;
-	p->iotlb.page_sizes = NB_BIT(12) | NB_BIT(21) | NB_BIT(30);
-	p->devtlb.page_sizes = p->iotlb.page_sizes;
-	p->pwc_s1.levels = p->pwc_s2.levels = NB_BIT(1) | NB_BIT(2) | NB_BIT(3);
-	p->mem_ref_cycles = 1;
-	for (int op = 0; op < NB_INV_OP_COUNT; op++)
-		p->cmd_cycles[op] = nb_inv_op_vendor((enum nb_inv_op)op) == v ? 1 : 0;
-	p->policy = (struct nb_inval_policy){
+	/* static: zero padding, so whole descriptions compare with memcmp (an
+	 * automatic compound literal may copy stack garbage into padding) */
+	static const struct nb_cache_params small = { .entries = 16, .ways = 4, .repl = NB_REPL_LRU,
+						      .hit_cycles = 1 };
+	static const struct nb_inval_policy policy = {
 		.strict = true,
 		.fq_entries = 256,
 		.fq_timeout_us = 10000,
@@ -1309,6 +1297,21 @@ void nb_hwparams_defaults(struct nb_hw_params *p, enum nb_vendor v)
 		.max_am = 63,
 		.ril = false,
 	};
+
+	memset(p, 0, sizeof(*p));
+	if ((unsigned)v < NB_VENDOR_COUNT)
+		memcpy(p->model, hw_vendor_names[v], strlen(hw_vendor_names[v]));
+	p->vendor = v;
+	for (int ci = 0; ci < HW_NCACHES; ci++)
+		memcpy(hw_cache(p, ci), &small, sizeof(small));
+	p->iotlb.entries = 64;
+	p->iotlb.page_sizes = NB_BIT(12) | NB_BIT(21) | NB_BIT(30);
+	p->devtlb.page_sizes = p->iotlb.page_sizes;
+	p->pwc_s1.levels = p->pwc_s2.levels = NB_BIT(1) | NB_BIT(2) | NB_BIT(3);
+	p->mem_ref_cycles = 1;
+	for (int op = 0; op < NB_INV_OP_COUNT; op++)
+		p->cmd_cycles[op] = nb_inv_op_vendor((enum nb_inv_op)op) == v ? 1 : 0;
+	memcpy(&p->policy, &policy, sizeof(policy));
 }
 
 /* ---- write ------------------------------------------------------------------------------ */
