@@ -19,6 +19,19 @@ static inline const char *trace_path(const char *name, char *buf, size_t len)
 	return buf;
 }
 
+/* Run check() on each trace named on the command line, or on the defaults
+ * (a NULL-terminated list of committed traces). */
+static inline void each_trace(int argc, char **argv, void (*check)(const char *name),
+			      const char *const *defaults)
+{
+	if (argc > 1)
+		for (int i = 1; i < argc; i++)
+			check(argv[i]);
+	else
+		for (int i = 0; defaults[i]; i++)
+			check(defaults[i]);
+}
+
 /*
  * QEMU 10.0's VT-d IOTLB (hw/i386/intel_iommu.c): a hash of at most
  * VTD_IOTLB_MAX_SIZE (1024) entries, emptied whole when an insert finds it

@@ -76,13 +76,13 @@ static void agreement(const char *name)
 
 int main(int argc, char **argv)
 {
-	if (argc > 1) {
-		for (int i = 1; i < argc; i++)
-			agreement(argv[i]);
-	} else {
-		agreement("vtd-cm/all.trace.gz");
-		agreement("vtd-strict/all.trace.gz");
-		agreement("virtio/all.trace.gz");
-	}
+	static const char *const defaults[] = {
+		"vtd-cm/all.trace.gz",
+		"vtd-strict/all.trace.gz",
+		"virtio/all.trace.gz",
+		NULL,
+	};
+
+	each_trace(argc, argv, agreement, defaults);
 	return nbt_done("test_agreement");
 }

@@ -144,13 +144,13 @@ static void descriptors(const char *name)
 
 int main(int argc, char **argv)
 {
-	if (argc > 1) {
-		for (int i = 1; i < argc; i++)
-			descriptors(argv[i]);
-	} else {
-		descriptors("vtd-cm/all.trace.gz");
-		descriptors("vtd-strict/all.trace.gz");
-		descriptors("virtio/all.trace.gz");
-	}
+	static const char *const defaults[] = {
+		"vtd-cm/all.trace.gz",
+		"vtd-strict/all.trace.gz",
+		"virtio/all.trace.gz",
+		NULL,
+	};
+
+	each_trace(argc, argv, descriptors, defaults);
 	return nbt_done("test_descriptors");
 }

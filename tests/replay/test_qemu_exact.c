@@ -102,16 +102,16 @@ static void exact(const char *name)
 
 int main(int argc, char **argv)
 {
-	if (argc > 1) {
-		for (int i = 1; i < argc; i++)
-			exact(argv[i]);
-	} else {
-		/* caching mode, strict and lazy without it (QEMU's IOTLB fills up and
-		 * drops itself in those two), virtio-net */
-		exact("vtd-cm/all.trace.gz");
-		exact("vtd-strict/all.trace.gz");
-		exact("vtd-lazy/all.trace.gz");
-		exact("virtio/all.trace.gz");
-	}
+	/* caching mode, strict and lazy without it (QEMU's IOTLB fills up and
+	 * drops itself in those two), virtio-net */
+	static const char *const defaults[] = {
+		"vtd-cm/all.trace.gz",
+		"vtd-strict/all.trace.gz",
+		"vtd-lazy/all.trace.gz",
+		"virtio/all.trace.gz",
+		NULL,
+	};
+
+	each_trace(argc, argv, exact, defaults);
 	return nbt_done("test_qemu_exact");
 }
