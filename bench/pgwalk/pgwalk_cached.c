@@ -68,9 +68,9 @@ static void bm_cached(nb_bench_state *st, void *ctx)
 		nb_bench_counter(st, "refs_per_walk", (double)refs / (double)n, NB_COUNTER_PLAIN);
 		nb_bench_counter(st, "walk_ns", ns, NB_COUNTER_PLAIN);
 		nb_bench_counter(st, "pwc_hit_rate",
-				 s1->st.lookups ? (double)s1->st.hits / (double)s1->st.lookups : 0, NB_COUNTER_PLAIN);
+				 nb_cache_lookups(&s1->st) ? (double)s1->st.hits / (double)nb_cache_lookups(&s1->st) : 0, NB_COUNTER_PLAIN);
 		nb_bench_counter(st, "nested_tlb_hit_rate",
-				 nt->st.lookups ? (double)nt->st.hits / (double)nt->st.lookups : 0, NB_COUNTER_PLAIN);
+				 nb_cache_lookups(&nt->st) ? (double)nt->st.hits / (double)nb_cache_lookups(&nt->st) : 0, NB_COUNTER_PLAIN);
 	}
 	free(order);
 	nb_testbed_fini(&t);

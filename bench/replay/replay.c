@@ -70,7 +70,7 @@ static double ratio(uint64_t a, uint64_t b)
 
 static double rate_or_none(const struct nb_cache_stats *s)
 {
-	return s->lookups ? (double)s->hits / (double)s->lookups : -1.0;
+	return nb_cache_lookups(s) ? (double)s->hits / (double)nb_cache_lookups(s) : -1.0;
 }
 
 static void bm_replay(nb_bench_state *st, void *ctx)

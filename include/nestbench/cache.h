@@ -68,14 +68,23 @@ struct nb_cache_entry {
 };
 
 struct nb_cache_stats {
-	uint64_t lookups, hits, misses, fills, evictions, invalidated, collateral;
+	uint64_t hits, misses, fills, evictions, invalidated, collateral;
 };
+
+/* Lookups are hits + misses: one counter fewer on the lookup path. */
+static inline uint64_t nb_cache_lookups(const struct nb_cache_stats *st)
+{
+	return st->hits + st->misses;
+}
 
 struct nb_cache {
 	enum nb_cache_kind kind;
 	struct nb_cache_params p;
 	uint32_t sets, ways, set_mask;
 	struct nb_cache_entry *e; /* sets * ways */
+	uint64_t *key;		  /* sets * ways: each entry's k_addr, 0 when invalid.
+				   * A lookup scans one set's keys (one cache line at
+				   * 8 ways) and opens an entry only on an address match. */
 	uint8_t *plru;		  /* PLRU tree bits: sets * ways bytes */
 	uint32_t clock;
 	uint64_t rng;
@@ -99,9 +108,66 @@ static inline uint64_t nb_cache_k_tags(uint32_t tag, uint32_t sub)
 	return (uint64_t)tag << 32 | sub;
 }
 
-/* Look up (key); returns the entry (refreshing its age) or NULL. */
-struct nb_cache_entry *nb_cache_lookup(struct nb_cache *c, uint64_t k_addr, uint64_t k_tags,
-				       uint32_t sid, uint8_t level);
+/* Set index: the page number's low bits, with the tags folded in so that
+ * equal addresses of different domains do not all land in one set. */
+static inline uint32_t nb_cache_set_of(const struct nb_cache *c, uint64_t k_addr, uint64_t k_tags,
+				       uint32_t sid, uint8_t level)
+{
+	uint64_t h = (k_addr >> (k_addr & 0x3f)) ^ (k_tags * 0x9e3779b97f4a7c15ull >> 40) ^
+		     ((uint64_t)sid << 3) ^ level;
+
+	return (uint32_t)h & c->set_mask;
+}
+
+void nb_cache_plru_touch(struct nb_cache *c, uint32_t set, uint32_t way);
+
+/* Refresh an entry's age on a hit or fill. */
+static inline void nb_cache_touch(struct nb_cache *c, uint32_t set, uint32_t way, struct nb_cache_entry *e)
+{
+	if (c->p.repl == NB_REPL_PLRU)
+		nb_cache_plru_touch(c, set, way);
+	else
+		e->stamp = ++c->clock;
+}
+
+static inline struct nb_cache_entry *nb_cache_scan_(struct nb_cache *c, uint32_t set, uint32_t ways,
+						   uint64_t k_addr, uint64_t k_tags, uint32_t sid,
+						   uint8_t level)
+{
+	const uint64_t *key = c->key + (size_t)set * ways;
+
+	for (uint32_t w = 0; w < ways; w++) {
+		if (key[w] == k_addr) { /* a free way holds 0: only a bogus key matches it */
+			struct nb_cache_entry *e = &c->e[(size_t)set * ways + w];
+
+			if (e->k_tags == k_tags && e->valid && e->sid == sid && e->level == level) {
+				c->st.hits++;
+				nb_cache_touch(c, set, w, e);
+				return e;
+			}
+		}
+	}
+	c->st.misses++;
+	return NULL;
+}
+
+/* Look up (key); returns the entry (refreshing its age) or NULL. Inline:
+ * it is the simulator's hottest path (every translation, every walk level). */
+static inline struct nb_cache_entry *nb_cache_lookup(struct nb_cache *c, uint64_t k_addr, uint64_t k_tags,
+						     uint32_t sid, uint8_t level)
+{
+	uint32_t set;
+
+	if (NB_UNLIKELY(!c->sets)) {
+		c->st.misses++;
+		return NULL;
+	}
+	set = nb_cache_set_of(c, k_addr, k_tags, sid, level);
+	/* The common associativity gets a loop the compiler unrolls. */
+	if (c->ways == 8)
+		return nb_cache_scan_(c, set, 8, k_addr, k_tags, sid, level);
+	return nb_cache_scan_(c, set, c->ways, k_addr, k_tags, sid, level);
+}
 /* Insert; returns the new entry (to fill the payload), evicting if needed. */
 struct nb_cache_entry *nb_cache_fill(struct nb_cache *c, uint64_t k_addr, uint64_t k_tags,
 				     uint32_t sid, uint8_t level);

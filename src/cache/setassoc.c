@@ -40,7 +40,10 @@ int nb_cache_init(struct nb_cache *c, enum nb_cache_kind kind, const struct nb_c
 			       kind_names[kind], ways);
 	c->e = calloc((size_t)sets * ways, sizeof(*c->e));
 	c->plru = calloc((size_t)sets * ways, 1);
-	if (!c->e || !c->plru) {
+	c->key = aligned_alloc(64, ((size_t)sets * ways * sizeof(*c->key) + 63) & ~(size_t)63);
+	if (c->key)
+		memset(c->key, 0, (size_t)sets * ways * sizeof(*c->key));
+	if (!c->e || !c->plru || !c->key) {
 		nb_cache_fini(c);
 		return nb_fail(ENOMEM, "%s: out of memory for %u entries", kind_names[kind], p->entries);
 	}
@@ -54,32 +57,25 @@ void nb_cache_fini(struct nb_cache *c)
 {
 	free(c->e);
 	free(c->plru);
+	free(c->key);
 	c->e = NULL;
 	c->plru = NULL;
+	c->key = NULL;
 	c->sets = 0;
 }
 
 void nb_cache_flush_all(struct nb_cache *c)
 {
-	if (c->e)
+	if (c->e) {
 		memset(c->e, 0, (size_t)c->sets * c->ways * sizeof(*c->e));
+		memset(c->key, 0, (size_t)c->sets * c->ways * sizeof(*c->key));
+	}
 	c->used = 0;
-}
-
-/* Set index: the page number's low bits, with the tags folded in so that
- * equal addresses of different domains do not all land in one set. */
-static inline uint32_t set_of(const struct nb_cache *c, uint64_t k_addr, uint64_t k_tags,
-			      uint32_t sid, uint8_t level)
-{
-	uint64_t h = (k_addr >> (k_addr & 0x3f)) ^ (k_tags * 0x9e3779b97f4a7c15ull >> 40) ^
-		     ((uint64_t)sid << 3) ^ level;
-
-	return (uint32_t)h & c->set_mask;
 }
 
 /* Tree-PLRU: ways-1 node bits per set; a hit points every node on the
  * path away from the way used; the victim follows the pointers. */
-static void plru_touch(struct nb_cache *c, uint32_t set, uint32_t way)
+void nb_cache_plru_touch(struct nb_cache *c, uint32_t set, uint32_t way)
 {
 	uint8_t *t = c->plru + (size_t)set * c->ways;
 	uint32_t node = 1, span = c->ways;
@@ -107,41 +103,6 @@ static uint32_t plru_victim(const struct nb_cache *c, uint32_t set)
 		node = node * 2 + right;
 	}
 	return way;
-}
-
-static inline void touch(struct nb_cache *c, uint32_t set, uint32_t way, struct nb_cache_entry *e)
-{
-	if (c->p.repl == NB_REPL_PLRU)
-		plru_touch(c, set, way);
-	else
-		e->stamp = ++c->clock;
-}
-
-struct nb_cache_entry *nb_cache_lookup(struct nb_cache *c, uint64_t k_addr, uint64_t k_tags,
-				       uint32_t sid, uint8_t level)
-{
-	struct nb_cache_entry *row;
-	uint32_t set;
-
-	c->st.lookups++;
-	if (NB_UNLIKELY(!c->sets)) {
-		c->st.misses++;
-		return NULL;
-	}
-	set = set_of(c, k_addr, k_tags, sid, level);
-	row = c->e + (size_t)set * c->ways;
-	for (uint32_t w = 0; w < c->ways; w++) {
-		struct nb_cache_entry *e = &row[w];
-
-		if (e->k_addr == k_addr && e->k_tags == k_tags && e->valid && e->sid == sid &&
-		    e->level == level) {
-			c->st.hits++;
-			touch(c, set, w, e);
-			return e;
-		}
-	}
-	c->st.misses++;
-	return NULL;
 }
 
 static uint32_t victim(struct nb_cache *c, uint32_t set, struct nb_cache_entry *row)
@@ -181,7 +142,7 @@ struct nb_cache_entry *nb_cache_fill(struct nb_cache *c, uint64_t k_addr, uint64
 		c->st.evictions += c->used;
 		nb_cache_flush_all(c);
 	}
-	set = set_of(c, k_addr, k_tags, sid, level);
+	set = nb_cache_set_of(c, k_addr, k_tags, sid, level);
 	row = c->e + (size_t)set * c->ways;
 	/* An existing entry for the same key is replaced in place. */
 	for (w = 0; w < c->ways; w++)
@@ -203,7 +164,8 @@ struct nb_cache_entry *nb_cache_fill(struct nb_cache *c, uint64_t k_addr, uint64
 	e->level = level;
 	e->valid = true;
 	e->tag2 = NB_NO_TAG;
-	touch(c, set, w, e);
+	c->key[(size_t)set * c->ways + w] = k_addr;
+	nb_cache_touch(c, set, w, e);
 	c->st.fills++;
 	return e;
 }
@@ -217,6 +179,7 @@ uint64_t nb_cache_invalidate_if(struct nb_cache *c, nb_cache_visit_fn fn, void *
 
 		if (e->valid && fn(user, c, e)) {
 			e->valid = false;
+			c->key[i] = 0;
 			c->used--;
 			n++;
 		}

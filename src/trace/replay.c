@@ -326,7 +326,7 @@ int nb_replay_ex(const char *path, const struct nb_hw_params *p, const struct nb
 	r->cur = NULL;
 	res->st = *nb_iommu_stats(r->m);
 	res->iotlb_hits = nb_iommu_cache(r->m, NB_CACHE_IOTLB)->st.hits;
-	res->iotlb_lookups = nb_iommu_cache(r->m, NB_CACHE_IOTLB)->st.lookups;
+	res->iotlb_lookups = nb_cache_lookups(&nb_iommu_cache(r->m, NB_CACHE_IOTLB)->st);
 	for (int k = 0; k < NB_CACHE_KIND_COUNT; k++)
 		if (k != NB_CACHE_DEVTLB) /* per device, none attached with ATS here */
 			res->cache[k] = nb_iommu_cache(r->m, (enum nb_cache_kind)k)->st;
