@@ -19,7 +19,7 @@ docs/trace-format.md ("From QEMU and the guest's ftrace"). In short:
   vtd_inv_desc (type != iec)                  -> inv op=NAME w0=LOW w1=HIGH
   amdvi_iotlb_hit / amdvi_cache_update         -> dma hit=1 / hit=0
   amdvi_pages_inval / _all_inval / _devtab_inval / _iotlb_inval / _completion_wait
-                                               -> inv op=INV_IOMMU_PAGES / ... (no raw words)
+                                               -> inv op=INVALIDATE_IOMMU_PAGES / ... (no raw words)
   guest iommu:map / iommu:unmap                -> map / unmap (device from the dma:* event
                                                   that follows on the same CPU)
 The two clocks are lined up by anchors: on VT-d every descriptor the guest
@@ -173,14 +173,14 @@ def read_qemu(path, vendor, st):
                     amd_dom[sid] = dom
                     out.append(QEv(t, "dma", sid=sid, iova=int(p[5], 16), dom=dom, hit=0))
                 elif ev == "amdvi_pages_inval":
-                    out.append(QEv(t, "inv", dom=int(Q_AMD_PAGES.match(a)[1], 16), op="INV_IOMMU_PAGES"))
+                    out.append(QEv(t, "inv", dom=int(Q_AMD_PAGES.match(a)[1], 16), op="INVALIDATE_IOMMU_PAGES"))
                 elif ev == "amdvi_all_inval":
-                    out.append(QEv(t, "inv", op="INV_IOMMU_ALL"))
+                    out.append(QEv(t, "inv", op="INVALIDATE_IOMMU_ALL"))
                 elif ev == "amdvi_devtab_inval":
                     p = Q_AMD_DEVTAB.match(a)
-                    out.append(QEv(t, "inv", sid=devid_sid(p[1], p[2], p[3]), op="INV_DEVTAB_ENTRY"))
+                    out.append(QEv(t, "inv", sid=devid_sid(p[1], p[2], p[3]), op="INVALIDATE_DEVTAB_ENTRY"))
                 elif ev == "amdvi_iotlb_inval":
-                    out.append(QEv(t, "inv", op="INV_IOTLB_PAGES"))
+                    out.append(QEv(t, "inv", op="INVALIDATE_IOTLB_PAGES"))
                 elif ev == "amdvi_completion_wait":
                     out.append(QEv(t, "inv", op="COMPLETION_WAIT"))
                 elif ev == "amdvi_iotlb_reset":
@@ -347,7 +347,7 @@ def amd_anchors(G, Q, st):
     import numpy as np
     # the events that have a flush of their own: unmaps, and the last map of a call
     gi = [i for i, e in enumerate(G) if e.kind in ("map", "unmap") and e.dom >= 0 and not e.more]
-    qj = [j for j, e in enumerate(Q) if e.kind == "inv" and e.op == "INV_IOMMU_PAGES"]
+    qj = [j for j, e in enumerate(Q) if e.kind == "inv" and e.op == "INVALIDATE_IOMMU_PAGES"]
     if not gi or not qj:
         return []
     gt = np.array([G[i].t for i in gi], dtype=np.int64)

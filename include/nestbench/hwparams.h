@@ -44,6 +44,10 @@ struct nb_inval_policy {
 	 * (nb_hwparams_apply_vtd_caps), not from a config file: it changes the
 	 * descriptor's bits, not what is invalidated or counted. */
 	bool drain;
+	/* The unit may cache not-present entries (a vIOMMU: VT-d CAP.CM, AMD
+	 * NpCache), so the driver flushes on attach and on map, and on AMD only
+	 * naturally aligned ranges. From the register or the trace, not a file. */
+	bool caching_mode;
 };
 
 struct nb_hw_params {

@@ -30,8 +30,10 @@ struct family {
 	const char *min_time, *quick_min_time;
 	double est_s, quick_est_s; /* rough wall time here, for the ETA */
 	/* Not a benchmark binary but a script run as SCRIPT RESULTS_DIR BENCH_DIR
-	 * (exit 77: cannot run here, so skipped); only with --guest or when
-	 * --families names it. */
+	 * (exit 77: cannot run here, so skipped; its last line says why). It runs
+	 * in the default suite when it can without installing or building
+	 * anything (NB_GUEST=cached), and may do both with --guest or when
+	 * --families names it (NB_GUEST=build); --quick leaves it out. */
 	const char *script;
 };
 
@@ -48,7 +50,7 @@ static const struct family families[] = {
 	  "0.05", "0.02", 20, 3, NULL },
 	{ "replay", NULL, NULL, "0.05", "0.02", 30, 8, NULL },
 	/* the real kernel's iommufd in the QEMU guest matrix (scripts/setup --guest) */
-	{ "guest", NULL, NULL, NULL, NULL, 300, 300, "scripts/guest/collect" },
+	{ "guest", NULL, NULL, NULL, NULL, 40, 40, "scripts/guest/collect" },
 };
 
 static volatile sig_atomic_t interrupted;
@@ -161,11 +163,36 @@ static bool selected(const struct run_opts *o, const char *name)
 	size_t n = strlen(name);
 
 	if (!o->only)
-		return !families_script(name) || o->guest;
+		return !families_script(name) || o->guest || !o->quick;
 	for (p = o->only; (p = strstr(p, name)); p += n)
 		if ((p == o->only || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
 			return true;
 	return false;
+}
+
+/* The last non-empty line of a file (a skipped script's reason), without
+ * its newline; the file's name when it has none. */
+static void last_line(const char *path, char *buf, size_t len)
+{
+	char line[512];
+	FILE *f = fopen(path, "r");
+
+	snprintf(buf, len, "cannot run here (see its log in raw/)");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		for (char *c = line; *c; c++)
+			if (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20)
+				*c = '\''; /* it goes into run.json as is */
+		if (line[0]) {
+			size_t n = strlen(line) < len ? strlen(line) : len - 1;
+
+			memcpy(buf, line, n);
+			buf[n] = '\0';
+		}
+	}
+	fclose(f);
 }
 
 static void run_family(const struct family *f, const struct run_opts *o, const char *dir,
@@ -189,6 +216,7 @@ static void run_family(const struct family *f, const struct run_opts *o, const c
 		argv[argc++] = (char *)dir;
 		argv[argc++] = (char *)bench_dir;
 		argv[argc] = NULL;
+		setenv("NB_GUEST", o->guest || o->only ? "build" : "cached", 1);
 		goto spawn;
 	}
 	snprintf(bin, sizeof(bin), "%s/%s/nb-bench-%s", bench_dir, f->name, f->name);
@@ -254,7 +282,7 @@ spawn:
 		res->status = "ok";
 	} else if (f->script && WIFEXITED(status) && WEXITSTATUS(status) == 77) {
 		res->status = "skipped";
-		snprintf(res->reason, sizeof(res->reason), "cannot run here (see raw/%s.log)", f->name);
+		last_line(log, res->reason, sizeof(res->reason));
 	} else {
 		res->status = "failed";
 		snprintf(res->reason, sizeof(res->reason), "%s (see raw/%s.log)",
@@ -279,7 +307,7 @@ static int write_run_json(const char *dir, const struct run_opts *o, const struc
 		fprintf(f, "%s\n    {\"name\": \"%s\", \"status\": \"%s\", \"seconds\": %.1f, \"reason\": \"%s\"}",
 			i ? "," : "", families[i].name, res[i].status ? res[i].status : "not run",
 			res[i].seconds,
-			res[i].status || !families[i].script ? res[i].reason : "opt-in: nestbench run --guest");
+			res[i].status || !families[i].script ? res[i].reason : "not in --quick (add --guest)");
 	fprintf(f, "\n  ]\n}\n");
 	return close_tmp(f, tmp, path);
 }
@@ -367,8 +395,10 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			       "Runs the default suite into reports/<UTC date-time>-<commit>/ and writes\n"
 			       "the report there (index.html, summary.md, plots); reports/latest points at it.\n"
 			       "--set overrides a hardware-description key in every model (e.g.\n"
-			       "--set=iotlb.entries=512); --guest adds the real iommufd in the QEMU guest\n"
-			       "matrix (needs scripts/setup --guest; builds the guest kernel once).\n"
+			       "--set=iotlb.entries=512). The real iommufd in the QEMU guest matrix (the\n"
+			       "guest family) runs when QEMU and the guest kernel are already here (scripts/test\n"
+			       "builds them); --guest installs QEMU (apt) and builds the kernel if needed,\n"
+			       "and adds the family to --quick.\n"
 			       "families:");
 			for (size_t f = 0; f < NB_ARRAY_SIZE(families); f++)
 				printf(" %s", families[f].name);

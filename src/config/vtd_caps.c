@@ -23,6 +23,7 @@ int nb_hwparams_apply_vtd_caps(struct nb_hw_params *p, uint64_t cap, uint64_t ec
 {
 	p->policy.max_am = (uint8_t)CAP_MAMV(cap);
 	p->policy.drain = CAP_DRD(cap) && CAP_DWD(cap);
+	p->policy.caching_mode = CAP_CM(cap);
 	/* without page-selective invalidation every flush is domain-selective */
 	if (!CAP_PSI(cap))
 		p->policy.range_max_pages = 0;

@@ -103,7 +103,11 @@ void nb_domain_free(struct nb_domain *d)
 {
 	if (!d)
 		return;
-	nb_rcu_barrier();
+	/* Deferred frees of this domain's tables must run first; a barrier
+	 * waits for every callback in the process (milliseconds), so only
+	 * when this domain has some outstanding. */
+	if (atomic_load_explicit(&d->deferred, memory_order_acquire))
+		nb_rcu_barrier();
 	free_tree(d, d->root_pa, d->geom.levels - 1);
 	free(d);
 }
@@ -387,6 +391,8 @@ static void reclaim_cb(struct nb_rcu_head *head)
 	nb_rcu_cb_begin(head);
 	for (size_t i = 0; i < r->n; i++)
 		free_table(r->d, r->t[i].pa, r->t[i].level);
+	/* release: nb_domain_free, seeing 0, may free what these frees touched */
+	atomic_fetch_sub_explicit(&r->d->deferred, 1, memory_order_release);
 	free(r);
 }
 
@@ -400,6 +406,7 @@ void nb_gather_release(struct nb_domain *d, struct nb_gather *g)
 			r->n = g->nr_freed;
 			for (size_t i = 0; i < g->nr_freed; i++)
 				r->t[i] = g->freed[i];
+			atomic_fetch_add_explicit(&d->deferred, 1, memory_order_relaxed);
 			nb_rcu_defer(&r->head, reclaim_cb);
 		} else {
 			/* No memory for deferral: wait for the grace period here. */

@@ -22,11 +22,26 @@ static struct nb_inv_cmd ctx_cmd(const struct nb_xdev *dev)
 				    .tag = nb_dom_id(nb_xdev_domain(dev), NB_ID_TAG) };
 }
 
+/*
+ * A context (or PASID) entry going from not present to present needs no
+ * invalidation: hardware does not cache not-present entries. A unit in
+ * caching mode (a vIOMMU) may, under DID 0, so Linux then invalidates the
+ * device's context entry naming DID 0 and flushes the new domain's DID
+ * (context_present_cache_flush); otherwise it only flushes the write
+ * buffer, which is no queued command. The captured traces show both
+ * (tests/replay/test_fidelity).
+ */
 int nb_vtd_attach(struct nb_iommu *m, struct nb_xdev *dev)
 {
 	struct nb_inv_cmd c = ctx_cmd(dev);
 
-	nb_model_ctx_inval(m, &c);
+	if (!nb_iommu_params(m)->policy.caching_mode)
+		return 0;
+	c.tag = 0;
+	nb_iommu_queue(m, &c);
+	nb_iommu_queue(m, &(struct nb_inv_cmd){ .op = NB_VTD_IOTLB_DSI,
+						.tag = nb_dom_id(nb_xdev_domain(dev), NB_ID_TAG) });
+	nb_iommu_sync(m);
 	return 0;
 }
 

@@ -20,6 +20,7 @@ struct rp_dom {
 
 struct rp {
 	const struct nb_hw_params *p;
+	struct nb_hw_params pcopy; /* p, with caching mode where the driver flushed on map */
 	struct nb_replay_opts o;
 	const struct nb_tag_model *base; /* the model under test */
 	struct nb_tag_model wrap;	 /* it, with the options' hooks */
@@ -285,7 +286,13 @@ int nb_replay_ex(const char *path, const struct nb_hw_params *p, const struct nb
 	memset(res, 0, sizeof(*res));
 	if (!r)
 		return nb_fail(ENOMEM, "replay: out of memory");
-	r->p = p;
+	/* A driver flushes on map because the unit caches not-present entries
+	 * (VT-d caching mode, AMD NpCache): that changes its attach and range
+	 * flushes too. */
+	r->pcopy = *p;
+	if (o->flush_on_map)
+		r->pcopy.policy.caching_mode = true;
+	p = r->p = &r->pcopy;
 	r->o = *o;
 	r->base = o->model;
 	if (!r->base && (ret = nb_tag_model_by_name(p->model, &r->base)))

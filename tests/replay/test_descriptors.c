@@ -25,14 +25,26 @@ struct collect {
 	struct model_cmd *c;
 	size_t n;
 	uint64_t overflow, per_op_more;
+	unsigned cc_line; /* line of the last context-cache invalidation */
 };
 
 static void on_cmd(void *user, const struct nb_trace_event *ev, const struct nb_inv_cmd *c)
 {
 	struct collect *k = user;
 
+	if (c->op == NB_VTD_CC_INV) {
+		k->cc_line = ev->line;
+		return;
+	}
 	if (c->op != NB_VTD_IOTLB_PSI && c->op != NB_VTD_IOTLB_DSI)
 		return;
+	/* Attaching a device in caching mode flushes its new domain (a context
+	 * invalidation, then a DSI): that belongs to the attach the replay ran
+	 * before this line's operation, not to the operation. */
+	if (c->op == NB_VTD_IOTLB_DSI && k->cc_line == ev->line) {
+		k->cc_line = 0;
+		return;
+	}
 	if (k->n && k->c[k->n - 1].line == ev->line) {
 		k->per_op_more++; /* the model sent two commands for one operation */
 		return;
