@@ -23,9 +23,6 @@
 #include "bench_common.h"
 #include "nestbench/backend.h"
 
-#ifndef NB_CONFIG_DIR
-#define NB_CONFIG_DIR "configs"
-#endif
 
 #define IOVA_BASE (16ull << 20)
 #define IOVA_END (2ull << 30)
@@ -71,7 +68,7 @@ static void bm_mapunmap(nb_bench_state *st, void *ctx)
 		nb_bench_skip_with_error(st, "backend not built on this host");
 		return;
 	}
-	snprintf(arg, sizeof(arg), "%s/vtd.cfg;policy.strict=%s", NB_CONFIG_DIR, b->strict ? "true" : "false");
+	snprintf(arg, sizeof(arg), "%s/vtd.cfg;policy.strict=%s", nb_bench_config_dir(), b->strict ? "true" : "false");
 	if (!buf || ops->open(&be, b->be == NB_BACKEND_EMU ? arg : NULL)) {
 		nb_bench_skip_with_error(st, buf ? nb_errmsg() : "mmap failed");
 		return;
@@ -127,7 +124,7 @@ static void bm_nested(nb_bench_state *st, void *ctx)
 	uint64_t t_alloc = 0, t_inv = 0, n = 0;
 	char arg[512];
 
-	snprintf(arg, sizeof(arg), "%s/vtd.cfg", NB_CONFIG_DIR);
+	snprintf(arg, sizeof(arg), "%s/vtd.cfg", nb_bench_config_dir());
 	if (ops->open(&be, b->be == NB_BACKEND_EMU ? arg : NULL)) {
 		nb_bench_skip_with_error(st, nb_errmsg());
 		return;
