@@ -106,8 +106,13 @@ void nb_domain_free(struct nb_domain *d)
 	/* Deferred frees of this domain's tables must run first; a barrier
 	 * waits for every callback in the process (milliseconds), so only
 	 * when this domain has some outstanding. */
-	if (atomic_load_explicit(&d->deferred, memory_order_acquire))
+	if (atomic_load_explicit(&d->deferred, memory_order_acquire)) {
 		nb_rcu_barrier();
+		/* Every callback has run. Reading what the last one released
+		 * orders its frees before ours, in a form ThreadSanitizer sees
+		 * (it does not see liburcu's barrier). */
+		(void)atomic_load_explicit(&d->deferred, memory_order_acquire);
+	}
 	free_tree(d, d->root_pa, d->geom.levels - 1);
 	free(d);
 }
