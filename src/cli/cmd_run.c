@@ -40,15 +40,15 @@ struct family {
 static const struct family families[] = {
 	{ "pgwalk", NULL,
 	  "pgwalk/(single/(x86_64-4lvl|arm_s1-4K|arm_s1-64K)/base/random|nested/(x86_64-4lvl\\+vtdss-4lvl|arm_s1-4K\\+arm_s2-4K)/base/random|chase)/ws_kib:(16|4096)$",
-	  "0.05", "0.02", 70, 6, NULL },
+	  "0.05", "0.02", 75, 6, NULL },
 	{ "invalidate", NULL,
 	  "invalidate/[a-z_0-9]+/batch/nested:(1|8|64)/devices:1/pages:1/|iotlb/(random|nic)/[a-z_0-9]+/entries:(64|1024)/|iotlb/lookup",
-	  "0.05", "0.02", 90, 10, NULL },
-	{ "mapunmap", NULL, "mapunmap/emu/[a-z]+/size_kib:(4|2048)$", "0.05", "0.02", 15, 3, NULL },
-	{ "concurrency", NULL, NULL, "0.2", "0.05", 5, 2, NULL },
+	  "0.05", "0.02", 20, 10, NULL },
+	{ "mapunmap", NULL, "mapunmap/emu/[a-z]+/size_kib:(4|2048)$", "0.05", "0.02", 5, 3, NULL },
+	{ "concurrency", NULL, NULL, "0.2", "0.05", 2, 2, NULL },
 	{ "strategies", NULL, "strategies/(instances/smmuv3/shared_s2|guest_path/[a-z]+/(vtd|smmuv3|amd)/)",
-	  "0.05", "0.02", 20, 3, NULL },
-	{ "replay", NULL, NULL, "0.05", "0.02", 30, 8, NULL },
+	  "0.05", "0.02", 3, 3, NULL },
+	{ "replay", NULL, NULL, "0.05", "0.02", 5, 5, NULL },
 	/* the real kernel's iommufd in the QEMU guest matrix (scripts/setup --guest) */
 	{ "guest", NULL, NULL, NULL, NULL, 40, 40, "scripts/guest/collect" },
 };
