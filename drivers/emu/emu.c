@@ -165,19 +165,8 @@ static int emu_ioas_map(struct nb_backend *b, uint32_t ioas_id, uint64_t iova, v
 {
 	struct emu_obj *o = get(b, ioas_id, EMU_IOAS, "ioas_map");
 	uint64_t pa = (uint64_t)(uintptr_t)buf & ((1ull << 47) - 1);
-	int ret;
 
-	if (!o)
-		return -ENOENT;
-	ret = nb_iommu_map(b->m, o->xd, iova, pa, len, prot);
-	if (ret == -EBUSY) {
-		/* Lazy: the IOVA still waits in the flush queue. The kernel's
-		 * allocator would not hand it out before the queue's flush (its
-		 * timeout), so that flush runs first, as the replay does. */
-		nb_iommu_fq_flush(b->m);
-		ret = nb_iommu_map(b->m, o->xd, iova, pa, len, prot);
-	}
-	return ret;
+	return o ? nb_iommu_map_after_fq(b->m, o->xd, iova, pa, len, prot, NULL) : -ENOENT;
 }
 
 static int emu_ioas_unmap(struct nb_backend *b, uint32_t ioas_id, uint64_t iova, uint64_t len,

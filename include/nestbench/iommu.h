@@ -150,6 +150,11 @@ void nb_iommu_dma(struct nb_iommu *m, struct nb_xdev *dev, uint64_t iova, unsign
 int64_t nb_iommu_unmap(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, uint64_t size);
 int nb_iommu_map(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, uint64_t pa,
 		 uint64_t size, unsigned prot);
+/* Map as the kernel's IOVA allocator would get there: a range still waiting
+ * in the lazy flush queue (nb_iommu_map refuses it) is handed out only after
+ * the queue's flush, so that flush runs first. *flushed (may be NULL): it did. */
+int nb_iommu_map_after_fq(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, uint64_t pa,
+			  uint64_t size, unsigned prot, bool *flushed);
 /* Invalidate a change the caller already made to d's tables (one IOMMU
  * unit of several sharing the tables: each flushes its own caches). */
 int nb_iommu_flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req);

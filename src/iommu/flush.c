@@ -39,6 +39,20 @@ int nb_iommu_map(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, uint64
 	return nb_domain_map(d->pt, iova, pa, size, prot);
 }
 
+int nb_iommu_map_after_fq(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, uint64_t pa,
+			  uint64_t size, unsigned prot, bool *flushed)
+{
+	int ret = nb_iommu_map(m, d, iova, pa, size, prot);
+
+	if (flushed)
+		*flushed = ret == -EBUSY;
+	if (ret == -EBUSY) {
+		nb_iommu_fq_flush(m);
+		ret = nb_iommu_map(m, d, iova, pa, size, prot);
+	}
+	return ret;
+}
+
 static void flush_gather(struct nb_iommu *m, struct nb_xdomain *d, struct nb_gather *g)
 {
 	struct nb_flush_req req = {

@@ -96,13 +96,10 @@ static struct rp_dom *domain(struct rp *r, uint32_t id)
 static int map(struct rp *r, struct rp_dom *d, uint64_t first, uint64_t len, unsigned prot,
 	       struct nb_replay_result *res)
 {
-	int ret = nb_iommu_map(r->m, d->xd, first, first + PA_OFFSET, len, prot);
+	bool forced;
+	int ret = nb_iommu_map_after_fq(r->m, d->xd, first, first + PA_OFFSET, len, prot, &forced);
 
-	if (ret == -EBUSY) {
-		res->fq_forced++;
-		nb_iommu_fq_flush(r->m);
-		ret = nb_iommu_map(r->m, d->xd, first, first + PA_OFFSET, len, prot);
-	}
+	res->fq_forced += forced;
 	if (ret == -EEXIST) {
 		nb_iommu_unmap(r->m, d->xd, first, len);
 		nb_iommu_fq_flush(r->m);

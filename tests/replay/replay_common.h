@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "nestbench/hwparams.h"
+#include "nb_test.h"
 #include "nestbench/trace.h"
 
 /* A committed trace: NB_TRACE_DIR (environment) or the source tree's tests/traces. */
@@ -19,10 +20,13 @@ static inline const char *trace_path(const char *name, char *buf, size_t len)
 	return buf;
 }
 
-/* Run check() on each trace named on the command line, or on the defaults
- * (a NULL-terminated list of committed traces). */
-static inline void each_trace(int argc, char **argv, void (*check)(const char *name),
-			      const char *const *defaults)
+/* The committed traces the VT-d checks run on by default. */
+#define REPLAY_VTD_TRACES "vtd-cm/all.trace.gz", "vtd-strict/all.trace.gz", "virtio/all.trace.gz"
+
+/* A replay test's main: check() on each trace named on the command line,
+ * or on the defaults (a NULL-terminated list); the test's verdict. */
+static inline int replay_main(const char *test, int argc, char **argv,
+			      void (*check)(const char *name), const char *const *defaults)
 {
 	if (argc > 1)
 		for (int i = 1; i < argc; i++)
@@ -30,6 +34,7 @@ static inline void each_trace(int argc, char **argv, void (*check)(const char *n
 	else
 		for (int i = 0; defaults[i]; i++)
 			check(defaults[i]);
+	return nbt_done(test);
 }
 
 /*

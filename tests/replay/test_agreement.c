@@ -76,13 +76,7 @@ static void agreement(const char *name)
 
 int main(int argc, char **argv)
 {
-	static const char *const defaults[] = {
-		"vtd-cm/all.trace.gz",
-		"vtd-strict/all.trace.gz",
-		"virtio/all.trace.gz",
-		NULL,
-	};
+	static const char *const defaults[] = { REPLAY_VTD_TRACES, NULL };
 
-	each_trace(argc, argv, agreement, defaults);
-	return nbt_done("test_agreement");
+	return replay_main("test_agreement", argc, argv, agreement, defaults);
 }

@@ -156,13 +156,7 @@ static void descriptors(const char *name)
 
 int main(int argc, char **argv)
 {
-	static const char *const defaults[] = {
-		"vtd-cm/all.trace.gz",
-		"vtd-strict/all.trace.gz",
-		"virtio/all.trace.gz",
-		NULL,
-	};
+	static const char *const defaults[] = { REPLAY_VTD_TRACES, NULL };
 
-	each_trace(argc, argv, descriptors, defaults);
-	return nbt_done("test_descriptors");
+	return replay_main("test_descriptors", argc, argv, descriptors, defaults);
 }

@@ -174,14 +174,8 @@ static void fidelity(const char *name)
 
 int main(int argc, char **argv)
 {
-	static const char *const defaults[] = {
-		"vtd-cm/all.trace.gz",
-		"vtd-strict/all.trace.gz",
-		"vtd-lazy/all.trace.gz",
-		"amd/all.trace.gz",
-		NULL,
-	};
+	static const char *const defaults[] = { "vtd-cm/all.trace.gz", "vtd-strict/all.trace.gz",
+						"vtd-lazy/all.trace.gz", "amd/all.trace.gz", NULL };
 
-	each_trace(argc, argv, fidelity, defaults);
-	return nbt_done("test_fidelity");
+	return replay_main("test_fidelity", argc, argv, fidelity, defaults);
 }

@@ -104,14 +104,7 @@ int main(int argc, char **argv)
 {
 	/* caching mode, strict and lazy without it (QEMU's IOTLB fills up and
 	 * drops itself in those two), virtio-net */
-	static const char *const defaults[] = {
-		"vtd-cm/all.trace.gz",
-		"vtd-strict/all.trace.gz",
-		"vtd-lazy/all.trace.gz",
-		"virtio/all.trace.gz",
-		NULL,
-	};
+	static const char *const defaults[] = { REPLAY_VTD_TRACES, "vtd-lazy/all.trace.gz", NULL };
 
-	each_trace(argc, argv, exact, defaults);
-	return nbt_done("test_qemu_exact");
+	return replay_main("test_qemu_exact", argc, argv, exact, defaults);
 }
