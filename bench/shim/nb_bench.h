@@ -267,6 +267,11 @@ void nb_bench_set_region_hooks(nb_bench_region_fn begin, nb_bench_region_fn end,
 
 /* ---- running -------------------------------------------------------------- */
 
+/* What --help and -h print before Google Benchmark's own flags: the program's
+ * usage, its own flags and environment variables (copied; set before
+ * nb_bench_init). */
+void nb_bench_set_usage(const char *text);
+
 /*
  * nb_bench_init(&argc, argv) then, if arguments remain, print
  * "<argv0>: unrecognized or malformed argument(s): ..." on one line and
@@ -282,10 +287,13 @@ int nb_bench_main(int argc, char **argv);
  * what it does not know. Before the library sees them, the values of
  * --benchmark_format, --benchmark_out_format, --benchmark_color and
  * --benchmark_time_unit are checked (the library would print its help and
- * exit 0). --benchmark_out=FILE is written to FILE.tmp.<pid>, created here (an
- * unwritable FILE is refused now), and renamed over FILE after a run that
- * reported something; FILE is never left half-written, and the temporary is
- * removed at exit if the run never happened. Returns 0, or 2 with a message
+ * exit 0). --benchmark_out=FILE: whether FILE can be written is checked here
+ * (an unwritable FILE is refused now); the output is kept in memory during
+ * the run and published after a run that reported something with
+ * nb_atomic_write (nestbench/atomic_file.h: every write checked, fsync,
+ * rename): FILE is never left half-written, and a run stopped midway leaves
+ * no temporary file. --help and -h print the text of nb_bench_set_usage(),
+ * then the library's own flags, and exit 0. Returns 0, or 2 with a message
  * on stderr.
  */
 int nb_bench_init(int *argc, char **argv);

@@ -18,6 +18,7 @@
 // g_error_seen (atomic).
 
 #include "nb_bench.h"
+#include "nestbench/atomic_file.h"
 
 #include <benchmark/benchmark.h>
 
@@ -26,6 +27,7 @@
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <map>
@@ -92,9 +94,12 @@ bool g_ran;
 // The argv copy the library parses and keeps argv[0] of: stable buffers.
 std::vector<std::unique_ptr<char[]>> g_argv_store;
 std::vector<char *> g_argv_ptrs;
-// --benchmark_out=FINAL is handed to the library as TMP, renamed after the run.
+// --benchmark_out=FINAL is handed to the library as /dev/null; the shim
+// publishes FINAL itself after the run (BufferedFileReporter).
 std::string g_out_final;
-std::string g_out_tmp;
+std::string g_out_format = "json";
+// What --help and -h print before Google Benchmark's own flags.
+std::string g_usage;
 
 __attribute__((format(printf, 1, 0))) std::string vformat(const char *fmt, va_list ap)
 {
@@ -316,64 +321,99 @@ char *store_arg(const std::string &s)
 	return g_argv_store.back().get();
 }
 
-// At exit, a temporary output that was never published goes (flag errors,
-// configuration errors, the library exiting on its own).
-void discard_output()
+// Google Benchmark writes --benchmark_out through its own std::ofstream and
+// checks none of its writes: on a full disk a cut-off file is all there is.
+// The shim gives the library /dev/null as the file and this reporter, which
+// keeps the whole output in memory; after the run the shim publishes it with
+// nb_atomic_write (every write checked, fsync, rename). A run stopped by a
+// signal leaves no temporary file: there is none until the end.
+class BufferedFileReporter : public benchmark::BenchmarkReporter {
+      public:
+	explicit BufferedFileReporter(benchmark::BenchmarkReporter *inner) : inner_(inner)
+	{
+		inner_->SetOutputStream(&buf_);
+		inner_->SetErrorStream(&buf_);
+	}
+	bool ReportContext(const Context &c) override
+	{
+		return inner_->ReportContext(c);
+	}
+	void ReportRuns(const std::vector<Run> &runs) override
+	{
+		inner_->ReportRuns(runs);
+	}
+	void Finalize() override
+	{
+		inner_->Finalize();
+	}
+	std::string text() const
+	{
+		return buf_.str();
+	}
+
+      private:
+	std::unique_ptr<benchmark::BenchmarkReporter> inner_;
+	std::ostringstream buf_;
+};
+
+// The reporter --benchmark_out_format names (checked in check_choice_flags).
+benchmark::BenchmarkReporter *file_reporter_for(const std::string &format)
 {
-	if (!g_out_tmp.empty())
-		unlink(g_out_tmp.c_str());
-	g_out_tmp.clear();
+	if (format == "csv") {
+		// deprecated in 1.7.1 but a format the library's flag offers
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+		return new benchmark::CSVReporter();
+#pragma GCC diagnostic pop
+	}
+	if (format == "console")
+		return new benchmark::ConsoleReporter(benchmark::ConsoleReporter::OO_None);
+	return new benchmark::JSONReporter();
 }
 
-// Create the temporary output early, so an unwritable --benchmark_out is one
-// clear error before anything runs (the library would exit(1) mid-way).
+// --help and -h: the caller's own flags and environment, then the library's.
+[[noreturn]] void print_help(const char *argv0)
+{
+	if (!g_usage.empty())
+		fputs(g_usage.c_str(), stdout);
+	else
+		printf("usage: %s [Google Benchmark's --benchmark_* flags]\n", argv0);
+	printf("\nGoogle Benchmark's flags (its own help, 1.7.1):\n");
+	fflush(stdout);
+	static char help_flag[] = "--help";
+	char *args[] = {const_cast<char *>(argv0), help_flag, nullptr};
+	int n = 2;
+	benchmark::Initialize(&n, args); // prints its usage and exits 0
+	exit(0);
+}
+
+// Check the --benchmark_out file can be published, so an unwritable one is
+// one clear error before anything runs.
 bool prepare_output(const char *argv0)
 {
-	if (g_out_tmp.empty())
+	char why[512];
+	if (g_out_final.empty() || nb_atomic_check(g_out_final.c_str(), why, sizeof(why)) == 0)
 		return true;
-	int fd = open(g_out_tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0) {
-		fprintf(stderr, "%s: cannot write --benchmark_out file '%s': %s\n", argv0,
-			g_out_final.c_str(), strerror(errno));
-		g_out_tmp.clear();
-		return false;
-	}
-	close(fd);
-	atexit(discard_output);
-	return true;
+	fprintf(stderr, "%s: cannot write --benchmark_out file '%s': %s\n", argv0,
+		g_out_final.c_str(), why);
+	g_out_final.clear();
+	return false;
 }
 
-// Make the finished temporary output durable and put it in place. An empty
-// file means nothing was reported (--benchmark_list_tests, no match): the old
-// file stays.
-bool publish_output(bool matched)
+// Put the output in place. Nothing reported (--benchmark_list_tests, no
+// match): the old file stays.
+bool publish_output(const BufferedFileReporter *rep, bool matched)
 {
-	if (g_out_tmp.empty())
+	char why[512];
+	if (!rep || !matched)
 		return true;
-	int fd = open(g_out_tmp.c_str(), O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		fprintf(stderr, "nb_bench: temporary output '%s' vanished: %s\n", g_out_tmp.c_str(),
-			strerror(errno));
-		g_out_tmp.clear();
-		return false;
-	}
-	off_t size = lseek(fd, 0, SEEK_END);
-	int err = fsync(fd) == 0 ? 0 : errno;
-	close(fd);
-	if (!matched || size <= 0) {
-		discard_output();
-		return err == 0;
-	}
-	if (err == 0 && rename(g_out_tmp.c_str(), g_out_final.c_str()) != 0)
-		err = errno;
-	if (err) {
-		fprintf(stderr, "nb_bench: cannot write '%s' (results left in '%s'): %s\n",
-			g_out_final.c_str(), g_out_tmp.c_str(), strerror(err));
-		g_out_tmp.clear(); // keep them
-		return false;
-	}
-	g_out_tmp.clear();
-	return true;
+	const std::string text = rep->text();
+	if (text.empty())
+		return true;
+	if (nb_atomic_write(g_out_final.c_str(), text.data(), text.size(), why, sizeof(why)) == 0)
+		return true;
+	fprintf(stderr, "nb_bench: --benchmark_out: %s\n", why);
+	return false;
 }
 
 // The library's own statement about NDEBUG: the library_build_type its JSON
@@ -836,6 +876,11 @@ void nb_bench_context(const char *key, const char *value)
 	g_context[key] = value;
 }
 
+void nb_bench_set_usage(const char *text)
+{
+	g_usage = text ? text : "";
+}
+
 void nb_bench_set_region_hooks(nb_bench_region_fn begin, nb_bench_region_fn end, void *user)
 {
 	g_begin_hook = begin;
@@ -862,15 +907,22 @@ int nb_bench_init(int *argc, char **argv)
 		return 2;
 
 	static const char out_flag[] = "--benchmark_out=";
-	const size_t out_len = sizeof(out_flag) - 1;
+	static const char fmt_flag[] = "--benchmark_out_format=";
+	static char dev_null[] = "/dev/null";
+	const size_t out_len = sizeof(out_flag) - 1, fmt_len = sizeof(fmt_flag) - 1;
 	g_argv_ptrs.clear();
 	for (int i = 0; i < *argc; i++) {
 		std::string arg = argv[i] ? argv[i] : "";
+		if (i > 0 && (arg == "--help" || arg == "-h")) {
+			print_help(argv[0]);
+			exit(0);
+		}
 		if (i > 0 && arg.compare(0, out_len, out_flag) == 0 && arg.size() > out_len) {
 			g_out_final = arg.substr(out_len);
-			g_out_tmp = g_out_final + ".tmp." + std::to_string((long)getpid());
-			arg = out_flag + g_out_tmp;
+			arg = std::string(out_flag) + dev_null;
 		}
+		if (i > 0 && arg.compare(0, fmt_len, fmt_flag) == 0)
+			g_out_format = arg.substr(fmt_len);
 		g_argv_ptrs.push_back(store_arg(arg));
 	}
 	if (!prepare_output(argv[0]))
@@ -937,9 +989,12 @@ int nb_bench_run(void)
 		benchmark::AddCustomContext(kv.first, kv.second);
 
 	g_error_seen.store(false);
-	const size_t matched = benchmark::RunSpecifiedBenchmarks();
+	std::unique_ptr<BufferedFileReporter> file;
+	if (!g_out_final.empty())
+		file = std::make_unique<BufferedFileReporter>(file_reporter_for(g_out_format));
+	const size_t matched = benchmark::RunSpecifiedBenchmarks(nullptr, file.get());
 	benchmark::Shutdown();
-	const bool published = publish_output(matched > 0);
+	const bool published = publish_output(file.get(), matched > 0);
 	if (matched == 0)
 		return 2; // the library said which filter matched nothing
 	return g_error_seen.load() || !published ? 1 : 0;
