@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* The common main of benchmark binaries: pinning, context, perf counters. */
+/* The common main of benchmark binaries: our flags and help, pinning,
+ * context, perf counters. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,38 +33,26 @@ const char *nb_bench_config_dir(void)
 
 int nb_bench_model_params(const char *model, struct nb_hw_params *p, char *err, size_t len)
 {
-	const struct nb_tag_model *tm;
-	char path[512];
+	if (nb_hwparams_model(nb_bench_config_dir(), model, sets, nsets, p)) {
+		snprintf(err, len, "%s", nb_errmsg());
+		return -1;
+	}
+	return 0;
+}
 
-	if (nb_tag_model_by_name(model, &tm)) {
-		snprintf(err, len, "%s", nb_errmsg());
-		return -1;
-	}
-	nb_hwparams_defaults(p, tm->vendor);
-	/* The file must name its model: an empty file would otherwise run the
-	 * neutral defaults, and one naming another model of the same vendor
-	 * would run that model under this model's name, both silently. */
-	p->model[0] = '\0';
-	snprintf(path, sizeof(path), "%s/%s.cfg", nb_bench_config_dir(), model);
-	if (nb_hwparams_load(p, path)) {
-		snprintf(err, len, "%s", nb_errmsg());
-		return -1;
-	}
-	if (strcmp(p->model, model) != 0) {
-		snprintf(err, len, "%s: model: '%s', but this file describes model '%s'", path,
-			 p->model[0] ? p->model : "(not set)", model);
-		return -1;
-	}
-	for (int i = 0; i < nsets; i++) {
-		if (nb_hwparams_set(p, sets[i])) {
-			snprintf(err, len, "%s", nb_errmsg());
-			return -1;
+/* The overrides, checked once before anything runs against every
+ * registered model's own file, as nb_bench_model_params will apply them
+ * (the families sweep every model). */
+static int check_sets(const char *argv0)
+{
+	struct nb_hw_params p;
+	const struct nb_tag_model *tm;
+
+	for (int i = 0; nsets && (tm = nb_tag_model_at(i)); i++)
+		if (nb_hwparams_model(nb_bench_config_dir(), tm->name, sets, nsets, &p)) {
+			fprintf(stderr, "%s: %s\n", argv0, nb_errmsg());
+			return 2;
 		}
-	}
-	if (nsets && nb_hwparams_validate(p)) {
-		snprintf(err, len, "%s with --set: %s", path, nb_errmsg());
-		return -1;
-	}
 	return 0;
 }
 
@@ -177,13 +166,13 @@ static int parse_ours(int argc, char **argv, int *cpu)
 		} else if (strcmp(argv[i], "--no-perf") == 0) {
 			use_perf = false;
 		} else if (strncmp(argv[i], "--set=", 6) == 0) {
-			struct nb_hw_params probe;
-
-			/* check the key and value now, not after minutes of other benchmarks */
-			nb_hwparams_defaults(&probe, NB_VENDOR_VTD);
-			if (nsets == NB_MAX_SETS || nb_hwparams_set(&probe, argv[i] + 6)) {
-				fprintf(stderr, "%s: %s\n", argv[0],
-					nsets == NB_MAX_SETS ? "--set: more than 32 overrides" : nb_errmsg());
+			if (nsets == NB_MAX_SETS) {
+				fprintf(stderr, "%s: --set: more than %d overrides\n", argv[0], NB_MAX_SETS);
+				return 2;
+			}
+			if (!strchr(argv[i] + 6, '=')) {
+				fprintf(stderr, "%s: --set '%s': expected key=value (e.g. iotlb.entries=512)\n",
+					argv[0], argv[i] + 6);
 				return 2;
 			}
 			sets[nsets++] = argv[i] + 6;
@@ -194,7 +183,55 @@ static int parse_ours(int argc, char **argv, int *cpu)
 			return 2;
 		}
 	}
-	return 0;
+	return check_sets(argv[0]);
+}
+
+/* Environment variables the benchmark binaries read, and which families
+ * (NULL: every one). --help lists those of its family. */
+static const struct bench_env {
+	const char *name, *what, *families;
+} bench_envs[] = {
+	{ "NB_CONFIG_DIR", "folder of the model files (<model>.cfg, guest_path.cfg);\n"
+			   "                   default " NB_CONFIG_DIR,
+	  " pgwalk invalidate mapunmap strategies replay " },
+	{ "NB_TRACE_DIR", "folder of the traces replayed; default: the source tree's tests/traces",
+	  " replay " },
+	{ "NB_IOMMUFD_DEV", "the device the iommufd backend attaches (a VFIO cdev path);\n"
+			    "                   default: the iommufd selftest mock",
+	  " mapunmap " },
+	{ "NB_PERF_DEBUG", "1: libperf's own debug messages on stderr", NULL },
+};
+
+static void set_usage(const char *argv0, const char *family)
+{
+	char buf[4096], key[40];
+	size_t off;
+
+	off = (size_t)snprintf(buf, sizeof(buf),
+		"usage: %s [--cpu=N] [--no-perf] [--set=KEY=VALUE]... [--benchmark_*]...\n"
+		"nestbench's %s benchmark family (Google Benchmark; --benchmark_out=FILE writes\n"
+		"its JSON whole or not at all).\n\n"
+		"Its own flags:\n"
+		"  --cpu=N          pin the benchmark's first thread to OS CPU N (hwloc; 0..4096)\n"
+		"  --no-perf        do not attach perf counters (no perf_* counters)\n"
+		"  --set=KEY=VALUE  override a key of every model's hardware description, e.g.\n"
+		"                   --set=iotlb.entries=512 (keys: configs/README.md); repeatable,\n"
+		"                   applied together and checked against every model before\n"
+		"                   anything runs\n"
+		"  -h, --help       this help\n\n"
+		"Environment:\n",
+		argv0, family);
+	snprintf(key, sizeof(key), " %s ", family);
+	for (size_t i = 0; i < NB_ARRAY_SIZE(bench_envs) && off < sizeof(buf); i++)
+		if (!bench_envs[i].families || strstr(bench_envs[i].families, key))
+			off += (size_t)snprintf(buf + off, sizeof(buf) - off, "  %-15s  %s\n",
+						bench_envs[i].name, bench_envs[i].what);
+	if (off < sizeof(buf))
+		snprintf(buf + off, sizeof(buf) - off,
+			 "\nExit status: 0 every benchmark ran; 1 a benchmark reported an error (its\n"
+			 "message is in the results) or --benchmark_out could not be written; 2 usage\n"
+			 "(a flag, a --set, a filter that matches nothing).\n");
+	nb_bench_set_usage(buf);
 }
 
 int nb_bench_family_main(int argc, char **argv, const char *family, void (*register_fn)(void))
@@ -202,6 +239,7 @@ int nb_bench_family_main(int argc, char **argv, const char *family, void (*regis
 	char topo[1024];
 	int cpu = -1, rc;
 
+	set_usage(argc > 0 && argv[0] ? argv[0] : family, family);
 	rc = nb_bench_init(&argc, argv);
 	if (rc)
 		return rc;

@@ -74,6 +74,12 @@ int nb_hwparams_load(struct nb_hw_params *p, const char *path);
 /* Apply one "key=value" override (keys as in the file, dotted: iotlb.ways,
  * costs.IOTLB_PSI, policy.strict). Error names the key. */
 int nb_hwparams_set(struct nb_hw_params *p, const char *assignment);
+/* A model's description as the benchmarks run it: DIR/<model>.cfg over the
+ * vendor's defaults (the file must name the model), then the overrides
+ * (sets: "key=value" strings), applied together and checked once. Errors
+ * name the file, the model and the override. */
+int nb_hwparams_model(const char *dir, const char *model, const char *const *sets, int nsets,
+		      struct nb_hw_params *p);
 /* Sanity of the whole set (ways divides entries, PLRU power of two, ...). */
 int nb_hwparams_validate(const struct nb_hw_params *p);
 /* Built-in neutral defaults (every structure present, all costs 1). */

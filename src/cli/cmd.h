@@ -3,6 +3,8 @@
 #ifndef NB_SRC_CLI_CMD_H
 #define NB_SRC_CLI_CMD_H
 
+#include <stdbool.h>
+
 struct nb_cmd {
 	const char *name;
 	const char *args;    /* usage after the name */
@@ -21,6 +23,9 @@ enum nb_cmd_id {
 
 extern const struct nb_cmd nb_cmd_version, nb_cmd_env, nb_cmd_translate, nb_cmd_run,
 	nb_cmd_compare;
+
+/* --help or -h: the same in every command. */
+bool nb_cli_is_help(const char *arg);
 
 /* Print "nestbench SUB: message" to stderr; returns 2 (usage error). */
 int nb_cli_usage_error(const char *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -14,10 +14,13 @@ static int run(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
 			json = true;
-		} else if (strcmp(argv[i], "--help") == 0) {
+		} else if (nb_cli_is_help(argv[i])) {
 			printf("usage: nestbench env [--json]\n"
 			       "Topology, CPU, kernel, which perf counters are real, Google Benchmark\n"
-			       "version and build, RCU flavour, huge pages, /dev/iommu.\n");
+			       "version and build, RCU flavour, huge pages, /dev/iommu.\n"
+			       "  --json      as JSON (what nestbench run writes to env.json)\n"
+			       "  -h, --help  this help\n"
+			       "Exit status: 0; 2 usage.\n");
 			return 0;
 		} else {
 			return nb_cli_usage_error("env", "unknown option '%s' (try --help)", argv[i]);

@@ -3,17 +3,17 @@
  * nestbench run: the main job. Runs every benchmark family into a dated
  * folder reports/<UTC>-<commit>/ (raw JSON, env.json, run.json), then the
  * report generator (plots, index.html, summary.md) and points
- * reports/latest at it. Every file is written under a temporary name and
- * renamed; Ctrl-C or a failing family keeps what completed, and run.json
- * (and so the report) says what is missing.
+ * reports/latest at it. Every file is published whole (nb_atomic_write);
+ * Ctrl-C, SIGTERM or a failing family keeps what completed, and run.json
+ * (and so the report) says what is missing. What can be refused is refused
+ * before the first family: flags, --set against every model, a folder that
+ * cannot take results, benchmark binaries that are not there.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,7 +21,12 @@
 #include "build_info.h"
 #include "cmd.h"
 #include "facts.h"
+#include "nestbench/atomic_file.h"
+#include "nestbench/hwparams.h"
+#include "nestbench/iommu.h"
 #include "nestbench/nb.h"
+#include "run_child.h"
+#include "run_dir.h"
 
 /* The benchmark families, in run order: one line each. */
 struct family {
@@ -53,16 +58,6 @@ static const struct family families[] = {
 	{ "guest", NULL, NULL, NULL, NULL, 40, 40, "scripts/guest/collect" },
 };
 
-static volatile sig_atomic_t interrupted;
-static volatile pid_t child;
-
-static void on_sigint(int sig)
-{
-	interrupted = 1;
-	if (child > 0)
-		kill(child, sig);
-}
-
 /* dir + "/" + name into buf; false if it does not fit. */
 static bool path_join(char *buf, size_t len, const char *dir, const char *name)
 {
@@ -77,47 +72,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int mkdir_p(const char *path)
-{
-	char buf[1200];
-
-	if (strlen(path) >= sizeof(buf))
-		return -ENAMETOOLONG;
-	memcpy(buf, path, strlen(path) + 1);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	return mkdir(buf, 0755) && errno != EEXIST ? -errno : 0;
-}
-
-/* Write a file through a temporary name, so it is whole or absent. */
-static FILE *open_tmp(const char *path, char *tmp, size_t len)
-{
-	int n = snprintf(tmp, len, "%s.tmp.%d", path, (int)getpid());
-
-	if (n < 0 || (size_t)n >= len) {
-		errno = ENAMETOOLONG;
-		return NULL;
-	}
-	return fopen(tmp, "w");
-}
-
-static int close_tmp(FILE *f, const char *tmp, const char *path)
-{
-	if (fflush(f) || ferror(f) || fsync(fileno(f))) {
-		fclose(f);
-		unlink(tmp);
-		return -EIO;
-	}
-	fclose(f);
-	return rename(tmp, path) ? -errno : 0;
 }
 
 static void short_commit(char *buf, size_t len)
@@ -145,7 +99,7 @@ struct run_opts {
 
 struct outcome {
 	const char *status;
-	char reason[256];
+	char reason[1600]; /* room for a path */
 	double seconds;
 };
 
@@ -195,6 +149,53 @@ static void last_line(const char *path, char *buf, size_t len)
 	fclose(f);
 }
 
+/* NB_REPORTS_DIR: where the dated results folders go */
+static const char *reports_dir(void)
+{
+	const char *d = getenv("NB_REPORTS_DIR");
+
+	return d && *d ? d : NB_SOURCE_DIR "/reports";
+}
+
+/* NB_BENCH_DIR: another build's bench/ folder (e.g. for a commit's parent) */
+static const char *bench_dir(void)
+{
+	return getenv("NB_BENCH_DIR") ? getenv("NB_BENCH_DIR") : NB_BINARY_DIR "/bench";
+}
+
+static bool bench_binary(const struct family *f, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s/%s/nb-bench-%s", bench_dir(), f->name, f->name);
+
+	return n >= 0 && (size_t)n < len;
+}
+
+/* What the child's wait status and the run's stop signal say about it. */
+static void judge(const struct family *f, int status, const char *log, struct outcome *res)
+{
+	int stop = run_stop_signal();
+
+	if (stop) {
+		res->status = "interrupted";
+		snprintf(res->reason, sizeof(res->reason), "stopped by %s after %.0f s", run_signal_name(stop),
+			 res->seconds);
+	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		res->status = "ok";
+	} else if (f->script && WIFEXITED(status) && WEXITSTATUS(status) == 77) {
+		res->status = "skipped";
+		last_line(log, res->reason, sizeof(res->reason));
+	} else if (WIFEXITED(status)) {
+		res->status = "failed";
+		snprintf(res->reason, sizeof(res->reason),
+			 "exit %d: a benchmark reported an error or the binary failed (see raw/%s.log)",
+			 WEXITSTATUS(status), f->name);
+	} else {
+		res->status = "failed";
+		snprintf(res->reason, sizeof(res->reason), "killed by %s (see raw/%s.log)",
+			 strsignal(WTERMSIG(status)), f->name);
+	}
+}
+
 static void run_family(const struct family *f, const struct run_opts *o, const char *dir,
 		       struct outcome *res)
 {
@@ -204,32 +205,27 @@ static void run_family(const struct family *f, const struct run_opts *o, const c
 	int argc = 0, status;
 	const char *filter = o->quick ? f->quick_filter : f->filter;
 	double t0 = now_s();
-	pid_t pid;
+	pid_t pid = 0;
 
-	/* NB_BENCH_DIR: another build's bench/ folder (e.g. for a commit's parent) */
-	const char *bench_dir = getenv("NB_BENCH_DIR") ? getenv("NB_BENCH_DIR") : NB_BINARY_DIR "/bench";
-
-	if (f->script) {
-		snprintf(bin, sizeof(bin), "%s/%s", NB_SOURCE_DIR, f->script);
-		snprintf(log, sizeof(log), "%s/raw/%s.log", dir, f->name);
-		argv[argc++] = bin;
-		argv[argc++] = (char *)dir;
-		argv[argc++] = (char *)bench_dir;
-		argv[argc] = NULL;
-		setenv("NB_GUEST", o->guest || o->only ? "build" : "cached", 1);
-		goto spawn;
-	}
-	snprintf(bin, sizeof(bin), "%s/%s/nb-bench-%s", bench_dir, f->name, f->name);
-	if (access(bin, X_OK)) {
-		res->status = "skipped";
-		snprintf(res->reason, sizeof(res->reason), "nb-bench-%s not built", f->name);
-		return;
-	}
 	if (snprintf(out, sizeof(out), "%s/raw/%s.json", dir, f->name) >= (int)sizeof(out) ||
 	    snprintf(log, sizeof(log), "%s/raw/%s.log", dir, f->name) >= (int)sizeof(log) ||
 	    snprintf(a_out, sizeof(a_out), "--benchmark_out=%s", out) >= (int)sizeof(a_out)) {
 		res->status = "failed";
 		snprintf(res->reason, sizeof(res->reason), "result path too long");
+		return;
+	}
+	if (f->script) {
+		snprintf(bin, sizeof(bin), "%s/%s", NB_SOURCE_DIR, f->script);
+		argv[argc++] = bin;
+		argv[argc++] = (char *)dir;
+		argv[argc++] = (char *)bench_dir();
+		argv[argc] = NULL;
+		setenv("NB_GUEST", o->guest || o->only ? "build" : "cached", 1);
+		goto spawn;
+	}
+	if (!bench_binary(f, bin, sizeof(bin)) || access(bin, X_OK)) {
+		res->status = "failed";
+		snprintf(res->reason, sizeof(res->reason), "not built: %s: %s", bin, strerror(errno));
 		return;
 	}
 	snprintf(a_min, sizeof(a_min), "--benchmark_min_time=%s", o->quick ? f->quick_min_time : f->min_time);
@@ -253,77 +249,48 @@ static void run_family(const struct family *f, const struct run_opts *o, const c
 		argv[argc++] = (char *)o->sets[i]; /* "--set=...", as given */
 	argv[argc] = NULL;
 spawn:
-	pid = fork();
-	if (pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (fd >= 0) {
-			dup2(fd, 1);
-			dup2(fd, 2);
-			close(fd);
-		}
-		execv(bin, argv);
-		_exit(127);
-	}
-	if (pid < 0) {
+	if (run_child(argv, log, &status, &pid)) {
 		res->status = "failed";
-		snprintf(res->reason, sizeof(res->reason), "fork: %s", strerror(errno));
+		snprintf(res->reason, sizeof(res->reason), "%s", nb_errmsg());
 		return;
 	}
-	child = pid;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	child = 0;
 	res->seconds = now_s() - t0;
-	if (interrupted) {
-		res->status = "interrupted";
-		snprintf(res->reason, sizeof(res->reason), "stopped by Ctrl-C after %.0f s", res->seconds);
-	} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		res->status = "ok";
-	} else if (f->script && WIFEXITED(status) && WEXITSTATUS(status) == 77) {
-		res->status = "skipped";
-		last_line(log, res->reason, sizeof(res->reason));
-	} else {
-		res->status = "failed";
-		snprintf(res->reason, sizeof(res->reason), "%s (see raw/%s.log)",
-			 WIFEXITED(status) ? "a benchmark reported an error or the binary failed" : "killed by a signal",
-			 f->name);
+	/* A child stopped midway (or an older binary's own temporary) may have
+	 * left OUT.tmp.PID*: the old OUT stays, the temporary goes. */
+	nb_atomic_cleanup(out, pid);
+	judge(f, status, log, res);
+}
+
+struct run_json_args {
+	const struct run_opts *o;
+	const struct outcome *res;
+};
+
+static void emit_run_json(FILE *f, const void *arg)
+{
+	const struct run_json_args *a = arg;
+
+	fprintf(f, "{\n  \"quick\": %s,\n  \"repetitions\": %d,\n  \"families\": [", a->o->quick ? "true" : "false",
+		a->o->reps);
+	for (size_t i = 0; i < NB_ARRAY_SIZE(families); i++) {
+		const struct outcome *r = &a->res[i];
+
+		fprintf(f, "%s\n    {\"name\": \"%s\", \"status\": \"%s\", \"seconds\": %.1f, \"reason\": \"", i ? "," : "",
+			families[i].name, r->status ? r->status : "not run", r->seconds);
+		run_json_str(f, r->status || !families[i].script ? r->reason : "not in --quick (add --guest)");
+		fprintf(f, "\"}");
 	}
+	fprintf(f, "\n  ]\n}\n");
 }
 
 static int write_run_json(const char *dir, const struct run_opts *o, const struct outcome *res)
 {
-	char path[1200], tmp[1300];
-	FILE *f;
-
-	if (!path_join(path, sizeof(path), dir, "run.json"))
-		return -ENAMETOOLONG;
-	f = open_tmp(path, tmp, sizeof(tmp));
-	if (!f)
-		return -errno;
-	fprintf(f, "{\n  \"quick\": %s,\n  \"repetitions\": %d,\n  \"families\": [", o->quick ? "true" : "false",
-		o->reps);
-	for (size_t i = 0; i < NB_ARRAY_SIZE(families); i++)
-		fprintf(f, "%s\n    {\"name\": \"%s\", \"status\": \"%s\", \"seconds\": %.1f, \"reason\": \"%s\"}",
-			i ? "," : "", families[i].name, res[i].status ? res[i].status : "not run",
-			res[i].seconds,
-			res[i].status || !families[i].script ? res[i].reason : "not in --quick (add --guest)");
-	fprintf(f, "\n  ]\n}\n");
-	return close_tmp(f, tmp, path);
+	return run_dir_publish(dir, "run.json", emit_run_json, &(struct run_json_args){ o, res });
 }
 
-static int write_env(const char *dir)
+static void emit_env(FILE *f, const void *arg)
 {
-	char path[1200], tmp[1300];
-	FILE *f;
-
-	if (!path_join(path, sizeof(path), dir, "env.json"))
-		return -ENAMETOOLONG;
-	f = open_tmp(path, tmp, sizeof(tmp));
-	if (!f)
-		return -errno;
 	nb_facts_print(f, true);
-	return close_tmp(f, tmp, path);
 }
 
 static void point_latest(const char *dir)
@@ -340,14 +307,58 @@ static void point_latest(const char *dir)
 		unlink(tmp);
 }
 
+/* The report generator; its exit status, or -1 if it could not run or was stopped. */
 static int report(const char *dir)
 {
-	char cmd[2600];
+	char script[1200];
+	char *argv[] = { "/usr/bin/python3", script, (char *)dir, NULL };
+	int status;
+	pid_t pid;
 
-	if (snprintf(cmd, sizeof(cmd), "/usr/bin/python3 '%s/scripts/nb_report.py' '%s'", NB_SOURCE_DIR,
-		     dir) >= (int)sizeof(cmd))
+	if (!path_join(script, sizeof(script), NB_SOURCE_DIR, "scripts/nb_report.py") ||
+	    run_child(argv, NULL, &status, &pid))
 		return -1;
-	return system(cmd);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The overrides against every registered model's own file, as the
+ * benchmarks will apply them (together, checked once): a mistake stops the
+ * run before the first family, not in every family. */
+static int check_sets(const struct run_opts *o)
+{
+	const char *dir = getenv("NB_CONFIG_DIR") ? getenv("NB_CONFIG_DIR") : NB_SOURCE_DIR "/configs";
+	const char *sets[NB_ARRAY_SIZE(o->sets)];
+	const struct nb_tag_model *tm;
+	struct nb_hw_params p;
+
+	for (int i = 0; i < o->nsets; i++)
+		sets[i] = o->sets[i] + 6; /* past "--set=" */
+	for (int i = 0; o->nsets && (tm = nb_tag_model_at(i)); i++)
+		if (nb_hwparams_model(dir, tm->name, sets, o->nsets, &p))
+			return nb_cli_usage_error("run", "%s", nb_errmsg());
+	return 0;
+}
+
+/* Are the selected families' benchmark binaries there? None at all is a
+ * build that is missing (or NB_BENCH_DIR is wrong): refused before running. */
+static int check_binaries(const struct run_opts *o)
+{
+	char bin[1200];
+	int wanted = 0, found = 0;
+
+	for (size_t i = 0; i < NB_ARRAY_SIZE(families); i++) {
+		if (families[i].script || !selected(o, families[i].name))
+			continue;
+		wanted++;
+		found += bench_binary(&families[i], bin, sizeof(bin)) && access(bin, X_OK) == 0;
+	}
+	if (wanted && !found) {
+		fprintf(stderr, "nestbench run: no benchmark binary in %s (e.g. %s: %s); build them "
+				"first (scripts/build release) or set NB_BENCH_DIR\n",
+			bench_dir(), bin, strerror(errno));
+		return 1;
+	}
+	return 0;
 }
 
 static int parse(int argc, char **argv, struct run_opts *o)
@@ -389,16 +400,35 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			if (!a[11])
 				return nb_cli_usage_error("run", "--families: empty list");
 			o->only = a + 11;
-		} else if (strcmp(a, "--help") == 0) {
+		} else if (nb_cli_is_help(a)) {
 			printf("usage: nestbench run [--quick] [--repetitions=N] [--cpu=N] [--families=a,b]\n"
 			       "                     [--set=KEY=VALUE]... [--guest] [--out=DIR] [--no-report]\n"
-			       "Runs the default suite into reports/<UTC date-time>-<commit>/ and writes\n"
-			       "the report there (index.html, summary.md, plots); reports/latest points at it.\n"
-			       "--set overrides a hardware-description key in every model (e.g.\n"
-			       "--set=iotlb.entries=512). The real iommufd in the QEMU guest matrix (the\n"
-			       "guest family) runs when QEMU and the guest kernel are already here (scripts/test\n"
-			       "builds them); --guest installs QEMU (apt) and builds the kernel if needed,\n"
-			       "and adds the family to --quick.\n"
+			       "Runs the default suite into a new folder reports/<UTC date-time>-<commit>/\n"
+			       "(-2, -3, ... when another run took the name) and writes the report there\n"
+			       "(index.html, summary.md, plots); reports/latest points at it.\n\n"
+			       "  --quick          the CI-sized suite (under a minute)\n"
+			       "  --repetitions=N  Google Benchmark repetitions, 1..100 (compare needs >= 4 on\n"
+			       "                   each side for a verdict at its default alpha 0.05)\n"
+			       "  --cpu=N          pin the benchmarks to OS CPU N\n"
+			       "  --families=a,b   only these families\n"
+			       "  --set=KEY=VALUE  override a hardware-description key in every model, e.g.\n"
+			       "                   --set=iotlb.entries=512; repeatable, applied together and\n"
+			       "                   checked against every model before the first family\n"
+			       "  --guest          the real iommufd in the QEMU guest matrix (the guest family):\n"
+			       "                   it runs by default when QEMU and the guest kernel are here;\n"
+			       "                   --guest installs QEMU (apt), builds the kernel if needed and\n"
+			       "                   adds the family to --quick\n"
+			       "  --out=DIR        results into DIR (it may exist: its old results stay until\n"
+			       "                   replaced; one run at a time in a folder)\n"
+			       "  --no-report      raw results only\n"
+			       "  -h, --help       this help\n\n"
+			       "Environment: NB_BENCH_DIR another build's bench/ folder; NB_CONFIG_DIR the\n"
+			       "model files (default: the source tree's configs/); NB_REPORTS_DIR where the\n"
+			       "dated folders go (default: the source tree's reports/).\n"
+			       "Exit status: 0 every family ok (or skipped: it cannot run here); 1 a family\n"
+			       "failed, no benchmark binary, or the results folder cannot take results; 2 usage\n"
+			       "(a flag, a --set); 130 stopped by Ctrl-C (SIGINT), 143 by SIGTERM: what\n"
+			       "completed is kept and run.json says which family was interrupted.\n"
 			       "families:");
 			for (size_t f = 0; f < NB_ARRAY_SIZE(families); f++)
 				printf(" %s", families[f].name);
@@ -426,40 +456,33 @@ static int run(int argc, char **argv)
 {
 	struct run_opts o = { .report = true, .reps = 1, .cpu = -1 };
 	struct outcome res[NB_ARRAY_SIZE(families)];
-	char dir[1024], commit[64], stamp[32];
+	char dir[1024], commit[64], stem[128];
 	double total_est = 0, done_est = 0, t0 = now_s();
-	int n = 0, k = 0, rc = 0;
+	int n = 0, k = 0, rc = 0, stop;
 	time_t now = time(NULL);
 
 	rc = parse(argc, argv, &o);
 	if (rc)
 		return rc < 0 ? 0 : rc;
+	if ((rc = check_sets(&o)) || (rc = check_binaries(&o)))
+		return rc;
 	memset(res, 0, sizeof(res));
 	short_commit(commit, sizeof(commit));
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&now));
-	if ((o.out ? snprintf(dir, sizeof(dir), "%s", o.out)
-		   : snprintf(dir, sizeof(dir), "%s/reports/%s-%s", NB_SOURCE_DIR, stamp, commit)) >=
-	    (int)sizeof(dir))
-		return nb_cli_usage_error("run", "--out: path too long");
-	{
-		char raw[1200];
-
-		if (!path_join(raw, sizeof(raw), dir, "raw") || mkdir_p(raw)) {
-			fprintf(stderr, "nestbench run: cannot create %s: %s\n", raw, strerror(errno));
-			return 1;
-		}
+	strftime(stem, sizeof(stem), "%Y%m%dT%H%M%SZ", gmtime(&now));
+	snprintf(stem + strlen(stem), sizeof(stem) - strlen(stem), "-%s", commit);
+	if (run_dir_open(o.out, reports_dir(), stem, dir, sizeof(dir)) ||
+	    run_dir_publish(dir, "env.json", emit_env, NULL)) {
+		fprintf(stderr, "nestbench run: %s\n", nb_errmsg());
+		return 1;
 	}
-	if (write_env(dir))
-		fprintf(stderr, "nestbench run: env.json: %s\n", strerror(errno));
 	for (size_t i = 0; i < NB_ARRAY_SIZE(families); i++)
 		if (selected(&o, families[i].name)) {
 			n++;
 			total_est += o.quick ? families[i].quick_est_s : families[i].est_s;
 		}
-	signal(SIGINT, on_sigint);
-	signal(SIGTERM, on_sigint);
+	run_signals_catch();
 	printf("nestbench run: %s suite, %d families, results in %s\n", o.quick ? "quick" : "default", n, dir);
-	for (size_t i = 0; i < NB_ARRAY_SIZE(families) && !interrupted; i++) {
+	for (size_t i = 0; i < NB_ARRAY_SIZE(families) && !run_stop_signal(); i++) {
 		const struct family *f = &families[i];
 		double elapsed = now_s() - t0, eta = total_est - done_est;
 
@@ -474,24 +497,35 @@ static int run(int argc, char **argv)
 		done_est += o.quick ? f->quick_est_s : f->est_s;
 		if (strcmp(res[i].status, "ok") && strcmp(res[i].status, "skipped"))
 			rc = 1;
-		write_run_json(dir, &o, res); /* after every family: a kill keeps what completed */
+		/* after every family: a kill keeps what completed */
+		if (write_run_json(dir, &o, res)) {
+			fprintf(stderr, "nestbench run: %s\n", nb_errmsg());
+			rc = 1;
+		}
 	}
-	signal(SIGINT, SIG_DFL);
-	if (write_run_json(dir, &o, res))
-		fprintf(stderr, "nestbench run: run.json: %s\n", strerror(errno));
+	if (write_run_json(dir, &o, res)) {
+		fprintf(stderr, "nestbench run: %s\n", nb_errmsg());
+		rc = 1;
+	}
 	if (o.report) {
 		int r = report(dir);
 
 		if (r) {
-			fprintf(stderr, "nestbench run: the report generator failed (exit %d)\n", r);
+			fprintf(stderr, "nestbench run: the report generator %s\n",
+				r < 0 ? "did not finish" : "failed");
 			rc = 1;
 		}
 	}
 	if (!o.out)
 		point_latest(dir);
-	printf("nestbench run: %s in %.0f s; report: %s/index.html\n", rc ? "finished with problems" : "done",
-	       now_s() - t0, dir);
-	return interrupted ? 130 : rc;
+	stop = run_stop_signal();
+	run_signals_default();
+	printf("nestbench run: %s in %.0f s; %s: %s%s\n", stop ? "stopped" : rc ? "finished with problems" : "done",
+	       now_s() - t0, o.report ? "report" : "results", dir, o.report ? "/index.html" : "");
+	if (stop)
+		fprintf(stderr, "nestbench run: stopped by %s; what completed is in %s\n", run_signal_name(stop),
+			dir);
+	return stop ? 128 + stop : rc;
 }
 
 const struct nb_cmd nb_cmd_run = {

@@ -12,10 +12,14 @@ static int run(int argc, char **argv)
 	FILE *in;
 	int rc;
 
-	if (argc == 2 && strcmp(argv[1], "--help") == 0) {
+	if (argc == 2 && nb_cli_is_help(argv[1])) {
 		printf("usage: nestbench translate SCRIPT|-\n"
-		       "Reads a translate script (grammar: README, 'The translate script') and prints\n"
-		       "each walk: stage, level, table address, index, descriptor, result or fault.\n");
+		       "Reads a translate script (grammar: README, 'The translate script'; - reads\n"
+		       "stdin) and prints each walk: stage, level, table address, index, descriptor,\n"
+		       "result or fault.\n"
+		       "  -h, --help  this help\n"
+		       "Exit status: 0 the script ran; 1 a bad line (FILE:LINE: what is wrong) or an\n"
+		       "unreadable file; 2 usage.\n");
 		return 0;
 	}
 	if (argc != 2)

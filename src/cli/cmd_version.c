@@ -7,6 +7,12 @@
 
 static int run(int argc, char **argv)
 {
+	if (argc == 2 && nb_cli_is_help(argv[1])) {
+		printf("usage: nestbench version\n"
+		       "The version, the commit and how this binary was built.\n"
+		       "Exit status: 0; 2 usage.\n");
+		return 0;
+	}
 	if (argc > 1)
 		return nb_cli_usage_error("version", "takes no arguments ('%s')", argv[1]);
 	printf("nestbench %s (%s, %s build, %s)\n", NB_VERSION, NB_GIT_DESCRIBE, NB_BUILD_TYPE,

@@ -26,6 +26,11 @@ int nb_cli_usage_error(const char *sub, const char *fmt, ...)
 	return 2;
 }
 
+bool nb_cli_is_help(const char *arg)
+{
+	return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
 static void help(FILE *f)
 {
 	fprintf(f, "usage: nestbench [--help] COMMAND [ARGS]\n\n"
@@ -33,7 +38,7 @@ static void help(FILE *f)
 		   "commands:\n");
 	for (int i = 0; i < NB_CMD_COUNT; i++)
 		fprintf(f, "  %-10s %-28s %s\n", cmds[i]->name, cmds[i]->args, cmds[i]->summary);
-	fprintf(f, "\n'nestbench COMMAND --help' for a command's options.\n");
+	fprintf(f, "\n'nestbench COMMAND --help' (or -h) for a command's options and exit statuses.\n");
 }
 
 int main(int argc, char **argv)
@@ -42,8 +47,7 @@ int main(int argc, char **argv)
 		help(stderr);
 		return 2;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
+	if (nb_cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
 		help(stdout);
 		return 0;
 	}

@@ -221,12 +221,14 @@ int nb_atomic_cleanup(const char *path, pid_t pid)
 
 	if (folder_of(path, dir, sizeof(dir)) || temp_name(base, pid, 0, prefix, sizeof(prefix)))
 		return 0;
-	plen = strlen(prefix) - 1; /* "NAME.tmp.PID." without the sequence number */
+	/* "NAME.tmp.PID": then ".SEQ", or nothing (older binaries' name) */
+	plen = strlen(prefix) - 2;
 	d = opendir(dir);
 	if (!d)
 		return 0;
 	while ((de = readdir(d)))
 		if (strncmp(de->d_name, prefix, plen) == 0 &&
+		    (de->d_name[plen] == '\0' || de->d_name[plen] == '.') &&
 		    (size_t)snprintf(full, sizeof(full), "%s/%s", dir, de->d_name) < sizeof(full) &&
 		    unlink(full) == 0)
 			n++;

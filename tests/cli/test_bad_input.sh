@@ -205,7 +205,7 @@ run_case "run --families=" empty 2 "--families: empty" 1 -- "$NB" run --families
 run_case "run --families=,pgwalk" "truncated list" 2 "unknown family ''" 1 -- "$NB" run --families=,pgwalk
 run_case "run --families=<binary>" "binary garbage" 2 "unknown family" 1 -- "$NB" run "--families=$(printf '\001\377')"
 run_case "run --out=" empty 2 "--out: empty" 1 -- "$NB" run --out=
-run_case "run --out=/proc/nb" "unwritable folder" 1 "cannot create /proc/nb/raw" 1 -- "$NB" run --out=/proc/nb --no-report
+run_case "run --out=/proc/nb" "unwritable folder" 1 "cannot create /proc/nb" 1 -- "$NB" run --out=/proc/nb --no-report
 
 # A partial run over a results folder: pgwalk fails (its binary is handed a
 # bad flag), mapunmap succeeds. The old pgwalk.json stays; mapunmap.json is
