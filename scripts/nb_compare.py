@@ -2,27 +2,48 @@
 # SPDX-License-Identifier: MIT
 """nb_compare.py: did NEW get slower than BASE? A verdict per benchmark, and one for CI.
 
-Usage: nb_compare.py BASE NEW [--threshold PCT] [--alpha A] [--metric time|icount]
-                     [--field cpu_time|real_time] [--markdown FILE|-] [--json FILE]
+usage: nb_compare.py BASE NEW [--threshold PCT] [--alpha A] [--metric time|icount]
+                     [--field cpu_time|real_time] [--threshold-only] [--allow-missing]
+                     [--markdown FILE|-] [--json FILE|-]
 
-BASE and NEW are Google Benchmark JSON files, or results folders (reports/<run>/,
-compared family by family through raw/<family>.json). Per benchmark (repetitions
-grouped by run_name; aggregates are used only when a file has no individual runs):
+BASE, NEW  two Google Benchmark JSON files (--benchmark_out_format=json), or two
+           results folders of `nestbench run` (reports/<run>/, compared family by
+           family through raw/<family>.json). Repetitions are grouped by run_name;
+           aggregates are used only when a file has no individual runs.
+
+Per benchmark:
   change   (median NEW - median BASE) / median BASE, from Google Benchmark's
            gbench.report.calculate_change;
-  p        the two-sided Mann-Whitney U test over the repetitions, from Google
-           Benchmark's own gbench.report (libbenchmark-tools), needing >= 2
-           repetitions on both sides; with fewer: "no repetitions: threshold only";
-  verdict  regressed / improved when p < alpha (or no repetitions) and
-           |change| > threshold, else same.
---metric time compares times (ns per iteration; --field, default cpu_time, except
-for benchmarks named .../real_time or .../manual_time, which measured real time);
---metric icount compares instructions per iteration from nb_icount.py files
-(context.nb_metric = "instructions"), whose default threshold is 0.5% (counts are
-deterministic: a 1% change must show). The time default is 5%.
+  p        the two-sided Mann-Whitney U test over the repetitions, Google
+           Benchmark's own (gbench.report.calc_utest, libbenchmark-tools);
+  verdict  regressed / improved: p < --alpha and |change| > --threshold;
+           same: not both; inconclusive: the repetitions cannot reach p < alpha
+           whatever the data. With n and m repetitions the smallest p the exact
+           test can give is 2 / C(n+m, n) (the two most extreme of the C(n+m, n)
+           equally likely rank orders): 1 at 1 vs 1, 0.33 at 2 vs 2, 0.1 at 3 vs 3,
+           0.029 at 4 vs 4, so at alpha 0.05 each side needs 4 or more.
+--threshold-only   verdicts by --threshold alone (no significance), said in the output.
+--metric icount    instructions per iteration from nb_icount.py files
+           (context.nb_metric = "instructions"): counts are deterministic, so the
+           verdict is by threshold only, always (p is shown for information).
+Defaults: --threshold 5 (icount 0.5: a 1% change must show), --alpha 0.05,
+--field cpu_time (benchmarks named .../real_time or .../manual_time compare
+real_time, what they measured).
+--allow-missing    benchmarks of BASE that NEW lacks (or that errored on either
+           side) are listed and left out, instead of refusing the comparison.
+--markdown FILE    a Markdown table for a review comment; --json FILE the verdicts
+           for scripts; '-' writes to stdout (the console table then goes to
+           stderr). Files are written whole or not at all, mode 0644.
 
-Exit status: 0 no regression; 1 at least one benchmark regressed; 2 usage error or
-a malformed input (one line naming the file and what is wrong).
+Exit status:
+  0  no regression, every benchmark judged
+  1  at least one benchmark regressed
+  2  usage error, or inputs that cannot be compared as given: unreadable or
+     malformed, no benchmarks, an errored benchmark, a folder against a file,
+     NEW lacking some of BASE's benchmarks (without --allow-missing)
+  3  inconclusive: no regression found, but some benchmark has too few
+     repetitions for --alpha (more repetitions, or --threshold-only)
+  4  an output (--markdown, --json) could not be written
 """
 import argparse
 import glob
@@ -32,14 +53,24 @@ import os
 import re
 import statistics
 import sys
-import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nb_atomic  # noqa: E402 (this folder's publishing helper)
 
 GBENCH_DIRS = [os.environ.get("NB_GBENCH_DIR", ""), "/usr/share/benchmark"]
 TO_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
+EXIT_OK, EXIT_REGRESSED, EXIT_USAGE, EXIT_INCONCLUSIVE, EXIT_OUTPUT = 0, 1, 2, 3, 4
+USAGE = ("nb_compare.py BASE NEW [--threshold PCT] [--alpha A] [--metric time|icount] "
+         "[--threshold-only] [--allow-missing] [--markdown FILE|-] [--json FILE|-]")
 
 
 class InputError(Exception):
-    """A malformed input: the message names the file and the fault."""
+    """Inputs that cannot be compared: the message names the file and the fault."""
+
+
+def fail(status, msg):
+    print("nb_compare: " + msg, file=sys.stderr)
+    sys.exit(status)
 
 
 def load_gbench():
@@ -49,16 +80,19 @@ def load_gbench():
             try:
                 from gbench import report  # noqa: E402 (Google Benchmark's tooling)
             except ImportError as e:
-                fail_usage("Google Benchmark's gbench in %s does not import (%s): "
-                           "run with Debian's /usr/bin/python3 and python3-scipy" % (d, e))
+                fail(EXIT_USAGE, "Google Benchmark's gbench in %s does not import (%s): "
+                     "run with Debian's /usr/bin/python3 and python3-scipy" % (d, e))
             return report
-    fail_usage("Google Benchmark's tools are missing (/usr/share/benchmark/gbench): "
-               "install Debian's libbenchmark-tools (scripts/setup)")
+    fail(EXIT_USAGE, "Google Benchmark's tools are missing (/usr/share/benchmark/gbench): "
+         "install Debian's libbenchmark-tools (scripts/setup)")
 
 
-def fail_usage(msg):
-    print("nb_compare: " + msg, file=sys.stderr)
-    sys.exit(2)
+def min_p(n, m):
+    """The smallest two-sided p of the exact Mann-Whitney U test for n vs m
+    repetitions: 2 / C(n+m, n), at most 1 (Mann & Whitney 1947: under the null
+    hypothesis every one of the C(n+m, n) rank orders is equally likely; the
+    one-sided extreme is one of them, the two-sided test counts both ends)."""
+    return min(1.0, 2.0 / math.comb(n + m, n))
 
 
 def read_json(path):
@@ -80,10 +114,12 @@ def read_json(path):
 
 
 def check_doc(path, doc, metric):
-    """Validate a Google Benchmark document; return {run_name: [ns values]} per run."""
+    """Validate a Google Benchmark document; return its benchmarks list."""
     if not isinstance(doc, dict) or not isinstance(doc.get("benchmarks"), list):
         raise InputError("%s: no \"benchmarks\" list: not Google Benchmark JSON "
                          "(--benchmark_out_format=json)" % path)
+    if not doc["benchmarks"]:
+        raise InputError("%s: no benchmarks (an empty \"benchmarks\" list): nothing ran?" % path)
     ctx = doc.get("context") if isinstance(doc.get("context"), dict) else {}
     is_icount = ctx.get("nb_metric") == "instructions"
     if metric == "icount" and not is_icount:
@@ -96,12 +132,18 @@ def check_doc(path, doc, metric):
     return doc["benchmarks"]
 
 
-def samples(path, benchmarks, field):
+def samples(path, benchmarks, field, allow_missing, errored):
+    """{run_name: [ns values]}; errored benchmarks refused, or listed in errored."""
     runs, aggs, order = {}, {}, []
     for i, b in enumerate(benchmarks):
         if not isinstance(b, dict) or not isinstance(b.get("name"), str):
             raise InputError("%s: benchmarks[%d] has no \"name\" string" % (path, i))
         if b.get("error_occurred"):
+            what = "%s: benchmarks[%d] (%s) reported an error: %s" % (
+                path, i, b["name"], str(b.get("error_message", "(no message)"))[:200])
+            if not allow_missing:
+                raise InputError(what + " (--allow-missing leaves it out)")
+            errored.append(what)
             continue
         # A benchmark measured in real (or manual) time says so in its name,
         # and its cpu_time is only the main thread's: compare what it measured.
@@ -132,23 +174,22 @@ def samples(path, benchmarks, field):
     return out
 
 
-def load_side(path, metric, field):
+def load_side(path, metric, field, allow_missing, errored):
     """{family or '': {run_name: [values]}} from a JSON file or a results folder."""
     if os.path.isdir(path):
         files = sorted(glob.glob(os.path.join(path, "raw", "*.json")))
         if not files:
             raise InputError("%s: a folder without raw/*.json: not a results folder" % path)
-        fams = {}
-        for f in files:
-            fam = os.path.splitext(os.path.basename(f))[0]
-            fams[fam] = samples(f, check_doc(f, read_json(f), metric), field)
-        return fams
+        return {os.path.splitext(os.path.basename(f))[0]:
+                samples(f, check_doc(f, read_json(f), metric), field, allow_missing, errored)
+                for f in files}
     if not os.path.exists(path):
         raise InputError("%s: no such file or folder" % path)
-    return {"": samples(path, check_doc(path, read_json(path), metric), field)}
+    return {"": samples(path, check_doc(path, read_json(path), metric), field, allow_missing,
+                        errored)}
 
 
-def compare(report, base, new, threshold, alpha, deterministic=False):
+def compare(report, base, new, args):
     """Rows, one per benchmark present on both sides, and the missing lists."""
     rows, only_base, only_new = [], [], []
     for fam in sorted(set(base) | set(new)):
@@ -162,33 +203,42 @@ def compare(report, base, new, threshold, alpha, deterministic=False):
         only_base += [k for k in b if k not in n]
         only_new += [k for k in n if k not in b]
         for name in [k for k in b if k in n]:
-            rows.append(judge(report, name, b[name], n[name], threshold, alpha, deterministic))
+            rows.append(judge(report, name, b[name], n[name], args))
             rows[-1]["family"] = fam
     return rows, only_base, only_new
 
 
-def judge(report, name, bv, nv, threshold, alpha, deterministic=False):
+def judge(report, name, bv, nv, args):
     mb, mn = statistics.median(bv), statistics.median(nv)
     change = report.calculate_change(mb, mn) * 100.0
-    pvalue, note = None, ""
+    pvalue, mp = None, min_p(len(bv), len(nv))
     if min(len(bv), len(nv)) >= report.UTEST_MIN_REPETITIONS:
         # Google Benchmark's own U test (both timings are the same series here).
         _, pvalue, _ = report.calc_utest([bv, nv], [bv, nv])
         if pvalue is not None and math.isnan(pvalue):
-            pvalue = 1.0
-        if not deterministic and min(len(bv), len(nv)) < report.UTEST_OPTIMAL_REPETITIONS:
-            note = "only %d vs %d repetitions (%d+ advised)" % (
-                len(bv), len(nv), report.UTEST_OPTIMAL_REPETITIONS)
+            pvalue = 1.0  # every value tied: no evidence of a difference
+    big = abs(change) > args.threshold
+    if args.metric == "icount" or args.threshold_only:
+        note = ("threshold only: instruction counts are deterministic" if args.metric == "icount"
+                else "threshold only, as asked")
+        significant = True
+    elif mp >= args.alpha or pvalue is None:
+        note = ("%d vs %d repetitions: the U test cannot reach p < %g (its smallest p is %.3g); "
+                "4+ per side, or --threshold-only" % (len(bv), len(nv), args.alpha, mp)
+                if mp >= args.alpha else
+                "%d vs %d repetitions: Google Benchmark's U test needs 2+ per side" % (
+                    len(bv), len(nv)))
+        significant = None
     else:
-        note = "no repetitions: threshold only"
-    significant = pvalue is None or pvalue < alpha
-    if significant and change > threshold:
-        verdict = "regressed"
-    elif significant and change < -threshold:
-        verdict = "improved"
+        note = ""
+        significant = pvalue < args.alpha
+    if significant is None:
+        verdict = "inconclusive"
+    elif significant and big:
+        verdict = "regressed" if change > 0 else "improved"
     else:
         verdict = "same"
-    return {"name": name, "base": mb, "new": mn, "change": change, "p": pvalue,
+    return {"name": name, "base": mb, "new": mn, "change": change, "p": pvalue, "min_p": mp,
             "n": (len(bv), len(nv)), "verdict": verdict, "note": note}
 
 
@@ -202,121 +252,167 @@ def fmt_p(p):
     return "-" if p is None else ("%.4f" % p if p >= 1e-4 else "%.1e" % p)
 
 
-def console(rows, only_base, only_new, unit, args):
+VERDICTS = ("regressed", "improved", "same", "inconclusive")
+
+
+def console(rows, only_base, only_new, errored, unit, args, out):
     w = max([len(r["name"]) for r in rows] + [9])
     print("%-*s %14s %14s %9s %9s  %s" % (w, "Benchmark", "Base " + unit, "New " + unit,
-                                           "Change", "p", "Verdict"))
+                                           "Change", "p", "Verdict"), file=out)
     for r in rows:
         print("%-*s %14s %14s %+8.2f%% %9s  %s%s" % (
             w, r["name"], fmt_val(r["base"]), fmt_val(r["new"]), r["change"], fmt_p(r["p"]),
-            r["verdict"], " (%s)" % r["note"] if r["note"] else ""))
+            r["verdict"], " (%s)" % r["note"] if r["note"] else ""), file=out)
     for k in only_base:
-        print("missing in NEW: %s" % k)
+        print("missing in NEW: %s" % k, file=out)
     for k in only_new:
-        print("missing in BASE (new benchmark): %s" % k)
-    print(summary_line(rows, only_base, only_new, args))
+        print("missing in BASE (new benchmark): %s" % k, file=out)
+    for k in errored:
+        print("left out: %s" % k, file=out)
+    print(summary_line(rows, only_base, only_new, args), file=out)
 
 
 def summary_line(rows, only_base, only_new, args):
-    c = {v: sum(1 for r in rows if r["verdict"] == v) for v in ("regressed", "improved", "same")}
-    return ("%d regressed, %d improved, %d same; %d only in BASE, %d only in NEW "
-            "(metric %s, threshold %.2f%%, alpha %g)" % (
-                c["regressed"], c["improved"], c["same"], len(only_base), len(only_new),
-                args.metric, args.threshold, args.alpha))
+    c = {v: sum(1 for r in rows if r["verdict"] == v) for v in VERDICTS}
+    mode = ("threshold only" if args.metric == "icount" or args.threshold_only
+            else "alpha %g" % args.alpha)
+    return ("%d regressed, %d improved, %d same, %d inconclusive; %d only in BASE, %d only in "
+            "NEW (metric %s, threshold %.2f%%, %s)" % (
+                c["regressed"], c["improved"], c["same"], c["inconclusive"], len(only_base),
+                len(only_new), args.metric, args.threshold, mode))
 
 
-def markdown(rows, only_base, only_new, unit, args):
+def markdown(rows, only_base, only_new, errored, unit, args):
     reg = [r for r in rows if r["verdict"] == "regressed"]
+    unsure = [r for r in rows if r["verdict"] == "inconclusive"]
+    head = ("**%d regression(s)**" % len(reg) if reg else
+            "**inconclusive** (%d benchmark(s) with too few repetitions)" % len(unsure) if unsure
+            else "no regression")
     lines = ["### nestbench compare (%s): %s" % (
-        "instructions per iteration" if args.metric == "icount" else "time per iteration",
-        "**%d regression(s)**" % len(reg) if reg else "no regression"), "",
-        "`%s` → `%s`: %s" % (args.base, args.new, summary_line(rows, only_base, only_new, args)),
+        "instructions per iteration" if args.metric == "icount" else "time per iteration", head),
+        "", "`%s` → `%s`: %s" % (args.base, args.new, summary_line(rows, only_base, only_new, args)),
         ""]
 
     def table(rs):
         t = ["| Benchmark | Base (%s) | New (%s) | Change | p (U test) | Verdict |" % (unit, unit),
              "|---|---:|---:|---:|---:|---|"]
         for r in rs:
-            mark = {"regressed": "❌ regressed",
-                    "improved": "✅ improved"}.get(r["verdict"], "same")
+            mark = {"regressed": "❌ regressed", "improved": "✅ improved",
+                    "inconclusive": "⚠️ inconclusive"}.get(r["verdict"], "same")
             t.append("| `%s` | %s | %s | %+.2f%% | %s | %s%s |" % (
                 r["name"], fmt_val(r["base"]), fmt_val(r["new"]), r["change"], fmt_p(r["p"]),
                 mark, " (%s)" % r["note"] if r["note"] else ""))
         return "\n".join(t) + "\n"
 
-    changed = [r for r in rows if r["verdict"] != "same"]
+    changed = [r for r in rows if r["verdict"] in ("regressed", "improved", "inconclusive")]
     same = [r for r in rows if r["verdict"] == "same"]
     if changed:
         lines.append(table(sorted(changed, key=lambda r: -r["change"])))
     if same:
         lines.append("<details><summary>%d unchanged benchmark(s)</summary>\n\n%s\n</details>\n"
                      % (len(same), table(same)))
-    if only_base or only_new:
+    if only_base or only_new or errored:
         lines.append("**Missing benchmarks**\n")
         lines += ["- only in BASE (gone in NEW): `%s`" % k for k in only_base]
         lines += ["- only in NEW (no baseline): `%s`" % k for k in only_new]
+        lines += ["- left out: %s" % k for k in errored]
         lines.append("")
     return "\n".join(lines)
 
 
-def write_atomic(path, text):
-    d = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), dir=d)
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 class Parser(argparse.ArgumentParser):
     def error(self, message):
-        fail_usage("%s (usage: nb_compare.py BASE NEW [--threshold PCT] [--alpha A] "
-                   "[--metric time|icount] [--markdown FILE])" % message)
+        fail(EXIT_USAGE, "%s (usage: %s)" % (message, USAGE))
 
 
-def main():
-    ap = Parser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("base")
-    ap.add_argument("new")
-    ap.add_argument("--threshold", type=float, help="percent (default 5, icount 0.5)")
-    ap.add_argument("--alpha", type=float, default=0.05)
+def parse_args():
+    doc = __doc__.split("\n\n", 1)
+    ap = Parser(usage=USAGE, description=doc[1].split("\n\n", 1)[1],
+                formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("base", metavar="BASE", help="results folder or Google Benchmark JSON file")
+    ap.add_argument("new", metavar="NEW", help="the same kind as BASE")
+    ap.add_argument("--threshold", type=float, metavar="PCT",
+                    help="percent change that counts (default 5, icount 0.5)")
+    ap.add_argument("--alpha", type=float, default=0.05, metavar="A",
+                    help="significance level of the U test, 0 < A < 1 (default 0.05)")
     ap.add_argument("--metric", choices=("time", "icount"), default="time")
     ap.add_argument("--field", choices=("cpu_time", "real_time"), default="cpu_time")
+    ap.add_argument("--threshold-only", action="store_true",
+                    help="verdicts by --threshold alone, without the U test")
+    ap.add_argument("--allow-missing", action="store_true",
+                    help="compare what both sides have; list the rest")
     ap.add_argument("--markdown", metavar="FILE", help="write a Markdown table ('-': stdout)")
-    ap.add_argument("--json", metavar="FILE", help="write the verdicts as JSON (for scripts)")
+    ap.add_argument("--json", metavar="FILE", help="write the verdicts as JSON ('-': stdout)")
     args = ap.parse_args()
     if args.threshold is None:
         args.threshold = 0.5 if args.metric == "icount" else 5.0
-    if args.threshold < 0 or not 0 < args.alpha < 1:
-        fail_usage("--threshold must be >= 0 and --alpha in (0, 1)")
-    report = load_gbench()
+    if not math.isfinite(args.threshold) or args.threshold < 0:
+        fail(EXIT_USAGE, "--threshold: %r is not a percentage >= 0" % args.threshold)
+    if not 0 < args.alpha < 1:
+        fail(EXIT_USAGE, "--alpha: %r is not in (0, 1)" % args.alpha)
+    if args.markdown == "-" and args.json == "-":
+        fail(EXIT_USAGE, "--markdown and --json cannot both be '-' (stdout)")
+    return args
+
+
+def check_outputs(args):
+    for flag, path in (("--markdown", args.markdown), ("--json", args.json)):
+        if path and path != "-":
+            try:
+                nb_atomic.check_writable(path)
+            except nb_atomic.PublishError as e:
+                fail(EXIT_OUTPUT, "%s: %s" % (flag, e))
+
+
+def write_output(flag, path, text):
+    if path == "-":
+        sys.stdout.write(text)
+        return
     try:
-        base = load_side(args.base, args.metric, args.field)
-        new = load_side(args.new, args.metric, args.field)
+        nb_atomic.write_atomic(path, text)
+    except nb_atomic.PublishError as e:
+        fail(EXIT_OUTPUT, "%s: %s" % (flag, e))
+
+
+def main():
+    args = parse_args()
+    check_outputs(args)
+    report = load_gbench()
+    errored = []
+    try:
+        if os.path.isdir(args.base) != os.path.isdir(args.new) and \
+                os.path.exists(args.base) and os.path.exists(args.new):
+            raise InputError("%s is a %s and %s a %s: compare two results folders or two files" % (
+                args.base, "results folder" if os.path.isdir(args.base) else "file",
+                args.new, "results folder" if os.path.isdir(args.new) else "file"))
+        base = load_side(args.base, args.metric, args.field, args.allow_missing, errored)
+        new = load_side(args.new, args.metric, args.field, args.allow_missing, errored)
     except InputError as e:
-        fail_usage(str(e))
-    rows, only_base, only_new = compare(report, base, new, args.threshold, args.alpha,
-                                        args.metric == "icount")
-    if not rows and not only_base and not only_new:
-        fail_usage("%s and %s hold no benchmarks" % (args.base, args.new))
+        fail(EXIT_USAGE, str(e))
+    rows, only_base, only_new = compare(report, base, new, args)
+    if only_base and not args.allow_missing:
+        fail(EXIT_USAGE, "%s lacks %d of %s's benchmarks (%s%s): did they not run? "
+             "(--allow-missing compares the rest)" % (
+                 args.new, len(only_base), args.base, ", ".join(only_base[:3]),
+                 ", ..." if len(only_base) > 3 else ""))
+    if not rows:
+        fail(EXIT_USAGE, "%s and %s have no benchmark in common" % (args.base, args.new))
     unit = "instr/iter" if args.metric == "icount" else "ns"
-    console(rows, only_base, only_new, unit, args)
+    stdout_taken = "-" in (args.markdown, args.json)
+    console(rows, only_base, only_new, errored, unit, args, sys.stderr if stdout_taken else sys.stdout)
     if args.markdown:
-        md = markdown(rows, only_base, only_new, unit, args)
-        if args.markdown == "-":
-            sys.stdout.write(md)
-        else:
-            write_atomic(args.markdown, md)
+        write_output("--markdown", args.markdown,
+                     markdown(rows, only_base, only_new, errored, unit, args))
+    verdicts = {r["verdict"] for r in rows}
+    status = (EXIT_REGRESSED if "regressed" in verdicts else
+              EXIT_INCONCLUSIVE if "inconclusive" in verdicts else EXIT_OK)
     if args.json:
-        write_atomic(args.json, json.dumps({
+        write_output("--json", args.json, json.dumps({
             "metric": args.metric, "threshold_pct": args.threshold, "alpha": args.alpha,
-            "benchmarks": rows, "only_in_base": only_base, "only_in_new": only_new},
-            indent=1) + "\n")
-    return 1 if any(r["verdict"] == "regressed" for r in rows) else 0
+            "threshold_only": args.metric == "icount" or args.threshold_only,
+            "exit_status": status, "benchmarks": rows, "only_in_base": only_base,
+            "only_in_new": only_new, "left_out": errored}, indent=1) + "\n")
+    return status
 
 
 if __name__ == "__main__":

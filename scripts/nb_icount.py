@@ -41,6 +41,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nb_atomic  # noqa: E402 (this folder's publishing helper)
+
 TAG_RE = re.compile(r"nbicount seq=(\d+) iters=(-?\d+) name=(.*)$")
 
 
@@ -154,21 +157,6 @@ def entry_for(rep, dump, prev, n_reps):
         e["icount_slope"] = slope
         e["icount_overhead_pct"] = 100.0 * (ipi - slope) / ipi if ipi else 0.0
     return e
-
-
-def write_atomic(path, text):
-    d = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), dir=d)
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def run(args, extra, work):
@@ -294,7 +282,11 @@ def main():
     if args.out == "-":
         sys.stdout.write(text)
     else:
-        write_atomic(args.out, text)
+        try:
+            nb_atomic.write_atomic(args.out, text)
+        except nb_atomic.PublishError as e:
+            print("nb_icount: --out: %s" % e, file=sys.stderr)
+            return 1
     return 0
 
 

@@ -12,8 +12,10 @@ the gnuplot templates are reports/templates/*.gp. Missing or failed families
 are reported, and everything else is still rendered.
 
 Exit status: 0 report written (even if families or plots are missing: the
-report says so); 1 a plot failed in gnuplot (the report is still written);
-2 usage (RESULTS_DIR is not a folder).
+report says so); 1 a plot failed in gnuplot (the report is still written), or
+a file of the report could not be written (full disk, read-only folder: one
+line says which; what was there before stays whole); 2 usage (RESULTS_DIR is
+not a folder).
 """
 import argparse
 import os
@@ -28,6 +30,17 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def main():
+    try:
+        return generate()
+    except util.PublishError as e:
+        print("nb_report: cannot write the report: %s" % e, file=sys.stderr)
+        return 1
+    except OSError as e:
+        print("nb_report: %s: %s" % (e.filename or "the report", e.strerror or e), file=sys.stderr)
+        return 1
+
+
+def generate():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("results_dir")
     ap.add_argument("--templates", default=os.path.join(REPO, "reports", "templates"))

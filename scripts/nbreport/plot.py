@@ -113,10 +113,12 @@ def draw(plot, outdir, templates, gnuplot):
             plot.error = "gnuplot failed (exit %d): %s" % (r.returncode, msg)
             return
         for (term, tmp), (_, ext) in zip(outs, TERMS):
-            os.replace(tmp, os.path.join(outdir, plot.id + "." + ext))
+            util.publish(tmp, os.path.join(outdir, plot.id + "." + ext))
             plot.files[ext] = os.path.join("plots", plot.id + "." + ext)
     except subprocess.TimeoutExpired:
         plot.error = "gnuplot took longer than 60 s"
+    except util.PublishError as e:
+        plot.error = "cannot write the image: %s" % e
     finally:
         for _, o in outs:
             if os.path.exists(o):

@@ -1,23 +1,6 @@
 # SPDX-License-Identifier: MIT
-"""Small helpers: atomic writes and number formatting."""
-import os
-import tempfile
-
-
-def write_atomic(path, data):
-    """Write text or bytes to path through a temporary name in the same folder."""
-    d = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".%s." % os.path.basename(path), suffix=".tmp", dir=d)
-    try:
-        with os.fdopen(fd, "wb" if isinstance(data, bytes) else "w", **(
-                {} if isinstance(data, bytes) else {"encoding": "utf-8"})) as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+"""Small helpers: atomic writes (scripts/nb_atomic.py's) and number formatting."""
+from nb_atomic import PublishError, publish, write_atomic  # noqa: F401 (the one helper)
 
 
 def num(v):

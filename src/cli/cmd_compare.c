@@ -36,7 +36,7 @@ static int run(int argc, char **argv)
 
 const struct nb_cmd nb_cmd_compare = {
 	.name = "compare",
-	.args = "BASE NEW [--threshold=PCT] [--metric=time|icount] [--markdown=FILE] [--json=FILE]",
-	.summary = "regression verdict between two result files or folders",
+	.args = "BASE NEW [options]",
+	.summary = "regression verdict: 0 none, 1 regressed, 3 inconclusive",
 	.run = run,
 };

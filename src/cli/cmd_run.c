@@ -530,7 +530,7 @@ static int run(int argc, char **argv)
 
 const struct nb_cmd nb_cmd_run = {
 	.name = "run",
-	.args = "[--quick] [--repetitions=N]",
+	.args = "[--quick] [options]",
 	.summary = "run the benchmark suite and write the dated report",
 	.run = run,
 };
