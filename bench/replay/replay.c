@@ -137,6 +137,9 @@ static void bm_replay(nb_bench_state *st, void *ctx)
 		nb_bench_counter(st, "fq_forced_per_io", ratio(r.fq_forced, r.unmaps), NB_COUNTER_PLAIN);
 		nb_bench_counter(st, "implied_maps", (double)r.implied_maps, NB_COUNTER_PLAIN);
 	}
+	/* what the trace did that a driver would not (docs/trace-format.md) */
+	nb_bench_counter(st, "maps_replaced", (double)r.maps_replaced, NB_COUNTER_PLAIN);
+	nb_bench_counter(st, "unmaps_unmapped", (double)r.unmaps_unmapped, NB_COUNTER_PLAIN);
 }
 
 /* ---- the traces ---- */

@@ -63,6 +63,10 @@ struct nb_replay_result {
 	uint64_t iotlb_hits, iotlb_lookups, refs;
 	uint64_t dma_iotlb_hits;		/* DMAs the IOTLB answered (lookups count every page size) */
 	uint64_t fq_forced;			/* lazy: flush-queue flushes forced by a map of a queued IOVA */
+	uint64_t maps_replaced;			/* maps over a live mapping (the trace lacks its unmap):
+						 * the old mapping is unmapped first */
+	uint64_t unmaps_unmapped;		/* unmaps that found less than their range mapped (the
+						 * map came before the trace began) */
 	uint64_t src_hits_known, src_hit_agree; /* against the source's own hit flag */
 	struct nb_iommu_stats st;		/* the model's commands, collateral ... */
 	struct nb_cache_stats cache[NB_CACHE_KIND_COUNT]; /* each structure's counters */
@@ -75,7 +79,11 @@ struct nb_replay_result {
  * per source id; map/unmap events rebuild the mapping state, dma events
  * are translated through the model's caches, unmaps invalidate as the
  * model and policy say. A DMA to an IOVA the trace never mapped (traces
- * where maps are invisible) maps a 4 KiB page first ("implied map"). With
+ * where maps are invisible) maps a 4 KiB page first ("implied map"). A map
+ * over a live mapping replaces it (maps_replaced), an unmap of what is not
+ * mapped is counted (unmaps_unmapped); a map the model refuses (outside its
+ * address space) and an unmap that cuts a larger mapping (a 4K unmap
+ * inside a 2M leaf) stop the replay with "FILE:LINE: replay: ...". With
  * apply_inv, recorded inv events are applied to the caches instead of the
  * model's own unmap flushes (reproducing the source's cache behaviour).
  */

@@ -16,6 +16,7 @@ struct nb_trace {
 	char path[512];
 	unsigned line;
 	bool header;
+	uint64_t last_time; /* events are in time order */
 };
 
 static const char *const kind_names[NB_TR_KIND_COUNT] = {
@@ -58,6 +59,13 @@ static int bad(struct nb_trace *t, const char *what, const char *detail)
 	return nb_fail(EINVAL, "%s:%u: %s%s%s", t->path, t->line, what, detail[0] ? ": " : "", detail);
 }
 
+/* zlib's "unexpected end of file": the gzip stream stops before its end. */
+static int truncated(struct nb_trace *t)
+{
+	return nb_fail(EIO, "%s:%u: truncated: the gzip data ends in the middle (a copy cut short?)",
+		       t->path, t->line + 1);
+}
+
 static int number(struct nb_trace *t, const char *field, const char *tok, uint64_t *v)
 {
 	char msg[300];
@@ -77,8 +85,12 @@ static int extra(struct nb_trace *t, char *kv, struct nb_trace_event *ev)
 		return bad(t, "expected key=value", kv);
 	*eq++ = '\0';
 	if (strcmp(kv, "prot") == 0 || strcmp(kv, "access") == 0) {
-		if (nb_parse_prot(eq, &ev->prot))
-			return bad(t, kv, nb_errmsg());
+		if (nb_parse_prot(eq, &ev->prot)) {
+			char msg[300]; /* bad() writes the buffer nb_errmsg() reads */
+
+			snprintf(msg, sizeof(msg), "%s", nb_errmsg());
+			return bad(t, kv, msg);
+		}
 	} else if (strcmp(kv, "op") == 0) {
 		if (strlen(eq) >= sizeof(ev->op))
 			return bad(t, "op", "too long");
@@ -116,16 +128,26 @@ int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
 			int err;
 
 			gzerror(t->f, &err);
+			if (err == Z_BUF_ERROR)
+				return truncated(t);
 			if (err && err != Z_STREAM_END)
-				return nb_fail(EIO, "%s:%u: read error (truncated or corrupt gzip?)", t->path, t->line);
+				return nb_fail(EIO, "%s:%u: read error (corrupt gzip?): %s", t->path, t->line,
+					       gzerror(t->f, &err));
 			if (!t->header)
 				return nb_fail(EINVAL, "%s: empty: expected the header 'nestbench-trace %d'", t->path,
 					       TRACE_VERSION);
 			return 0;
 		}
 		t->line++;
-		if (!strchr(buf, '\n') && !gzeof(t->f))
-			return bad(t, "line too long", "");
+		if (!strchr(buf, '\n')) {
+			int err;
+
+			gzerror(t->f, &err);
+			if (err == Z_BUF_ERROR) /* the line ends where the compressed data does */
+				return truncated(t);
+			if (!gzeof(t->f))
+				return bad(t, "line too long", "");
+		}
 		buf[strcspn(buf, "#\r\n")] = '\0';
 		n = 0;
 		for (char *p = strtok(buf, " \t"); p; p = strtok(NULL, " \t")) {
@@ -171,6 +193,21 @@ int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
 	ev->domain = (uint32_t)v;
 	if ((ev->kind == NB_TR_MAP || ev->kind == NB_TR_UNMAP) && !ev->size)
 		return bad(t, "size", "a map or unmap of 0 bytes");
+	if (ev->size && ev->iova + (ev->size - 1) < ev->iova) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "%#llx + %#llx wraps past 2^64",
+			 (unsigned long long)ev->iova, (unsigned long long)ev->size);
+		return bad(t, "iova/size", msg);
+	}
+	if (ev->time_ns < t->last_time) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg), "%llu goes backwards (the line before: %llu)",
+			 (unsigned long long)ev->time_ns, (unsigned long long)t->last_time);
+		return bad(t, "time", msg);
+	}
+	t->last_time = ev->time_ns;
 	ev->prot = ev->kind == NB_TR_MAP ? NB_PROT_RW : NB_PROT_R;
 	for (int i = 6; i < ntok; i++)
 		if (extra(t, tok[i], ev))

@@ -90,6 +90,17 @@ static struct rp_dom *domain(struct rp *r, uint32_t id)
 	return d;
 }
 
+/* "map 0x1000+0x1000: why", with why copied first: nb_fail writes the
+ * buffer nb_errmsg() reads. */
+static int op_failed(const char *op, uint64_t first, uint64_t len, int ret)
+{
+	char why[400];
+
+	snprintf(why, sizeof(why), "%s", nb_errmsg()[0] ? nb_errmsg() : strerror(-ret));
+	return nb_fail(-ret, "%s %#llx+%#llx: %s", op, (unsigned long long)first,
+		       (unsigned long long)len, why);
+}
+
 /* Map, as the driver did: a range still in the model's flush queue (the
  * source flushed sooner) flushes the queue first; an overlap means the
  * trace missed an unmap: the old mapping goes. */
@@ -101,11 +112,37 @@ static int map(struct rp *r, struct rp_dom *d, uint64_t first, uint64_t len, uns
 
 	res->fq_forced += forced;
 	if (ret == -EEXIST) {
-		nb_iommu_unmap(r->m, d->xd, first, len);
+		res->maps_replaced++;
+		if (nb_iommu_unmap(r->m, d->xd, first, len) < 0)
+			return -EINVAL; /* nb_errmsg() says why (a superpage cut) */
 		nb_iommu_fq_flush(r->m);
 		ret = nb_iommu_map(r->m, d->xd, first, first + PA_OFFSET, len, prot);
 	}
-	return ret;
+	return ret ? op_failed("map", first, len, ret) : 0;
+}
+
+/* Unmap as the trace says: a range that cuts a larger mapping (a 4K unmap
+ * inside a 2M leaf) is an error, never a silent no-op; one that finds
+ * nothing (or less than it names) mapped is counted (the trace began after
+ * the map). */
+static int unmap(struct rp *r, struct rp_dom *d, uint64_t first, uint64_t len,
+		 struct nb_replay_result *res)
+{
+	int64_t got;
+
+	if (!r->o.apply_inv) {
+		got = nb_iommu_unmap(r->m, d->xd, first, len);
+	} else { /* tables only: the recorded commands do the invalidation */
+		struct nb_gather g;
+
+		nb_gather_init(&g);
+		got = nb_domain_unmap(d->pt, first, len, &g);
+		nb_gather_release(d->pt, &g);
+	}
+	if (got < 0)
+		return op_failed("unmap", first, len, (int)got);
+	res->unmaps_unmapped += (uint64_t)got < len;
+	return 0;
 }
 
 /* flush_on_map: the driver's flush after a map call (iotlb_sync_map), over
@@ -179,8 +216,9 @@ static int event(struct rp *r, const struct nb_trace_event *ev, struct nb_replay
 			nb_iommu_stats_reset(r->m);
 	}
 	struct rp_dom *d = domain(r, ev->domain);
+	/* the pages the event touches (the reader refused ranges past 2^64) */
 	uint64_t first = nb_align_down(ev->iova, 12);
-	uint64_t len = nb_align_down(ev->iova + (ev->size ? ev->size : 1) + 4095, 12) - first;
+	uint64_t len = nb_align_down(ev->iova + (ev->size ? ev->size - 1 : 0), 12) - first + 4096;
 	struct nb_dma_result dr;
 	struct nb_xdev *dev;
 
@@ -196,25 +234,16 @@ static int event(struct rp *r, const struct nb_trace_event *ev, struct nb_replay
 	case NB_TR_MAP:
 		if (ev->live && !r->started) { /* the initial state */
 			res->live_maps++;
-			map(r, d, first, len, ev->prot, res);
-			return 0;
+			return map(r, d, first, len, ev->prot, res);
 		}
 		res->maps++;
-		if (map(r, d, first, len, ev->prot, res) == 0)
-			note_map(r, d, first, len, ev->more);
+		if (map(r, d, first, len, ev->prot, res))
+			return -1;
+		note_map(r, d, first, len, ev->more);
 		return 0;
 	case NB_TR_UNMAP:
 		res->unmaps++;
-		if (!apply_inv)
-			nb_iommu_unmap(r->m, d->xd, first, len);
-		else { /* tables only: the recorded commands do the invalidation */
-			struct nb_gather g;
-
-			nb_gather_init(&g);
-			nb_domain_unmap(d->pt, first, len, &g);
-			nb_gather_release(d->pt, &g);
-		}
-		return 0;
+		return unmap(r, d, first, len, res);
 	case NB_TR_DMA:
 		dev = device(r, ev->sid, ev->domain);
 		if (!dev)

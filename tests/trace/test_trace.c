@@ -2,9 +2,14 @@
 /*
  * Trace reader and replay: a hand-written trace whose outcome is counted
  * by hand, gzip read the same as plain, and every malformed line refused
- * with file:line and what is wrong.
+ * with file:line and what is wrong: time going backwards, a range past
+ * 2^64, prot=/access= errors in one readable message, a gzip cut short
+ * called truncated. Replay: a 4K unmap inside a 2M mapping and a map the
+ * model cannot hold stop it with the line; a map over a live mapping and
+ * an unmap of nothing are counted (maps_replaced, unmaps_unmapped).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
@@ -74,6 +79,16 @@ static void bad_lines(void)
 		{ "nestbench-trace 1\n1 map 0x10 0x1000 4096 1 prot=rq\n", ":2: prot" },
 		{ "nestbench-trace 1\n1 dma 0x10 0x1000 4 1 hit=2\n", ":2: hit" },
 		{ "nestbench-trace 1\n1 dma 0x10 0x1000 4 1 nokey\n", ":2: expected key=value" },
+		{ "nestbench-trace 1\n10 dma 0x10 0x1000 4 1\n5 dma 0x10 0x1000 4 1\n",
+		  ":3: time: 5 goes backwards (the line before: 10)" },
+		{ "nestbench-trace 1\n1 map 0x10 0xfffffffffffff000 0x2000 1\n",
+		  ":2: iova/size: 0xfffffffffffff000 + 0x2000 wraps past 2^64" },
+		{ "nestbench-trace 1\n1 dma 0x10 0xffffffffffffffff 2 1\n", ":2: iova/size:" },
+		/* the whole message, once: it was read while being written */
+		{ "nestbench-trace 1\n1 map 0x10 0x1000 4096 1 prot=rq\n",
+		  "bad.trace:2: prot: permission 'rq': use each of r, w, x at most once" },
+		{ "nestbench-trace 1\n1 dma 0x10 0x1000 4 1 access=z\n",
+		  "bad.trace:2: access: permission 'z': use each of r, w, x at most once" },
 		{ "nestbench-trace 1\n1 dma 0x1ffffffff 0x1000 4 1\n", ":2: sid" },
 		{ "nestbench-trace 1\n1 dma 0x10 0x1000 4 99999999999999999999\n", ":2: domain" },
 	};
@@ -101,6 +116,78 @@ static void bad_lines(void)
 	remove("bad.trace");
 }
 
+/* A gzip trace cut in the middle (a copy cut short) says "truncated". */
+static void truncated_gzip(void)
+{
+	char *text = malloc(1 << 20), *buf = malloc(1 << 20);
+	size_t off = (size_t)sprintf(text, "nestbench-trace 1\n"), n;
+	struct nb_trace_event ev;
+	struct nb_trace *t;
+	FILE *f;
+	int rc;
+
+	for (unsigned i = 0; i < 20000; i++) /* incompressible enough to span blocks */
+		off += (size_t)sprintf(text + off, "%u dma 0x%x 0x%x 4 %u\n", i, (i * 2654435761u) >> 20,
+				       i * 40503u, i % 7);
+	write_file("cut.trace.gz", text, true);
+	f = fopen("cut.trace.gz", "rb");
+	n = fread(buf, 1, 1 << 20, f);
+	fclose(f);
+	f = fopen("cut.trace.gz", "wb");
+	fwrite(buf, 1, n / 2, f);
+	fclose(f);
+	CHECK(nb_trace_open(&t, "cut.trace.gz") == 0, "open %s", nb_errmsg());
+	while ((rc = nb_trace_next(t, &ev)) == 1)
+		;
+	CHECK(rc < 0 && strstr(nb_errmsg(), "cut.trace.gz:") && strstr(nb_errmsg(), "truncated"),
+	      "a gzip trace cut in half: '%s'", nb_errmsg());
+	nb_trace_close(t);
+	remove("cut.trace.gz");
+	free(text);
+	free(buf);
+}
+
+static int replay_text(const char *text, struct nb_replay_result *r)
+{
+	struct nb_hw_params p;
+
+	nb_hwparams_defaults(&p, NB_VENDOR_VTD);
+	snprintf(p.model, sizeof(p.model), "vtd");
+	write_file("replay.trace", text, false);
+	return nb_replay("replay.trace", &p, false, r);
+}
+
+/* What a trace does that the driver cannot have done: an error with its
+ * line, or a counter; never a silent no-op. */
+static void replay_checks(void)
+{
+	struct nb_replay_result r;
+	int rc;
+
+	/* 2 MiB aligned and long: the model maps one 2M leaf (VT-d second stage) */
+	rc = replay_text("nestbench-trace 1\n"
+			 "1 map 0x10 0x200000 0x200000 1\n"
+			 "2 unmap 0x10 0x201000 4096 1\n"
+			 "3 dma 0x10 0x201000 4 1\n", &r);
+	CHECK(rc < 0 && strstr(nb_errmsg(), "replay.trace:3: replay: unmap 0x201000+0x1000") &&
+		      strstr(nb_errmsg(), "partial superpage"),
+	      "a 4K unmap inside a 2M mapping stops the replay: '%s'", nb_errmsg());
+	rc = replay_text("nestbench-trace 1\n1 map 0x10 0xfffffffffffff000 4096 1\n", &r);
+	CHECK(rc < 0 && strstr(nb_errmsg(), "replay.trace:2: replay: map 0xfffffffffffff000+0x1000"),
+	      "a map outside the model's address space stops the replay: '%s'", nb_errmsg());
+	rc = replay_text("nestbench-trace 1\n"
+			 "1 map 0x10 0x100000 4096 1\n"
+			 "2 map 0x10 0x100000 4096 1\n"   /* the trace lacks the unmap between */
+			 "3 unmap 0x10 0x300000 4096 1\n" /* mapped before the trace began */
+			 "4 unmap 0x10 0x100000 8192 1\n" /* half of it mapped */
+			 "5 dma 0x10 0x100000 4 1\n", &r);
+	CHECK(rc == 0, "duplicates replay: %s", nb_errmsg());
+	CHECK_EQ(r.maps_replaced, 1, "a map over a live mapping is counted");
+	CHECK_EQ(r.unmaps_unmapped, 2, "unmaps of what is not (all) mapped are counted");
+	CHECK_EQ(r.implied_maps, 1, "the unmap took effect: the DMA needs an implied map");
+	remove("replay.trace");
+}
+
 int main(void)
 {
 	write_file("good.trace", good, false);
@@ -108,6 +195,8 @@ int main(void)
 	replay_counts("good.trace");
 	replay_counts("good.trace.gz");
 	bad_lines();
+	truncated_gzip();
+	replay_checks();
 	remove("good.trace");
 	remove("good.trace.gz");
 	return nbt_done("test_trace");
