@@ -5,10 +5,15 @@
 Inputs (what scripts/guest/capture collects):
   --qemu-log   QEMU's log backend output (-trace events=FILE -D LOG -msg timestamp=on):
                lines "PID@SECONDS.MICROS:EVENT ARGS"
-  --ftrace     the guest's ftrace, compacted by the capture script to
-               "CPU SECONDS.MICROS EVENT: ARGS" (iommu:map/unmap, dma:*,
-               intel_iommu:qi_submit, and NB-MARK begin/end markers)
-  --env        the guest's nb-env.txt (for the VT-d CAP/ECAP registers)
+  --ftrace     the guest's ftrace (iommu:map/unmap, dma:*, intel_iommu:qi_submit, and
+               NB-MARK begin/end markers), compacted by the capture script to
+               "CPU SECONDS.MICROS EVENT: ARGS" or raw as /sys/kernel/tracing/trace
+               prints it; optional: without it the trace is QEMU's events alone
+               (each first DMA implies its map). Guest map/unmap events need clock
+               anchors (below); without any the conversion stops, unless
+               --no-guest-ops leaves them out.
+  --env        the guest's nb-env.txt (VT-d CAP/ECAP, kernel, command line);
+  --vtd-cap, --vtd-ecap  the registers as hex, instead of (or checked against) --env
 Output (--out DIR): all.trace.gz (everything from the first event to the end of
 the last workload), <workload>.trace.gz per marked workload (the mappings live
 at its start as map events, then its own events), convert.json (counts).
@@ -32,12 +37,53 @@ and before the QEMU event of the anchor after it, and between them by time.
 import argparse
 import bisect
 import gzip
+import io
 import json
 import os
 import re
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import nb_atomic  # noqa: E402 (this folder's publishing helper)
+
 FORMAT_VERSION = 1
+
+
+class ConvertError(Exception):
+    """Input that cannot be converted: one line naming the file, the line and what is wrong."""
+
+
+def need(rx, args, where):
+    """rx's match of an event's arguments; a line whose arguments do not parse is refused."""
+    m = rx.match(args)
+    if not m:
+        raise ConvertError("%s: cannot read its arguments: '%s'" % (where, args[:120]))
+    return m
+
+
+def open_text(path, flag):
+    opener = gzip.open if path.endswith(".gz") else open
+    try:
+        return opener(path, "rt", errors="replace")
+    except OSError as e:
+        raise ConvertError("%s %s: %s" % (flag, path, e.strerror or e))
+
+
+def lines_of(f, path, flag):
+    """(line number, line) of an open input; a gzip cut short is named."""
+    n = 0
+    try:
+        for n, line in enumerate(f, 1):
+            yield n, line
+    except EOFError:
+        raise ConvertError("%s %s:%d: truncated: the gzip data ends in the middle" % (flag, path, n + 1))
+    except OSError as e:
+        raise ConvertError("%s %s:%d: %s" % (flag, path, n + 1, e.strerror or e))
+
+EPILOG = """Exit status: 0 converted; 1 an input that cannot be converted (a line whose
+arguments do not parse, a gzip cut short, an ftrace in neither form, guest
+operations without clock anchors, capability registers that disagree) or an
+output that cannot be written, one line naming the file; 2 usage."""
 
 # ---- QEMU log ---------------------------------------------------------------
 
@@ -116,24 +162,24 @@ def read_qemu(path, vendor, st):
     last_inv = None
     amd_dom = {}  # devid -> domain (from amdvi_cache_update)
     amd_pending = []  # AMD hits before the devid's domain is known
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rt", errors="replace") as f:
-        for line in f:
+    with open_text(path, "--qemu-log") as f:
+        for lineno, line in lines_of(f, path, "--qemu-log"):
             m = QLINE.match(line)
             if not m:
                 st["qemu_other_lines"] += 1
                 continue
             t = int(m[1]) * 1000000 + int(m[2])
             ev, a = m[3], m[4].strip()
+            where = "--qemu-log %s:%d: %s" % (path, lineno, ev)
             st["qemu_" + ev] = st.get("qemu_" + ev, 0) + 1
             if vendor == "vtd":
                 if ev in ("vtd_iotlb_page_hit", "vtd_iotlb_page_update"):
-                    p = Q_VTD_PAGE.match(a)
+                    p = need(Q_VTD_PAGE, a, where)
                     slpte = int(p[4], 16)
                     out.append(QEv(t, "dma", sid=int(p[2], 16), iova=int(p[3], 16), dom=int(p[5], 16),
                                    hit=1 if p[1] == "hit" else 0, large=bool(slpte & 0x80)))
                 elif ev == "vtd_inv_desc":
-                    p = Q_VTD_DESC.match(a)
+                    p = need(Q_VTD_DESC, a, where)
                     w1, w0 = int(p[2], 16), int(p[3], 16)
                     op, sid, iova, size, dom = vtd_decode(w0, w1)
                     last_inv = QEv(t, "inv", sid=sid, iova=iova, size=size, dom=dom, op=op, w0=w0, w1=w1,
@@ -141,13 +187,13 @@ def read_qemu(path, vendor, st):
                     out.append(last_inv)
                 elif ev == "vtd_inv_desc_iotlb_pages":
                     # QEMU's own decode of the descriptor just logged: must agree with ours
-                    p = Q_VTD_PAGES.match(a)
+                    p = need(Q_VTD_PAGES, a, where)
                     dom, addr, am = int(p[1], 16), int(p[2], 16), int(p[3], 16)
                     ok = (last_inv is not None and last_inv.op == "IOTLB_PSI" and last_inv.dom == dom
                           and last_inv.iova == addr and last_inv.size == 4096 << am)
                     st["qemu_decode_agree" if ok else "qemu_decode_disagree"] += 1
                 elif ev == "vtd_inv_desc_iotlb_domain":
-                    p = Q_VTD_DOMAIN.match(a)
+                    p = need(Q_VTD_DOMAIN, a, where)
                     ok = last_inv is not None and last_inv.op == "IOTLB_DSI" and last_inv.dom == int(p[1], 16)
                     st["qemu_decode_agree" if ok else "qemu_decode_disagree"] += 1
                 elif ev == "vtd_inv_desc_iotlb_global":
@@ -156,28 +202,28 @@ def read_qemu(path, vendor, st):
                 elif ev == "vtd_iotlb_reset":
                     out.append(QEv(t, "note", text="QEMU IOTLB reset: " + a.strip()))
                 elif ev == "vtd_dmar_fault":
-                    p = Q_VTD_FAULT.match(a)
+                    p = need(Q_VTD_FAULT, a, where)
                     out.append(QEv(t, "fault", sid=int(p[1], 16), iova=int(p[3], 16),
                                    text="QEMU DMAR fault: " + a.strip()))
             else:
                 if ev == "amdvi_iotlb_hit":
-                    p = Q_AMD_HIT.match(a)
+                    p = need(Q_AMD_HIT, a, where)
                     sid = devid_sid(p[1], p[2], p[3])
                     e = QEv(t, "dma", sid=sid, iova=int(p[4], 16), dom=amd_dom.get(sid, -1), hit=1)
                     if e.dom < 0:
                         amd_pending.append(e)
                     out.append(e)
                 elif ev == "amdvi_cache_update":
-                    p = Q_AMD_UPDATE.match(a)
+                    p = need(Q_AMD_UPDATE, a, where)
                     sid, dom = devid_sid(p[2], p[3], p[4]), int(p[1], 16)
                     amd_dom[sid] = dom
                     out.append(QEv(t, "dma", sid=sid, iova=int(p[5], 16), dom=dom, hit=0))
                 elif ev == "amdvi_pages_inval":
-                    out.append(QEv(t, "inv", dom=int(Q_AMD_PAGES.match(a)[1], 16), op="INVALIDATE_IOMMU_PAGES"))
+                    out.append(QEv(t, "inv", dom=int(need(Q_AMD_PAGES, a, where)[1], 16), op="INVALIDATE_IOMMU_PAGES"))
                 elif ev == "amdvi_all_inval":
                     out.append(QEv(t, "inv", op="INVALIDATE_IOMMU_ALL"))
                 elif ev == "amdvi_devtab_inval":
-                    p = Q_AMD_DEVTAB.match(a)
+                    p = need(Q_AMD_DEVTAB, a, where)
                     out.append(QEv(t, "inv", sid=devid_sid(p[1], p[2], p[3]), op="INVALIDATE_DEVTAB_ENTRY"))
                 elif ev == "amdvi_iotlb_inval":
                     out.append(QEv(t, "inv", op="INVALIDATE_IOTLB_PAGES"))
@@ -195,6 +241,24 @@ def read_qemu(path, vendor, st):
 # ---- guest ftrace --------------------------------------------------------------
 
 FLINE = re.compile(r"^(\d+) (\d+)\.(\d+) (\w+): ?(.*)$")
+# Raw ftrace text (/sys/kernel/tracing/trace, not compacted): "TASK-PID [CPU]
+# FLAGS SECONDS.MICROS: EVENT: ARGS", the irq-info flags column optional.
+FRAW = re.compile(r"^\s*.+?-\d+\s+(?:\(\s*[\d-]+\)\s+)?\[(\d+)\](?:\s+[\w.]{4,5})?\s+"
+                  r"(\d+)\.(\d+): (\w+): ?(.*)$")
+
+
+def ftrace_line(line, st):
+    """(cpu, seconds, micros, event, args) of a compacted or a raw ftrace line,
+    the raw one cleaned as scripts/guest/capture compacts it; None otherwise."""
+    m = FLINE.match(line)
+    if m:
+        return m.groups()
+    m = FRAW.match(line)
+    if not m:
+        return None
+    st["ftrace_raw_lines"] += 1
+    a = re.sub(r" attrs=\S*$", "", re.sub(r" virt_addr=\S*", "", m[5].replace("IOMMU: ", "", 1)))
+    return m[1], m[2], m[3], m[4], a
 F_MAP = re.compile(r"iova=0x([0-9a-f]+) - 0x[0-9a-f]+ paddr=0x([0-9a-f]+) size=(\d+)")
 F_UNMAP = re.compile(r"iova=0x([0-9a-f]+) - 0x[0-9a-f]+ size=(\d+) unmapped_size=(\d+)")
 F_QI = re.compile(r"(\S+) \S+: 0x([0-9a-f]+) 0x([0-9a-f]+) 0x([0-9a-f]+) 0x([0-9a-f]+)")
@@ -256,21 +320,27 @@ def read_ftrace(path, st):
     out = []
     pending = {}  # cpu -> [GEv map/unmap waiting for their dma:* event]
     pre = {}  # cpu -> (sid, ranges, t) of a dma:* unmap/free whose iommu:unmap comes next
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rt", errors="replace") as f:
-        for line in f:
-            m = FLINE.match(line.rstrip("\n"))
+    seen = 0  # lines in either form
+    first_other = None
+    with open_text(path, "--ftrace") as f:
+        for lineno, line in lines_of(f, path, "--ftrace"):
+            m = ftrace_line(line.rstrip("\n"), st)
             if not m:
+                if line.strip() and not line.startswith("#"):
+                    st["ftrace_other_lines"] += 1
+                    first_other = first_other or (lineno, line.strip())
                 continue
-            cpu, t = int(m[1]), int(m[2]) * 1000000 + int(m[3].ljust(6, "0")[:6])
-            ev, a = m[4], m[5]
+            seen += 1
+            cpu, t = int(m[0]), int(m[1]) * 1000000 + int(m[2].ljust(6, "0")[:6])
+            ev, a = m[3], m[4]
+            where = "--ftrace %s:%d: %s" % (path, lineno, ev)
             if ev == "map":
-                p = F_MAP.match(a)
+                p = need(F_MAP, a, where)
                 e = GEv(t, cpu, "map", iova=int(p[1], 16), size=int(p[3]), pa=int(p[2], 16))
                 out.append(e)
                 pending.setdefault(cpu, []).append(e)
             elif ev == "unmap":
-                p = F_UNMAP.match(a)
+                p = need(F_UNMAP, a, where)
                 if int(p[3]) == 0:
                     st["guest_unmaps_of_nothing"] += 1
                     continue
@@ -282,16 +352,16 @@ def read_ftrace(path, st):
                 else:
                     pending.setdefault(cpu, []).append(e)
             elif ev == "qi_submit":
-                p = F_QI.match(a)
+                p = need(F_QI, a, where)
                 out.append(GEv(t, cpu, "qi", w0=int(p[2], 16), w1=int(p[3], 16), qi_op=p[1]))
             elif ev == "tracing_mark_write":
                 if a.startswith("NB-MARK "):
                     out.append(GEv(t, cpu, "mark", text=a[8:].strip()))
             elif ev in DMA_PRE_UNMAP_EVENTS:
-                pre[cpu] = (pci_sid(F_DEV.match(a)[1]), dma_ranges(ev, a), t)
+                pre[cpu] = (pci_sid(need(F_DEV, a, where)[1]), dma_ranges(ev, a), t)
             elif ev in DMA_MAP_EVENTS or ev in DMA_UNMAP_EVENTS:
                 kind = "map" if ev in DMA_MAP_EVENTS else "unmap"
-                sid = pci_sid(F_DEV.match(a)[1])
+                sid = pci_sid(need(F_DEV, a, where)[1])
                 ranges = dma_ranges(ev, a)
                 keep, got = [], []
                 for e in pending.get(cpu, []):
@@ -307,6 +377,10 @@ def read_ftrace(path, st):
                         e.more = True
                 for e in got:
                     e.group = id(got[-1])
+    if first_other and not seen:
+        raise ConvertError("--ftrace %s:%d: neither the compacted form 'CPU SECONDS.MICROS EVENT: ARGS' "
+                           "(scripts/guest/capture) nor raw ftrace text: '%s'"
+                           % (path, first_other[0], first_other[1][:100]))
     return out
 
 
@@ -550,9 +624,13 @@ def gather_calls(items):
 # ---- writing -------------------------------------------------------------------
 
 class Writer:
+    """One trace, compressed in memory and published whole at close (nb_atomic)."""
+
     def __init__(self, path, header, vendor):
         self.path, self.vendor = path, vendor
-        self.f = gzip.open(path + ".tmp", "wt", compresslevel=9)
+        self.buf = io.BytesIO()
+        self.f = io.TextIOWrapper(gzip.GzipFile(fileobj=self.buf, mode="wb", compresslevel=9, mtime=0),
+                                  encoding="utf-8")
         self.f.write("nestbench-trace %d\n" % FORMAT_VERSION)
         for h in header:
             self.f.write("# %s\n" % h)
@@ -600,15 +678,19 @@ class Writer:
 
     def close(self):
         self.f.close()
-        os.replace(self.path + ".tmp", self.path)
+        nb_atomic.write_atomic(self.path, self.buf.getvalue())
         self.n["span_s"] = self.last / 1e9
         return self.n
 
 
 def env_regs(path):
     regs = {}
-    if path and os.path.exists(path):
-        for line in open(path, errors="replace"):
+    if path:
+        try:
+            text = open(path, errors="replace").read()
+        except OSError as e:
+            raise ConvertError("--env %s: %s" % (path, e.strerror or e))
+        for line in text.splitlines():
             m = re.search(r"intel-iommu/(cap|ecap): ([0-9a-f]+)", line)
             if m:
                 regs[m[1]] = int(m[2], 16)
@@ -621,12 +703,53 @@ def env_regs(path):
     return regs
 
 
+def hex_reg(text):
+    try:
+        v = int(text, 16)
+    except ValueError:
+        raise argparse.ArgumentTypeError("'%s' is not a hexadecimal register value" % text)
+    if not 0 <= v < 1 << 64:
+        raise argparse.ArgumentTypeError("'%s' does not fit in 64 bits" % text)
+    return v
+
+
+def capabilities(a, regs):
+    """The VT-d CAP/ECAP from --vtd-cap/--vtd-ecap and/or the env file; they must agree."""
+    for k, flag in (("cap", a.vtd_cap), ("ecap", a.vtd_ecap)):
+        if flag is None:
+            continue
+        if k in regs and regs[k] != flag:
+            raise ConvertError("--vtd-%s %#x disagrees with --env %s (%#x)" % (k, flag, a.env, regs[k]))
+        regs[k] = flag
+    if ("cap" in regs) != ("ecap" in regs):
+        raise ConvertError("VT-d %s given without %s (--vtd-cap and --vtd-ecap go together)"
+                           % (("cap", "ecap") if "cap" in regs else ("ecap", "cap")))
+    if "cap" in regs and a.vendor != "vtd":
+        raise ConvertError("VT-d capability registers for a --vendor %s capture" % a.vendor)
+
+
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    try:
+        return convert()
+    except (ConvertError, nb_atomic.PublishError) as e:
+        print("nb_trace_convert: %s" % e, file=sys.stderr)
+        return 1
+
+
+def convert():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0], epilog=EPILOG,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--vendor", choices=("vtd", "amd"), required=True)
     ap.add_argument("--qemu-log", required=True)
-    ap.add_argument("--ftrace", required=True)
-    ap.add_argument("--env", default="")
+    ap.add_argument("--ftrace", default=None,
+                    help="the guest's ftrace, compacted or raw (without: QEMU's events alone, maps "
+                         "implied by each first DMA)")
+    ap.add_argument("--env", default="", help="the guest's nb-env.txt (VT-d CAP/ECAP, kernel, cmdline)")
+    ap.add_argument("--vtd-cap", type=hex_reg, default=None, metavar="HEX",
+                    help="the VT-d CAP register the guest saw (instead of, or checked against, --env)")
+    ap.add_argument("--vtd-ecap", type=hex_reg, default=None, metavar="HEX", help="its ECAP register")
+    ap.add_argument("--no-guest-ops", action="store_true",
+                    help="leave the guest's map/unmap out (e.g. an ftrace without clock anchors)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--config", default="")
     ap.add_argument("--note", default="", help="the command that made the capture (written to the header)")
@@ -637,8 +760,12 @@ def main():
     from collections import Counter
     st = Counter()
     Q = read_qemu(a.qemu_log, a.vendor, st)
-    G = read_ftrace(a.ftrace, st)
+    G = read_ftrace(a.ftrace, st) if a.ftrace else []
+    if a.no_guest_ops:
+        st["guest_ops_left_out"] = sum(1 for e in G if e.kind in ("map", "unmap"))
+        G = [e for e in G if e.kind == "mark"]
     regs = env_regs(a.env)
+    capabilities(a, regs)
 
     # sid -> domain, from QEMU's own DMA events (the domain the IOMMU used)
     sid_dom = {}
@@ -679,6 +806,18 @@ def main():
     multi = {("%#x" % s): dict(c) for s, c in sid_dom.items() if len(c) > 1}
 
     pairs = vtd_anchors(G, Q, st) if a.vendor == "vtd" else amd_anchors(G, Q, st)
+    ops = sum(1 for e in G if e.kind in ("map", "unmap") and e.sid >= 0 and e.dom >= 0)
+    if ops and not pairs:
+        raise ConvertError(
+            "--ftrace %s: %d guest map/unmap events but no clock anchor (%s): they cannot be "
+            "placed among QEMU's events; --no-guest-ops converts QEMU's events alone" % (
+                a.ftrace, ops, "no intel_iommu:qi_submit descriptor matches QEMU's vtd_inv_desc"
+                if a.vendor == "vtd" else "none matched an INVALIDATE_IOMMU_PAGES of QEMU's"))
+    dropped = {k: st[k] for k in ("guest_maps_unattributed", "guest_unmaps_unattributed") if st[k]}
+    if dropped:
+        print("nb_trace_convert: left out guest operations with no device or domain (the iommufd "
+              "selftest's boot map has none): %s" % ", ".join("%s %d" % kv for kv in dropped.items()),
+              file=sys.stderr)
     placed = place(G, Q, pairs, a.vendor == "vtd")
 
     # the merged stream: each guest event before the QEMU event of its position
@@ -700,9 +839,15 @@ def main():
     items = gather_calls(causality(items, bounds, st))
     marks = [e for e in G if e.kind == "mark"]
 
-    os.makedirs(a.out, exist_ok=True)
-    header = ["source: QEMU trace events (%s) + guest ftrace iommu:map/unmap, converted by "
-              "scripts/nb_trace_convert.py" % ("intel-iommu" if a.vendor == "vtd" else "amd-iommu")]
+    try:
+        os.makedirs(a.out, exist_ok=True)
+    except OSError as e:
+        raise ConvertError("--out %s: %s" % (a.out, e.strerror or e))
+    guest = ("guest ftrace iommu:map/unmap" if a.ftrace and not a.no_guest_ops else
+             "no guest map/unmap (--no-guest-ops): maps are implied by each first DMA" if a.ftrace else
+             "no guest ftrace: maps are implied by each first DMA")
+    header = ["source: QEMU trace events (%s) + %s, converted by scripts/nb_trace_convert.py"
+              % ("intel-iommu" if a.vendor == "vtd" else "amd-iommu", guest)]
     if a.config:
         header.append("config: %s" % a.config)
     if a.note:
@@ -782,7 +927,8 @@ def main():
            "sid_domain": {("%#x" % s): c.most_common(1)[0][0] for s, c in sid_dom.items()},
            "regs": {k: (("%#x" % v) if isinstance(v, int) else v) for k, v in regs.items()},
            "traces": traces}
-    json.dump(res, open(os.path.join(a.out, "convert.json"), "w"), indent=1, sort_keys=True)
+    nb_atomic.write_atomic(os.path.join(a.out, "convert.json"),
+                           json.dumps(res, indent=1, sort_keys=True) + "\n")
     bad = st["anchor_unmatched_guest"]
     al = traces["all"]
     print("nb_trace_convert: %s: %d events (%d dma, %d inv, %d map, %d unmap), %d anchors, "
