@@ -377,7 +377,6 @@ def write_output(flag, path, text):
 def main():
     args = parse_args()
     check_outputs(args)
-    report = load_gbench()
     errored = []
     try:
         if os.path.isdir(args.base) != os.path.isdir(args.new) and \
@@ -389,6 +388,7 @@ def main():
         new = load_side(args.new, args.metric, args.field, args.allow_missing, errored)
     except InputError as e:
         fail(EXIT_USAGE, str(e))
+    report = load_gbench()  # SciPy's start-up: after the inputs are known good
     rows, only_base, only_new = compare(report, base, new, args)
     if only_base and not args.allow_missing:
         fail(EXIT_USAGE, "%s lacks %d of %s's benchmarks (%s%s): did they not run? "

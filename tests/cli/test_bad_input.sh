@@ -26,8 +26,8 @@ if [ $# -ne 4 ]; then
 	echo "usage: $0 [--markdown] NESTBENCH BENCH_DIR SOURCE_DIR WORK_DIR" >&2
 	exit 2
 fi
-NB=$1
-BENCH=$2
+NB=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+BENCH=$(cd "$2" && pwd)
 SRC=$3
 W=$4
 TO=${NB_BAD_INPUT_TIMEOUT:-60}
@@ -256,6 +256,113 @@ grep -q '"interrupted"' "$W/intr/run.json" 2>/dev/null || fail "run: run.json do
 [ "$md" = 1 ] && printf '| %s | %s | %s | %s |\n' "run --out=DIR, Ctrl-C during a family" "interrupted" "$st" \
 	"$(cell "$(grep -m 1 interrupted "$W/out")")"
 
+# check INPUT CLASS STATUS MESSAGE PROBLEM: a case run by hand (signals,
+# several processes); PROBLEM empty: it passed. MESSAGE goes to the table.
+check() {
+	cases=$((cases + 1))
+	[ -n "$5" ] && fail "$1 [$2]: $5"
+	[ "$md" = 1 ] && printf '| %s | %s | %s | %s |\n' "$(cell "$1")" "$(cell "$2")" "$3" "$(cell "$4")"
+	:
+}
+
+# A benchmark binary as an older build has it: its temporary output exists
+# while it runs; it says its pid and waits.
+cat >"$fake/pgwalk/nb-bench-pgwalk" <<'SLOW'
+#!/bin/sh
+for a; do case "$a" in --benchmark_out=*) out=${a#--benchmark_out=} ;; esac; done
+: >"$out.tmp.$$"
+echo "$$" >"${out%/*}/child.pid"
+exec sleep 30
+SLOW
+# start_slow DIR: nestbench run on DIR in the background (pid in $pid), once
+# its benchmark child runs (pid in $child)
+start_slow() {
+	rm -rf "$1"
+	mkdir -p "$1/raw"
+	echo '{"old": "pgwalk results"}' >"$1/raw/pgwalk.json"
+	env "$NOLEAK" NB_BENCH_DIR="$fake" "$NB" run --out="$1" --families=pgwalk --no-report >"$W/out" 2>"$W/err" &
+	pid=$!
+	child=""
+	for _ in $(seq 1 40); do
+		[ -s "$1/raw/child.pid" ] && child=$(cat "$1/raw/child.pid") && break
+		sleep 0.25
+	done
+}
+gone() { # PID: it ends within 5 s
+	for _ in $(seq 1 20); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.25
+	done
+	return 1
+}
+
+# SIGTERM: said as SIGTERM, exit 143, the child stopped, its temporary gone.
+start_slow "$W/term"
+kill -TERM "$pid"
+wait "$pid"
+st=$?
+p=""
+[ "$st" -eq 143 ] || p="exit $st, want 143"
+grep -q 'stopped by SIGTERM' "$W/term/run.json" 2>/dev/null ||
+	p="$p; run.json does not say SIGTERM: $(cat "$W/term/run.json" 2>/dev/null)"
+ls "$W/term/raw" | grep -q '\.tmp\.' && p="$p; temporary files left: $(ls "$W/term/raw" | tr '\n' ' ')"
+if [ -n "$child" ] && ! gone "$child"; then
+	p="$p; the benchmark child $child still runs"
+	kill "$child"
+fi
+keeps "$W/term/raw/pgwalk.json" '{"old": "pgwalk results"}' "run: SIGTERM"
+check "run --out=DIR, SIGTERM during a family" "signal (SIGTERM)" "$st" "$(grep -m 1 interrupted "$W/out")" "$p"
+
+# SIGKILL of nestbench: the benchmark child goes too (its parent-death signal).
+start_slow "$W/kill"
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+p=""
+[ -z "$child" ] && p="the benchmark child never started"
+if [ -n "$child" ] && ! gone "$child"; then
+	p="the benchmark child $child still runs after its parent's SIGKILL"
+	kill "$child"
+fi
+check "run, nestbench killed (SIGKILL)" "signal (SIGKILL of the parent)" 137 \
+	"(the benchmark child ends with it)" "$p"
+
+# Two runs on one --out: the second is refused before running anything.
+start_slow "$W/lock"
+STREAM=any
+run_case "run --out=DIR while another run writes DIR" "two runs, one folder" 1 \
+	"is the results folder of another nestbench run" 1 -- \
+	env "$NOLEAK" NB_BENCH_DIR="$fake" "$NB" run --out="$W/lock" --families=mapunmap --no-report
+kill -TERM "$pid"
+wait "$pid"
+
+# Three runs started together get three folders (the name has the second).
+rm -rf "$W/reports"
+for k in 1 2 3; do
+	env "$NOLEAK" NB_BENCH_DIR="$fake" NB_REPORTS_DIR="$W/reports" "$NB" run --families=mapunmap \
+		--no-report >"$W/out.$k" 2>&1 &
+done
+wait
+n=0
+for d in "$W"/reports/*; do # the folders, not the "latest" link
+	[ ! -L "$d" ] && [ -f "$d/raw/mapunmap.json" ] && n=$((n + 1))
+done
+p=""
+[ "$n" -eq 3 ] || p="$n results folders with raw/mapunmap.json, want 3: $(ls "$W/reports" 2>&1 | tr '\n' ' ')"
+check "3 x run at once (NB_REPORTS_DIR=DIR)" "the same second" 0 \
+	"$(ls "$W/reports" 2>/dev/null | sed "s#-[0-9a-f]*\$##; s#^[0-9T]*Z#STAMP#" | tr '\n' ' ')" "$p"
+
+mkdir -p "$W/nobench"
+run_case "run, no benchmark binary built" "missing build" 1 "no benchmark binary in $W/nobench" 1 -- \
+	env NB_BENCH_DIR="$W/nobench" "$NB" run --out="$W/nobenchout" --families=pgwalk,mapunmap --no-report
+run_case "run --set=iotlb.entriez=8" "unknown key (before any family)" 2 "iotlb.entriez: unknown key" 1 -- \
+	env "$NOLEAK" NB_BENCH_DIR="$fake" "$NB" run --out="$W/setbad" --families=mapunmap --no-report \
+	--set=iotlb.entriez=8
+[ -e "$W/setbad" ] && fail "run --set=iotlb.entriez=8: $W/setbad was made: something ran"
+run_case "run --set=iotlb.entries=32" "out of range for a model (vtd: 64 ways), fine on the defaults" 2 \
+	"vtd.cfg (model vtd) with --set 'iotlb.entries=32'" 1 -- \
+	env "$NOLEAK" NB_BENCH_DIR="$fake" "$NB" run --out="$W/setbad" --families=mapunmap --no-report \
+	--set=iotlb.entries=32
+
 # ---- compare ---------------------------------------------------------------------
 section "nestbench compare"
 echo '{"context": {}, "benchmarks": []}' >"$W/none.json"
@@ -267,8 +374,8 @@ echo '{"benchmarks": [{"name": "a", "run_type": "iteration", "iterations": 1, "r
 echo '{"benchmarks": [{"name": "a", "run_type": "iteration", "iterations": 1, "real_time": 1, "cpu_time": 1, "time_unit": "parsec"}]}' >"$W/unit.json"
 head -c 3000000 /dev/zero | tr '\0' ' ' >"$W/huge.json"
 echo '{"benchmarks": [{"name": "a", "run_type": "iteration", "iterations": 1, "real_time": 1, "cpu_time": 1, "time_unit": "ns"}]}' >"$W/good.json"
-run_case "compare" "missing BASE NEW" 2 "required: base, new" 1 -- "$NB" compare
-run_case "compare BASE" "missing NEW" 2 "required: new" 1 -- "$NB" compare "$W/good.json"
+run_case "compare" "missing BASE NEW" 2 "required: BASE, NEW" 1 -- "$NB" compare
+run_case "compare BASE" "missing NEW" 2 "required: NEW" 1 -- "$NB" compare "$W/good.json"
 run_case "compare MISSING NEW" "missing file" 2 "$W/missing.json" 1 -- "$NB" compare "$W/missing.json" "$W/good.json"
 run_case "compare EMPTY NEW" empty 2 "$W/empty.json: empty" 1 -- "$NB" compare "$W/empty.json" "$W/good.json"
 run_case "compare BINARY NEW" "binary garbage" 2 "$W/binary.json: not text" 1 -- "$NB" compare "$W/binary.json" "$W/good.json"
@@ -277,7 +384,30 @@ run_case "compare LIST NEW" "wrong type (document)" 2 "$W/list.json: no \"benchm
 run_case "compare TYPE NEW" "wrong type (field)" 2 "$W/type.json: benchmarks[0] (a)" 1 -- "$NB" compare "$W/type.json" "$W/good.json"
 run_case "compare UNIT NEW" "out of range (time_unit)" 2 "$W/unit.json: benchmarks[0] (a) has unknown time_unit" 1 -- "$NB" compare "$W/unit.json" "$W/good.json"
 run_case "compare HUGE NEW" "huge (3 MB of blanks)" 2 "$W/huge.json: empty" 1 -- "$NB" compare "$W/huge.json" "$W/good.json"
-run_case "compare NONE NONE" "empty (no benchmarks)" 2 "hold no benchmarks" 1 -- "$NB" compare "$W/none.json" "$W/none.json"
+run_case "compare NONE NONE" "empty (no benchmarks)" 2 "none.json: no benchmarks" 1 -- "$NB" compare "$W/none.json" "$W/none.json"
+run_case "compare GOOD NONE" "empty benchmark array (NEW)" 2 "none.json: no benchmarks" 1 -- "$NB" compare "$W/good.json" "$W/none.json"
+echo '{"benchmarks": [{"name": "a", "run_type": "iteration", "iterations": 1, "real_time": 1, "cpu_time": 1, "time_unit": "ns"}, {"name": "b", "run_type": "iteration", "iterations": 1, "real_time": 1, "cpu_time": 1, "time_unit": "ns"}]}' >"$W/two.json"
+echo '{"benchmarks": [{"name": "a", "run_type": "iteration", "iterations": 0, "real_time": 0, "cpu_time": 0, "time_unit": "ns", "error_occurred": true, "error_message": "vtd.cfg:5: iotlb.entries: bad"}]}' >"$W/errored.json"
+run_case "compare TWO ONE" "NEW lacks a benchmark of BASE" 2 "good.json lacks 1 of" 1 -- "$NB" compare "$W/two.json" "$W/good.json"
+run_case "compare GOOD ERRORED" "an errored benchmark" 2 "errored.json: benchmarks[0] (a) reported an error: vtd.cfg:5" 1 -- "$NB" compare "$W/good.json" "$W/errored.json"
+mkdir -p "$W/cmpdir/raw"
+cp "$W/good.json" "$W/cmpdir/raw/a.json"
+run_case "compare DIR FILE" "a folder against a file" 2 "is a results folder and" 1 -- "$NB" compare "$W/cmpdir" "$W/good.json"
+run_case "compare --threshold=nan" "not a number" 2 "--threshold: nan" 1 -- "$NB" compare "$W/good.json" "$W/good.json" --threshold=nan
+run_case "compare --threshold=inf" "huge" 2 "--threshold: inf" 1 -- "$NB" compare "$W/good.json" "$W/good.json" --threshold=inf
+STREAM=any
+run_case "compare GOOD GOOD (1 repetition each)" "too few repetitions" 3 "cannot reach p < 0.05" 0 -- "$NB" compare "$W/good.json" "$W/good.json"
+run_case "compare --markdown=MISSING_DIR/v.md" "unwritable output" 4 "--markdown: $W/nodir/v.md" 1 -- \
+	"$NB" compare "$W/good.json" "$W/good.json" --threshold-only --markdown="$W/nodir/v.md"
+run_case "compare --json=/dev/full" "full disk (output)" 4 "/dev/full: write: No space left on device" 1 -- \
+	"$NB" compare "$W/good.json" "$W/good.json" --threshold-only --json=/dev/full
+(cd "$W" && "$NB" compare "$W/good.json" "$W/good.json" --threshold-only --json=- >"$W/stdout.json" 2>/dev/null)
+st=$?
+p=""
+[ "$st" -eq 0 ] || p="exit $st"
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$W/stdout.json" 2>/dev/null || p="$p; stdout is not JSON alone"
+[ -e "$W/-" ] && p="$p; a file named '-' was written"
+check "compare --json=-" "stdout" "$st" "(the JSON on stdout, the table on stderr)" "$p"
 run_case "compare DIR DIR" "a folder without results" 2 "not a results folder" 1 -- "$NB" compare "$W" "$W"
 run_case "compare --threshold=abc" "wrong type" 2 "--threshold" 1 -- "$NB" compare "$W/good.json" "$W/good.json" --threshold=abc
 run_case "compare --threshold=-5" "out of range" 2 "--threshold" 1 -- "$NB" compare "$W/good.json" "$W/good.json" --threshold=-5
@@ -292,6 +422,9 @@ keeps "$W/verdict.md" "old verdict" "compare --markdown"
 # ---- benchmark binaries -----------------------------------------------------------------
 section "benchmark binaries (nb-bench-*): their own flags and --benchmark_*"
 P=$BENCH/pgwalk/nb-bench-pgwalk
+# one benchmark of the vtd model (it reads NB_CONFIG_DIR/vtd.cfg)
+I=$BENCH/invalidate/nb-bench-invalidate
+IF='--benchmark_filter=^invalidate/vtd/batch/nested:1/devices:1/pages:1/iterations:20$'
 run_case "--cpu=abc" "wrong type" 2 "--cpu: 'abc'" 1 -- env "$NOLEAK" "$P" --cpu=abc
 run_case "--cpu=" empty 2 "--cpu: ''" 1 -- env "$NOLEAK" "$P" --cpu=
 run_case "--cpu=-1" "out of range" 2 "--cpu: '-1'" 1 -- env "$NOLEAK" "$P" --cpu=-1
@@ -338,14 +471,81 @@ for b in "$BENCH"/*/nb-bench-*; do
 	run_case "$(basename "$b") --bogus" "unknown flag (every family)" 2 "'--bogus'" 1 -- env "$NOLEAK" "$b" --bogus
 	run_case "$(basename "$b") --cpu=x" "wrong type (every family)" 2 "--cpu: 'x'" 1 -- env "$NOLEAK" "$b" --cpu=x
 done
+STREAM=any
+run_case "--benchmark_out=/dev/full" "full disk (output)" 1 "/dev/full: write: No space left on device" 100 -- \
+	env "$NOLEAK" "$BENCH/mapunmap/nb-bench-mapunmap" '--benchmark_filter=^mapunmap/emu/strict/size_kib:4$' \
+	--benchmark_min_time=0.001 --benchmark_out=/dev/full
+
+# ok_case LABEL CLASS COMMAND...: must exit 0 without an error in its results
+ok_case() {
+	label=$1 class=$2
+	shift 2
+	timeout -k 5 "$TO" "$@" >"$W/out" 2>"$W/err" </dev/null
+	st=$?
+	p=""
+	[ "$st" -eq 0 ] || p="exit $st: $(grep -m 1 -e ERROR -e error "$W/out" "$W/err" | head -c 300)"
+	grep -q 'ERROR OCCURRED' "$W/out" && p="$p; $(grep -m 1 'ERROR OCCURRED' "$W/out" | head -c 300)"
+	check "$label" "$class" "$st" "(runs)" "$p"
+}
+# --set: the overrides together, checked against each model's own file;
+# configs/README.md's own example must run on vtd.
+ex=$(grep -o -- "--set '[^']*'" "$SRC/configs/README.md" | head -n 1 | sed "s/^--set '//; s/'\$//")
+[ -n "$ex" ] || fail "no --set 'KEY=VALUE; ...' example in configs/README.md"
+ok_case "--set='$ex' (configs/README.md's example)" "valid together, on vtd" env "$NOLEAK" "$I" "$IF" "--set=$ex"
+ok_case "--set=iotlb.entries=32 --set=iotlb.ways=32" "valid together (vtd has 64 ways)" \
+	env "$NOLEAK" "$I" "$IF" --set=iotlb.entries=32 --set=iotlb.ways=32
+ok_case "--set=iotlb.ways=32 --set=iotlb.entries=32" "the other order" \
+	env "$NOLEAK" "$I" "$IF" --set=iotlb.ways=32 --set=iotlb.entries=32
+STREAM=any
+run_case "--set=iotlb.entries=32" "out of range for a model (vtd: 64 ways), fine on the defaults" 2 \
+	"vtd.cfg (model vtd) with --set 'iotlb.entries=32'" 1 -- env "$NOLEAK" "$P" --set=iotlb.entries=32
+
+# ---- help -----------------------------------------------------------------------
+section "help: -h is --help everywhere, and says what the program takes"
+# help_case LABEL WORDS COMMAND...: exit 0, stdout holding each |-separated word
+help_case() {
+	label=$1 words=$2
+	shift 2
+	timeout -k 5 "$TO" "$@" >"$W/out" 2>"$W/err" </dev/null
+	st=$?
+	p=""
+	[ "$st" -eq 0 ] || p="exit $st: $(head -c 200 "$W/err")"
+	old_ifs=$IFS
+	IFS='|'
+	for w in $words; do
+		grep -q -F -e "$w" "$W/out" || p="$p; no '$w' in the help"
+	done
+	IFS=$old_ifs
+	check "$label" "help" "$st" "(names $(printf '%s' "$words" | sed 's/|/, /g'))" "$p"
+}
+for h in -h --help; do
+	help_case "nestbench $h" "usage: nestbench|compare|(or -h)" "$NB" "$h"
+	for c in env translate run version; do
+		help_case "nestbench $c $h" "usage: nestbench $c|Exit status" "$NB" "$c" "$h"
+	done
+	help_case "nestbench run $h" "--set=KEY=VALUE|NB_BENCH_DIR|NB_REPORTS_DIR|130|143" "$NB" run "$h"
+	help_case "nestbench compare $h" "BASE|NEW|--alpha|--threshold-only|Exit status|inconclusive" "$NB" compare "$h"
+done
+for b in "$BENCH"/*/nb-bench-*; do
+	[ -x "$b" ] || continue
+	fam=${b##*/nb-bench-}
+	case "$fam" in overhead) continue ;; esac
+	words="--cpu=N|--no-perf|--set=KEY=VALUE|-h, --help|NB_PERF_DEBUG|Exit status|--benchmark_filter"
+	case "$fam" in
+	replay) words="$words|NB_CONFIG_DIR|NB_TRACE_DIR" ;;
+	mapunmap) words="$words|NB_CONFIG_DIR|NB_IOMMUFD_DEV" ;;
+	pgwalk | invalidate | strategies) words="$words|NB_CONFIG_DIR" ;;
+	esac
+	for h in -h --help; do
+		help_case "nb-bench-$fam $h" "$words" env "$NOLEAK" "$b" "$h"
+	done
+done
 
 # ---- hardware description files ------------------------------------------------------------
 # The invalidate family reads NB_CONFIG_DIR/<model>.cfg; one benchmark of the
 # vtd model is run with a description that has one key broken at a time.
 # Errors are in the results (stdout) and make the binary exit 1.
 section "hardware description files (NB_CONFIG_DIR/vtd.cfg, every key)"
-I=$BENCH/invalidate/nb-bench-invalidate
-IF='--benchmark_filter=^invalidate/vtd/batch/nested:1/devices:1/pages:1/iterations:20$'
 CFG=$W/cfg
 mkdir -p "$CFG"
 
