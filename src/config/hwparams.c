@@ -31,6 +31,7 @@
 
 #include <libconfig.h>
 
+#include "nestbench/atomic_file.h"
 #include "nestbench/hwparams.h"
 #include "nestbench/parse.h"
 
@@ -1389,51 +1390,27 @@ static void hw_emit(FILE *f, const struct nb_hw_params *p)
 	fputs("};\n", f);
 }
 
-/* Write to PATH.tmp.PID.N beside it, then rename: readers see the old file
- * or the whole new one, never a part. */
+/* Published whole or not at all (nb_atomic_write): readers see the old
+ * file or the whole new one, never a part. */
 int nb_hwparams_write(const struct nb_hw_params *p, const char *path)
 {
-	static atomic_uint seq;
-	char tmp[PATH_MAX], ebuf[64];
 	struct hw_issue is;
+	char why[600], *buf = NULL;
+	size_t len = 0;
 	FILE *f;
-	int fd = -1, e;
+	int ret;
 
 	if (hw_check(p, &is))
 		return nb_fail(is.err, "%s: not written: %s: %s", path, is.key, is.msg);
-	for (int tries = 0; fd < 0 && tries < 16; tries++) {
-		if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld.%u", path, (long)getpid(),
-				     atomic_fetch_add(&seq, 1)) >= sizeof(tmp))
-			return nb_fail(ENAMETOOLONG, "%s: path too long", path);
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (fd < 0 && errno != EEXIST)
-			break;
-	}
-	if (fd < 0)
-		return nb_fail(errno, "%s: cannot create %s: %s", path, tmp,
-			       strerror_r(errno, ebuf, sizeof(ebuf)));
-	f = fdopen(fd, "w");
-	if (!f) {
-		e = errno;
-		close(fd);
-		goto fail;
-	}
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return nb_fail(ENOMEM, "%s: out of memory", path);
 	hw_emit(f, p);
-	if (fflush(f) || ferror(f) || fsync(fileno(f))) {
-		e = errno ? errno : EIO;
-		fclose(f);
-		goto fail;
-	}
 	if (fclose(f)) {
-		e = errno;
-		goto fail;
+		free(buf);
+		return nb_fail(ENOMEM, "%s: out of memory", path);
 	}
-	if (rename(tmp, path)) {
-		e = errno;
-		goto fail;
-	}
-	return 0;
-fail:
-	unlink(tmp);
-	return nb_fail(e, "%s: %s", path, strerror_r(e, ebuf, sizeof(ebuf)));
+	ret = nb_atomic_write(path, buf, len, why, sizeof(why));
+	free(buf);
+	return ret ? nb_fail(-ret, "%s", why) : 0;
 }

@@ -28,7 +28,7 @@ if [ $# -ne 4 ]; then
 fi
 NB=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 BENCH=$(cd "$2" && pwd)
-SRC=$3
+SRC=$(cd "$3" && pwd)
 W=$4
 TO=${NB_BAD_INPUT_TIMEOUT:-60}
 rm -rf "$W"
@@ -53,7 +53,7 @@ fail() {
 # escaped, at most 200 characters.
 cell() {
 	printf '%s' "$1" | tr '\n\t' '  ' | LC_ALL=C tr -c '[:print:]' '?' |
-		sed "s#$W/#…/#g; s#$W#…#g; s#$BENCH/[a-z]*/##g; s#^invalidate/[^ ]* ERROR OCCURRED#ERROR OCCURRED#; s#|#\\\\|#g" |
+		sed "s#$W/#…/#g; s#$W#…#g; s#$BENCH/[a-z]*/##g; s#$SRC/#SRC/#g; s#^invalidate/[^ ]* ERROR OCCURRED#ERROR OCCURRED#; s#|#\\\\|#g" |
 		cut -c1-200
 }
 
@@ -349,7 +349,7 @@ done
 p=""
 [ "$n" -eq 3 ] || p="$n results folders with raw/mapunmap.json, want 3: $(ls "$W/reports" 2>&1 | tr '\n' ' ')"
 check "3 x run at once (NB_REPORTS_DIR=DIR)" "the same second" 0 \
-	"$(ls "$W/reports" 2>/dev/null | sed "s#-[0-9a-f]*\$##; s#^[0-9T]*Z#STAMP#" | tr '\n' ' ')" "$p"
+	"$(ls "$W/reports" 2>/dev/null | grep -v '^latest$' | sed 's#^[0-9T]*Z-[0-9a-z]*#STAMP-COMMIT#' | tr '\n' ' ')" "$p"
 
 mkdir -p "$W/nobench"
 run_case "run, no benchmark binary built" "missing build" 1 "no benchmark binary in $W/nobench" 1 -- \

@@ -137,8 +137,8 @@ echo "old page" >"$W/full/rep/index.html"
 fill "$W/full" 2
 "$PY" "$SRC/scripts/nb_report.py" "$W/full/rep" >"$W/o" 2>"$W/e"
 st=$?
-[ "$st" -eq 1 ] && [ "$(grep -c . "$W/e")" -eq 1 ] || fail "nb_report on a full disk: exit $st, want 1 with one line: $(head -c 300 "$W/e")"
 expect "nb_report on a full disk" "$st" 1 "No space left on device" "$W/e" &&
+	{ [ "$(grep -c . "$W/e")" -eq 1 ] || { fail "nb_report on a full disk: not one line: $(head -c 300 "$W/e")"; false; }; } &&
 	same "$W/full/rep/index.html" "old page" "nb_report on a full disk" &&
 	no_temps "$W/full" "nb_report on a full disk" && ok "nb_report on a full disk: exit 1, one line, old index.html kept"
 
