@@ -23,6 +23,7 @@
 #define NESTBENCH_ATOMIC_FILE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #ifdef __cplusplus
@@ -30,6 +31,10 @@ extern "C" {
 #endif
 
 int nb_atomic_write(const char *path, const void *data, size_t len, char *why, size_t whylen);
+
+/* Publish what emit prints (into memory first, then nb_atomic_write). */
+int nb_atomic_print(const char *path, void (*emit)(FILE *f, const void *arg), const void *arg,
+		    char *why, size_t whylen);
 
 /* Can PATH be published (its folder takes a temporary file, PATH is not a
  * folder)? Nothing is left behind. Same returns as nb_atomic_write. */

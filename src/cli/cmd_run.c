@@ -275,10 +275,10 @@ static void emit_run_json(FILE *f, const void *arg)
 	for (size_t i = 0; i < NB_ARRAY_SIZE(families); i++) {
 		const struct outcome *r = &a->res[i];
 
-		fprintf(f, "%s\n    {\"name\": \"%s\", \"status\": \"%s\", \"seconds\": %.1f, \"reason\": \"", i ? "," : "",
+		fprintf(f, "%s\n    {\"name\": \"%s\", \"status\": \"%s\", \"seconds\": %.1f, \"reason\": ", i ? "," : "",
 			families[i].name, r->status ? r->status : "not run", r->seconds);
-		run_json_str(f, r->status || !families[i].script ? r->reason : "not in --quick (add --guest)");
-		fprintf(f, "\"}");
+		nb_cli_json_str(f, r->status || !families[i].script ? r->reason : "not in --quick (add --guest)");
+		fprintf(f, "}");
 	}
 	fprintf(f, "\n  ]\n}\n");
 }

@@ -13,7 +13,7 @@
 #include "nestbench/machine.h"
 #include "nestbench/nb.h"
 
-static void json_str(FILE *f, const char *s)
+void nb_cli_json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
@@ -33,9 +33,9 @@ static void kv(FILE *f, bool json, bool *first, const char *key, const char *val
 {
 	if (json) {
 		fprintf(f, "%s\n  ", *first ? "{" : ",");
-		json_str(f, key);
+		nb_cli_json_str(f, key);
 		fputs(": ", f);
-		json_str(f, val);
+		nb_cli_json_str(f, val);
 	} else {
 		fprintf(f, "%-18s %s\n", key, val);
 	}

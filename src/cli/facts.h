@@ -8,5 +8,7 @@
 
 /* Write the facts as human-readable lines, or as one JSON object. */
 void nb_facts_print(FILE *f, bool json);
+/* s as a JSON string: quoted, quotes, backslashes and control bytes escaped. */
+void nb_cli_json_str(FILE *f, const char *s);
 
 #endif

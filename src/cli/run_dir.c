@@ -2,7 +2,6 @@
 /* The results folder of `nestbench run` (run_dir.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -112,36 +111,10 @@ int run_dir_publish(const char *dir, const char *name, void (*emit)(FILE *f, con
 		    const void *arg)
 {
 	char path[1300], why[600];
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f;
 	int ret;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
 		return nb_fail(ENAMETOOLONG, "%s/%s: path too long", dir, name);
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return nb_fail(ENOMEM, "%s: out of memory", path);
-	emit(f, arg);
-	if (fclose(f)) {
-		free(buf);
-		return nb_fail(ENOMEM, "%s: out of memory", path);
-	}
-	ret = nb_atomic_write(path, buf, len, why, sizeof(why));
-	free(buf);
+	ret = nb_atomic_print(path, emit, arg, why, sizeof(why));
 	return ret ? nb_fail(-ret, "%s", why) : 0;
-}
-
-void run_json_str(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
 }

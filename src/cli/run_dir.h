@@ -26,7 +26,4 @@ int run_dir_open(const char *out, const char *base, const char *stem, char *dir,
 int run_dir_publish(const char *dir, const char *name, void (*emit)(FILE *f, const void *arg),
 		    const void *arg);
 
-/* s as the inside of a JSON string (quotes, backslashes, control bytes escaped). */
-void run_json_str(FILE *f, const char *s);
-
 #endif

@@ -1392,25 +1392,19 @@ static void hw_emit(FILE *f, const struct nb_hw_params *p)
 
 /* Published whole or not at all (nb_atomic_write): readers see the old
  * file or the whole new one, never a part. */
+static void hw_emit_file(FILE *f, const void *p)
+{
+	hw_emit(f, p);
+}
+
 int nb_hwparams_write(const struct nb_hw_params *p, const char *path)
 {
 	struct hw_issue is;
-	char why[600], *buf = NULL;
-	size_t len = 0;
-	FILE *f;
+	char why[600];
 	int ret;
 
 	if (hw_check(p, &is))
 		return nb_fail(is.err, "%s: not written: %s: %s", path, is.key, is.msg);
-	f = open_memstream(&buf, &len);
-	if (!f)
-		return nb_fail(ENOMEM, "%s: out of memory", path);
-	hw_emit(f, p);
-	if (fclose(f)) {
-		free(buf);
-		return nb_fail(ENOMEM, "%s: out of memory", path);
-	}
-	ret = nb_atomic_write(path, buf, len, why, sizeof(why));
-	free(buf);
+	ret = nb_atomic_print(path, hw_emit_file, p, why, sizeof(why));
 	return ret ? nb_fail(-ret, "%s", why) : 0;
 }

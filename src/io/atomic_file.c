@@ -187,6 +187,26 @@ int nb_atomic_write(const char *path, const void *data, size_t len, char *why, s
 	return sync_folder(real, why, whylen);
 }
 
+int nb_atomic_print(const char *path, void (*emit)(FILE *f, const void *arg), const void *arg,
+		    char *why, size_t whylen)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int ret;
+
+	if (!f)
+		return fail(ENOMEM, why, whylen, "%s: out of memory", path);
+	emit(f, arg);
+	if (fclose(f)) {
+		free(buf);
+		return fail(ENOMEM, why, whylen, "%s: out of memory", path);
+	}
+	ret = nb_atomic_write(path, buf, len, why, whylen);
+	free(buf);
+	return ret;
+}
+
 int nb_atomic_check(const char *path, char *why, size_t whylen)
 {
 	char real[PATH_MAX], tmp[PATH_MAX + 32];
