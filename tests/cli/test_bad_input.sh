@@ -492,6 +492,9 @@ ok_case() {
 ex=$(grep -o -- "--set '[^']*'" "$SRC/configs/README.md" | head -n 1 | sed "s/^--set '//; s/'\$//")
 [ -n "$ex" ] || fail "no --set 'KEY=VALUE; ...' example in configs/README.md"
 ok_case "--set='$ex' (configs/README.md's example)" "valid together, on vtd" env "$NOLEAK" "$I" "$IF" "--set=$ex"
+ex=$(grep -o -- '--set=[a-z_.]*=[0-9A-Za-z]*' "$SRC/README.md" | head -n 1)
+[ -n "$ex" ] || fail "no --set=KEY=VALUE example in README.md"
+ok_case "$ex (README.md's example)" "valid on vtd" env "$NOLEAK" "$I" "$IF" "$ex"
 ok_case "--set=iotlb.entries=32 --set=iotlb.ways=32" "valid together (vtd has 64 ways)" \
 	env "$NOLEAK" "$I" "$IF" --set=iotlb.entries=32 --set=iotlb.ways=32
 ok_case "--set=iotlb.ways=32 --set=iotlb.entries=32" "the other order" \
