@@ -98,6 +98,7 @@ int run_child(char *const argv[], const char *log, int *status, pid_t *pid_out)
 
 	/* No stop signal may fall between the fork and child_pgid being set:
 	 * the handler would not know whom to pass it on to. */
+	fflush(NULL); /* what we printed comes before what the child prints */
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
