@@ -37,6 +37,19 @@ struct nb_inval_policy {
 	uint32_t fq_timeout_us; /* lazy: flush at least this often */
 	uint32_t range_max_pages; /* above this many pages, flush the whole tag */
 	bool batch;		/* one sync per batch of commands, not per command */
+	/* How the driver submits a batch (configs/README.md: the Linux source
+	 * of each shipped value). batch_max: commands in one submission; when
+	 * that many are pending the driver submits them before adding more
+	 * (0: no limit). batch_full_sync: that full submission carries its own
+	 * sync (VT-d qi_batch: qi_submit_sync) rather than only a doorbell
+	 * (SMMUv3 arm_smmu_cmdq_batch_add). doorbell_per_cmd: every command is
+	 * published with its own tail-register write (AMD iommu_queue_command). */
+	uint32_t batch_max;
+	bool batch_full_sync;
+	bool doorbell_per_cmd;
+	/* VT-d scalable mode (ECAP.SMTS, Linux sm_supported): 256-bit queue
+	 * entries and PASID-table attach/teardown flushes (PC_INV, P_IOTLB). */
+	bool scalable_mode;
 	uint8_t max_am;		/* VT-d CAP.MAMV */
 	bool ril;		/* SMMU range invalidation (IDR3.RIL) */
 	/* VT-d CAP.DRD + CAP.DWD: Linux (qi_desc_iotlb) then sets DR and DW in

@@ -7,10 +7,16 @@
  * only knows what commands exist and how they are written.
  *
  * Words: a command is one queue entry (VT-d invalidation-queue descriptor,
- * AMD command-buffer entry, SMMUv3 CMDQ entry), 128 bits each here (VT-d
- * 256-bit descriptors are not modelled). "Range" commands carry a base
- * address and a size in the vendor's own encoding; nb_inv_span() turns them
- * back into [first, last] bytes.
+ * AMD command-buffer entry, SMMUv3 CMDQ entry): 128 bits, or 256 bits on a
+ * VT-d unit in scalable mode (ECAP.SMTS: Linux's qi_shift() doubles the
+ * slot; qw2 and qw3 of every invalidation descriptor are zero). "Range"
+ * commands carry a base address and a size in the vendor's own encoding;
+ * nb_inv_span() turns them back into [first, last] bytes.
+ *
+ * A batch (struct nb_inv_batch) is what a driver's flush produces: the
+ * commands in order and the points where the driver waits for completion.
+ * Models fill batches; the simulated queue encodes them into descriptor
+ * bytes and its executor decodes the bytes back (nestbench/iommu.h).
  */
 #ifndef NESTBENCH_INVAL_H
 #define NESTBENCH_INVAL_H
@@ -35,6 +41,7 @@ enum nb_inv_op {
 	NB_VTD_PIOTLB_PASID,  /* PASID-based IOTLB invalidate, PASID-selective (type 6) */
 	NB_VTD_PIOTLB_PSI,    /* PASID-based IOTLB invalidate, page-selective-within-PASID */
 	NB_VTD_PC_INV,	      /* PASID-cache invalidate (type 7) */
+	NB_VTD_PASID_DEVTLB,  /* PASID-based device-TLB invalidate (type 8) */
 	NB_VTD_WAIT,	      /* invalidation wait (type 5) */
 	/* AMD-Vi command buffer (AMD IOMMU spec 2.4) */
 	NB_AMD_COMPLETION_WAIT,	   /* opcode 01h */
@@ -72,7 +79,10 @@ enum nb_inv_op {
  *         PIOTLB_PASID  tag=DID sub=PASID
  *         PIOTLB_PSI    tag=DID sub=PASID addr am leaf=IH
  *         PC_INV        tag=DID sub=PASID gran=G (0 all PASIDs of DID, 1 PASID, 3 global)
- *         WAIT          irq=IF wait_addr (SW when non-zero) wait_data drain=FN+PD
+ *         PASID_DEVTLB  sid=SID pfsid=PFSID qdep=MIP sub=PASID global=G addr am (S bit
+ *                       as DEVTLB)
+ *         WAIT          irq=IF wait_addr (SW when non-zero) wait_data drain=PD (page-
+ *                       request drain, Linux's QI_OPT_WAIT_DRAIN; FN is never set)
  *   AMD   COMPLETION_WAIT  irq=I drain=F wait_addr (S when non-zero) wait_data
  *         INV_DEVTAB_ENTRY sid=DeviceID
  *         INV_IOMMU_PAGES  tag=DomainID sub=PASID global=GN leaf=!PDE addr size_s=S
@@ -109,20 +119,28 @@ struct nb_inv_cmd {
 	bool leaf;	  /* VT-d IH (no non-leaf change) / SMMU LEAF / AMD !PDE */
 	bool global;	  /* AMD GN, SMMU ATC_INV G (VT-d: unused; P_IOTLB's all-PASID
 			   * granularities are reserved since VT-d 3.0) */
-	bool drain;	  /* VT-d DR+DW (IOTLB), FN+PD (WAIT); AMD COMPLETION_WAIT F */
+	bool drain;	  /* VT-d DR+DW (IOTLB), PD (WAIT); AMD COMPLETION_WAIT F */
 	uint64_t wait_addr; /* WAIT/COMPLETION_WAIT/CMD_SYNC status address (0: none) */
 	uint64_t wait_data; /* status data: 32 bits on VT-d and SMMU, 64 on AMD */
 	uint8_t gran;	  /* VT-d CC_INV / PC_INV granularity, the spec's G value */
 	uint8_t fm;	  /* VT-d CC_INV function mask (2 bits) */
-	uint8_t qdep;	  /* VT-d DEVTLB MIP (5 bits), AMD INV_IOTLB_PAGES MaxPend (8 bits) */
-	uint32_t pfsid;	  /* VT-d DEVTLB PFSID (the VF's PF source id; 16 bits) */
+	uint8_t qdep;	  /* VT-d (PASID_)DEVTLB MIP (5 bits), AMD INV_IOTLB_PAGES MaxPend (8 bits) */
+	uint32_t pfsid;	  /* VT-d (PASID_)DEVTLB PFSID (the VF's PF source id; 16 bits) */
 	bool irq;	  /* sync ops: completion also interrupts (VT-d IF, AMD I, SMMU CS=IRQ) */
 };
 
-/* The bits the hardware sees: two 64-bit words, word 0 first in memory. */
+/* The bits the hardware sees, word 0 first in memory: w[0..1] for a 128-bit
+ * entry; a VT-d 256-bit (scalable-mode) slot adds qw2 = w[2], qw3 = w[3],
+ * which every invalidation descriptor leaves zero. */
 struct nb_inv_raw {
-	uint64_t w[2];
+	uint64_t w[4];
 };
+
+/* Bytes of one queue entry: 16, or 32 for VT-d in scalable mode. */
+static inline unsigned nb_inv_desc_bytes(enum nb_vendor v, bool scalable)
+{
+	return v == NB_VENDOR_VTD && scalable ? 32 : 16;
+}
 
 enum nb_vendor nb_inv_op_vendor(enum nb_inv_op op);
 const char *nb_inv_op_name(enum nb_inv_op op); /* "TLBI_S2_IPA", "IOTLB_PSI", ... */
@@ -134,10 +152,12 @@ bool nb_inv_op_drains(enum nb_inv_op op);
 /* Encode one command as its vendor defines it. 0 or -EINVAL/-ERANGE with
  * nb_errmsg() naming the field. */
 int nb_inv_encode(const struct nb_inv_cmd *c, struct nb_inv_raw *out);
-/* Decode raw words back (for traces and tests); 0 or -EINVAL naming what:
- * unknown type/opcode, a reserved bit set, or a value the struct cannot
- * hold (e.g. VT-d DR without DW). decode(encode(c)) == c for every c the
- * encoder accepts, and encode(decode(raw)) == raw for every raw decode accepts. */
+/* Decode raw words back (the queue's executor, traces, tests); 0 or -EINVAL
+ * naming what: unknown type/opcode, a reserved bit set (VT-d qw2/qw3 are
+ * reserved for every type modelled; the 128-bit vendors' w[2..3] must be
+ * zero), or a value the struct cannot hold (e.g. VT-d DR without DW).
+ * decode(encode(c)) == c for every c the encoder accepts, and
+ * encode(decode(raw)) == raw for every raw decode accepts. */
 int nb_inv_decode(enum nb_vendor v, const struct nb_inv_raw *in, struct nb_inv_cmd *out);
 
 /* The byte span [*first, *last] a range command covers, by its own
@@ -183,5 +203,43 @@ int nb_inv_split(const struct nb_inv_cmd *tmpl, uint64_t addr, uint64_t size,
  * granules (Linux: 4 - (leaf_lg2 - 3) / (tg_lg2 - 3)); 0 if tg_lg2 is not
  * 12/14/16 or leaf_lg2 is not one of its leaf sizes. */
 uint8_t nb_smmu_ttl(unsigned tg_lg2, unsigned leaf_lg2);
+
+/*
+ * A batch: the commands one driver operation produces (a flush, an attach,
+ * a teardown), in order, with the points where the driver waits for their
+ * completion (the vendor's sync op: VT-d WAIT, AMD COMPLETION_WAIT, SMMU
+ * CMD_SYNC; its status fields are the queue's to fill). Growable: no
+ * buffer size ever forces a wider command. An allocation failure is
+ * sticky (err) and the batch then refuses to grow; nb_iommu_submit reports
+ * it. One batch per simulated IOMMU, reused: no allocation once warm.
+ */
+struct nb_inv_batch {
+	enum nb_vendor vendor;
+	struct nb_inv_cmd *cmd;
+	uint32_t n, cap;
+	int err;
+};
+
+void nb_inv_batch_init(struct nb_inv_batch *b, enum nb_vendor v);
+void nb_inv_batch_fini(struct nb_inv_batch *b);
+static inline void nb_inv_batch_reset(struct nb_inv_batch *b)
+{
+	b->n = 0;
+	b->err = 0;
+}
+/* Append one command (a copy). */
+void nb_inv_batch_add(struct nb_inv_batch *b, const struct nb_inv_cmd *c);
+/* The driver waits here: append the vendor's sync op, unless nothing was
+ * added since the batch began or since the last sync (Linux submits no
+ * empty batch: qi_batch_flush_descs, arm_smmu_cmdq_batch_submit after
+ * commands, iommu_completion_wait with need_sync). */
+void nb_inv_batch_sync(struct nb_inv_batch *b);
+/* Append nb_inv_split(tmpl, addr, size, caps), however many commands that
+ * takes; its error (-ERANGE: the encoding cannot express the range, the
+ * caller flushes the whole tag instead) with nothing appended. */
+int nb_inv_batch_split(struct nb_inv_batch *b, const struct nb_inv_cmd *tmpl, uint64_t addr,
+		       uint64_t size, const struct nb_split_caps *caps);
+/* The vendor's sync op. */
+enum nb_inv_op nb_inv_sync_op(enum nb_vendor v);
 
 #endif

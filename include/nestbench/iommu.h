@@ -75,10 +75,13 @@ struct nb_flush_req {
 	uint64_t pgsize_mask;	/* leaf sizes removed (0: unknown) */
 };
 
-/* Per-IOMMU counters, reset by nb_iommu_stats_reset. */
+/* Per-IOMMU counters, reset by nb_iommu_stats_reset. Counts of events,
+ * except cmd_cycles/walk_cycles (modelled time, see configs/README.md). */
 struct nb_iommu_stats {
 	uint64_t dmas, faults;
-	uint64_t cmds, syncs, cmd_by_op[NB_INV_OP_COUNT];
+	uint64_t cmds, syncs, cmd_by_op[NB_INV_OP_COUNT]; /* executed; cmds includes syncs */
+	uint64_t doorbells;	      /* tail-register writes that published commands */
+	uint64_t bad_descs;	      /* descriptors the queue refused (a bug; tests check 0) */
 	uint64_t cmd_cycles, walk_cycles;
 	uint64_t tags_touched;	      /* distinct tags named by commands */
 	uint64_t entries_invalidated, collateral; /* collateral: still-correct entries dropped */
@@ -87,24 +90,51 @@ struct nb_iommu_stats {
 	uint64_t fq_flushes;
 };
 
-/* Model interface: one file per tag strategy (models/), one registration
- * line in models/registry.c. */
+/*
+ * Which Linux a model reproduces (DESIGN: "Linux generation is a
+ * dimension"). range: the kernels, e.g. "6.12.117+, mainline"; funcs: the
+ * functions whose behaviour it follows; kind: whether that is merged Linux,
+ * an unmerged series, the seed thread's conjecture or a hypothetical design.
+ */
+enum nb_gen_kind { NB_GEN_LINUX, NB_GEN_UNMERGED, NB_GEN_CONJECTURE, NB_GEN_HYPOTHETICAL };
+
+struct nb_linux_gen {
+	enum nb_gen_kind kind;
+	const char *range;
+	const char *funcs;
+};
+
+const char *nb_gen_kind_name(enum nb_gen_kind k); /* "linux", "unmerged", ... */
+
+/*
+ * Model interface: one file per tag strategy (models/), one registration
+ * line in models/registry.c. A model never touches the queue: attach,
+ * detach and flush append the commands the driver would send to a batch
+ * (nb_inv_batch_add / _split / _sync, nestbench/inval.h); the simulated IOMMU
+ * encodes the batch into descriptor bytes, and its executor decodes them
+ * and applies their effect (the vendor's command set, or `effect`).
+ */
 struct nb_tag_model {
 	const char *name;
 	const char *summary;
 	enum nb_vendor vendor;
+	struct nb_linux_gen gen;
 	/* Tags for a new domain / device attachment (allocate ids here). */
 	int (*domain_init)(struct nb_iommu *m, struct nb_xdomain *d);
-	int (*attach)(struct nb_iommu *m, struct nb_xdev *dev);
-	void (*detach)(struct nb_iommu *m, struct nb_xdev *dev);
+	int (*attach)(struct nb_iommu *m, struct nb_xdev *dev, struct nb_inv_batch *b);
+	void (*detach)(struct nb_iommu *m, struct nb_xdev *dev, struct nb_inv_batch *b);
+	/* detach itself invalidates everything the device's DMAs cached (VT-d's
+	 * teardown flushes by DID). false: the IOMMU first runs a whole-domain
+	 * flush while the device still counts. */
+	bool detach_flushes;
 	/* Lookup tags of a device's DMAs, and of the stage-2 entries its
 	 * nested walks create. */
 	struct nb_tags (*dev_tags)(const struct nb_iommu *m, const struct nb_xdev *dev);
 	struct nb_tags (*s2_tags)(const struct nb_iommu *m, const struct nb_xdev *dev);
 	/* Commands for a page-table change of domain d (unmap on a paging or
-	 * parent domain; guest request on a nested one). Queue them with
-	 * nb_iommu_queue / nb_iommu_queue_range. */
-	int (*flush)(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req);
+	 * parent domain; guest request on a nested one). */
+	int (*flush)(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req,
+		     struct nb_inv_batch *b);
 	/* Optional: a command's effect, when the model's hardware differs from
 	 * its vendor's command set (hypothetical models); NULL: the vendor's. */
 	void (*effect)(const struct nb_iommu *m, const struct nb_inv_cmd *c,
@@ -173,16 +203,12 @@ void nb_iommu_fq_tick(struct nb_iommu *m, uint64_t now_us);
 /* Is iova in the flush queue (unmapped, not yet invalidated)? */
 bool nb_iommu_fq_holds(const struct nb_iommu *m, const struct nb_xdomain *d, uint64_t iova);
 
-/* For models: queue one command (tags counted, cost added); and a ranged
- * command split as the driver would, or `whole` (the command that flushes
- * the whole tag) above the policy's page threshold or where the range
- * encoding cannot express the span. */
-void nb_iommu_queue(struct nb_iommu *m, const struct nb_inv_cmd *c);
-void nb_iommu_queue_range(struct nb_iommu *m, const struct nb_inv_cmd *tmpl, uint64_t addr,
-			  uint64_t size, const struct nb_inv_cmd *whole);
-/* End of a flush: a sync (one per flush when batching, else one was
- * already queued after every command). */
-void nb_iommu_sync(struct nb_iommu *m);
+/* Execute raw descriptor bytes as the hardware would (a captured driver's
+ * own commands, whatever the model): the bytes go into the ring as they
+ * are; publish: ring the doorbell now (a sync always does). -EINVAL when
+ * the bytes do not decode as this IOMMU's vendor (nb_errmsg() says why);
+ * nothing is written then. */
+int nb_iommu_submit_raw(struct nb_iommu *m, const struct nb_inv_raw *raw, bool publish);
 
 /* Model helpers: iterate a domain's devices and nested children. */
 int nb_xdomain_ndevs(const struct nb_xdomain *d);
@@ -200,7 +226,11 @@ const uint32_t *nb_xdev_ids_c(const struct nb_xdev *dev);
 uint32_t nb_xdev_sid(const struct nb_xdev *dev);
 uint32_t nb_xdev_pasid(const struct nb_xdev *dev);
 bool nb_xdev_ats(const struct nb_xdev *dev);
+uint64_t nb_xdev_seq(const struct nb_xdev *dev); /* attach order on its IOMMU */
 struct nb_xdomain *nb_xdev_domain(const struct nb_xdev *dev);
+/* Scratch memory for a model's flush, owned by the IOMMU (valid until the
+ * next call; NULL without memory). */
+void *nb_iommu_scratch(struct nb_iommu *m, size_t bytes);
 /* A fresh id from the IOMMU's id space `space` (0..3: e.g. DID, VMID, ASID). */
 uint32_t nb_iommu_alloc_id(struct nb_iommu *m, int space);
 

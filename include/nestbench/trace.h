@@ -67,6 +67,7 @@ struct nb_replay_result {
 						 * the old mapping is unmapped first */
 	uint64_t unmaps_unmapped;		/* unmaps that found less than their range mapped (the
 						 * map came before the trace began) */
+	uint64_t raw_executed;			/* apply_inv: the driver's own descriptors executed */
 	uint64_t src_hits_known, src_hit_agree; /* against the source's own hit flag */
 	struct nb_iommu_stats st;		/* the model's commands, collateral ... */
 	struct nb_cache_stats cache[NB_CACHE_KIND_COUNT]; /* each structure's counters */
@@ -84,8 +85,13 @@ struct nb_replay_result {
  * mapped is counted (unmaps_unmapped); a map the model refuses (outside its
  * address space) and an unmap that cuts a larger mapping (a 4K unmap
  * inside a 2M leaf) stop the replay with "FILE:LINE: replay: ...". With
- * apply_inv, recorded inv events are applied to the caches instead of the
- * model's own unmap flushes (reproducing the source's cache behaviour).
+ * apply_inv, the driver's own recorded descriptors (inv events with raw
+ * words) are executed instead of the model's unmap flushes: their bytes go
+ * into the simulated queue as Linux wrote them, published at each wait, and
+ * the executor decodes and applies them to whatever caches p describes -
+ * "what would Linux's real invalidation stream cost on this cache design".
+ * A recorded descriptor that does not decode for p's vendor stops the
+ * replay with FILE:LINE and the field.
  */
 int nb_replay(const char *path, const struct nb_hw_params *p, bool apply_inv,
 	      struct nb_replay_result *r);
@@ -99,7 +105,7 @@ int nb_replay(const char *path, const struct nb_hw_params *p, bool apply_inv,
  * after it.
  */
 struct nb_replay_opts {
-	bool apply_inv;	   /* recorded inv events drive the caches, not the model's unmap flushes */
+	bool apply_inv;	   /* the driver's recorded descriptors drive the caches, not the model's */
 	/* VT-d models: the trace's domain ids become the DIDs (id slot 0 of each
 	 * domain), so that recorded commands name the model's entries. */
 	bool source_tags;

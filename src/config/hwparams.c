@@ -133,6 +133,10 @@ static const struct hw_key hw_policy_keys[] = {
 	{ "batch", .type = HW_BOOL, HW_FIELD(struct nb_inval_policy, batch) },
 	{ "max_am", HW_U(struct nb_inval_policy, max_am, 0, 63) },
 	{ "ril", .type = HW_BOOL, HW_FIELD(struct nb_inval_policy, ril) },
+	{ "batch_max", HW_U(struct nb_inval_policy, batch_max, 0, 1u << 16) },
+	{ "batch_full_sync", .type = HW_BOOL, HW_FIELD(struct nb_inval_policy, batch_full_sync) },
+	{ "doorbell_per_cmd", .type = HW_BOOL, HW_FIELD(struct nb_inval_policy, doorbell_per_cmd) },
+	{ "scalable_mode", .type = HW_BOOL, HW_FIELD(struct nb_inval_policy, scalable_mode) },
 };
 
 /* A cost is a HW_UINT like any other; only its name and vendor check differ. */

@@ -24,6 +24,10 @@ int nb_hwparams_apply_vtd_caps(struct nb_hw_params *p, uint64_t cap, uint64_t ec
 	p->policy.max_am = (uint8_t)CAP_MAMV(cap);
 	p->policy.drain = CAP_DRD(cap) && CAP_DWD(cap);
 	p->policy.caching_mode = CAP_CM(cap);
+	/* Linux's qi_shift(): 256-bit queue entries whenever ECAP.SMTS; the
+	 * PASID-table paths need sm_supported() too, which is SMTS with the
+	 * scalable-mode default on (taken as on here). */
+	p->policy.scalable_mode = ECAP_SMTS(ecap);
 	/* without page-selective invalidation every flush is domain-selective */
 	if (!CAP_PSI(cap))
 		p->policy.range_max_pages = 0;

@@ -16,6 +16,9 @@
  *                          qw1: AM 5:0, IH 6, ADDR 63:12
  *   type 7 PASID-cache     qw0: G 5:4 (00 all of DID, 01 PASID, 11 global), DID 31:16,
  *                          PASID 51:32
+ *   type 8 PASID-device-TLB qw0: MIP 8:4, PFSID[3:0] 15:12, SID 31:16, PASID 51:32,
+ *                          PFSID[15:4] 63:52; qw1: G 0, S 11, ADDR 63:12 (size as type 3)
+ * In a 256-bit slot (scalable mode) qw2 and qw3 follow, zero for all of these.
  */
 #include <errno.h>
 
@@ -28,6 +31,7 @@ enum {
 	T_WAIT = 5,
 	T_PIOTLB = 6,
 	T_PC = 7,
+	T_PASID_DEVTLB = 8,
 };
 
 #define TYPE NB_GENMASK(3, 0)
@@ -43,6 +47,8 @@ enum {
 #define IWD_SW NB_BIT(5)
 #define IWD_FN NB_BIT(6)
 #define IWD_PD NB_BIT(7)
+#define PDEVTLB_G NB_BIT(0)
+#define PDEVTLB_S NB_BIT(11)
 
 /* AM + IH + ADDR of a page-selective descriptor (IOTLB PSI, P_IOTLB PSI). */
 static int put_psi(const struct nb_inv_cmd *c, uint64_t *qw1, const char *name)
@@ -58,8 +64,10 @@ static int put_psi(const struct nb_inv_cmd *c, uint64_t *qw1, const char *name)
 }
 
 /* Device-TLB size: S=0 is one page; S=1 makes ADDR's lowest clear bit at
- * or above 12 the size bit (bit 12 clear: 8 KiB, ...), as in PCIe ATS. */
-static int put_devtlb_range(const struct nb_inv_cmd *c, uint64_t *qw1, const char *name)
+ * or above 12 the size bit (bit 12 clear: 8 KiB, ...), as in PCIe ATS.
+ * s_bit: where S lives (type 3: bit 0; type 8: bit 11). */
+static int put_devtlb_range(const struct nb_inv_cmd *c, uint64_t *qw1, uint64_t s_bit,
+			    const char *name)
 {
 	int rc;
 
@@ -74,7 +82,16 @@ static int put_devtlb_range(const struct nb_inv_cmd *c, uint64_t *qw1, const cha
 		return 0;
 	}
 	/* Ones below the size bit 12+am-1; that bit stays clear (aligned). */
-	*qw1 |= ((c->addr | ((1ull << (12 + c->am - 1)) - 1)) & PAGE_ADDR) | 1;
+	*qw1 |= ((c->addr | ((1ull << (12 + c->am - 1)) - 1)) & PAGE_ADDR) | s_bit;
+	return 0;
+}
+
+/* PFSID split over qw0 15:12 and 63:52 (types 3 and 8). */
+static int put_pfsid(const struct nb_inv_cmd *c, uint64_t *qw0, const char *name)
+{
+	if (c->pfsid > 0xffff)
+		return nb_fail(ERANGE, "%s: PFSID %#x does not fit in 16 bits", name, c->pfsid);
+	*qw0 |= (uint64_t)(c->pfsid & 0xf) << 12 | (uint64_t)(c->pfsid >> 4) << 52;
 	return 0;
 }
 
@@ -110,11 +127,18 @@ static int vtd_encode(const struct nb_inv_cmd *c, struct nb_inv_raw *out)
 		*qw0 = T_DEVTLB;
 		PUT(qw0, 47, 32, c->sid, "SID");
 		PUT(qw0, 20, 16, c->qdep, "MIP");
-		if (c->pfsid > 0xffff)
-			return nb_fail(ERANGE, "%s: PFSID %#x does not fit in 16 bits", name,
-				       c->pfsid);
-		*qw0 |= (uint64_t)(c->pfsid & 0xf) << 12 | (uint64_t)(c->pfsid >> 4) << 52;
-		return put_devtlb_range(c, qw1, name);
+		if (put_pfsid(c, qw0, name))
+			return -ERANGE;
+		return put_devtlb_range(c, qw1, 1, name);
+	case NB_VTD_PASID_DEVTLB:
+		*qw0 = T_PASID_DEVTLB;
+		PUT(qw0, 8, 4, c->qdep, "MIP");
+		PUT(qw0, 31, 16, c->sid, "SID");
+		PUT(qw0, 51, 32, c->sub, "PASID");
+		if (put_pfsid(c, qw0, name))
+			return -ERANGE;
+		*qw1 = c->global ? PDEVTLB_G : 0;
+		return put_devtlb_range(c, qw1, PDEVTLB_S, name);
 	case NB_VTD_PIOTLB_PASID:
 	case NB_VTD_PIOTLB_PSI:
 		*qw0 = T_PIOTLB | (c->op == NB_VTD_PIOTLB_PSI ? 3ull : 2ull) << 4;
@@ -131,7 +155,8 @@ static int vtd_encode(const struct nb_inv_cmd *c, struct nb_inv_raw *out)
 		PUT(qw0, 51, 32, c->sub, "PASID");
 		return 0;
 	case NB_VTD_WAIT:
-		*qw0 = T_WAIT | (c->irq ? IWD_IF : 0) | (c->drain ? IWD_FN | IWD_PD : 0);
+		/* drain: PD only, as Linux's qi_submit_sync with QI_OPT_WAIT_DRAIN */
+		*qw0 = T_WAIT | (c->irq ? IWD_IF : 0) | (c->drain ? IWD_PD : 0);
 		PUT(qw0, 63, 32, c->wait_data, "status data");
 		if (c->wait_addr) {
 			int rc = nb_inv_check_align(c->wait_addr, 2, name, "status address");
@@ -197,10 +222,28 @@ static int dec_iotlb(uint64_t qw0, uint64_t qw1, struct nb_inv_cmd *c)
 	return get_psi(qw1, c, name);
 }
 
+/* ADDR and size of a device-TLB descriptor (S at s_bit), into addr/am. */
+static int get_devtlb_range(uint64_t qw1, uint64_t s_bit, struct nb_inv_cmd *c, const char *name)
+{
+	uint64_t a = qw1 & PAGE_ADDR;
+	unsigned b;
+
+	if (!(qw1 & s_bit)) {
+		c->addr = a;
+		return 0;
+	}
+	if ((a | 0xfff) == UINT64_MAX)
+		return nb_fail(EINVAL, "%s: S=1 but ADDR 63:12 has no clear bit to give the size",
+			       name);
+	b = (unsigned)__builtin_ctzll(~(a | 0xfff)); /* the size bit */
+	c->am = (uint8_t)(b - 11);
+	c->addr = b == 63 ? 0 : nb_align_down(a, b + 1);
+	return 0;
+}
+
 static int dec_devtlb(uint64_t qw0, uint64_t qw1, struct nb_inv_cmd *c)
 {
 	const char *name = "DEVTLB";
-	unsigned b;
 
 	c->op = NB_VTD_DEVTLB;
 	RSVD(qw0, TYPE | NB_GENMASK(15, 12) | NB_GENMASK(20, 16) | NB_GENMASK(47, 32) |
@@ -209,16 +252,23 @@ static int dec_devtlb(uint64_t qw0, uint64_t qw1, struct nb_inv_cmd *c)
 	c->sid = (uint32_t)nb_inv_get(qw0, 47, 32);
 	c->qdep = (uint8_t)nb_inv_get(qw0, 20, 16);
 	c->pfsid = (uint32_t)(nb_inv_get(qw0, 15, 12) | nb_inv_get(qw0, 63, 52) << 4);
-	if (!(qw1 & 1)) {
-		c->addr = qw1;
-		return 0;
-	}
-	if ((qw1 | 0xfff) == UINT64_MAX)
-		return nb_fail(EINVAL, "DEVTLB: S=1 but ADDR 63:12 has no clear bit to give the size");
-	b = (unsigned)__builtin_ctzll(~(qw1 | 0xfff)); /* the size bit */
-	c->am = (uint8_t)(b - 11);
-	c->addr = b == 63 ? 0 : nb_align_down(qw1, b + 1);
-	return 0;
+	return get_devtlb_range(qw1, 1, c, name);
+}
+
+static int dec_pasid_devtlb(uint64_t qw0, uint64_t qw1, struct nb_inv_cmd *c)
+{
+	const char *name = "PASID_DEVTLB";
+
+	c->op = NB_VTD_PASID_DEVTLB;
+	RSVD(qw0, TYPE | NB_GENMASK(8, 4) | NB_GENMASK(15, 12) | NB_GENMASK(31, 16) | PASID_MASK |
+			  NB_GENMASK(63, 52), 0);
+	RSVD(qw1, PDEVTLB_G | PDEVTLB_S | PAGE_ADDR, 1);
+	c->qdep = (uint8_t)nb_inv_get(qw0, 8, 4);
+	c->sid = (uint32_t)nb_inv_get(qw0, 31, 16);
+	c->sub = (uint32_t)nb_inv_get(qw0, 51, 32);
+	c->pfsid = (uint32_t)(nb_inv_get(qw0, 15, 12) | nb_inv_get(qw0, 63, 52) << 4);
+	c->global = qw1 & PDEVTLB_G;
+	return get_devtlb_range(qw1, PDEVTLB_S, c, name);
 }
 
 static int dec_piotlb(uint64_t qw0, uint64_t qw1, struct nb_inv_cmd *c)
@@ -264,6 +314,8 @@ static int vtd_decode(const struct nb_inv_raw *in, struct nb_inv_cmd *c)
 		return dec_devtlb(qw0, qw1, c);
 	case T_PIOTLB:
 		return dec_piotlb(qw0, qw1, c);
+	case T_PASID_DEVTLB:
+		return dec_pasid_devtlb(qw0, qw1, c);
 	case T_PC:
 		name = "PC_INV";
 		c->op = NB_VTD_PC_INV;
@@ -280,13 +332,13 @@ static int vtd_decode(const struct nb_inv_raw *in, struct nb_inv_cmd *c)
 		c->op = NB_VTD_WAIT;
 		RSVD(qw0, TYPE | IWD_IF | IWD_SW | IWD_FN | IWD_PD | NB_GENMASK(63, 32), 0);
 		RSVD(qw1, NB_GENMASK(63, 2), 1);
-		if (!(qw0 & IWD_FN) != !(qw0 & IWD_PD))
-			return nb_fail(EINVAL, "WAIT: FN and PD differ (modelled as one drain flag)");
+		if (qw0 & IWD_FN)
+			return nb_fail(EINVAL, "WAIT: FN (fence) set: not modelled (Linux never sets it)");
 		if (!(qw0 & IWD_SW) != !qw1)
 			return nb_fail(EINVAL, "WAIT: SW=%d with status address %#llx (modelled as address != 0)",
 				       !!(qw0 & IWD_SW), (unsigned long long)qw1);
 		c->irq = qw0 & IWD_IF;
-		c->drain = qw0 & IWD_FN;
+		c->drain = qw0 & IWD_PD;
 		c->wait_data = nb_inv_get(qw0, 63, 32);
 		c->wait_addr = qw1;
 		return 0;

@@ -29,6 +29,8 @@ const struct nb_inv_op_desc nb_inv_ops[NB_INV_OP_COUNT] = {
 	OP(NB_VTD_PIOTLB_PSI, "PIOTLB_PSI", NB_VENDOR_VTD, false, true,
 	   NB_F_TAG | NB_F_SUB | VTD_RANGE | NB_F_LEAF),
 	OP(NB_VTD_PC_INV, "PC_INV", NB_VENDOR_VTD, false, false, NB_F_TAG | NB_F_SUB | NB_F_GRAN),
+	OP(NB_VTD_PASID_DEVTLB, "PASID_DEVTLB", NB_VENDOR_VTD, false, true,
+	   NB_F_SID | NB_F_PFSID | NB_F_QDEP | NB_F_SUB | NB_F_GLOBAL | VTD_RANGE),
 	OP(NB_VTD_WAIT, "WAIT", NB_VENDOR_VTD, true, false, SYNC_FIELDS | NB_F_DRAIN),
 
 	OP(NB_AMD_COMPLETION_WAIT, "COMPLETION_WAIT", NB_VENDOR_AMD, true, false,
@@ -161,7 +163,7 @@ int nb_inv_encode(const struct nb_inv_cmd *c, struct nb_inv_raw *out)
 	if (stray)
 		return nb_fail(EINVAL, "%s: field '%s' is not part of this command", d->name,
 			       stray);
-	out->w[0] = out->w[1] = 0;
+	*out = (struct nb_inv_raw){ { 0 } };
 	return vendor_ops[d->vendor]->encode(c, out);
 }
 
@@ -170,6 +172,12 @@ int nb_inv_decode(enum nb_vendor v, const struct nb_inv_raw *in, struct nb_inv_c
 	if ((unsigned)v >= NB_VENDOR_COUNT)
 		return nb_fail(EINVAL, "decode: vendor %d: no such vendor", (int)v);
 	*out = (struct nb_inv_cmd){ 0 };
+	/* VT-d: qw2/qw3 of a 256-bit slot are reserved in every descriptor
+	 * type modelled (Linux writes them zero); the others are 128 bits. */
+	if (in->w[2] || in->w[3])
+		return nb_fail(EINVAL, "%s: words 2-3 %#llx %#llx set (%s)", vendor_ops[v]->name,
+			       (unsigned long long)in->w[2], (unsigned long long)in->w[3],
+			       v == NB_VENDOR_VTD ? "qw2/qw3 are reserved" : "a 128-bit entry");
 	return vendor_ops[v]->decode(in, out);
 }
 

@@ -44,6 +44,7 @@ bool nb_inv_span(const struct nb_inv_cmd *c, uint64_t *first, uint64_t *last)
 	case NB_VTD_IOTLB_PSI:
 	case NB_VTD_PIOTLB_PSI:
 	case NB_VTD_DEVTLB:
+	case NB_VTD_PASID_DEVTLB:
 	case NB_SMMU_ATC_INV:
 		nb_inv_block(c->addr, 12u + c->am, first, last);
 		return true;

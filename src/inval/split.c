@@ -199,6 +199,7 @@ int nb_inv_split(const struct nb_inv_cmd *tmpl, uint64_t addr, uint64_t size,
 	case NB_VTD_IOTLB_PSI:
 	case NB_VTD_PIOTLB_PSI:
 	case NB_VTD_DEVTLB:
+	case NB_VTD_PASID_DEVTLB:
 		return split_vtd(c, addr, last, caps, out, max);
 	case NB_AMD_INV_IOMMU_PAGES:
 	case NB_AMD_INV_IOTLB_PAGES:

@@ -17,7 +17,18 @@
  * stage-2-only attachment (IOTLB, device TLB, stage-2 walk cache) are both:
  * their input address is the DMA address and an IPA, so a page-selective
  * command finds them by address instead of dropping them all. */
-static unsigned spaces_of(enum nb_cache_kind k, const struct nb_cache_entry *x)
+/* A final translation made by a stage-2-only attachment (its tags may not
+ * say so: the replay's qemu_keys put a source id in sub). */
+static bool s2_only(const struct nb_iommu *m, const struct nb_cache_entry *x)
+{
+	const struct nb_xctx *c = &m->ctx[x->ctx];
+
+	return nb_cache_entry_sub(x) == NB_SUB_S2 ||
+	       (x->ctx && c->live && c->kind == NB_XCTX_SINGLE && c->d && c->d->kind == NB_XD_S2);
+}
+
+static unsigned spaces_of(const struct nb_iommu *m, enum nb_cache_kind k,
+			  const struct nb_cache_entry *x)
 {
 	unsigned s = 0;
 
@@ -25,13 +36,13 @@ static unsigned spaces_of(enum nb_cache_kind k, const struct nb_cache_entry *x)
 	    (k == NB_CACHE_PWC_S2 && x->direct))
 		s |= 1u << NB_SPACE_IOVA;
 	if (k == NB_CACHE_NESTED_TLB || k == NB_CACHE_PWC_S2 ||
-	    ((k == NB_CACHE_IOTLB || k == NB_CACHE_DEVTLB) && nb_cache_entry_sub(x) == NB_SUB_S2))
+	    ((k == NB_CACHE_IOTLB || k == NB_CACHE_DEVTLB) && s2_only(m, x)))
 		s |= 1u << NB_SPACE_IPA;
 	return s;
 }
 
-static bool effect_hits(const struct nb_inv_effect *e, enum nb_cache_kind k,
-			const struct nb_cache_entry *x)
+static bool effect_hits(const struct nb_iommu *m, const struct nb_inv_effect *e,
+			enum nb_cache_kind k, const struct nb_cache_entry *x)
 {
 	uint32_t sub = nb_cache_entry_sub(x);
 
@@ -48,7 +59,7 @@ static bool effect_hits(const struct nb_inv_effect *e, enum nb_cache_kind k,
 	if (e->ranged) {
 		uint64_t a = nb_cache_entry_addr(x), last = a + (1ull << nb_cache_entry_span(x)) - 1;
 
-		if (e->space == NB_SPACE_ANY || (spaces_of(k, x) & (1u << e->space)))
+		if (e->space == NB_SPACE_ANY || (spaces_of(m, k, x) & (1u << e->space)))
 			return !spared && a <= e->last && e->first <= last;
 		/* Entries of the other space go whole, walk caches included: a
 		 * nested walk's stage-1 walk-cache entry holds the stage-2
@@ -70,7 +81,7 @@ static bool visit(void *p, struct nb_cache *c, struct nb_cache_entry *x)
 {
 	struct exec_visit *v = p;
 
-	if (!effect_hits(v->e, v->k, x))
+	if (!effect_hits(v->m, v->e, v->k, x))
 		return false;
 	v->hit++;
 	if (nb_iommu_entry_still_valid(v->m, v->k, x)) {

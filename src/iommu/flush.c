@@ -53,6 +53,15 @@ int nb_iommu_map_after_fq(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iov
 	return ret;
 }
 
+/* One driver operation: the model's commands for req on d, submitted. */
+static int run_flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req)
+{
+	int ret = m->model->flush(m, d, req, nb_iommu_batch(m));
+	int sub = nb_iommu_submit(m, &m->batch, true);
+
+	return ret ? ret : sub;
+}
+
 static void flush_gather(struct nb_iommu *m, struct nb_xdomain *d, struct nb_gather *g)
 {
 	struct nb_flush_req req = {
@@ -62,27 +71,28 @@ static void flush_gather(struct nb_iommu *m, struct nb_xdomain *d, struct nb_gat
 		.pgsize_mask = g->pgsize_mask,
 	};
 
-	if (g->start <= g->last) {
-		m->model->flush(m, d, &req);
-		nb_iommu_sync(m);
-	}
+	if (g->start <= g->last)
+		run_flush(m, d, &req);
 	nb_gather_release(d->pt, g);
 }
 
 void nb_iommu_fq_flush(struct nb_iommu *m)
 {
+	struct nb_inv_batch *b;
+
 	if (!m->nfq)
 		return;
 	/* One domain-wide flush per domain in the queue (iommu_flush_iotlb_all). */
+	b = nb_iommu_batch(m);
 	for (uint32_t i = 0; i < m->nfq; i++) {
 		bool seen = false;
 
 		for (uint32_t j = 0; j < i; j++)
 			seen |= m->fq[j].d == m->fq[i].d;
 		if (!seen)
-			m->model->flush(m, m->fq[i].d, &(struct nb_flush_req){ .size = 0 });
+			m->model->flush(m, m->fq[i].d, &(struct nb_flush_req){ .size = 0 }, b);
 	}
-	nb_iommu_sync(m);
+	nb_iommu_submit(m, b, true);
 	for (uint32_t i = 0; i < m->nfq; i++)
 		nb_gather_release(m->fq[i].d->pt, &m->fq[i].gather);
 	m->nfq = 0;
@@ -137,22 +147,15 @@ int64_t nb_iommu_unmap(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, 
 
 int nb_iommu_flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req)
 {
-	int ret = m->model->flush(m, d, req);
-
-	nb_iommu_sync(m);
-	return ret;
+	return run_flush(m, d, req);
 }
 
 int nb_iommu_guest_invalidate(struct nb_iommu *m, struct nb_xdomain *n,
 			      const struct nb_flush_req *req)
 {
-	int ret;
-
 	if (n->kind != NB_XD_NESTED)
 		return nb_fail(EINVAL, "guest invalidation needs a nested domain");
-	ret = m->model->flush(m, n, req);
-	nb_iommu_sync(m);
-	return ret;
+	return run_flush(m, n, req);
 }
 
 /* The flush queue's timeout, driven by the caller's clock. */
@@ -167,13 +170,17 @@ void nb_iommu_fq_tick(struct nb_iommu *m, uint64_t now_us)
 int nb_iommu_guest_invalidate_array(struct nb_iommu *m, struct nb_xdomain *n,
 				    const struct nb_flush_req *reqs, uint32_t count, uint32_t *done)
 {
-	int ret = 0;
+	struct nb_inv_batch *b;
+	int ret = 0, sub;
 
 	*done = 0;
 	if (n->kind != NB_XD_NESTED)
 		return nb_fail(EINVAL, "guest invalidation needs a nested domain");
+	/* The host driver's handler: every entry's commands, in order, into one
+	 * operation (a model whose driver waits per entry syncs per entry). */
+	b = nb_iommu_batch(m);
 	for (; *done < count && !ret; (*done)++)
-		ret = m->model->flush(m, n, &reqs[*done]);
-	nb_iommu_sync(m);
-	return ret;
+		ret = m->model->flush(m, n, &reqs[*done], b);
+	sub = nb_iommu_submit(m, b, true);
+	return ret ? ret : sub;
 }

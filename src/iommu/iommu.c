@@ -65,6 +65,7 @@ int nb_iommu_create_with(struct nb_iommu **out, const struct nb_hw_params *p,
 	}
 	for (int i = 0; i < NB_ID_SPACES; i++)
 		m->next_id[i] = 1; /* 0 is reserved in every vendor's id space */
+	nb_inv_batch_init(&m->batch, p->vendor);
 	*out = m;
 	return 0;
 err:
@@ -78,6 +79,8 @@ void nb_iommu_destroy(struct nb_iommu *m)
 		return;
 	for (int i = 0; i < NB_CACHE_KIND_COUNT; i++)
 		nb_cache_fini(&m->c[i]);
+	nb_inv_batch_fini(&m->batch);
+	free(m->scratch);
 	for (uint32_t i = 0; i < m->nfq; i++)
 		free(m->fq[i].gather.freed);
 	free(m->fq);
@@ -93,6 +96,20 @@ const struct nb_hw_params *nb_iommu_params(const struct nb_iommu *m)
 const struct nb_tag_model *nb_iommu_model(const struct nb_iommu *m)
 {
 	return m->model;
+}
+
+void *nb_iommu_scratch(struct nb_iommu *m, size_t bytes)
+{
+	void *n;
+
+	if (bytes <= m->scratch_len)
+		return m->scratch;
+	n = realloc(m->scratch, bytes);
+	if (!n)
+		return NULL;
+	m->scratch = n;
+	m->scratch_len = bytes;
+	return n;
 }
 
 uint32_t nb_iommu_alloc_id(struct nb_iommu *m, int space)
@@ -227,7 +244,10 @@ int nb_xdev_attach(struct nb_iommu *m, uint32_t sid, uint32_t pasid, bool ats,
 		ret = nb_fail(ENOMEM, "iommu: out of memory");
 		goto err;
 	}
-	ret = m->model->attach(m, dev);
+	dev->seq = ++m->attach_seq;
+	ret = m->model->attach(m, dev, nb_iommu_batch(m));
+	if (!ret)
+		ret = nb_iommu_submit(m, &m->batch, true);
 	if (ret)
 		goto err;
 	dev->tags = m->model->dev_tags(m, dev);
@@ -246,12 +266,15 @@ void nb_xdev_detach(struct nb_iommu *m, struct nb_xdev *dev)
 {
 	struct nb_xdomain *d = dev->dom;
 
-	/* What the device's DMAs cached must go with it (Linux flushes the
-	 * domain's tags for the device when it leaves): a whole-domain flush
-	 * while the device still counts, then the context entry. */
-	m->model->flush(m, d, &(struct nb_flush_req){ .size = 0 });
-	nb_iommu_sync(m);
-	m->model->detach(m, dev);
+	/* What the device's DMAs cached must go with it: the model's teardown
+	 * does it (VT-d: by DID), or a whole-domain flush while the device
+	 * still counts comes first. */
+	if (!m->model->detach_flushes) {
+		m->model->flush(m, d, &(struct nb_flush_req){ .size = 0 }, nb_iommu_batch(m));
+		nb_iommu_submit(m, &m->batch, true);
+	}
+	m->model->detach(m, dev, nb_iommu_batch(m));
+	nb_iommu_submit(m, &m->batch, true);
 	for (int i = 0; i < d->ndevs; i++)
 		if (d->devs[i] == dev)
 			d->devs[i] = d->devs[--d->ndevs];
@@ -278,6 +301,7 @@ const uint32_t *nb_xdev_ids_c(const struct nb_xdev *dev) { return dev->ids; }
 uint32_t nb_xdev_sid(const struct nb_xdev *dev) { return dev->sid; }
 uint32_t nb_xdev_pasid(const struct nb_xdev *dev) { return dev->pasid; }
 bool nb_xdev_ats(const struct nb_xdev *dev) { return dev->ats; }
+uint64_t nb_xdev_seq(const struct nb_xdev *dev) { return dev->seq; }
 struct nb_xdomain *nb_xdev_domain(const struct nb_xdev *dev) { return dev->dom; }
 
 const struct nb_iommu_stats *nb_iommu_stats(const struct nb_iommu *m)

@@ -38,6 +38,7 @@ struct nb_xdomain {
 struct nb_xdev {
 	uint32_t sid, pasid;
 	bool ats;
+	uint64_t seq;		   /* attach order on this IOMMU (Linux's tag-list order) */
 	struct nb_xdomain *dom;
 	struct nb_cache devtlb;
 	uint32_t ids[4];
@@ -54,6 +55,26 @@ struct nb_fq_entry {
 /* Keys of entries dropped as collateral, to count refill misses. */
 #define NB_REFILL_SLOTS 65536
 
+/*
+ * The command queue as the hardware sees it: a ring of raw descriptors
+ * (16 or 32 bytes each; nb_inv_raw holds up to 32). The driver side writes
+ * slots at prod and publishes them with a doorbell (the tail register); the
+ * executor then reads every published slot, decodes its bytes and applies
+ * the command. One thread drives a simulated IOMMU, so "the hardware" runs
+ * at the doorbell. A submission larger than the ring publishes as it goes,
+ * as a driver waiting for free slots would.
+ */
+#define NB_RING_SLOTS 256
+#define NB_RING_PA 0x7fe00000ull /* simulated bus address of the ring (status writes) */
+
+struct nb_queue {
+	struct nb_inv_raw slot[NB_RING_SLOTS];
+	uint64_t prod, head;	  /* written by the driver; next to execute */
+	uint32_t pending;	  /* commands since the last sync */
+	uint32_t in_sub;	  /* commands of the current submission, unpublished */
+	uint64_t seq;		  /* completion sequence (AMD cmd_sem) */
+};
+
 struct nb_iommu {
 	struct nb_hw_params p;
 	const struct nb_tag_model *model;
@@ -64,9 +85,12 @@ struct nb_iommu {
 	uint32_t next_id[NB_ID_SPACES];
 	struct nb_xdev **devs;
 	int ndevs, cap_devs;
-	/* queue state of the flush in progress */
-	uint32_t pending_cmds;
-	bool flush_open;
+	/* the driver's batch (the model fills it) and the hardware queue */
+	struct nb_inv_batch batch;
+	struct nb_queue q;
+	uint64_t attach_seq;
+	void *scratch;		  /* nb_iommu_scratch */
+	size_t scratch_len;
 	uint32_t tags_seen[64];
 	int ntags_seen;
 	/* lazy mode */
@@ -81,7 +105,17 @@ struct nb_iommu {
 
 /* translate.c */
 uint16_t nb_iommu_ctx_new(struct nb_iommu *m, const struct nb_xctx *c);
-/* exec.c: apply one command's effect to every structure */
+/* queue.c: submit the model's batch (b: the IOMMU's own, or one a caller
+ * built): encode, publish, execute; end_of_flush: the driver's operation is
+ * complete, the oracle may judge. 0 or the batch's allocation error. */
+int nb_iommu_submit(struct nb_iommu *m, struct nb_inv_batch *b, bool end_of_flush);
+/* Reset the IOMMU's batch and hand it to the model. */
+static inline struct nb_inv_batch *nb_iommu_batch(struct nb_iommu *m)
+{
+	nb_inv_batch_reset(&m->batch);
+	return &m->batch;
+}
+/* exec.c: apply one decoded command's effect to every structure */
 void nb_iommu_exec(struct nb_iommu *m, const struct nb_inv_cmd *c);
 bool nb_iommu_entry_still_valid(const struct nb_iommu *m, enum nb_cache_kind k,
 				const struct nb_cache_entry *e);

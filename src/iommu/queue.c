@@ -1,20 +1,28 @@
 // SPDX-License-Identifier: MIT
 /*
- * The command queue: every command is costed, counted and executed in
- * order (the hardware processes its queue in order); a sync ends a flush.
- * Batched submission puts one sync behind a whole flush, unbatched one
- * behind every command. After a sync the oracle may check every cache.
+ * The command queue, one way: the model's batch -> descriptor bytes in the
+ * ring -> doorbell -> the executor decodes the bytes and applies them, in
+ * order, as hardware (and QEMU) do. How the driver submits is data
+ * (policy.batch, batch_max, batch_full_sync, doorbell_per_cmd; configs/
+ * README.md gives each vendor's Linux source):
+ *   - a sync op in the batch is where the driver waits; the queue fills its
+ *     status fields as the Linux driver does (vendor_sync below);
+ *   - unbatched (policy.batch false): every command is its own submission
+ *     with its own sync (VT-d qi_flush_* before qi_batch);
+ *   - batch_max: with that many commands pending the driver submits them
+ *     before adding another, with a sync (VT-d qi_batch_increment_index) or
+ *     with only a doorbell (SMMUv3 arm_smmu_cmdq_batch_add);
+ *   - doorbell_per_cmd: each command is published on its own (AMD
+ *     iommu_queue_command writes the tail every time);
+ *   - otherwise one doorbell publishes a submission, its sync included.
+ * The operation's last sync is added when commands are still pending at
+ * its end (every driver path ends in a wait). Counters: cmds (syncs
+ * included), syncs, doorbells (tail-register writes).
  */
 #include <errno.h>
 #include <stdio.h>
 
 #include "iommu_internal.h"
-
-static const enum nb_inv_op sync_op[NB_VENDOR_COUNT] = {
-	[NB_VENDOR_VTD] = NB_VTD_WAIT,
-	[NB_VENDOR_AMD] = NB_AMD_COMPLETION_WAIT,
-	[NB_VENDOR_SMMUV3] = NB_SMMU_CMD_SYNC,
-};
 
 static void note_tag(struct nb_iommu *m, uint32_t tag)
 {
@@ -26,86 +34,174 @@ static void note_tag(struct nb_iommu *m, uint32_t tag)
 	m->st.tags_touched++;
 }
 
-static void issue(struct nb_iommu *m, const struct nb_inv_cmd *c)
+/* The hardware: read one published slot, decode, apply. */
+static void execute(struct nb_iommu *m, const struct nb_inv_raw *raw)
 {
-	m->st.cmds++;
-	m->st.cmd_by_op[c->op]++;
-	m->st.cmd_cycles += m->p.cmd_cycles[c->op];
-	if (nb_inv_op_is_sync(c->op)) {
-		m->st.syncs++;
-		m->pending_cmds = 0;
+	struct nb_inv_cmd c;
+
+	if (nb_inv_decode(m->p.vendor, raw, &c)) {
+		/* only nb_iommu_submit_raw writes unchecked bytes, and it decodes
+		 * them first: reaching here is a bug in an encoder */
+		fprintf(stderr, "nestbench: queue: undecodable descriptor: %s\n", nb_errmsg());
+		m->st.bad_descs++;
 		return;
 	}
-	note_tag(m, c->tag);
+	m->st.cmds++;
+	m->st.cmd_by_op[c.op]++;
+	m->st.cmd_cycles += m->p.cmd_cycles[c.op];
+	if (nb_inv_op_is_sync(c.op)) {
+		m->st.syncs++; /* its status write: the driver's wait ends */
+		return;
+	}
+	note_tag(m, c.tag);
 #ifdef NB_ORACLE_MUTANT
 	/* The oracle mutation check (CMake NB_ORACLE_MUTANT): every third
 	 * range command is lost, as a driver bug would lose it. The tests must
 	 * then fail; CI proves they do. */
-	if (m->st.cmds % 3 == 0 && nb_inv_span(c, &(uint64_t){ 0 }, &(uint64_t){ 0 })) {
-		m->pending_cmds++;
+	if (m->st.cmds % 3 == 0 && nb_inv_span(&c, &(uint64_t){ 0 }, &(uint64_t){ 0 }))
+		return;
+#endif
+	nb_iommu_exec(m, &c);
+}
+
+/* The tail-register write: everything written so far is published and the
+ * hardware runs it. */
+static void doorbell(struct nb_iommu *m)
+{
+	struct nb_queue *q = &m->q;
+
+	if (q->head == q->prod)
+		return;
+	m->st.doorbells++;
+	while (q->head != q->prod)
+		execute(m, &q->slot[q->head++ % NB_RING_SLOTS]);
+	q->in_sub = 0;
+}
+
+/* Write one descriptor's bytes into the next slot (a full ring is
+ * published first: the driver waits for room). */
+static void write_raw(struct nb_iommu *m, const struct nb_inv_raw *raw)
+{
+	struct nb_queue *q = &m->q;
+
+	if (q->prod - q->head == NB_RING_SLOTS)
+		doorbell(m);
+	q->slot[q->prod++ % NB_RING_SLOTS] = *raw;
+}
+
+static void write_cmd(struct nb_iommu *m, const struct nb_inv_cmd *c)
+{
+	struct nb_inv_raw raw;
+
+	if (nb_inv_encode(c, &raw)) {
+		/* a model built a command its vendor cannot express: a bug */
+		fprintf(stderr, "nestbench: queue: model '%s': %s\n", m->model->name, nb_errmsg());
+		m->st.bad_descs++;
 		return;
 	}
-#endif
-	nb_iommu_exec(m, c);
-	m->pending_cmds++;
+	write_raw(m, &raw);
 }
 
-/* A sync; the one that ends a flush (end_of_flush) is when the driver's
- * invalidation has completed and the oracle may judge every cache. */
-static void issue_sync(struct nb_iommu *m, bool end_of_flush)
+/* The sync as the Linux driver writes it (status fields included):
+ *   VT-d  qi_submit_sync: status data QI_DONE (2), SW, status address =
+ *         the wait slot's desc_status word (4 bytes per slot);
+ *   AMD   build_completion_wait: S, store address = cmd_sem, data = the
+ *         next sequence number (get_cmdsem_val);
+ *   SMMU  arm_smmu_cmdq_build_sync_cmd with MSI polling (a coherent SMMU):
+ *         CS=SIG_IRQ, MSIAddr = the sync's own slot, MSIData 0. */
+static struct nb_inv_cmd vendor_sync(struct nb_iommu *m)
 {
-	struct nb_inv_cmd s = { .op = sync_op[m->p.vendor] };
+	struct nb_queue *q = &m->q;
+	uint64_t slot = q->prod % NB_RING_SLOTS;
+	unsigned bytes = nb_inv_desc_bytes(m->p.vendor, m->p.policy.scalable_mode);
 
-	issue(m, &s);
-	if (end_of_flush && m->oracle_on && nb_iommu_oracle_check(m))
-		fprintf(stderr, "nestbench: ORACLE: %s\n", nb_errmsg());
+	switch (m->p.vendor) {
+	case NB_VENDOR_VTD:
+		return (struct nb_inv_cmd){ .op = NB_VTD_WAIT, .wait_data = 2,
+					    .wait_addr = NB_RING_PA + NB_RING_SLOTS * 32 + slot * 4 };
+	case NB_VENDOR_AMD:
+		return (struct nb_inv_cmd){ .op = NB_AMD_COMPLETION_WAIT, .wait_data = ++q->seq,
+					    .wait_addr = NB_RING_PA + NB_RING_SLOTS * 32 };
+	default:
+		return (struct nb_inv_cmd){ .op = NB_SMMU_CMD_SYNC, .irq = true,
+					    .wait_addr = NB_RING_PA + slot * bytes };
+	}
 }
 
-void nb_iommu_queue(struct nb_iommu *m, const struct nb_inv_cmd *c)
+static void sync(struct nb_iommu *m)
 {
+	struct nb_inv_cmd s = vendor_sync(m);
+
+	write_cmd(m, &s);
+	doorbell(m);
+	m->q.pending = 0;
+}
+
+/* One non-sync command through the driver's submission rules. */
+static void submit_one(struct nb_iommu *m, const struct nb_inv_cmd *c)
+{
+	const struct nb_inval_policy *pol = &m->p.policy;
+	struct nb_queue *q = &m->q;
 	struct nb_inv_cmd drained;
 
+	if (pol->batch && pol->batch_max && q->in_sub >= pol->batch_max) {
+		if (pol->batch_full_sync)
+			sync(m);
+		else
+			doorbell(m);
+	}
 	/* Read/write draining as the unit's capability says (VT-d CAP.DRD and
 	 * DWD: Linux then sets DR and DW in every IOTLB descriptor), for every
 	 * model's commands alike. It changes the descriptor's bits only. */
-	if (m->p.policy.drain && !c->drain && nb_inv_op_drains(c->op)) {
+	if (pol->drain && !c->drain && nb_inv_op_drains(c->op)) {
 		drained = *c;
 		drained.drain = true;
 		c = &drained;
 	}
-	issue(m, c);
-	if (!m->p.policy.batch && !nb_inv_op_is_sync(c->op))
-		issue_sync(m, false);
-	else
-		m->flush_open = true;
+	write_cmd(m, c);
+	q->pending++;
+	q->in_sub++;
+	if (!pol->batch)
+		sync(m);
+	else if (pol->doorbell_per_cmd)
+		doorbell(m);
 }
 
-void nb_iommu_queue_range(struct nb_iommu *m, const struct nb_inv_cmd *tmpl, uint64_t addr,
-			  uint64_t size, const struct nb_inv_cmd *whole)
+int nb_iommu_submit(struct nb_iommu *m, struct nb_inv_batch *b, bool end_of_flush)
 {
-	struct nb_split_caps caps = { .max_am = m->p.policy.max_am, .ril = m->p.policy.ril,
-				      .granule_lg2 = tmpl->tg ? tmpl->tg : 12 };
-	/* room for one command per page up to the SMMU's 511-page threshold */
-	static _Thread_local struct nb_inv_cmd out[512];
-	uint64_t pages = size >> caps.granule_lg2;
-	int n = -ENOSPC;
-
-	if (pages <= m->p.policy.range_max_pages)
-		n = nb_inv_split(tmpl, addr, size, &caps, out, (int)NB_ARRAY_SIZE(out));
-	if (n < 0) { /* too many pages, or beyond the range encoding: whole tag */
-		nb_iommu_queue(m, whole);
-		return;
+	for (uint32_t i = 0; i < b->n; i++) {
+		if (!nb_inv_op_is_sync(b->cmd[i].op))
+			submit_one(m, &b->cmd[i]);
+		else if (m->q.pending)
+			sync(m);
 	}
-	for (int i = 0; i < n; i++)
-		nb_iommu_queue(m, &out[i]);
+	if (m->q.pending)
+		sync(m);
+	if (end_of_flush) {
+		if (m->oracle_on && nb_iommu_oracle_check(m))
+			fprintf(stderr, "nestbench: ORACLE: %s\n", nb_errmsg());
+		m->ntags_seen = 0;
+	}
+	return b->err;
 }
 
-void nb_iommu_sync(struct nb_iommu *m)
+int nb_iommu_submit_raw(struct nb_iommu *m, const struct nb_inv_raw *raw, bool publish)
 {
-	if (m->pending_cmds)
-		issue_sync(m, true);
-	else if (m->oracle_on && nb_iommu_oracle_check(m)) /* unbatched: already synced */
-		fprintf(stderr, "nestbench: ORACLE: %s\n", nb_errmsg());
-	m->ntags_seen = 0;
-	m->flush_open = false;
+	struct nb_inv_cmd c;
+
+	if (nb_inv_decode(m->p.vendor, raw, &c))
+		return -EINVAL; /* nb_errmsg() names the field */
+	write_raw(m, raw);
+	if (nb_inv_op_is_sync(c.op)) {
+		m->q.pending = 0;
+		doorbell(m);
+		if (m->oracle_on && nb_iommu_oracle_check(m))
+			fprintf(stderr, "nestbench: ORACLE: %s\n", nb_errmsg());
+		m->ntags_seen = 0;
+	} else {
+		m->q.pending++;
+		if (publish)
+			doorbell(m);
+	}
+	return 0;
 }

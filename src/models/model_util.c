@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* What every tag model does the same way (see model_util.h). */
+#include <errno.h>
+
 #include "model_util.h"
 
 #define AMD_ALL_ADDR 0x7ffffffffffff000ull /* S=1: the whole address space */
@@ -9,16 +11,36 @@ unsigned nb_model_granule(const struct nb_xdomain *d)
 	return nb_xdomain_geom(d)->granule_lg2;
 }
 
-void nb_model_range(struct nb_iommu *m, const struct nb_flush_req *req,
-		    const struct nb_inv_cmd *tmpl, const struct nb_inv_cmd *whole)
+struct nb_split_caps nb_model_caps(const struct nb_iommu *m, unsigned tg)
 {
-	if (!req->size)
-		nb_iommu_queue(m, whole);
-	else
-		nb_iommu_queue_range(m, tmpl, req->addr, req->size, whole);
+	const struct nb_inval_policy *p = &nb_iommu_params(m)->policy;
+
+	return (struct nb_split_caps){ .max_am = p->max_am, .ril = p->ril,
+				       .granule_lg2 = (uint8_t)(tg ? tg : 12) };
 }
 
-void nb_model_devtlbs(struct nb_iommu *m, const struct nb_xdomain *d,
+void nb_model_range_at(const struct nb_iommu *m, struct nb_inv_batch *b,
+		       const struct nb_inv_cmd *tmpl, uint64_t addr, uint64_t size,
+		       const struct nb_inv_cmd *whole)
+{
+	struct nb_split_caps caps = nb_model_caps(m, tmpl->tg);
+
+	if ((size >> caps.granule_lg2) > nb_iommu_params(m)->policy.range_max_pages ||
+	    nb_inv_batch_split(b, tmpl, addr, size, &caps) == -ERANGE)
+		nb_inv_batch_add(b, whole);
+}
+
+void nb_model_range(const struct nb_iommu *m, struct nb_inv_batch *b,
+		    const struct nb_flush_req *req, const struct nb_inv_cmd *tmpl,
+		    const struct nb_inv_cmd *whole)
+{
+	if (!req->size)
+		nb_inv_batch_add(b, whole);
+	else
+		nb_model_range_at(m, b, tmpl, req->addr, req->size, whole);
+}
+
+void nb_model_devtlbs(const struct nb_iommu *m, struct nb_inv_batch *b, const struct nb_xdomain *d,
 		      const struct nb_flush_req *req, enum nb_inv_op op)
 {
 	for (int i = 0; i < nb_xdomain_ndevs(d); i++) {
@@ -38,26 +60,25 @@ void nb_model_devtlbs(struct nb_iommu *m, const struct nb_xdomain *d,
 			if (op == NB_SMMU_ATC_INV)
 				t.sub = whole.sub = nb_xdev_pasid(dev);
 		}
-		nb_model_range(m, req, &t, &whole);
+		nb_model_range(m, b, req, &t, &whole);
 	}
 }
 
-void nb_model_ctx_inval(struct nb_iommu *m, const struct nb_inv_cmd *c)
+void nb_model_cmd_sync(struct nb_inv_batch *b, const struct nb_inv_cmd *c)
 {
-	nb_iommu_queue(m, c);
-	nb_iommu_sync(m);
+	nb_inv_batch_add(b, c);
+	nb_inv_batch_sync(b);
 }
 
-void nb_amd_pages(struct nb_iommu *m, uint32_t domid, bool guest, uint32_t pasid,
-		  const struct nb_flush_req *req)
+void nb_amd_pages(const struct nb_iommu *m, struct nb_inv_batch *b, uint32_t domid, bool guest,
+		  uint32_t pasid, const struct nb_flush_req *req)
 {
 	struct nb_inv_cmd t = { .op = NB_AMD_INV_IOMMU_PAGES, .tag = domid, .global = guest,
-				.sub = guest ? pasid : 0, .leaf = req->leaf };
+				.sub = guest ? pasid : 0 };
 	struct nb_inv_cmd whole = t;
 
 	whole.size_s = true;
 	whole.addr = AMD_ALL_ADDR;
-	whole.leaf = false;
 	/* On a vIOMMU (NpCache) Linux flushes naturally aligned blocks only, so
 	 * that the hypervisor never resyncs untouched PTEs: the largest block
 	 * aligned at the address that fits the rest, again until the range is
@@ -71,11 +92,11 @@ void nb_amd_pages(struct nb_iommu *m, uint32_t domid, bool guest, uint32_t pasid
 			unsigned fit = 63 - (unsigned)__builtin_clzll(left);
 			uint64_t chunk = 1ull << (al < fit ? al : fit);
 
-			nb_iommu_queue_range(m, &t, a, chunk, &whole);
+			nb_model_range_at(m, b, &t, a, chunk, &whole);
 			a += chunk;
 			left -= chunk;
 		}
 		return;
 	}
-	nb_model_range(m, req, &t, &whole);
+	nb_model_range(m, b, req, &t, &whole);
 }

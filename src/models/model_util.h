@@ -21,22 +21,35 @@ static inline uint32_t nb_dev_id(const struct nb_xdev *dev, int slot)
 /* Granule of a domain's tables (SMMU TG, device-TLB page). */
 unsigned nb_model_granule(const struct nb_xdomain *d);
 
-/* Queue the range split of tmpl over the request, or `whole` for a
- * whole-domain request (req->size 0). */
-void nb_model_range(struct nb_iommu *m, const struct nb_flush_req *req,
-		    const struct nb_inv_cmd *tmpl, const struct nb_inv_cmd *whole);
+/* The unit's range-splitting capabilities (MAMV, RIL) for granule tg. */
+struct nb_split_caps nb_model_caps(const struct nb_iommu *m, unsigned tg);
+
+/* Append tmpl split over [addr, addr + size) as the driver would, or
+ * `whole` (the command that flushes the whole tag) above the policy's page
+ * threshold or where the range encoding cannot express the span. */
+void nb_model_range_at(const struct nb_iommu *m, struct nb_inv_batch *b,
+		       const struct nb_inv_cmd *tmpl, uint64_t addr, uint64_t size,
+		       const struct nb_inv_cmd *whole);
+/* The same for a request; `whole` for a whole-domain request (size 0). */
+void nb_model_range(const struct nb_iommu *m, struct nb_inv_batch *b,
+		    const struct nb_flush_req *req, const struct nb_inv_cmd *tmpl,
+		    const struct nb_inv_cmd *whole);
 
 /* Device-TLB invalidation of every ATS device of domain d, with the
  * vendor's command (op), for the request's range or everything. */
-void nb_model_devtlbs(struct nb_iommu *m, const struct nb_xdomain *d,
+void nb_model_devtlbs(const struct nb_iommu *m, struct nb_inv_batch *b, const struct nb_xdomain *d,
 		      const struct nb_flush_req *req, enum nb_inv_op op);
 
 /* AMD INVALIDATE_IOMMU_PAGES for one DomainID: GN=0 (host addresses) or
- * GN=1 with a PASID (guest addresses); the whole space when req->size 0. */
-void nb_amd_pages(struct nb_iommu *m, uint32_t domid, bool guest, uint32_t pasid,
-		  const struct nb_flush_req *req);
+ * GN=1 with a PASID (guest addresses); the whole space when req->size 0.
+ * PDE is always set, as build_inv_iommu_pages writes it. */
+void nb_amd_pages(const struct nb_iommu *m, struct nb_inv_batch *b, uint32_t domid, bool guest,
+		  uint32_t pasid, const struct nb_flush_req *req);
 
-/* A context-cache invalidation for a device's attach or detach, synced. */
-void nb_model_ctx_inval(struct nb_iommu *m, const struct nb_inv_cmd *c);
+/* One command, then the driver waits (a context/STE/DTE invalidation). */
+void nb_model_cmd_sync(struct nb_inv_batch *b, const struct nb_inv_cmd *c);
+
+/* A whole-domain request. */
+#define NB_FLUSH_ALL (&(const struct nb_flush_req){ .size = 0 })
 
 #endif

@@ -12,13 +12,13 @@ extern const struct nb_tag_model nb_model_vtd, nb_model_amd, nb_model_smmuv3,
 	nb_model_vtd_vmid, nb_model_vtd_legacy, nb_model_intel_cachetag, nb_model_amd_hostdid;
 
 static const struct nb_tag_model *const models[] = {
-	/* the seed thread's three basic assignments */
+	/* each vendor as Linux does it now, and the seed's AMD conjecture */
 	&nb_model_vtd,
 	&nb_model_amd,
 	&nb_model_smmuv3,
 	/* a hypothetical: VT-d with a VMID-style stage-2 tag */
 	&nb_model_vtd_vmid,
-	/* what the kernel did before and after */
+	/* older Linux generations, and AMD's nesting as merged */
 	&nb_model_vtd_legacy,
 	&nb_model_intel_cachetag,
 	&nb_model_amd_hostdid,
@@ -49,6 +49,18 @@ int nb_tag_model_by_name(const char *name, const struct nb_tag_model **out)
 		strncat(known, models[i]->name, sizeof(known) - strlen(known) - 1);
 	}
 	return nb_fail(EINVAL, "unknown tag model '%s' (known: %s)", name, known);
+}
+
+const char *nb_gen_kind_name(enum nb_gen_kind k)
+{
+	static const char *const names[] = {
+		[NB_GEN_LINUX] = "linux",
+		[NB_GEN_UNMERGED] = "unmerged series",
+		[NB_GEN_CONJECTURE] = "seed conjecture",
+		[NB_GEN_HYPOTHETICAL] = "hypothetical",
+	};
+
+	return (unsigned)k < NB_ARRAY_SIZE(names) ? names[k] : "?";
 }
 
 void nb_vendor_effect(const struct nb_inv_cmd *c, struct nb_inv_effect *e)

@@ -1,23 +1,30 @@
 // SPDX-License-Identifier: MIT
 /*
- * Intel VT-d with Linux's cache-tag lists (drivers/iommu/intel/cache.c,
- * 6.10): a domain keeps a list of unique tags, each {type, IOMMU unit, DID,
- * PASID, device} with a user count, built at attach: IOTLB tags for its
- * own DID (one per PASID, whatever the number of devices using it),
- * DEVTLB tags per ATS device, and on a stage-2 parent a NESTING_IOTLB tag
- * per nested DID. A flush walks the list once, so a DID shared by several
- * devices is flushed once (the duplicates `vtd_legacy` shows are gone),
- * and since 6.12 the descriptors of one walk go out as one batch behind a
- * single wait (qi_batch; configs/intel_cachetag.cfg enables batching).
- * The commands the walk yields are those of the per-domain `vtd`
- * assignment; what differs from `vtd_legacy` is one command per tag, not
- * per device.
+ * Intel VT-d with Linux's first cache-tag code (drivers/iommu/intel/
+ * cache.c, 6.10 to 6.12.116): the tag list of `vtd`, with the NESTING_DEVTLB
+ * case of cache_tag_flush_range() overwriting addr and mask before falling
+ * through to DEVTLB, so that every tag after a nested ATS device's tag in
+ * the list is flushed whole (a DSI instead of the PSI, whole device TLBs).
+ * What Linux sent depended on the order devices attached; this model
+ * follows the same order. Fixed in 6.12.117 ("Fix CACHE_TAG_NESTING_DEVTLB
+ * polluting shared variables in flush loop"): `vtd`.
+ * 6.12 batches (qi_batch: configs/intel_cachetag.cfg); 6.10 and 6.11 sent
+ * every descriptor with its own qi_submit_sync: the `nobatch` variants.
  */
 #include "vtd.h"
 
+static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req,
+		 struct nb_inv_batch *b)
+{
+	return nb_vtd_cache_tag_flush(m, d, req, b, true);
+}
+
 const struct nb_tag_model nb_model_intel_cachetag = {
 	.name = "intel_cachetag",
-	.summary = "VT-d with Linux 6.10+ cache-tag lists and batched submission",
+	.summary = "VT-d cache tags with the NESTING_DEVTLB fall-through (6.10-6.12.116)",
+	.gen = { NB_GEN_LINUX, "6.12.0-6.12.116 (batched); 6.10-6.11 unbatched",
+		 "cache_tag_flush_range with the NESTING_DEVTLB fallthrough, qi_batch (6.12), "
+		 "qi_flush_iotlb/qi_flush_piotlb/qi_flush_dev_iotlb (6.10, 6.11)" },
 	NB_VTD_MODEL_COMMON,
-	.flush = nb_vtd_flush, /* one command per unique tag */
+	.flush = flush,
 };

@@ -1,12 +1,24 @@
 // SPDX-License-Identifier: MIT
 /*
- * ARM SMMUv3: a VMID per stage-2 domain (per SMMU instance), an ASID per
- * stage-1 context inside it (a nested domain's ASID is the guest's, from its
- * CD table; one per nested domain here). A stage-2 change is invalidated by
- * VMID + IPA (TLBI_S2_IPA), which finds the stage-2 entries but not the
- * combined stage-1+2 ones: those go with one TLBI_NH_ALL on the VMID
- * (Linux arm_smmu_tlb_inv_range_domain, nest_parent case), whatever the
- * number of nested domains. Stage-1-only domains run with VMID 0.
+ * ARM SMMUv3 as Linux 6.13+ (mainline) drives it: a VMID per stage-2
+ * domain, an ASID per stage-1 context inside it (a nested domain's ASID is
+ * the guest's, from its CD table; one per nested domain here). A stage-2
+ * change (arm_smmu_tlb_inv_range_domain):
+ *   1. TLBI_S2_IPA over the range (per granule, or RIL (num, scale)
+ *      commands), a CMDQ batch submitted with its CMD_SYNC
+ *      (__arm_smmu_tlb_inv_range) - no page-count threshold: mainline
+ *      applies CMDQ_MAX_TLBI_OPS in the SVA path only;
+ *   2. on a nest parent TLBI_NH_ALL on the VMID with its own CMD_SYNC
+ *      (arm_smmu_cmdq_issue_cmd_with_sync): combined stage-1+2 entries are
+ *      not indexed by IPA, and the stage-2 entries must be gone first;
+ *   3. ATC_INV for every ATS master on the domain, a nested domain's
+ *      masters whole (arm_smmu_atc_inv_domain), one batch and CMD_SYNC.
+ * A whole-domain flush is TLBI_S12_VMALL with its sync, then the ATCs
+ * (arm_smmu_tlb_inv_context). A batch holds 64 commands (CMDQ_BATCH_ENTRIES):
+ * a full one is published without a sync (configs/smmuv3.cfg). Stage-1-only
+ * domains run with VMID 0. With several SMMU instances sharing one stage 2
+ * (testbed units > 1), each instance has its own VMID: that sharing is the
+ * per-vSMMU VMID series, not merged (mainline ties a stage 2 to one SMMU).
  */
 #include "model_util.h"
 
@@ -33,17 +45,22 @@ static uint32_t vmid_of(const struct nb_xdomain *d)
 	}
 }
 
-static void cfgi(struct nb_iommu *m, struct nb_xdev *dev)
+/* STE (and, for a stage-1 domain, its CD) written: CFGI_CD/CFGI_STE, each
+ * synced (arm_smmu_write_cd_entry -> arm_smmu_sync_cd; arm_smmu_write_ste
+ * -> arm_smmu_sync_ste_for_sid). */
+static int attach(struct nb_iommu *m, struct nb_xdev *dev, struct nb_inv_batch *b)
 {
-	struct nb_inv_cmd c = { .op = NB_SMMU_CFGI_STE, .sid = nb_xdev_sid(dev) };
-
-	nb_model_ctx_inval(m, &c);
+	if (nb_xdomain_kind(nb_xdev_domain(dev)) == NB_XD_S1)
+		nb_model_cmd_sync(b, &(struct nb_inv_cmd){ .op = NB_SMMU_CFGI_CD, .leaf = true,
+							   .sid = nb_xdev_sid(dev),
+							   .sub = nb_xdev_pasid(dev) });
+	nb_model_cmd_sync(b, &(struct nb_inv_cmd){ .op = NB_SMMU_CFGI_STE, .sid = nb_xdev_sid(dev) });
+	return 0;
 }
 
-static int attach(struct nb_iommu *m, struct nb_xdev *dev)
+static void detach(struct nb_iommu *m, struct nb_xdev *dev, struct nb_inv_batch *b)
 {
-	cfgi(m, dev);
-	return 0;
+	nb_model_cmd_sync(b, &(struct nb_inv_cmd){ .op = NB_SMMU_CFGI_STE, .sid = nb_xdev_sid(dev) });
 }
 
 static struct nb_tags dev_tags(const struct nb_iommu *m, const struct nb_xdev *dev)
@@ -71,7 +88,19 @@ static uint8_t ttl_of(const struct nb_flush_req *req, unsigned tg)
 	return nb_smmu_ttl(tg, (unsigned)__builtin_ctzll(m));
 }
 
-static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req)
+/* arm_smmu_atc_inv_domain for a stage-2 domain: its own ATS masters for the
+ * range, its nested domains' masters whole; one batch, one sync. */
+static void atc_s2(const struct nb_iommu *m, struct nb_inv_batch *b, const struct nb_xdomain *d,
+		   const struct nb_flush_req *req)
+{
+	nb_model_devtlbs(m, b, d, req, NB_SMMU_ATC_INV);
+	for (int i = 0; i < nb_xdomain_nchildren(d); i++)
+		nb_model_devtlbs(m, b, nb_xdomain_child(d, i), NB_FLUSH_ALL, NB_SMMU_ATC_INV);
+	nb_inv_batch_sync(b);
+}
+
+static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req,
+		 struct nb_inv_batch *b)
 {
 	uint32_t vmid = vmid_of(d);
 	uint8_t tg = (uint8_t)nb_model_granule(d), ttl = ttl_of(req, tg);
@@ -83,16 +112,15 @@ static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush
 
 		if (!nb_xdomain_ndevs(d) && !nb_xdomain_nchildren(d))
 			return 0;
-		nb_model_range(m, req, &t, &whole);
-		if (nb_xdomain_nchildren(d) && req->size) {
-			struct nb_inv_cmd nh = { .op = NB_SMMU_TLBI_NH_ALL, .tag = vmid };
-
-			nb_iommu_queue(m, &nh);
-		}
-		for (int i = 0; i < nb_xdomain_nchildren(d); i++)
-			nb_model_devtlbs(m, nb_xdomain_child(d, i), &(struct nb_flush_req){ .size = 0 },
-					 NB_SMMU_ATC_INV);
+		nb_model_range(m, b, req, &t, &whole);
+		nb_inv_batch_sync(b);
+		if (nb_xdomain_nchildren(d) && req->size)
+			nb_model_cmd_sync(b, &(struct nb_inv_cmd){ .op = NB_SMMU_TLBI_NH_ALL,
+								   .tag = vmid });
+		atc_s2(m, b, d, req);
 	} else {
+		/* a stage-1 domain, or a guest's request on a nested one
+		 * (arm_vsmmu_cache_invalidate: the guest's commands, one batch) */
 		struct nb_inv_cmd t = { .op = NB_SMMU_TLBI_NH_VA, .tag = vmid,
 					.sub = nb_dom_id(d, NB_ID_SUB), .leaf = req->leaf, .tg = tg,
 					.ttl = ttl };
@@ -101,19 +129,23 @@ static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush
 
 		if (!nb_xdomain_ndevs(d))
 			return 0;
-		nb_model_range(m, req, &t, &whole);
+		nb_model_range(m, b, req, &t, &whole);
+		nb_model_devtlbs(m, b, d, req, NB_SMMU_ATC_INV);
 	}
-	nb_model_devtlbs(m, d, req, NB_SMMU_ATC_INV);
 	return 0;
 }
 
 const struct nb_tag_model nb_model_smmuv3 = {
 	.name = "smmuv3",
 	.summary = "ARM SMMUv3: VMID per stage-2 domain, ASID per stage-1 context within it",
+	.gen = { NB_GEN_LINUX, "6.13+, mainline",
+		 "arm_smmu_tlb_inv_range_domain, __arm_smmu_tlb_inv_range, arm_smmu_cmdq_batch_add/"
+		 "_submit, arm_smmu_cmdq_issue_cmd_with_sync, arm_smmu_atc_inv_domain, "
+		 "arm_smmu_tlb_inv_context" },
 	.vendor = NB_VENDOR_SMMUV3,
 	.domain_init = domain_init,
 	.attach = attach,
-	.detach = cfgi,
+	.detach = detach,
 	.dev_tags = dev_tags,
 	.s2_tags = s2_tags,
 	.flush = flush,

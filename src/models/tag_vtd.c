@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
- * Intel VT-d, the assignment of the seed thread: every domain has its own
- * DID, a nested (stage-1) domain too. All entries a nested walk caches,
- * stage-2 ones included, carry the nested domain's DID (the PASID entry's
- * DID). So a stage-2 change must reach the parent's DID and the DID of
- * every nested domain built on it; the nested DIDs cannot be searched by
- * IPA and get a domain-selective flush (Linux cache.c: the NESTING_IOTLB
- * tag falls back to DSI), which throws away their still-valid entries.
+ * Intel VT-d as Linux flushes it today (6.12.117 and mainline): every
+ * domain has its own DID, a nested (stage-1) domain too, and all entries a
+ * nested walk caches - stage-2 ones included - carry the nested domain's
+ * DID. A stage-2 change is flushed by walking the parent's cache-tag list
+ * (cache_tag_flush_range, vtd_cache_tag.c): a PSI with the IPA range for
+ * the parent's own DID and for every nested DID (VT-d spec 6.5.2.3: a PSI
+ * on a nested DID also drops that DID's first-stage and combined entries),
+ * device-TLB flushes, all in qi_batch submissions of 16 descriptors with a
+ * wait each (configs/vtd.cfg).
+ *
+ * Attach and teardown follow the unit's mode: legacy (context entries:
+ * context_present_cache_flush, domain_context_clear_one) or scalable
+ * (PASID entries: pasid_flush_caches, intel_pasid_tear_down_entry).
  */
 #include "vtd.h"
 
@@ -16,48 +22,79 @@ int nb_vtd_domain_init(struct nb_iommu *m, struct nb_xdomain *d)
 	return 0;
 }
 
-static struct nb_inv_cmd ctx_cmd(const struct nb_xdev *dev)
+static uint32_t did_of(const struct nb_xdev *dev)
 {
-	return (struct nb_inv_cmd){ .op = NB_VTD_CC_INV, .gran = 3, .sid = nb_xdev_sid(dev),
-				    .tag = nb_dom_id(nb_xdev_domain(dev), NB_ID_TAG) };
+	return nb_dom_id(nb_xdev_domain(dev), NB_ID_TAG);
+}
+
+static bool scalable(const struct nb_iommu *m)
+{
+	return nb_iommu_params(m)->policy.scalable_mode;
 }
 
 /*
- * A context (or PASID) entry going from not present to present needs no
+ * A context or PASID entry going from not present to present needs no
  * invalidation: hardware does not cache not-present entries. A unit in
- * caching mode (a vIOMMU) may, under DID 0, so Linux then invalidates the
- * device's context entry naming DID 0 and flushes the new domain's DID
- * (context_present_cache_flush); otherwise it only flushes the write
- * buffer, which is no queued command. The captured traces show both
- * (tests/replay/test_fidelity).
+ * caching mode (a vIOMMU) may, so Linux flushes then, each command its own
+ * qi_submit_sync: legacy context_present_cache_flush (device-selective
+ * context invalidation naming DID 0, then a DSI of the new DID; both seen
+ * in the captured traces, tests/replay/test_fidelity), scalable
+ * pasid_flush_caches (PASID-cache invalidation, then PASID-selective
+ * P_IOTLB). Otherwise only the write buffer is flushed: no command.
  */
-int nb_vtd_attach(struct nb_iommu *m, struct nb_xdev *dev)
+int nb_vtd_attach(struct nb_iommu *m, struct nb_xdev *dev, struct nb_inv_batch *b)
 {
-	struct nb_inv_cmd c = ctx_cmd(dev);
+	uint32_t did = did_of(dev), pasid = nb_xdev_pasid(dev);
 
 	if (!nb_iommu_params(m)->policy.caching_mode)
 		return 0;
-	c.tag = 0;
-	nb_iommu_queue(m, &c);
-	nb_iommu_queue(m, &(struct nb_inv_cmd){ .op = NB_VTD_IOTLB_DSI,
-						.tag = nb_dom_id(nb_xdev_domain(dev), NB_ID_TAG) });
-	nb_iommu_sync(m);
+	if (scalable(m)) {
+		nb_model_cmd_sync(b, &(struct nb_inv_cmd){ .op = NB_VTD_PC_INV, .tag = did,
+							   .sub = pasid, .gran = 1 });
+		nb_model_cmd_sync(b, &(struct nb_inv_cmd){ .op = NB_VTD_PIOTLB_PASID, .tag = did,
+							   .sub = pasid });
+		return 0;
+	}
+	nb_model_cmd_sync(b, &(struct nb_inv_cmd){ .op = NB_VTD_CC_INV, .gran = 3,
+						   .sid = nb_xdev_sid(dev) });
+	nb_model_cmd_sync(b, &(struct nb_inv_cmd){ .op = NB_VTD_IOTLB_DSI, .tag = did });
 	return 0;
 }
 
-void nb_vtd_detach(struct nb_iommu *m, struct nb_xdev *dev)
+/*
+ * Teardown, each step its own qi_submit_sync. Scalable mode
+ * (intel_pasid_tear_down_entry): PASID-cache invalidation, then a P_IOTLB
+ * PASID-selective flush for a first-stage entry or a DSI for a
+ * second-stage or nested one, then the device TLB (devtlb_invalidation_
+ * with_pasid). Legacy (domain_context_clear_one ->
+ * intel_context_flush_no_pasid): device-selective context invalidation, a
+ * DSI, the device TLB. Every entry cached under the DID goes, the other
+ * devices' too: the cost Linux pays.
+ */
+void nb_vtd_detach(struct nb_iommu *m, struct nb_xdev *dev, struct nb_inv_batch *b)
 {
-	struct nb_inv_cmd c = ctx_cmd(dev);
+	uint32_t did = did_of(dev), pasid = nb_xdev_pasid(dev);
+	bool fl = nb_xdomain_kind(nb_xdev_domain(dev)) == NB_XD_S1;
 
-	/* Linux intel_pasid_tear_down_entry(): a nested (or second-stage)
-	 * PASID entry's teardown flushes its DID domain-selectively, so the
-	 * stage-2 entries cached under a nested DID go too (a PASID-based
-	 * flush does not reach them, and once the domain has no device no
-	 * later stage-2 flush names its DID). */
-	if (nb_xdomain_kind(nb_xdev_domain(dev)) == NB_XD_NESTED)
-		nb_iommu_queue(m, &(struct nb_inv_cmd){ .op = NB_VTD_IOTLB_DSI,
-							.tag = nb_dom_id(nb_xdev_domain(dev), NB_ID_TAG) });
-	nb_model_ctx_inval(m, &c);
+	if (scalable(m)) {
+		nb_model_cmd_sync(b, &(struct nb_inv_cmd){ .op = NB_VTD_PC_INV, .tag = did,
+							   .sub = pasid, .gran = 1 });
+		if (fl)
+			nb_model_cmd_sync(b, &(struct nb_inv_cmd){ .op = NB_VTD_PIOTLB_PASID,
+								   .tag = did, .sub = pasid });
+		else
+			nb_model_cmd_sync(b, &(struct nb_inv_cmd){ .op = NB_VTD_IOTLB_DSI, .tag = did });
+	} else {
+		nb_model_cmd_sync(b, &(struct nb_inv_cmd){ .op = NB_VTD_CC_INV, .gran = 3, .tag = did,
+							   .sid = nb_xdev_sid(dev) });
+		nb_model_cmd_sync(b, &(struct nb_inv_cmd){ .op = NB_VTD_IOTLB_DSI, .tag = did });
+		pasid = 0; /* __context_flush_dev_iotlb: no PASID */
+	}
+	if (nb_xdev_ats(dev)) {
+		struct nb_inv_cmd c = nb_vtd_devtlb_cmd(dev, pasid, 0, 52);
+
+		nb_model_cmd_sync(b, &c);
+	}
 }
 
 struct nb_tags nb_vtd_dev_tags(const struct nb_iommu *m, const struct nb_xdev *dev)
@@ -81,69 +118,18 @@ struct nb_tags nb_vtd_s2_tags(const struct nb_iommu *m, const struct nb_xdev *de
 	return (struct nb_tags){ nb_dom_id(nb_xdev_domain(dev), NB_ID_TAG), NB_SUB_S2, NB_NO_TAG };
 }
 
-/* Distinct PASIDs of a domain's devices, for PASID-based invalidation. */
-static int pasids(const struct nb_xdomain *d, uint32_t *out, int max)
+static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req,
+		 struct nb_inv_batch *b)
 {
-	int n = 0;
-
-	for (int i = 0; i < nb_xdomain_ndevs(d); i++) {
-		uint32_t p = nb_xdev_pasid(nb_xdomain_dev(d, i));
-		int j = 0;
-
-		while (j < n && out[j] != p)
-			j++;
-		if (j == n && n < max)
-			out[n++] = p;
-	}
-	return n;
-}
-
-void nb_vtd_flush_own(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req)
-{
-	uint32_t did = nb_dom_id(d, NB_ID_TAG), ps[64];
-
-	if (!nb_xdomain_ndevs(d))
-		return; /* no device: nothing can be cached under this DID */
-	if (nb_xdomain_kind(d) == NB_XD_S2) {
-		/* second-stage: page-selective-within-domain, DSI above MAMV */
-		struct nb_inv_cmd t = { .op = NB_VTD_IOTLB_PSI, .tag = did, .leaf = req->leaf };
-		struct nb_inv_cmd whole = { .op = NB_VTD_IOTLB_DSI, .tag = did };
-
-		nb_model_range(m, req, &t, &whole);
-	} else {
-		/* first-stage and nested: PASID-based IOTLB invalidation */
-		int n = pasids(d, ps, (int)NB_ARRAY_SIZE(ps));
-
-		for (int i = 0; i < n; i++) {
-			struct nb_inv_cmd t = { .op = NB_VTD_PIOTLB_PSI, .tag = did, .sub = ps[i],
-						.leaf = req->leaf };
-			struct nb_inv_cmd whole = { .op = NB_VTD_PIOTLB_PASID, .tag = did, .sub = ps[i] };
-
-			nb_model_range(m, req, &t, &whole);
-		}
-	}
-	nb_model_devtlbs(m, d, req, NB_VTD_DEVTLB);
-}
-
-int nb_vtd_flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req)
-{
-	nb_vtd_flush_own(m, d, req);
-	/* A stage-2 change: every nested domain on it, whole DID each. */
-	for (int i = 0; i < nb_xdomain_nchildren(d); i++) {
-		struct nb_xdomain *n = nb_xdomain_child(d, i);
-		struct nb_inv_cmd dsi = { .op = NB_VTD_IOTLB_DSI, .tag = nb_dom_id(n, NB_ID_TAG) };
-
-		if (!nb_xdomain_ndevs(n))
-			continue;
-		nb_iommu_queue(m, &dsi);
-		nb_model_devtlbs(m, n, &(struct nb_flush_req){ .size = 0 }, NB_VTD_DEVTLB);
-	}
-	return 0;
+	return nb_vtd_cache_tag_flush(m, d, req, b, false);
 }
 
 const struct nb_tag_model nb_model_vtd = {
 	.name = "vtd",
-	.summary = "Intel VT-d: a DID per domain, nested domains included",
+	.summary = "Intel VT-d as Linux flushes it now: cache tags, PSI on nested DIDs, qi_batch",
+	.gen = { NB_GEN_LINUX, "6.12.117+, mainline",
+		 "cache_tag_flush_range/_all, cache_tag_flush_iotlb, qi_batch_add_*, qi_submit_sync; "
+		 "pasid_flush_caches, intel_pasid_tear_down_entry, context_present_cache_flush" },
 	NB_VTD_MODEL_COMMON,
-	.flush = nb_vtd_flush,
+	.flush = flush,
 };

@@ -8,7 +8,8 @@
  * entries in its IPA range, every combined entry built on that parent.
  * A stage-2 change then costs one flush whatever the number of nested
  * domains; the price is losing every nested domain's combined entries.
- * Parent tags live in the upper half of the 16-bit DID space.
+ * Parent tags live in the upper half of the 16-bit DID space. Everything
+ * else is `vtd` (6.12.117 cache tags, qi_batch).
  */
 #include "cmdset.h"
 #include "vtd.h"
@@ -31,7 +32,8 @@ static struct nb_tags s2_tags(const struct nb_iommu *m, const struct nb_xdev *de
 	return (struct nb_tags){ nb_dom_id(owner, NB_ID_TAG), NB_SUB_S2, NB_NO_TAG };
 }
 
-static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req)
+static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req,
+		 struct nb_inv_batch *b)
 {
 	uint32_t tag = nb_dom_id(d, NB_ID_TAG);
 
@@ -39,15 +41,14 @@ static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush
 		struct nb_inv_cmd t = { .op = NB_VTD_IOTLB_PSI, .tag = tag, .leaf = req->leaf };
 		struct nb_inv_cmd whole = { .op = NB_VTD_IOTLB_DSI, .tag = tag };
 
-		nb_model_range(m, req, &t, &whole);
+		nb_model_range(m, b, req, &t, &whole);
+		nb_model_devtlbs(m, b, d, req, NB_VTD_DEVTLB);
 		for (int i = 0; i < nb_xdomain_nchildren(d); i++)
-			nb_model_devtlbs(m, nb_xdomain_child(d, i), &(struct nb_flush_req){ .size = 0 },
-					 NB_VTD_DEVTLB);
-		nb_model_devtlbs(m, d, req, NB_VTD_DEVTLB);
+			nb_model_devtlbs(m, b, nb_xdomain_child(d, i), NB_FLUSH_ALL, NB_VTD_DEVTLB);
+		nb_inv_batch_sync(b);
 		return 0;
 	}
-	nb_vtd_flush_own(m, d, req);
-	return 0;
+	return nb_vtd_cache_tag_flush(m, d, req, b, false);
 }
 
 static void effect(const struct nb_iommu *m, const struct nb_inv_cmd *c, struct nb_inv_effect *e)
@@ -65,10 +66,13 @@ static void effect(const struct nb_iommu *m, const struct nb_inv_cmd *c, struct 
 const struct nb_tag_model nb_model_vtd_vmid = {
 	.name = "vtd_vmid",
 	.summary = "hypothetical VT-d with a VMID-style stage-2 tag (one flush per stage-2 change)",
+	.gen = { NB_GEN_HYPOTHETICAL, "none (hardware that does not exist)",
+		 "vtd's cache_tag_flush_range, one PSI on the parent tag for a stage-2 change" },
 	.vendor = NB_VENDOR_VTD,
 	.domain_init = domain_init,
 	.attach = nb_vtd_attach,
 	.detach = nb_vtd_detach,
+	.detach_flushes = true,
 	.dev_tags = nb_vtd_dev_tags,
 	.s2_tags = s2_tags,
 	.flush = flush,

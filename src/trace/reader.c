@@ -95,7 +95,8 @@ static int extra(struct nb_trace *t, char *kv, struct nb_trace_event *ev)
 		if (strlen(eq) >= sizeof(ev->op))
 			return bad(t, "op", "too long");
 		strcpy(ev->op, eq);
-	} else if (strcmp(kv, "w0") == 0 || strcmp(kv, "w1") == 0) {
+	} else if (strcmp(kv, "w0") == 0 || strcmp(kv, "w1") == 0 || strcmp(kv, "w2") == 0 ||
+		   strcmp(kv, "w3") == 0) { /* w2, w3: a VT-d 256-bit descriptor's qw2, qw3 */
 		if (number(t, kv, eq, &v))
 			return -EINVAL;
 		ev->raw.w[kv[1] - '0'] = v;

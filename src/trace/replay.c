@@ -271,13 +271,11 @@ static int event(struct rp *r, const struct nb_trace_event *ev, struct nb_replay
 	case NB_TR_INV:
 		res->invs++;
 		if (apply_inv && ev->has_raw) {
-			struct nb_inv_cmd c;
-
-			if (nb_inv_decode(r->p->vendor, &ev->raw, &c) == 0) {
-				nb_iommu_queue(r->m, &c);
-				if (nb_inv_op_is_sync(c.op))
-					nb_iommu_sync(r->m);
-			}
+			/* the driver's own bytes into the ring, published at its wait
+			 * (qi_submit_sync writes the tail once per submission) */
+			if (nb_iommu_submit_raw(r->m, &ev->raw, false))
+				return -1; /* nb_errmsg() says which field */
+			res->raw_executed++;
 		}
 		return 0;
 	default:

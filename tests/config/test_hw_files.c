@@ -34,10 +34,13 @@ static const struct nb_hw_params want_vtd = {
 	.cmd_cycles = {
 		[NB_VTD_CC_INV] = 150, [NB_VTD_IOTLB_GLOBAL] = 150, [NB_VTD_IOTLB_DSI] = 150,
 		[NB_VTD_IOTLB_PSI] = 150, [NB_VTD_DEVTLB] = 2500, [NB_VTD_PIOTLB_PASID] = 150,
-		[NB_VTD_PIOTLB_PSI] = 150, [NB_VTD_PC_INV] = 150, [NB_VTD_WAIT] = 900,
+		[NB_VTD_PIOTLB_PSI] = 150, [NB_VTD_PC_INV] = 150, [NB_VTD_PASID_DEVTLB] = 2500,
+		[NB_VTD_WAIT] = 900,
 	},
+	/* batch 16 with a wait each (QI_MAX_BATCHED_DESC_COUNT, qi_batch), scalable mode */
 	.policy = { .strict = false, .fq_entries = 256, .fq_timeout_us = 10000,
-		    .range_max_pages = 4294967295u, .batch = true, .max_am = 18, .ril = false },
+		    .range_max_pages = 4294967295u, .batch = true, .max_am = 18, .ril = false,
+		    .batch_max = 16, .batch_full_sync = true, .scalable_mode = true },
 };
 
 static const struct nb_hw_params want_amd = {
@@ -55,8 +58,10 @@ static const struct nb_hw_params want_amd = {
 		[NB_AMD_INV_IOMMU_PAGES] = 150, [NB_AMD_INV_IOTLB_PAGES] = 2500,
 		[NB_AMD_INV_IOMMU_ALL] = 150,
 	},
+	/* every command its own tail write (iommu_queue_command) */
 	.policy = { .strict = false, .fq_entries = 256, .fq_timeout_us = 10000,
-		    .range_max_pages = 4294967295u, .batch = true, .max_am = 0, .ril = false },
+		    .range_max_pages = 4294967295u, .batch = true, .max_am = 0, .ril = false,
+		    .doorbell_per_cmd = true },
 };
 
 static const struct nb_hw_params want_smmuv3 = {
@@ -75,8 +80,11 @@ static const struct nb_hw_params want_smmuv3 = {
 		[NB_SMMU_TLBI_S12_VMALL] = 150, [NB_SMMU_TLBI_S2_IPA] = 150,
 		[NB_SMMU_TLBI_NSNH_ALL] = 150, [NB_SMMU_ATC_INV] = 2500, [NB_SMMU_CMD_SYNC] = 600,
 	},
+	/* no page threshold on the DMA path (CMDQ_MAX_TLBI_OPS is SVA's);
+	 * CMDQ_BATCH_ENTRIES 64, a full batch published without a sync */
 	.policy = { .strict = true, .fq_entries = 256, .fq_timeout_us = 10000,
-		    .range_max_pages = 511, .batch = true, .max_am = 0, .ril = false },
+		    .range_max_pages = 4294967295u, .batch = true, .max_am = 0, .ril = false,
+		    .batch_max = 64 },
 };
 
 /* ---- field-by-field comparison ---------------------------------------- */
@@ -112,6 +120,11 @@ static void same(const struct nb_hw_params *a, const struct nb_hw_params *b, con
 	CHECK_EQ(a->policy.batch, b->policy.batch, "%s: policy.batch", what);
 	CHECK_EQ(a->policy.max_am, b->policy.max_am, "%s: policy.max_am", what);
 	CHECK_EQ(a->policy.ril, b->policy.ril, "%s: policy.ril", what);
+	CHECK_EQ(a->policy.batch_max, b->policy.batch_max, "%s: policy.batch_max", what);
+	CHECK_EQ(a->policy.batch_full_sync, b->policy.batch_full_sync, "%s: policy.batch_full_sync", what);
+	CHECK_EQ(a->policy.doorbell_per_cmd, b->policy.doorbell_per_cmd, "%s: policy.doorbell_per_cmd",
+		 what);
+	CHECK_EQ(a->policy.scalable_mode, b->policy.scalable_mode, "%s: policy.scalable_mode", what);
 }
 
 /* ---- shipped configs --------------------------------------------------- */

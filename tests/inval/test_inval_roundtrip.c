@@ -30,7 +30,7 @@ static uint64_t sparse(void)
 	return v;
 }
 
-static const uint64_t vtd_types[] = { 1, 2, 3, 5, 6, 7 };
+static const uint64_t vtd_types[] = { 1, 2, 3, 5, 6, 7, 8 };
 static const uint64_t amd_ops[] = { 1, 2, 3, 4, 8 };
 static const uint64_t smmu_ops[] = { 0x03, 0x05, 0x10, 0x11, 0x12, 0x28, 0x2a, 0x30, 0x40, 0x46 };
 
@@ -46,6 +46,8 @@ static struct nb_inv_raw random_raw(enum nb_vendor v)
 		r.w[0] = (r.w[0] & ~0xfull) | vtd_types[rnd() % NB_ARRAY_SIZE(vtd_types)];
 		if (rnd() & 1)
 			r.w[0] &= ~NB_GENMASK(11, 9);
+		if ((r.w[0] & 0xf) == 8 && (rnd() & 1)) /* type 8: qw1 10:1 reserved */
+			r.w[1] &= ~NB_GENMASK(10, 1);
 		break;
 	case NB_VENDOR_AMD:
 		r.w[0] = (r.w[0] & ~NB_GENMASK(63, 60)) | amd_ops[rnd() % NB_ARRAY_SIZE(amd_ops)] << 60;

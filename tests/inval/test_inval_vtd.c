@@ -8,6 +8,9 @@
  *   5 WAIT    IF 4, SW 5, FN 6, PD 7, data 63:32 | qw1: status address 63:2
  *   6 P_IOTLB G 5:4, DID 31:16, PASID 51:32 | qw1: AM 5:0, IH 6, ADDR 63:12
  *   7 PC      G 5:4, DID 31:16, PASID 51:32
+ *   8 P_DEVTLB MIP 8:4, PFSID[3:0] 15:12, SID 31:16, PASID 51:32, PFSID[15:4] 63:52
+ *             | qw1: G 0, S 11, ADDR 63:12 (Linux QI_DEV_EIOTLB_*, qi_desc_dev_iotlb_pasid)
+ * In scalable mode a slot is 256 bits; qw2/qw3 stay zero (qi_desc_*: qw2 = qw3 = 0).
  */
 #include "inval_test.h"
 
@@ -116,11 +119,39 @@ static const struct vec vtd[] = {
 	  0x12345678 },
 	/* IF (bit 4) only */
 	{ "WAIT interrupt", { .op = NB_VTD_WAIT, .irq = true }, 0x15, 0 },
-	/* SW 0x20 | FN 0x40 | PD 0x80 = 0xe0; data 0xffffffff << 32; top address */
+	/* drain is PD only (Linux qi_submit_sync, QI_OPT_WAIT_DRAIN ->
+	 * QI_IWD_PRQ_DRAIN, bit 7): SW 0x20 | PD 0x80 | type 5 = 0xa5;
+	 * data 0xffffffff << 32; top address */
 	{ "WAIT drain, max data and address",
 	  { .op = NB_VTD_WAIT, .drain = true, .wait_data = 0xffffffff,
 	    .wait_addr = 0xfffffffffffffffcull },
-	  0xffffffff000000e5ull, 0xfffffffffffffffcull },
+	  0xffffffff000000a5ull, 0xfffffffffffffffcull },
+	/* Linux's own wait (qi_submit_sync): QI_IWD_STATUS_DATA(QI_DONE = 2) |
+	 * SW | type 5 = 0x200000025, qw1 = the status word's address; the
+	 * captured traces carry exactly this qw0 */
+	{ "WAIT as qi_submit_sync", { .op = NB_VTD_WAIT, .wait_data = 2, .wait_addr = 0x2459804 },
+	  0x200000025ull, 0x2459804 },
+
+	/* ---- PASID-based device-TLB invalidate, type 8 ---- */
+	/* type 8 | SID 0x100 << 16 = 0x1000000 | PASID 5 << 32 | PFSID 0x100:
+	 * [3:0] = 0, [15:4] = 0x10 << 52 = 0x0100000000000000; qw1 S=0, 0x5000 */
+	{ "P_DEVTLB one page",
+	  { .op = NB_VTD_PASID_DEVTLB, .sid = 0x100, .pfsid = 0x100, .sub = 5, .addr = 0x5000 },
+	  0x0100000501000008ull, 0x5000 },
+	/* devtlb_invalidation_with_pasid's whole flush (size_order 64 - 12 = 52):
+	 * SID 0x18 << 16 = 0x180000, PFSID 0x18: [3:0] 8 << 12 = 0x8000,
+	 * [15:4] 1 << 52; PASID 1 << 32. qw1: ones 62:12, bit 63 clear, S (bit
+	 * 11): 0x7ffffffffffff800 */
+	{ "P_DEVTLB whole, as teardown",
+	  { .op = NB_VTD_PASID_DEVTLB, .sid = 0x18, .pfsid = 0x18, .sub = 1, .am = 52 },
+	  0x0010000100188008ull, 0x7ffffffffffff800ull },
+	/* MIP 31 << 4 = 0x1f0 | 8; SID 0xffff << 16; PASID 0xfffff << 32;
+	 * 2 MiB at 0x200000 (AM 9): ones at 19:12 = 0xff000, bit 20 clear,
+	 * S 0x800, G 1: 0x2ff801 */
+	{ "P_DEVTLB 2 MiB, global, max fields",
+	  { .op = NB_VTD_PASID_DEVTLB, .qdep = 31, .sid = 0xffff, .sub = 0xfffff,
+	    .addr = 0x200000, .am = 9, .global = true },
+	  0x000fffffffff01f8ull, 0x2ff801 },
 };
 
 static void refusals(void)
@@ -135,6 +166,11 @@ static void refusals(void)
 	CHECK_FAILS(enc((struct nb_inv_cmd){ .op = NB_VTD_CC_INV, .gran = 4 }), ERANGE, "G");
 	CHECK_FAILS(enc((struct nb_inv_cmd){ .op = NB_VTD_CC_INV }), EINVAL, "G=0");
 	CHECK_FAILS(enc((struct nb_inv_cmd){ .op = NB_VTD_PC_INV, .gran = 2 }), EINVAL, "G=2");
+	CHECK_FAILS(enc((struct nb_inv_cmd){ .op = NB_VTD_PASID_DEVTLB, .sub = 1u << 20 }), ERANGE,
+		    "PASID");
+	CHECK_FAILS(enc((struct nb_inv_cmd){ .op = NB_VTD_PASID_DEVTLB, .qdep = 32 }), ERANGE, "MIP");
+	CHECK_FAILS(enc((struct nb_inv_cmd){ .op = NB_VTD_PASID_DEVTLB, .addr = 0x1000, .am = 1 }),
+		    EINVAL, "aligned");
 	/* PASID is 20 bits */
 	CHECK_FAILS(enc((struct nb_inv_cmd){ .op = NB_VTD_PIOTLB_PASID, .sub = 0x100000 }), ERANGE,
 		    "PASID");
@@ -169,7 +205,20 @@ static void refusals(void)
 	CHECK_FAILS(dec(NB_VENDOR_VTD, 0x02, 0), EINVAL, "G=0");
 	CHECK_FAILS(dec(NB_VENDOR_VTD, 0x16, 0), EINVAL, "G=1"); /* P_IOTLB all-PASID: gone */
 	CHECK_FAILS(dec(NB_VENDOR_VTD, 0x04, 0), EINVAL, "type 4"); /* IEC: not modelled */
-	CHECK_FAILS(dec(NB_VENDOR_VTD, 0x45, 0), EINVAL, "FN and PD");
+	CHECK_FAILS(dec(NB_VENDOR_VTD, 0x45, 0), EINVAL, "FN (fence)");
+	CHECK_FAILS(dec(NB_VENDOR_VTD, 0x8 | 1ull << 9, 0), EINVAL, "reserved"); /* P_DEVTLB bit 9 */
+	CHECK_FAILS(dec(NB_VENDOR_VTD, 0x8, 0x2), EINVAL, "reserved"); /* P_DEVTLB qw1 bit 1 */
+	{ /* a 256-bit slot: qw2/qw3 are reserved in every type */
+		struct nb_inv_raw r = { { 0x22, 0, 0, 1 } };
+		struct nb_inv_cmd c;
+
+		nb_errclear();
+		CHECK(nb_inv_decode(NB_VENDOR_VTD, &r, &c) == -EINVAL && strstr(nb_errmsg(), "qw2/qw3"),
+		      "qw3 set: %s", nb_errmsg());
+		r = (struct nb_inv_raw){ { 0x1ull << 60, 0, 1, 0 } };
+		CHECK(nb_inv_decode(NB_VENDOR_AMD, &r, &c) == -EINVAL && strstr(nb_errmsg(), "128-bit"),
+		      "AMD w2 set: %s", nb_errmsg());
+	}
 	CHECK_FAILS(dec(NB_VENDOR_VTD, 0x25, 0), EINVAL, "SW=1"); /* SW with address 0 */
 	CHECK_FAILS(dec(NB_VENDOR_VTD, 0x32, 0x3001), EINVAL, "aligned"); /* AM 1 at 0x3000 */
 	CHECK_FAILS(dec(NB_VENDOR_VTD, 0x3, 0xfffffffffffff001ull), EINVAL, "no clear bit");

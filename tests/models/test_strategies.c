@@ -2,16 +2,22 @@
 /*
  * The kernel's later tag strategies (issue: "How the kernel answered"),
  * fan-out against counts derived by hand:
- *  - ARM, one stage 2 shared by N vSMMU instances, a VMID per instance: a
- *    one-page stage-2 unmap is one TLBI_S2_IPA + one TLBI_NH_ALL + one
- *    CMD_SYNC per instance: 3N commands, N of each.
+ *  - ARM, one stage 2 shared by N vSMMU instances, a VMID per instance (the
+ *    per-vSMMU VMID series, unmerged): a one-page stage-2 unmap on each
+ *    instance is arm_smmu_tlb_inv_range_domain's TLBI_S2_IPA batch and its
+ *    CMD_SYNC, then TLBI_NH_ALL with its own CMD_SYNC
+ *    (arm_smmu_cmdq_issue_cmd_with_sync): 4N commands, 2N syncs.
  *  - AMD with guest DomainIDs mapped to host DomainIDs: one
  *    INVALIDATE_IOMMU_PAGES per host DomainID sharing the parent (the
  *    parent's own for its direct device + one per nested domain: 1 + K),
  *    where the basic per-device assignment needs 1 + K x D.
- *  - Intel cache tags: each nested DID is flushed once (K DSIs), where the
- *    per-device walk of Linux <= 6.9 flushed it once per device (K x D);
- *    a PASID shared by D devices of a first-stage domain is flushed once.
+ *  - Intel cache tags (cache_tag_flush_range): each NESTING_IOTLB tag gets a
+ *    PSI with the IPA range (cache_tag_flush_iotlb), so a stage-2 change
+ *    is 1 + K PSIs and no DSI; Linux 6.8/6.9 (parent_domain_flush) also
+ *    flushed each nested domain once per unit, not once per device: 1 + K.
+ *    A PASID shared by D devices of a first-stage domain is flushed once
+ *    in both (cache tag dedup; 6.9 domain_flush_pasid_iotlb: one
+ *    qi_flush_piotlb for the RID-attached devices).
  * Every case ends with the oracle clean on every unit.
  */
 #include "scenario.h"
@@ -36,8 +42,8 @@ static void vsmmu(int n)
 	nb_testbed_stats(&t, &st);
 	CHECK_EQ(st.cmd_by_op[NB_SMMU_TLBI_S2_IPA], n, "%d vSMMUs: TLBI_S2_IPA per instance", n);
 	CHECK_EQ(st.cmd_by_op[NB_SMMU_TLBI_NH_ALL], n, "%d vSMMUs: TLBI_NH_ALL per instance", n);
-	CHECK_EQ(st.cmd_by_op[NB_SMMU_CMD_SYNC], n, "%d vSMMUs: one CMD_SYNC per instance", n);
-	CHECK_EQ(st.cmds, 3 * (uint64_t)n, "%d vSMMUs: 3N commands", n);
+	CHECK_EQ(st.cmd_by_op[NB_SMMU_CMD_SYNC], 2 * (uint64_t)n, "%d vSMMUs: two CMD_SYNCs per instance", n);
+	CHECK_EQ(st.cmds, 4 * (uint64_t)n, "%d vSMMUs: 4N commands", n);
 	check_oracle(&t, "vsmmu");
 	nb_testbed_fini(&t);
 }
@@ -106,11 +112,13 @@ int main(void)
 		 "amd_hostdid: one per host DomainID sharing the parent");
 	CHECK_EQ(s2_unmap_ops("amd", NB_VENDOR_AMD, 8, 4, NB_AMD_INV_IOMMU_PAGES), 1 + 8 * 4,
 		 "amd: one per device DomainID");
-	CHECK_EQ(s2_unmap_ops("intel_cachetag", NB_VENDOR_VTD, 8, 4, NB_VTD_IOTLB_DSI), 8,
-		 "intel_cachetag: each nested DID once");
-	CHECK_EQ(s2_unmap_ops("vtd_legacy", NB_VENDOR_VTD, 8, 4, NB_VTD_IOTLB_DSI), 8 * 4,
-		 "vtd_legacy: each nested DID once per device (the duplicates)");
+	CHECK_EQ(s2_unmap_ops("intel_cachetag", NB_VENDOR_VTD, 8, 4, NB_VTD_IOTLB_PSI), 1 + 8,
+		 "intel_cachetag: the parent's DID and each nested DID once, page-selective");
+	CHECK_EQ(s2_unmap_ops("intel_cachetag", NB_VENDOR_VTD, 8, 4, NB_VTD_IOTLB_DSI), 0,
+		 "intel_cachetag: no DSI without ATS");
+	CHECK_EQ(s2_unmap_ops("vtd_legacy", NB_VENDOR_VTD, 8, 4, NB_VTD_IOTLB_PSI), 1 + 8,
+		 "vtd_legacy: once per (domain, unit), not per device");
 	CHECK_EQ(s1_unmap_piotlb("intel_cachetag", 4), 1, "intel_cachetag: a shared PASID flushed once");
-	CHECK_EQ(s1_unmap_piotlb("vtd_legacy", 4), 4, "vtd_legacy: once per device");
+	CHECK_EQ(s1_unmap_piotlb("vtd_legacy", 4), 1, "vtd_legacy: once for the RID-attached devices");
 	return nbt_done("test_strategies");
 }
