@@ -235,6 +235,12 @@ void *nb_iommu_scratch(struct nb_iommu *m, size_t bytes);
 uint32_t nb_iommu_alloc_id(struct nb_iommu *m, int space);
 
 /* ---- observation ---- */
+/* Every descriptor the executor runs, syncs included: its bytes as they
+ * were in the queue and what they decode to (tests, fidelity checks).
+ * NULL fn: none. */
+typedef void (*nb_desc_observer)(void *user, const struct nb_inv_raw *raw,
+				 const struct nb_inv_cmd *c);
+void nb_iommu_set_observer(struct nb_iommu *m, nb_desc_observer fn, void *user);
 const struct nb_iommu_stats *nb_iommu_stats(const struct nb_iommu *m);
 void nb_iommu_stats_reset(struct nb_iommu *m);
 const struct nb_cache *nb_iommu_cache(const struct nb_iommu *m, enum nb_cache_kind k);

@@ -89,6 +89,8 @@ struct nb_iommu {
 	struct nb_inv_batch batch;
 	struct nb_queue q;
 	uint64_t attach_seq;
+	nb_desc_observer observe; /* nb_iommu_set_observer */
+	void *observe_user;
 	void *scratch;		  /* nb_iommu_scratch */
 	size_t scratch_len;
 	uint32_t tags_seen[64];

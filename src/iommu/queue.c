@@ -46,6 +46,8 @@ static void execute(struct nb_iommu *m, const struct nb_inv_raw *raw)
 		m->st.bad_descs++;
 		return;
 	}
+	if (m->observe)
+		m->observe(m->observe_user, raw, &c);
 	m->st.cmds++;
 	m->st.cmd_by_op[c.op]++;
 	m->st.cmd_cycles += m->p.cmd_cycles[c.op];
@@ -204,4 +206,10 @@ int nb_iommu_submit_raw(struct nb_iommu *m, const struct nb_inv_raw *raw, bool p
 			doorbell(m);
 	}
 	return 0;
+}
+
+void nb_iommu_set_observer(struct nb_iommu *m, nb_desc_observer fn, void *user)
+{
+	m->observe = fn;
+	m->observe_user = user;
 }

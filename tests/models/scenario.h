@@ -33,4 +33,16 @@ static inline void scenario_params(struct nb_hw_params *p, const char *model, en
 					      .ril = true };
 }
 
+/* The queue data of the shipped configs (each value's Linux source in
+ * configs/README.md): VT-d qi_batch of 16 with a wait per full batch,
+ * SMMUv3 CMDQ batches of 64 published without a sync when full, AMD a tail
+ * write per command; MAMV 18. */
+static inline void scenario_queue(struct nb_hw_params *p)
+{
+	p->policy.batch_max = p->vendor == NB_VENDOR_VTD ? 16 : p->vendor == NB_VENDOR_SMMUV3 ? 64 : 0;
+	p->policy.batch_full_sync = p->vendor == NB_VENDOR_VTD;
+	p->policy.doorbell_per_cmd = p->vendor == NB_VENDOR_AMD;
+	p->policy.max_am = 18;
+}
+
 #endif

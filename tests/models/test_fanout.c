@@ -82,14 +82,6 @@ static uint64_t ceil_div(uint64_t a, uint64_t b)
 	return (a + b - 1) / b;
 }
 
-static void queue_data(struct nb_hw_params *p)
-{
-	p->policy.batch_max = p->vendor == NB_VENDOR_VTD ? 16 : p->vendor == NB_VENDOR_SMMUV3 ? 64 : 0;
-	p->policy.batch_full_sync = p->vendor == NB_VENDOR_VTD;
-	p->policy.doorbell_per_cmd = p->vendor == NB_VENDOR_AMD;
-	p->policy.max_am = 18;
-}
-
 static void run(const char *model, enum nb_vendor v, bool batch, int k, int d, bool ats,
 		const struct want *w)
 {
@@ -104,7 +96,7 @@ static void run(const char *model, enum nb_vendor v, bool batch, int k, int d, b
 	scenario_params(&p, model, v);
 	/* counts do not depend on cache sizes: smaller ones set up faster */
 	p.iotlb.entries = p.pwc_s1.entries = p.pwc_s2.entries = p.nested_tlb.entries = 4096;
-	queue_data(&p);
+	scenario_queue(&p);
 	p.policy.batch = batch;
 	CHECK(nb_tag_model_by_name(model, &base) == 0, "%s", nb_errmsg());
 	wrap = *base;
