@@ -5,6 +5,8 @@
  * 2.2.3 "I/O Page Tables for Host Translations": PR bit 0, NextLevel bits
  * 11:9 (the AMD level of the next table; 0 in a leaf PTE), address 51:12,
  * IR bit 61, IW bit 62. AMD levels are 1-based: our level = AMD level - 1.
+ * Leaves carry FC (bit 60, force coherent) as Linux writes every v1 PTE
+ * (amd/io_pgtable.c iommu_v1_map_pages: PR | FC).
  * Leaves: NextLevel = 0 at our levels 0..2 (4K/2M/1G). NextLevel = 7
  * (non-default page sizes) and level skipping are refused as reserved.
  */
@@ -13,6 +15,7 @@
 #define AMD_PR		NB_BIT(0)
 #define AMD_NEXT	NB_GENMASK(11, 9)
 #define AMD_NEXT_1	NB_BIT(9)
+#define AMD_FC		NB_BIT(60)
 #define AMD_IR		NB_BIT(61)
 #define AMD_IW		NB_BIT(62)
 
@@ -30,7 +33,7 @@ const struct nb_fmt nb_fmt_amdv1 = {
 	.leaf0_mask = AMD_NEXT, .leaf0_match = 0,
 	.leafN_mask = AMD_NEXT, .leafN_match = 0,
 	.table_bits = AMD_PR | AMD_IR | AMD_IW, .table_bits_step = AMD_NEXT_1,
-	.leaf_bits = AMD_PR,
+	.leaf_bits = AMD_PR | AMD_FC,
 	.leaf_perm = {
 		[NB_PERM_R] = { AMD_IR, true, 0 },
 		[NB_PERM_W] = { AMD_IW, true, 0 },

@@ -12,7 +12,8 @@
  *     no X. Leaves at levels 0..2.
  *   vtdss table: R|W (0x3) | addr. Leaf: R(0) iff R, W(1) iff W, X(2)
  *     iff X, PS(7) iff level > 0; EMT/IPAT/SNP 0. Leaves at levels 0..2.
- *   amdv1 table: PR | NextLevel(11:9) = our level | addr | IR(61)|IW(62).
+ *   amdv1 table: PR | NextLevel(11:9) = our level | addr | IR(61)|IW(62);
+ *   leaf: PR | FC(60) | addr | IR|IW (Linux amd/io_pgtable.c).
  *     Leaf: PR | NextLevel 0 | addr | IR iff R | IW iff W. Levels 0..2.
  *   arm_s1 table: 0b11 | addr 47:granule. Leaf: 0b11 (level 0) / 0b01
  *     (block) | AttrIndx=1 (0x4) | AP[1] (0x40) | AP[2] (0x80) iff no W |
@@ -274,6 +275,8 @@ static const struct pt_enc_vector pt_enc_vectors[] PTV_UNUSED = {
 	  "VT-d 1G SS-PDPTE RWX at top of 52-bit space: R|W|X|PS=0x87" },
 
 	/* ---------------- amdv1 ---------------- */
+	/* leaves: + FC (bit 60, 0x1000000000000000), as Linux's
+	 * iommu_v1_map_pages writes PR | FC in every PTE */
 	{ PTV_AMD4, 3, false, 0x501000ull, 0, 0x6000000000501601ull,
 	  "AMD L4 PDE->L3 table: PR | NextLevel=3 (bits 11:9 = 0x600) | IR(61)|IW(62)" },
 	{ PTV_AMD4, 2, false, 0x502000ull, 0, 0x6000000000502401ull,
@@ -284,23 +287,23 @@ static const struct pt_enc_vector pt_enc_vectors[] PTV_UNUSED = {
 	  "AMD 3-level root PDE->table: NextLevel=2 (0x400), addr 51:12 all set, IR|IW" },
 	{ PTV_AMD5, 4, false, 0x600000ull, 0, 0x6000000000600801ull,
 	  "AMD 5-level root (AMD L5) PDE->table: NextLevel=4 (0x800) | IR|IW" },
-	{ PTV_AMD4, 0, true, 0x76543000ull, PTV_RW, 0x6000000076543001ull,
+	{ PTV_AMD4, 0, true, 0x76543000ull, PTV_RW, 0x7000000076543001ull,
 	  "AMD PTE RW: PR | NextLevel=0 | IR|IW" },
-	{ PTV_AMD4, 0, true, 0x76543000ull, PTV_R, 0x2000000076543001ull,
+	{ PTV_AMD4, 0, true, 0x76543000ull, PTV_R, 0x3000000076543001ull,
 	  "AMD PTE R: PR | IR(61)" },
-	{ PTV_AMD4, 0, true, 0x76543000ull, PTV_W, 0x4000000076543001ull,
+	{ PTV_AMD4, 0, true, 0x76543000ull, PTV_W, 0x5000000076543001ull,
 	  "AMD PTE W: PR | IW(62)" },
-	{ PTV_AMD4, 0, true, 0x76543000ull, PTV_RWX, 0x6000000076543001ull,
+	{ PTV_AMD4, 0, true, 0x76543000ull, PTV_RWX, 0x7000000076543001ull,
 	  "AMD PTE RWX: no X bit in AMD v1, same as RW" },
-	{ PTV_AMD4, 0, true, 0x76543000ull, PTV_X, 0x0000000076543001ull,
+	{ PTV_AMD4, 0, true, 0x76543000ull, PTV_X, 0x1000000076543001ull,
 	  "AMD PTE X-only: PR only (X has no bit)" },
-	{ PTV_AMD4, 1, true, 0x40000000ull, PTV_RW, 0x6000000040000001ull,
+	{ PTV_AMD4, 1, true, 0x40000000ull, PTV_RW, 0x7000000040000001ull,
 	  "AMD 2M PTE (NextLevel=0 in an AMD L2 table): PR|IR|IW" },
-	{ PTV_AMD4, 2, true, 0x180000000ull, PTV_R, 0x2000000180000001ull,
+	{ PTV_AMD4, 2, true, 0x180000000ull, PTV_R, 0x3000000180000001ull,
 	  "AMD 1G PTE (NextLevel=0 in an AMD L3 table): PR|IR" },
-	{ PTV_AMD4, 2, true, 0x000FFFFFC0000000ull, PTV_RWX, 0x600FFFFFC0000001ull,
+	{ PTV_AMD4, 2, true, 0x000FFFFFC0000000ull, PTV_RWX, 0x700FFFFFC0000001ull,
 	  "AMD 1G PTE top of 52-bit space RWX: PR|IR|IW" },
-	{ PTV_AMD3, 2, true, 0x40000000ull, PTV_RW, 0x6000000040000001ull,
+	{ PTV_AMD3, 2, true, 0x40000000ull, PTV_RW, 0x7000000040000001ull,
 	  "AMD 1G PTE in the root of a 3-level table (our level 2 allows leaves)" },
 
 	/* ---------------- arm_s1 ---------------- */
