@@ -120,12 +120,27 @@ struct nb_pt_geom {
 
 /* Parameters of a geometry. levels = 0 picks the fewest levels that cover
  * ia_bits (ARM stage 2: the fewest with at most 16 concatenated roots). */
+/* When an ARM stage 2 with automatic levels concatenates its root. */
+enum nb_s2_concat {
+	/* The fewest levels whose root needs at most 16 tables (what the
+	 * architecture allows; KVM's stage2_pgtable_levels). */
+	NB_S2_CONCAT_FEWEST,
+	/* Linux io-pgtable-arm, mainline: only where Arm DDI0487 makes it
+	 * mandatory (arm_lpae_concat_mandatory: R_DXBSH, R_SRKBC) */
+	NB_S2_CONCAT_LINUX_MANDATORY,
+	/* Linux io-pgtable-arm up to 6.12 at least (arm_64_lpae_alloc_pgtable_s2):
+	 * a root at level 0 with at most 16 entries becomes 16-or-fewer
+	 * concatenated tables at level 1 */
+	NB_S2_CONCAT_LINUX_OLD,
+};
+
 struct nb_pt_cfg {
 	enum nb_fmt_id fmt;
 	uint8_t granule_lg2; /* 0: 12 */
 	uint8_t ia_bits;     /* 0: the format's default (48) */
 	uint8_t oa_bits;     /* 0: the format's maximum */
 	uint8_t levels;	     /* 0: automatic */
+	uint8_t s2_concat;   /* enum nb_s2_concat, for automatic levels of a concat_root format */
 };
 
 int nb_pt_geom_init(struct nb_pt_geom *g, const struct nb_pt_cfg *cfg);

@@ -13,13 +13,41 @@ static int granule_index(unsigned granule_lg2)
 	return granule_lg2 == 12 ? 0 : granule_lg2 == 14 ? 1 : 2;
 }
 
-/* Levels needed to cover `need` IA bits above the granule; ARM stage 2 may
- * fold up to 4 bits (16 tables) into a concatenated root instead. */
-static unsigned auto_levels(const struct nb_fmt *f, unsigned need, unsigned bpl)
+/* Arm DDI0487 (K.a) R_DXBSH, R_SRKBC as Linux's arm_lpae_concat_mandatory
+ * reads them: with a start level of `start` (4 - levels), the initial
+ * lookup must use concatenated tables one level down. */
+static bool concat_mandatory(unsigned gr, unsigned start, unsigned ia, unsigned oa)
 {
-	unsigned slack = f->concat_root ? 4 : 0;
-	unsigned levels = need > slack ? (need - slack + bpl - 1) / bpl : 1;
+	if (gr == 14 && start == 0)
+		return oa == 48 || ia == 48;
+	if (gr == 12 && start == 0)
+		return oa == 40 || oa == 42;
+	return gr == 14 && start == 1 && oa == 40;
+}
 
+/* Levels needed to cover `need` IA bits above the granule; an ARM stage 2
+ * may fold up to 4 bits (16 tables) into a concatenated root instead, as
+ * the configuration's rule says (enum nb_s2_concat). */
+static unsigned auto_levels(const struct nb_fmt *f, const struct nb_pt_cfg *cfg, unsigned gr,
+			    unsigned ia, unsigned oa, unsigned need, unsigned bpl)
+{
+	unsigned plain = need > 0 ? (need + bpl - 1) / bpl : 1, levels = plain;
+
+	if (f->concat_root) {
+		switch ((enum nb_s2_concat)cfg->s2_concat) {
+		case NB_S2_CONCAT_LINUX_MANDATORY:
+			if (plain > 1 && plain <= 4 && concat_mandatory(gr, 4 - plain, ia, oa))
+				levels = plain - 1;
+			break;
+		case NB_S2_CONCAT_LINUX_OLD:
+			if (plain == 4 && need - 3 * bpl <= 4) /* level-0 root of <= 16 entries */
+				levels = 3;
+			break;
+		default:
+			levels = need > 4 ? (need - 4 + bpl - 1) / bpl : 1;
+			break;
+		}
+	}
 	return levels < f->min_levels ? f->min_levels : levels;
 }
 
@@ -93,7 +121,7 @@ int nb_pt_geom_init(struct nb_pt_geom *g, const struct nb_pt_cfg *cfg)
 		return ret;
 	bpl = gr - 3;
 	need = ia - gr;
-	levels = cfg->levels ? cfg->levels : auto_levels(f, need, bpl);
+	levels = cfg->levels ? cfg->levels : auto_levels(f, cfg, gr, ia, oa, need, bpl);
 	if (levels < f->min_levels || levels > f->max_levels)
 		return nb_fail(EINVAL, "%s: %u levels outside %u..%u", f->name, levels,
 			       f->min_levels, f->max_levels);

@@ -314,8 +314,51 @@ out:
 	nb_arena_destroy(a);
 }
 
+/* 9. ARM stage-2 root concatenation, both Linux generations, for automatic
+ * levels. Without concatenation io-pgtable-arm uses ceil(va / bpl) levels
+ * from start level 4 - levels (va = ias - granule, bpl = granule - 3).
+ *   mainline arm_lpae_concat_mandatory (Arm DDI0487 R_DXBSH, R_SRKBC):
+ *     16K from L0 with oas or ias 48; 4K from L0 with oas 40 or 42; 16K
+ *     from L1 with oas 40: one level fewer, the root concatenated;
+ *   6.12 arm_64_lpae_alloc_pgtable_s2: from L0 with at most 16 root
+ *     entries (pgd_bits <= 4): one level fewer.
+ * levels, log2 of the concatenated tables, worked out per row. */
+static void arm_s2_concat(void)
+{
+	static const struct {
+		uint8_t rule, gr, ia, oa, levels, concat_lg2;
+		const char *why;
+	} v[] = {
+		{ NB_S2_CONCAT_LINUX_MANDATORY, 12, 40, 40, 3, 1, "4K ias40 oas40: va 28, 4 levels from L0; 2.a: L1, 2 tables" },
+		{ NB_S2_CONCAT_LINUX_MANDATORY, 12, 40, 48, 4, 0, "4K ias40 oas48: not mandatory, L0 root of 2 entries" },
+		{ NB_S2_CONCAT_LINUX_MANDATORY, 12, 42, 42, 3, 3, "4K ias42 oas42: 2.c, L1 root of 8 tables" },
+		{ NB_S2_CONCAT_LINUX_MANDATORY, 12, 48, 48, 4, 0, "4K ias48 oas48: 4 levels, no concatenation" },
+		{ NB_S2_CONCAT_LINUX_MANDATORY, 14, 40, 40, 2, 4, "16K ias40 oas40: va 26, 3 levels from L1; 2.b: L2, 16 tables" },
+		{ NB_S2_CONCAT_LINUX_MANDATORY, 14, 48, 48, 3, 1, "16K ias48: va 34, 4 levels from L0; R_DXBSH: L1, 2 tables" },
+		{ NB_S2_CONCAT_LINUX_MANDATORY, 14, 47, 48, 3, 0, "16K ias47 oas48: va 33, 3 levels from L1, not 2.b" },
+		{ NB_S2_CONCAT_LINUX_OLD, 12, 40, 48, 3, 1, "old: 4K ias40: L0 root of 2 entries <= 16: L1, 2 tables" },
+		{ NB_S2_CONCAT_LINUX_OLD, 12, 44, 48, 4, 0, "old: 4K ias44: L0 root of 32 entries > 16: stays" },
+		{ NB_S2_CONCAT_LINUX_OLD, 14, 40, 40, 3, 0, "old: 16K ias40: starts at L1, never concatenated" },
+		{ NB_S2_CONCAT_LINUX_OLD, 16, 44, 48, 3, 0, "old: 64K ias44: va 28, 3 levels from L1, root of 4 entries" },
+	};
+
+	for (size_t i = 0; i < NB_ARRAY_SIZE(v); i++) {
+		struct nb_pt_geom g;
+		struct nb_pt_cfg c = { .fmt = NB_FMT_ARM_S2, .granule_lg2 = v[i].gr, .ia_bits = v[i].ia,
+				       .oa_bits = v[i].oa, .s2_concat = v[i].rule };
+
+		if (nb_pt_geom_init(&g, &c)) {
+			NBT_FAIL("%s: %s", v[i].why, nb_errmsg());
+			continue;
+		}
+		CHECK_EQ(g.levels, v[i].levels, "%s: levels", v[i].why);
+		CHECK_EQ(g.root_concat_lg2, v[i].concat_lg2, "%s: concatenated tables (log2)", v[i].why);
+	}
+}
+
 int main(void)
 {
+	arm_s2_concat();
 	smmu_nest_parent();
 	vtd_psi_or_dsi(4, "IOTLB_PSI IOTLB_PSI IOTLB_PSI WAIT");
 	vtd_psi_or_dsi(8, "IOTLB_DSI IOTLB_DSI IOTLB_DSI WAIT");
