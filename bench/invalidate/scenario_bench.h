@@ -27,9 +27,9 @@ struct bscenario {
 };
 
 static inline int bscenario_init(struct bscenario *s, const struct nb_hw_params *p, int k, int d,
-				 uint64_t unmap_pages, char *err, size_t len)
+				 uint64_t unmap_pages, bool ats, char *err, size_t len)
 {
-	struct nb_testbed_cfg c = { .p = p, .nested = k, .devices = d,
+	struct nb_testbed_cfg c = { .p = p, .nested = k, .devices = d, .ats = ats,
 				    .pages = unmap_pages > 64 ? (uint32_t)unmap_pages : 64 };
 
 	if (nb_testbed_init(&s->tb, &c)) {

@@ -84,6 +84,7 @@ static void bm_instances(nb_bench_state *st, void *ctx)
 		nb_testbed_stats(&t[c], &one);
 		sum.cmds += one.cmds;
 		sum.syncs += one.syncs;
+		sum.doorbells += one.doorbells;
 		sum.cmd_cycles += one.cmd_cycles;
 		sum.collateral += one.collateral;
 		sum.stale_found += one.stale_found;
@@ -91,6 +92,7 @@ static void bm_instances(nb_bench_state *st, void *ctx)
 	}
 	nb_bench_counter(st, "cmds_per_unmap", (double)sum.cmds / (double)rounds, NB_COUNTER_PLAIN);
 	nb_bench_counter(st, "syncs_per_unmap", (double)sum.syncs / (double)rounds, NB_COUNTER_PLAIN);
+	nb_bench_counter(st, "doorbells_per_unmap", (double)sum.doorbells / (double)rounds, NB_COUNTER_PLAIN);
 	nb_bench_counter(st, "modeled_cycles", (double)sum.cmd_cycles / (double)rounds, NB_COUNTER_PLAIN);
 	nb_bench_counter(st, "collateral", (double)sum.collateral / (double)rounds, NB_COUNTER_PLAIN);
 	nb_bench_counter(st, "pt_updates", (double)copies, NB_COUNTER_PLAIN);

@@ -39,6 +39,8 @@ CHASE = {"label": "pointer chase: one dependent load", "match": r"^pgwalk/chase/
 INVAL = (r"^invalidate/(?P<model>[^/]+)/(?P<policy>[a-z_]+)/nested:(?P<nested>\d+)"
          r"/devices:(?P<devices>\d+)/pages:(?P<pages>\d+)$")
 INVAL_WHERE = {"policy": ["strict", "batch"], "devices": "min", "pages": "min"}
+# The submission policies only (the family also has batch_ats and equal-cache variants).
+INVAL_POLICIES = INVAL.replace("[a-z_]+", "strict|lazy|batch|nobatch")
 # On/off pairs for the "onoff" reading: (on word, off word, cause, cause is singular).
 PWC = [("pwc_on", "pwc_off", "page-walk caches", False)]
 POLICY = [("lazy", "strict", "the lazy flush queue", True),
@@ -138,9 +140,28 @@ SPECS = [
          ylabel="IOTLB refill misses after the unmap",
          reading=("at_max", {"x": "{x} nested domains per stage-2", "verb": "takes",
                              "what": "refill misses after an unmap"})),
+    spec(id="inval_collateral_equal", family="invalidate",
+         title="Collateral at equal cache sizes (every model: the same IOTLB and walk caches, "
+               "bench/invalidate EQUAL_CACHES; {devices} device(s), {pages} page(s))",
+         match=INVAL, where={"policy": "equal", "devices": "min", "pages": "min"}, x="nested",
+         y="collateral", series="{model}",
+         xlabel="nested domains per stage-2 (log scale)",
+         ylabel="still-valid entries invalidated per unmap",
+         reading=("at_max", {"x": "{x} nested domains per stage-2", "verb": "throws away",
+                             "what": "still-valid cached entries per unmap at equal sizes"})),
+    spec(id="inval_ats", family="invalidate",
+         title="With ATS: invalidation commands per unmap (device-TLB flushes included; "
+               "{devices} device(s), {pages} page(s))",
+         match=INVAL, where={"policy": "batch_ats", "devices": "min", "pages": "min"}, x="nested",
+         y="cmds_per_unmap", series="{model}",
+         xlabel="nested domains per stage-2 (log scale)",
+         ylabel="invalidation commands per unmap (incl. syncs)",
+         reading=("at_max", {"x": "{x} nested domains per stage-2", "verb": "sends",
+                             "what": "commands per unmap with ATS"})),
     spec(id="inval_cycles", family="invalidate",
          title="Modelled invalidation cost per unmap vs nested domains per stage-2 "
-               "({policy}, {devices} device(s), {pages} page(s))",
+               "({policy}, {devices} device(s), {pages} page(s)); not alike across vendors: "
+               "VT-d/AMD waits are a CPU-time-saved figure, SMMU CMD_SYNC a latency",
          match=INVAL, where=INVAL_WHERE, x="nested", y="modeled_cycles", series="{model}",
          xlabel="nested domains per stage-2 (log scale)",
          ylabel="modelled cycles per unmap (command costs)",
@@ -157,7 +178,8 @@ SPECS = [
     spec(id="inval_policy", family="invalidate",
          title="Invalidation policies compared: commands per unmap "
                "({devices} device(s), {pages} page(s))",
-         match=INVAL, where={"devices": "min", "pages": "min"}, x="nested", distinct=("policy",),
+         match=INVAL_POLICIES, where={"devices": "min", "pages": "min"}, x="nested",
+         distinct=("policy",),
          y="cmds_per_unmap", series="{model} {policy}", color_by="{model}",
          dashed="^[^ ]+ (lazy|nobatch)$",
          xlabel="nested domains per stage-2 (log scale)",
