@@ -124,6 +124,11 @@ struct nb_replay_opts {
 	/* Every command the model executes (syncs are not executed: not seen),
 	 * with the trace event that caused it. */
 	void (*on_cmd)(void *user, const struct nb_trace_event *ev, const struct nb_inv_cmd *c);
+	/* Every descriptor the queue executes, syncs included, as bytes and
+	 * decoded, with the trace event that caused it (NULL: the replay's own
+	 * set-up or teardown). */
+	void (*on_desc)(void *user, const struct nb_trace_event *ev, const struct nb_inv_raw *raw,
+			const struct nb_inv_cmd *c);
 	void *user;
 };
 int nb_replay_ex(const char *path, const struct nb_hw_params *p, const struct nb_replay_opts *o,

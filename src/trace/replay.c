@@ -66,6 +66,14 @@ static void hooked_effect(const struct nb_iommu *m, const struct nb_inv_cmd *c,
 		nb_vendor_effect(c, e);
 }
 
+/* on_desc: every executed descriptor with the event that caused it. */
+static void observed(void *user, const struct nb_inv_raw *raw, const struct nb_inv_cmd *c)
+{
+	struct rp *r = user;
+
+	r->o.on_desc(r->o.user, r->cur, raw, c);
+}
+
 static struct rp_dom *domain(struct rp *r, uint32_t id)
 {
 	struct nb_pt_cfg s1, cfg;
@@ -336,6 +344,8 @@ int nb_replay_ex(const char *path, const struct nb_hw_params *p, const struct nb
 	    (ret = nb_palloc_init(&r->pal, r->arena, 1ull << 30)) ||
 	    (ret = nb_iommu_create_with(&r->m, p, r->arena, &r->wrap)))
 		goto out;
+	if (o->on_desc)
+		nb_iommu_set_observer(r->m, observed, r);
 	while ((got = nb_trace_next(t, &ev)) == 1) {
 		if (!res->events++)
 			t0 = ev.time_ns;
