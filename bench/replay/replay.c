@@ -26,6 +26,14 @@
  *   an IOVA the model still holds in its queue: the guest, strict, reused it
  *   at once; lazy Linux would not have); fq_flushes; hit_rate.
  *
+ * replay/driver/<config>/<workload>/vtd/entries:E
+ *   VT-d traces only: Linux's own recorded descriptors, executed from their
+ *   bytes through the simulated queue (nb_replay_opts.apply_inv), against
+ *   the vtd model's caches with an 8-way IOTLB of E entries - beside
+ *   replay/hit's model's own commands at the same sizes. Counters: hit_rate,
+ *   misses_per_kdma, collateral_per_io, driver_cmds_per_io (the driver's
+ *   descriptors, waits included).
+ *
  * The traces: NB_TRACE_DIR (environment) or the compile-time default
  * (tests/traces), every <config>/<workload>.trace.gz but the whole-run
  * all.trace.gz. Iteration = one whole replay (time: its wall time).
@@ -47,13 +55,15 @@
 struct trace {
 	char path[1200];
 	char config[64], workload[64];
-	bool strict, flush_on_map;
+	bool strict, flush_on_map, vtd; /* vtd: a VT-d capture with raw descriptor words */
 };
+
+enum rp_kind { RP_HIT, RP_INVAL, RP_DRIVER };
 
 struct rp_bench {
 	const struct trace *t;
 	const char *model;
-	bool hit;	   /* replay/hit (else replay/inval) */
+	enum rp_kind kind;
 };
 
 static const char *trace_dir(void)
@@ -86,7 +96,12 @@ static void bm_replay(nb_bench_state *st, void *ctx)
 		nb_bench_skip_with_error(st, err);
 		return;
 	}
-	if (b->hit) {
+	if (b->kind == RP_DRIVER) {
+		p.iotlb.entries = (uint32_t)nb_bench_range_arg(st, 0);
+		p.iotlb.ways = 8;
+		p.policy.strict = b->t->strict;
+		o = (struct nb_replay_opts){ .apply_inv = true, .source_tags = true };
+	} else if (b->kind == RP_HIT) {
 		uint32_t entries = (uint32_t)nb_bench_range_arg(st, 1), ways = (uint32_t)nb_bench_range_arg(st, 0);
 
 		p.iotlb.entries = entries;
@@ -121,7 +136,10 @@ static void bm_replay(nb_bench_state *st, void *ctx)
 	nb_bench_counter(st, "misses_per_kdma", 1000.0 * ratio(r.dmas - r.dma_iotlb_hits, r.dmas),
 			 NB_COUNTER_PLAIN);
 	nb_bench_counter(st, "refs_per_translation", ratio(r.refs, r.dmas), NB_COUNTER_PLAIN);
-	if (b->hit) {
+	if (b->kind == RP_DRIVER) {
+		nb_bench_counter(st, "collateral_per_io", ratio(r.st.collateral, r.unmaps), NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "driver_cmds_per_io", ratio(r.raw_executed, r.unmaps), NB_COUNTER_PLAIN);
+	} else if (b->kind == RP_HIT) {
 		nb_bench_counter(st, "pwc_s1_hit_rate", rate_or_none(&r.cache[NB_CACHE_PWC_S1]), NB_COUNTER_PLAIN);
 		nb_bench_counter(st, "pwc_s2_hit_rate", rate_or_none(&r.cache[NB_CACHE_PWC_S2]), NB_COUNTER_PLAIN);
 		nb_bench_counter(st, "collateral", ratio(r.st.collateral, r.unmaps), NB_COUNTER_PLAIN);
@@ -201,6 +219,11 @@ static struct trace *find_traces(int *n)
 			snprintf(x->workload, sizeof(x->workload), "%.*s", (int)(l - 9), f->d_name);
 			x->strict = meta_flag(x->path, "guest-strict", true);
 			x->flush_on_map = meta_flag(x->path, "flush-on-map", false);
+			{
+				char v[64];
+
+				x->vtd = nb_trace_meta(x->path, "vtd-cap", v, sizeof(v)) == 1;
+			}
 		}
 		closedir(sub);
 	}
@@ -219,13 +242,28 @@ static void register_all(void)
 
 	nb_bench_ctx("trace_dir", "%s", trace_dir());
 	nb_bench_ctx("traces", "%d", n);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		if (t[i].vtd) {
+			static const char *const e_arg[] = { "entries" };
+			struct rp_bench *b = calloc(1, sizeof(*b));
+			nb_bench *r;
+
+			*b = (struct rp_bench){ &t[i], "vtd", RP_DRIVER };
+			snprintf(name, sizeof(name), "replay/driver/%s/%s/vtd", t[i].config, t[i].workload);
+			r = nb_bench_register(name, bm_replay, b);
+			nb_bench_arg_names(r, e_arg, 1);
+			nb_bench_arg(r, 64);
+			nb_bench_arg(r, 512);
+			nb_bench_iterations(r, 1);
+			nb_bench_use_manual_time(r);
+			nb_bench_unit(r, NB_BENCH_MS);
+		}
 		for (int m = 0; nb_tag_model_at(m); m++) {
 			const char *model = nb_tag_model_at(m)->name;
 			struct rp_bench *b = calloc(2, sizeof(*b));
 			nb_bench *r;
 
-			b[0] = (struct rp_bench){ &t[i], model, true };
+			b[0] = (struct rp_bench){ &t[i], model, RP_HIT };
 			snprintf(name, sizeof(name), "replay/hit/%s/%s/%s", t[i].config, t[i].workload, model);
 			r = nb_bench_register(name, bm_replay, &b[0]);
 			nb_bench_arg_names(r, hit_args, 2);
@@ -235,7 +273,7 @@ static void register_all(void)
 			nb_bench_iterations(r, 1);
 			nb_bench_use_manual_time(r);
 			nb_bench_unit(r, NB_BENCH_MS);
-			b[1] = (struct rp_bench){ &t[i], model, false };
+			b[1] = (struct rp_bench){ &t[i], model, RP_INVAL };
 			snprintf(name, sizeof(name), "replay/inval/%s/%s/%s", t[i].config, t[i].workload, model);
 			r = nb_bench_register(name, bm_replay, &b[1]);
 			nb_bench_arg_names(r, fq_arg, 1);
@@ -246,6 +284,7 @@ static void register_all(void)
 			nb_bench_use_manual_time(r);
 			nb_bench_unit(r, NB_BENCH_MS);
 		}
+	}
 }
 
 int main(int argc, char **argv)
