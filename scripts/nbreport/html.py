@@ -176,6 +176,10 @@ def page(res, plots, skipped, title, raw_links):
     if skipped:
         body.append("<h2>Plots not drawn</h2><ul>%s</ul>" % "".join(
             "<li><b>%s</b>: %s</li>" % (e(i), e(r)) for i, r in skipped))
+    gens = res.generations()
+    if gens:
+        body.append("<h2>Models: which Linux each reproduces</h2><table>%s</table>" % "".join(
+            "<tr><td class=l>%s</td><td class=l>%s</td></tr>" % (e(m), e(g)) for m, g in gens))
     body.append(env_section(res.env))
     body.append('<p id="nb-selfcheck" data-status="pending">NB-SELFCHECK: pending</p>')
     return ("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n<title>%s</title>\n"

@@ -38,6 +38,11 @@ def summary(res, plots, skipped, title):
         out.append("No plot could be drawn from these results.")
     if skipped:
         out += ["", "Not drawn: " + "; ".join("%s (%s)" % (i, cell(r)) for i, r in skipped)]
+    gens = res.generations()
+    if gens:
+        out += ["", "## Models: which Linux each reproduces (docs/models.md)", "",
+                "| model | generation |", "|---|---|"]
+        out += ["| %s | %s |" % (cell(m), cell(g)) for m, g in gens]
     out += ["", "## Environment", "", "| key | value |", "|---|---|"]
     for k in ENV_KEYS:
         if k in res.env:

@@ -57,6 +57,16 @@ class Results:
         self.families = {}
         self.problems = []
 
+    def generations(self):
+        """The Linux generation each model reproduces, from the benchmarks'
+        JSON context (linux.<model>): [(model, text)], sorted."""
+        out = {}
+        for f in self.families.values():
+            for k, v in f.context.items():
+                if k.startswith("linux."):
+                    out[k[len("linux."):]] = str(v)
+        return sorted(out.items())
+
     def values(self):
         """Every benchmark of every family: base name -> {metric: value}."""
         out = {}
