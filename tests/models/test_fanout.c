@@ -96,13 +96,17 @@ static void run(const char *model, enum nb_vendor v, bool batch, int k, int d, b
 	scenario_params(&p, model, v);
 	/* counts do not depend on cache sizes: smaller ones set up faster */
 	p.iotlb.entries = p.pwc_s1.entries = p.pwc_s2.entries = p.nested_tlb.entries = 4096;
+	p.ctx_cache.entries = 256;
+	p.devtlb.entries = 64;
 	scenario_queue(&p);
 	p.policy.batch = batch;
 	CHECK(nb_tag_model_by_name(model, &base) == 0, "%s", nb_errmsg());
 	wrap = *base;
 	wrap.effect = record;
+	/* 4 pages per nested domain: the counts do not depend on how many
+	 * pages the devices touched, only on the one unmapped */
 	if (nb_testbed_init(&t, &(struct nb_testbed_cfg){ .p = &p, .model = &wrap, .nested = k,
-							   .devices = d, .ats = ats, .pages = PAGES })) {
+							   .devices = d, .ats = ats, .pages = 4 })) {
 		NBT_FAIL("%s: setup: %s", what, nb_errmsg());
 		nb_testbed_fini(&t);
 		return;
