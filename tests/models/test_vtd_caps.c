@@ -27,10 +27,14 @@ int main(void)
 	CHECK_EQ(p.iotlb.page_sizes, (1ull << 12) | (1ull << 21) | (1ull << 30), "SLLPS 2M+1G");
 	CHECK_EQ(p.devtlb.entries, 0, "no device TLB (ECAP.DT = 0)");
 	CHECK(strstr(s, "nesting no") && strstr(s, "caching mode off"), "summary: %s", s);
+	CHECK_EQ(p.policy.scalable_mode, false, "SMTS 0: legacy mode, 128-bit queue entries");
 	/* caching mode on, no PSI, no large pages, DT and NEST set */
 	nb_hwparams_apply_vtd_caps(&p, (1ull << 7), (1ull << 2) | (1ull << 26), s, sizeof(s));
 	CHECK_EQ(p.policy.range_max_pages, 0, "no PSI: every flush domain-selective");
 	CHECK_EQ(p.iotlb.page_sizes, 1ull << 12, "4K only");
 	CHECK(strstr(s, "caching mode on") && strstr(s, "nesting yes"), "summary: %s", s);
+	/* SMTS (43): scalable mode, 256-bit entries (Linux qi_shift) */
+	nb_hwparams_apply_vtd_caps(&p, 0, 1ull << 43, s, sizeof(s));
+	CHECK_EQ(p.policy.scalable_mode, true, "SMTS 1: scalable mode");
 	return nbt_done("test_vtd_caps");
 }
