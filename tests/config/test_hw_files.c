@@ -54,7 +54,8 @@ static const struct nb_hw_params want_amd = {
 	.devtlb = C(64, 64, LRU, X86_SIZES, 0),
 	.mem_ref_cycles = 200,
 	.cmd_cycles = {
-		[NB_AMD_COMPLETION_WAIT] = 900, [NB_AMD_INV_DEVTAB_ENTRY] = 150,
+		/* wait_on_sem: udelay(1) between reads, at least 1 us = 2500 cycles */
+		[NB_AMD_COMPLETION_WAIT] = 2500, [NB_AMD_INV_DEVTAB_ENTRY] = 150,
 		[NB_AMD_INV_IOMMU_PAGES] = 150, [NB_AMD_INV_IOTLB_PAGES] = 2500,
 		[NB_AMD_INV_IOMMU_ALL] = 150,
 	},
