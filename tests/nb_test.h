@@ -10,7 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* A test of several files defines NBT_SHARED_COUNTERS in each and the
+ * counters once (int nbt_failed, nbt_checks;) in the one with main. */
+#ifdef NBT_SHARED_COUNTERS
+extern int nbt_failed, nbt_checks;
+#else
 static int nbt_failed, nbt_checks;
+#endif
 
 #define NBT_FAIL(...)                                                        \
 	do {                                                                 \

@@ -26,6 +26,7 @@
 #include "nestbench/backend.h"
 
 #define MAX_DEVS 16
+#define MAX_DIRTY 16 /* HWPTs with dirty tracking on at once */
 
 struct iofd_dev {
 	bool used, mock, bound;
@@ -38,6 +39,7 @@ struct iofd_dev {
 struct nb_backend {
 	int fd;
 	struct iofd_dev dev[MAX_DEVS];
+	uint32_t dirty_on[MAX_DIRTY]; /* HWPTs tracking dirty (0: free slot) */
 };
 
 static int ioctl_fail(const char *what, int err)
@@ -148,6 +150,68 @@ static int iofd_ioas_map(struct nb_backend *b, uint32_t ioas_id, uint64_t iova, 
 	return IOFD(b, IOMMU_IOAS_MAP, &m);
 }
 
+static int iofd_ioas_map_any(struct nb_backend *b, uint32_t ioas_id, void *buf, uint64_t len,
+			     unsigned prot, uint64_t *iova)
+{
+	struct iommu_ioas_map m = {
+		.size = sizeof(m),
+		.flags = ((prot & NB_PROT_R) ? IOMMU_IOAS_MAP_READABLE : 0) |
+			 ((prot & NB_PROT_W) ? IOMMU_IOAS_MAP_WRITEABLE : 0),
+		.ioas_id = ioas_id,
+		.user_va = (uint64_t)(uintptr_t)buf,
+		.length = len,
+	};
+	int ret = IOFD(b, IOMMU_IOAS_MAP, &m);
+
+	if (!ret)
+		*iova = m.iova;
+	return ret;
+}
+
+static int iofd_ioas_copy(struct nb_backend *b, struct nb_copy_req *req)
+{
+	struct iommu_ioas_copy c = {
+		.size = sizeof(c),
+		.flags = (req->any_iova ? 0 : IOMMU_IOAS_MAP_FIXED_IOVA) |
+			 ((req->prot & NB_PROT_R) ? IOMMU_IOAS_MAP_READABLE : 0) |
+			 ((req->prot & NB_PROT_W) ? IOMMU_IOAS_MAP_WRITEABLE : 0),
+		.dst_ioas_id = req->dst_ioas,
+		.src_ioas_id = req->src_ioas,
+		.length = req->len,
+		.dst_iova = req->dst_iova,
+		.src_iova = req->src_iova,
+	};
+	int ret = IOFD(b, IOMMU_IOAS_COPY, &c);
+
+	if (!ret)
+		req->dst_iova = c.dst_iova;
+	return ret;
+}
+
+static int iofd_iova_ranges(struct nb_backend *b, uint32_t ioas_id, struct nb_iova_range *r,
+			    uint32_t *n, uint64_t *align)
+{
+	/* struct iommu_iova_range is two __aligned_u64: the same layout */
+	_Static_assert(sizeof(struct iommu_iova_range) == sizeof(struct nb_iova_range), "layout");
+	struct iommu_ioas_iova_ranges q = { .size = sizeof(q), .ioas_id = ioas_id, .num_iovas = *n,
+					     .allowed_iovas = (uint64_t)(uintptr_t)r };
+	int ret = ioctl(b->fd, IOMMU_IOAS_IOVA_RANGES, &q) ? -errno : 0;
+
+	/* EMSGSIZE still reports the count and the alignment */
+	*n = q.num_iovas;
+	*align = q.out_iova_alignment;
+	return ret ? ioctl_fail("IOMMU_IOAS_IOVA_RANGES", -ret) : 0;
+}
+
+static int iofd_allow_iovas(struct nb_backend *b, uint32_t ioas_id, const struct nb_iova_range *r,
+			    uint32_t n)
+{
+	struct iommu_ioas_allow_iovas a = { .size = sizeof(a), .ioas_id = ioas_id, .num_iovas = n,
+					     .allowed_iovas = (uint64_t)(uintptr_t)r };
+
+	return IOFD(b, IOMMU_IOAS_ALLOW_IOVAS, &a);
+}
+
 static int iofd_ioas_unmap(struct nb_backend *b, uint32_t ioas_id, uint64_t iova, uint64_t len,
 			   uint64_t *unmapped)
 {
@@ -187,6 +251,8 @@ static int iofd_hwpt_alloc(struct nb_backend *b, const struct nb_hwpt_req *req, 
 	a.dev_id = d->dev_id;
 	if (req->kind == NB_HWPT_NEST_PARENT)
 		a.flags = IOMMU_HWPT_ALLOC_NEST_PARENT;
+	if (req->dirty_tracking)
+		a.flags |= IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
 	if (req->kind == NB_HWPT_NESTED) {
 		static const struct iommu_hwpt_selftest mock_data = { .iotlb = IOMMU_TEST_IOTLB_DEFAULT };
 
@@ -220,11 +286,14 @@ static int iofd_attach(struct nb_backend *b, uint32_t handle, uint32_t pt_id)
 		c.id = d->stdev_id;
 		c.mock_domain_replace.pt_id = pt_id;
 		ret = IOFD(b, IOMMU_TEST_CMD, &c);
+		pt_id = c.mock_domain_replace.pt_id; /* an IOAS: its HWPT */
 	} else {
+		/* attached already: VFIO replaces (iommufd_device_replace) */
 		struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at), .pt_id = pt_id };
 
 		ret = ioctl(d->fd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at) ?
 			      ioctl_fail("VFIO_DEVICE_ATTACH_IOMMUFD_PT", errno) : 0;
+		pt_id = at.pt_id;
 	}
 	if (!ret)
 		d->pt_id = pt_id;
@@ -258,11 +327,107 @@ static int iofd_hwpt_invalidate(struct nb_backend *b, uint32_t hwpt_id, const st
 	return ret;
 }
 
+static uint32_t *dirty_slot(struct nb_backend *b, uint32_t hwpt_id)
+{
+	for (int i = 0; i < MAX_DIRTY; i++)
+		if (b->dirty_on[i] == hwpt_id)
+			return &b->dirty_on[i];
+	return NULL;
+}
+
 static int iofd_destroy(struct nb_backend *b, uint32_t id)
 {
 	struct iommu_destroy d = { .size = sizeof(d), .id = id };
+	int ret = IOFD(b, IOMMU_DESTROY, &d);
+	uint32_t *slot = dirty_slot(b, id);
 
-	return IOFD(b, IOMMU_DESTROY, &d);
+	if (!ret && slot)
+		*slot = 0;
+	return ret;
+}
+
+static int iofd_set_dirty_tracking(struct nb_backend *b, uint32_t hwpt_id, bool enable)
+{
+	struct iommu_hwpt_set_dirty_tracking s = {
+		.size = sizeof(s), .hwpt_id = hwpt_id,
+		.flags = enable ? IOMMU_HWPT_DIRTY_TRACKING_ENABLE : 0,
+	};
+	uint32_t *slot = dirty_slot(b, hwpt_id);
+	int ret;
+
+	if (enable && !slot && !(slot = dirty_slot(b, 0)))
+		return nb_fail(ENOSPC, "iommufd: more than %d HWPTs tracking dirty", MAX_DIRTY);
+	ret = IOFD(b, IOMMU_HWPT_SET_DIRTY_TRACKING, &s);
+	if (!ret && slot)
+		*slot = enable ? hwpt_id : 0;
+	return ret;
+}
+
+static int iofd_get_dirty_bitmap(struct nb_backend *b, uint32_t hwpt_id, uint64_t iova, uint64_t len,
+				 uint64_t page_size, uint64_t *bitmap, bool no_clear)
+{
+	struct iommu_hwpt_get_dirty_bitmap g = {
+		.size = sizeof(g), .hwpt_id = hwpt_id,
+		.flags = no_clear ? IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR : 0,
+		.iova = iova, .length = len, .page_size = page_size,
+		.data = (uint64_t)(uintptr_t)bitmap,
+	};
+
+	return IOFD(b, IOMMU_HWPT_GET_DIRTY_BITMAP, &g);
+}
+
+/* The mock's pages are 2 KiB (MOCK_IO_PAGE_SIZE = PAGE_SIZE / 2, selftest.c);
+ * IOMMU_TEST_OP_DIRTY indexes its table by iova / page_size, so it must be
+ * given that size. */
+#define MOCK_IO_PAGE 2048u
+
+/* A write by the mock device: IOMMU_TEST_OP_DIRTY marks each page of the
+ * range dirty in the mock's table, as the hardware would on DMA. */
+static int mock_write(struct nb_backend *b, uint32_t hwpt_id, uint64_t iova, uint64_t len)
+{
+	uint64_t pages = len / MOCK_IO_PAGE, *bits = malloc((pages + 63) / 64 * 8);
+	struct iommu_test_cmd c = {
+		.size = sizeof(c), .op = IOMMU_TEST_OP_DIRTY, .id = hwpt_id,
+		.dirty = { .iova = iova, .length = len, .page_size = MOCK_IO_PAGE,
+			   .uptr = (uint64_t)(uintptr_t)bits },
+	};
+	int ret;
+
+	if (!bits)
+		return nb_fail(ENOMEM, "iommufd: out of memory");
+	memset(bits, 0xff, (pages + 63) / 64 * 8);
+	ret = IOFD(b, IOMMU_TEST_CMD, &c);
+	free(bits);
+	if (!ret && c.dirty.out_nr_dirty != pages)
+		return nb_fail(ENOENT, "iommufd: IOMMU_TEST_OP_DIRTY: %llu of %llu pages mapped",
+			       (unsigned long long)c.dirty.out_nr_dirty, (unsigned long long)pages);
+	return ret;
+}
+
+static int iofd_dev_dma(struct nb_backend *b, uint32_t handle, uint64_t iova, uint64_t len,
+			unsigned access, const void *expect)
+{
+	struct iofd_dev *d = dev_of(b, handle);
+	struct iommu_test_cmd c = {
+		.size = sizeof(c), .op = IOMMU_TEST_OP_MD_CHECK_MAP,
+		.check_map = { .iova = iova, .length = len, .uptr = (uint64_t)(uintptr_t)expect },
+	};
+
+	if (!d)
+		return -ENOENT;
+	if (!d->mock)
+		return nb_fail(EOPNOTSUPP, "iommufd: dev_dma: a VFIO device's DMA cannot be started "
+					   "from here: unsupported (EOPNOTSUPP)");
+	if (!d->bound)
+		return nb_fail(EINVAL, "iommufd: dev_dma: the mock device is not attached");
+	/* MD_CHECK_MAP: every mock page of the range maps the page of expect */
+	c.id = d->pt_id;
+	if (ioctl(b->fd, IOMMU_TEST_CMD, &c))
+		return ioctl_fail("IOMMU_TEST_CMD(MD_CHECK_MAP): a page not mapped to the expected one",
+				  errno);
+	if ((access & NB_PROT_W) && dirty_slot(b, d->pt_id))
+		return mock_write(b, d->pt_id, iova, len);
+	return 0;
 }
 
 static int iofd_hw_info(struct nb_backend *b, uint32_t handle, struct nb_hw_info *out)
@@ -303,4 +468,11 @@ const struct nb_backend_ops nb_backend_iommufd = {
 	.hwpt_invalidate = iofd_hwpt_invalidate,
 	.destroy = iofd_destroy,
 	.hw_info = iofd_hw_info,
+	.ioas_map_any = iofd_ioas_map_any,
+	.ioas_copy = iofd_ioas_copy,
+	.iova_ranges = iofd_iova_ranges,
+	.allow_iovas = iofd_allow_iovas,
+	.set_dirty_tracking = iofd_set_dirty_tracking,
+	.get_dirty_bitmap = iofd_get_dirty_bitmap,
+	.dev_dma = iofd_dev_dma,
 };

@@ -80,6 +80,11 @@ struct nb_fmt {
 
 	/* Permissions, R/W/X, of a leaf and of a table entry (hierarchical). */
 	struct nb_perm_bits leaf_perm[NB_PERM_COUNT], table_perm[NB_PERM_COUNT];
+
+	/* The leaf bit the IOMMU sets on a DMA write while dirty tracking is on
+	 * (Linux iommu_dirty_ops reads and clears it); 0: no dirty tracking on
+	 * this format. Unused by the walker: it never changes a translation. */
+	uint64_t dirty;
 };
 
 extern const struct nb_fmt *const nb_fmts[NB_FMT_COUNT];

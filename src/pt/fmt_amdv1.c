@@ -4,7 +4,9 @@
  * Spec: AMD I/O Virtualization Technology (IOMMU) Specification 48882,
  * 2.2.3 "I/O Page Tables for Host Translations": PR bit 0, NextLevel bits
  * 11:9 (the AMD level of the next table; 0 in a leaf PTE), address 51:12,
- * IR bit 61, IW bit 62. AMD levels are 1-based: our level = AMD level - 1.
+ * IR bit 61, IW bit 62, D bit 6 of a leaf (set by the IOMMU on a write when
+ * the DTE's HAD bits enable dirty updates; Linux's IOMMU_PTE_HD_BIT,
+ * amd_iommu_types.h). AMD levels are 1-based: our level = AMD level - 1.
  * Leaves carry FC (bit 60, force coherent) as Linux writes every v1 PTE
  * (amd/io_pgtable.c iommu_v1_map_pages: PR | FC).
  * Leaves: NextLevel = 0 at our levels 0..2 (4K/2M/1G). NextLevel = 7
@@ -13,6 +15,7 @@
 #include "fmt.h"
 
 #define AMD_PR		NB_BIT(0)
+#define AMD_D		NB_BIT(6)
 #define AMD_NEXT	NB_GENMASK(11, 9)
 #define AMD_NEXT_1	NB_BIT(9)
 #define AMD_FC		NB_BIT(60)
@@ -44,4 +47,5 @@ const struct nb_fmt nb_fmt_amdv1 = {
 		[NB_PERM_W] = { AMD_IW, true, 0 },
 		[NB_PERM_X] = { 0, true, 0 },
 	},
+	.dirty = AMD_D,
 };

@@ -2,7 +2,9 @@
 /*
  * Intel VT-d second-stage page table, 3/4/5 levels (AGAW 39/48/57 bits).
  * Spec: Intel VT-d 4.x, 9.8 "Second-Stage Paging Entries" (SL-PML5E ..
- * SL-PTE): R bit 0, W bit 1, X bit 2 (with ECAP.SLEE), PS bit 7.
+ * SL-PTE): R bit 0, W bit 1, X bit 2 (with ECAP.SLEE), PS bit 7, D bit 9
+ * of a leaf (set by hardware on a write when the scalable-mode PASID entry
+ * has SSADE; Linux's DMA_SL_PTE_DIRTY_BIT, intel/iommu.h).
  * Levels: SL-PTE=0 ... SL-PML5E=4. Leaves: 4K, 2M, 1G.
  * Execute permission of non-leaf entries is not modelled (Linux leaves SLEE
  * off, so X of table entries never restricts).
@@ -13,6 +15,7 @@
 #define SS_W	NB_BIT(1)
 #define SS_X	NB_BIT(2)
 #define SS_PS	NB_BIT(7)
+#define SS_D	NB_BIT(9)
 
 const struct nb_fmt nb_fmt_vtdss = {
 	.name = "vtdss",
@@ -38,4 +41,5 @@ const struct nb_fmt nb_fmt_vtdss = {
 		[NB_PERM_W] = { SS_W, true, 0 },
 		[NB_PERM_X] = { 0, true, 0 },
 	},
+	.dirty = SS_D,
 };
