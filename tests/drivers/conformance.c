@@ -78,23 +78,24 @@ const struct feature *feature_at(int i)
  *   0x80fffff] (arm-smmu-v3.h MSI_IOVA_BASE, MSI_IOVA_LENGTH).
  * Kernel-chosen IOVAs (iopt_alloc_iova): the lowest free address at or
  * above 4 KiB aligned to min(length rounded up to a power of two, the
- * buffer's alignment, 2 MiB): a 2 MiB-aligned 2 MiB buffer first (any_2m),
- * then 4 KiB of it (any_4k), in a fresh IOAS: the mock: 16 MiB, then right
- * after it, 18 MiB; elsewhere: 2 MiB, then 4 KiB (below the first).
+ * buffer's alignment, 2 MiB (HPAGE_SIZE)). In a fresh IOAS: 4 MiB of a
+ * 4 MiB-aligned buffer (any_4m: aligned to 2 MiB only), then 2 MiB of it
+ * (any_2m), then 4 KiB (any_4k). The mock: 16 MiB, 20 MiB, 22 MiB; elsewhere
+ * 2 MiB (not 4 MiB), 6 MiB, then 4 KiB (below the first).
  */
 static const struct platform platforms[] = {
 	{ .name = "mock", .nranges = 1, .ranges = { { 0x1000000, 0x7fffffff } }, .align = 0x800,
-	  .any_2m = 0x1000000, .any_4k = 0x1200000, .base = 0x4000000, .leaf_2m = false },
+	  .any_4m = 0x1000000, .any_2m = 0x1400000, .any_4k = 0x1600000, .leaf_2m = false },
 	{ .name = "vtd", .nranges = 2, .ranges = { { 0, 0xfedfffff }, { 0xfef00000, 0xffffffffffff } },
-	  .align = 0x1000, .any_2m = 0x200000, .any_4k = 0x1000, .base = 0x4000000, .leaf_2m = true },
+	  .align = 0x1000, .any_4m = 0x200000, .any_2m = 0x600000, .any_4k = 0x1000, .leaf_2m = true },
 	{ .name = "amd", .nranges = 3,
 	  .ranges = { { 0, 0xfedfffff }, { 0xfef00000, 0xfcffffffff }, { 0x10000000000, UINT64_MAX } },
-	  .align = 0x1000, .any_2m = 0x200000, .any_4k = 0x1000, .base = 0x4000000, .leaf_2m = true },
+	  .align = 0x1000, .any_4m = 0x200000, .any_2m = 0x600000, .any_4k = 0x1000, .leaf_2m = true },
 	{ .name = "emu-amd", .nranges = 3,
 	  .ranges = { { 0, 0xfedfffff }, { 0xfef00000, 0xfcffffffff }, { 0x10000000000, 0xffffffffffff } },
-	  .align = 0x1000, .any_2m = 0x200000, .any_4k = 0x1000, .base = 0x4000000, .leaf_2m = true },
+	  .align = 0x1000, .any_4m = 0x200000, .any_2m = 0x600000, .any_4k = 0x1000, .leaf_2m = true },
 	{ .name = "emu-smmuv3", .nranges = 2, .ranges = { { 0, 0x7ffffff }, { 0x8100000, 0xffffffffffff } },
-	  .align = 0x1000, .any_2m = 0x200000, .any_4k = 0x1000, .base = 0x4000000, .leaf_2m = true },
+	  .align = 0x1000, .any_4m = 0x200000, .any_2m = 0x600000, .any_4k = 0x1000, .leaf_2m = true },
 };
 
 const struct platform *platform_by_name(const char *name)

@@ -45,8 +45,7 @@ struct platform {
 	uint32_t nranges;
 	struct nb_iova_range ranges[4]; /* IOMMU_IOAS_IOVA_RANGES */
 	uint64_t align;			/* out_iova_alignment */
-	uint64_t any_2m, any_4k;	/* kernel-chosen IOVAs of the first two maps */
-	uint64_t base;			/* a fixed IOVA the tests map at */
+	uint64_t any_4m, any_2m, any_4k; /* kernel-chosen IOVAs of the first three maps */
 	bool leaf_2m;			/* a 2 MiB aligned mapping is one 2 MiB leaf */
 };
 

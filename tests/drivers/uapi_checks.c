@@ -15,6 +15,7 @@
 #define SZ_4K 0x1000ull
 #define SZ_64K 0x10000ull
 #define SZ_2M 0x200000ull
+#define SZ_4M 0x400000ull
 
 /* One device attached to a paging HWPT on a fresh IOAS. */
 struct rig {
@@ -140,9 +141,9 @@ void check_map_any(const struct nb_backend_ops *ops, const char *arg, const char
 		   const struct platform *pf)
 {
 	struct feature *f = feature_begin(ops->name, "map_any");
-	uint64_t iova1 = 0, iova2 = 0, iova3 = 0, align, got = 0;
+	uint64_t iova0 = 0, iova1 = 0, iova2 = 0, iova3 = 0, align, got = 0;
 	struct nb_iova_range r[8], resv, win;
-	uint8_t *buf = buf_alloc(SZ_2M, SZ_2M);
+	uint8_t *buf = buf_alloc(SZ_4M, SZ_4M);
 	struct rig g = { 0 };
 	uint32_t n;
 	int ret;
@@ -152,25 +153,30 @@ void check_map_any(const struct nb_backend_ops *ops, const char *arg, const char
 	n = read_ranges(ops, g.b, g.ioas, r, 8, &align);
 	/* iopt_alloc_iova: the lowest free IOVA at or above 4 KiB, aligned to
 	 * min(roundup_pow_of_two(len), the buffer's alignment, 2 MiB) */
+	CHECK(ops->ioas_map_any(g.b, g.ioas, buf, SZ_4M, NB_PROT_RW, &iova0) == 0, "%s: IOAS_MAP 4 MiB, any IOVA: %s",
+	      ops->name, nb_errmsg());
 	CHECK(ops->ioas_map_any(g.b, g.ioas, buf, SZ_2M, NB_PROT_RW, &iova1) == 0, "%s: IOAS_MAP 2 MiB, any IOVA: %s",
 	      ops->name, nb_errmsg());
-	CHECK(iova1 % SZ_2M == 0 && in_ranges(r, n, iova1, SZ_2M), "%s: 2 MiB at %#llx: aligned, usable", ops->name,
+	CHECK(iova0 % SZ_2M == 0 && in_ranges(r, n, iova0, SZ_4M) && iova1 % SZ_2M == 0 &&
+		      in_ranges(r, n, iova1, SZ_2M) && (iova1 >= iova0 + SZ_4M || iova1 + SZ_2M <= iova0),
+	      "%s: 4 MiB at %#llx, 2 MiB at %#llx: aligned, usable, apart", ops->name, (unsigned long long)iova0,
 	      (unsigned long long)iova1);
 	CHECK(ops->ioas_map_any(g.b, g.ioas, buf, SZ_4K, NB_PROT_RW, &iova2) == 0, "%s: IOAS_MAP 4 KiB, any IOVA: %s",
 	      ops->name, nb_errmsg());
-	CHECK(in_ranges(r, n, iova2, SZ_4K) && (iova2 + SZ_4K <= iova1 || iova2 >= iova1 + SZ_2M),
-	      "%s: 4 KiB at %#llx: usable, apart from the 2 MiB at %#llx", ops->name, (unsigned long long)iova2,
-	      (unsigned long long)iova1);
+	CHECK(in_ranges(r, n, iova2, SZ_4K) && (iova2 + SZ_4K <= iova1 || iova2 >= iova1 + SZ_2M) &&
+		      (iova2 + SZ_4K <= iova0 || iova2 >= iova0 + SZ_4M),
+	      "%s: 4 KiB at %#llx: usable, apart from the others", ops->name, (unsigned long long)iova2);
 	if (pf)
-		CHECK(iova1 == pf->any_2m && iova2 == pf->any_4k, "%s: %s: chosen %#llx and %#llx, want %#llx and %#llx",
-		      ops->name, pf->name, (unsigned long long)iova1, (unsigned long long)iova2,
-		      (unsigned long long)pf->any_2m, (unsigned long long)pf->any_4k);
+		CHECK(iova0 == pf->any_4m && iova1 == pf->any_2m && iova2 == pf->any_4k,
+		      "%s: %s: chosen %#llx, %#llx, %#llx, want %#llx, %#llx, %#llx", ops->name, pf->name,
+		      (unsigned long long)iova0, (unsigned long long)iova1, (unsigned long long)iova2,
+		      (unsigned long long)pf->any_4m, (unsigned long long)pf->any_2m, (unsigned long long)pf->any_4k);
 	else
 		skip_checks(f, 1, "no expected IOVAs for this platform (NB_IOMMU unset)");
 	CHECK(ops->ioas_map(g.b, g.ioas, iova1, buf, SZ_4K, NB_PROT_RW) == -EEXIST, "%s: a fixed map over it: EEXIST",
 	      ops->name);
 	/* IOAS_ALLOW_IOVAS: chosen IOVAs only inside the window */
-	win.start = (iova1 + (64ull << 20) + SZ_2M - 1) & ~(SZ_2M - 1);
+	win.start = (iova0 + (64ull << 20) + SZ_2M - 1) & ~(SZ_2M - 1);
 	win.last = win.start + (16ull << 20) - 1;
 	CHECK(ops->allow_iovas(g.b, g.ioas, &win, 1) == 0, "%s: IOAS_ALLOW_IOVAS [%#llx, %#llx]: %s", ops->name,
 	      (unsigned long long)win.start, (unsigned long long)win.last, nb_errmsg());
@@ -195,8 +201,24 @@ void check_map_any(const struct nb_backend_ops *ops, const char *arg, const char
 	win.last = win.start; /* iommufd_ioas_load_iovas: start < last */
 	CHECK(ops->allow_iovas(g.b, g.ioas, &win, 1) == -EINVAL, "%s: an allowed range of one byte: EINVAL", ops->name);
 	CHECK(ops->allow_iovas(g.b, g.ioas, NULL, 0) == 0, "%s: no allowed ranges: %s", ops->name, nb_errmsg());
+	/* allowed ranges come first: a domain or device that needs a reserved
+	 * range inside them is refused (iopt_reserve_iova: EADDRINUSE). Every
+	 * platform here reserves something (aperture or MSI window). */
+	{
+		const struct nb_iova_range everything = { 0, UINT64_MAX };
+		uint32_t ioas3 = 0, hwpt3 = 0;
+
+		CHECK(ops->ioas_alloc(g.b, &ioas3) == 0 && ops->allow_iovas(g.b, ioas3, &everything, 1) == 0,
+		      "%s: an IOAS allowing everything: %s", ops->name, nb_errmsg());
+		ret = ops->hwpt_alloc(g.b, &(struct nb_hwpt_req){ .kind = NB_HWPT_PAGING, .pt_id = ioas3, .dev_id = g.dev },
+				      &hwpt3);
+		if (!ret)
+			ret = ops->attach(g.b, g.dev, hwpt3);
+		CHECK(ret == -EADDRINUSE, "%s: a HWPT or attachment reserving inside the allowed ranges: %d, want "
+		      "EADDRINUSE", ops->name, ret);
+	}
 	/* unmap all (iova 0, length UINT64_MAX): every area */
-	CHECK(ops->ioas_unmap(g.b, g.ioas, 0, UINT64_MAX, &got) == 0 && got == SZ_2M + SZ_4K + SZ_64K,
+	CHECK(ops->ioas_unmap(g.b, g.ioas, 0, UINT64_MAX, &got) == 0 && got == SZ_4M + SZ_2M + SZ_4K + SZ_64K,
 	      "%s: unmap all: %#llx bytes (%s)", ops->name, (unsigned long long)got, nb_errmsg());
 out:
 	rig_down(ops, &g);
@@ -251,6 +273,10 @@ void check_copy_replace(const struct nb_backend_ops *ops, const char *arg, const
 	c.prot = 0;
 	ret = ops->ioas_copy(g.b, &c);
 	CHECK(ret == -EINVAL, "%s: IOAS_COPY neither readable nor writeable: %d, want EINVAL", ops->name, ret);
+	/* a copy of the middle of a mapping: its own pages, 16 KiB in */
+	c = (struct nb_copy_req){ .dst_ioas = ioas2, .src_ioas = g.ioas, .dst_iova = x + (48ull << 20),
+				  .src_iova = x + 4 * SZ_4K, .len = 8 * SZ_4K, .prot = NB_PROT_R };
+	CHECK(ops->ioas_copy(g.b, &c) == 0, "%s: IOAS_COPY of [x + 16 KiB, +32 KiB): %s", ops->name, nb_errmsg());
 	feature_end(f);
 
 	/* HWPT replace: the device moves from hwpt to hwpt2 with no moment
@@ -263,13 +289,21 @@ void check_copy_replace(const struct nb_backend_ops *ops, const char *arg, const
 	CHECK(ops->destroy(g.b, g.hwpt) == 0, "%s: the old HWPT is free now: %s", ops->name, nb_errmsg());
 	ret = ops->destroy(g.b, hwpt2);
 	CHECK(ret == -EBUSY, "%s: destroy the new one: %d, want EBUSY", ops->name, ret);
+	/* with neither the device nor a domain left, the first IOAS reserves
+	 * nothing again: reservations go with their owners
+	 * (iopt_remove_reserved_iova, iopt_table_remove_domain) */
+	n = read_ranges(ops, g.b, g.ioas, r, 8, &align);
+	CHECK(n == 1 && r[0].start == 0 && r[0].last == UINT64_MAX, "%s: the old IOAS after the replace: %u ranges, "
+	      "first [%#llx, %#llx]", ops->name, n, (unsigned long long)r[0].start, (unsigned long long)r[0].last);
 	/* the device now translates the copy: buf's pages 32 MiB above x, and
 	 * not x itself (nothing there in the second IOAS) */
 	ret = ops->dev_dma(g.b, g.dev, x + (32ull << 20), SZ_64K, NB_PROT_R, buf);
 	if (ret == -EOPNOTSUPP) {
-		skip_checks(f, 3, "the device's DMA: %s", nb_errmsg());
+		skip_checks(f, 4, "the device's DMA: %s", nb_errmsg());
 	} else {
 		CHECK(ret == 0, "%s: the device reads the copy through the new HWPT: %s", ops->name, nb_errmsg());
+		CHECK(ops->dev_dma(g.b, g.dev, x + (48ull << 20), 8 * SZ_4K, NB_PROT_R, buf + 4 * SZ_4K) == 0,
+		      "%s: the partial copy maps the pages 16 KiB into the buffer: %s", ops->name, nb_errmsg());
 		ret = ops->dev_dma(g.b, g.dev, x, SZ_4K, NB_PROT_R, buf);
 		CHECK(ret < 0, "%s: the old IOVA does not translate after the replace: %d", ops->name, ret);
 		/* back to the first IOAS, attached to the IOAS itself (its
