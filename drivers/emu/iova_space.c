@@ -335,9 +335,10 @@ int emu_space_allow(struct emu_space *s, const struct nb_iova_range *r, uint32_t
 
 	if (n && !copy)
 		return nb_fail(ENOMEM, "emu: out of memory");
-	if (n)
+	if (n) {
 		memcpy(copy, r, sizeof(*r) * n);
-	qsort(copy, n, sizeof(*copy), cmp_range);
+		qsort(copy, n, sizeof(*copy), cmp_range);
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		/* iommufd_ioas_load_iovas: start < last, no overlap */
 		if (copy[i].start >= copy[i].last || (i && copy[i].start <= copy[i - 1].last)) {

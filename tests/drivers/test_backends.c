@@ -102,7 +102,7 @@ static void nesting(const struct nb_backend_ops *ops, const char *arg, const cha
 {
 	struct feature *f = feature_begin(ops->name, "nest_parent");
 	struct nb_backend *b;
-	uint32_t d, ioas, parent;
+	uint32_t d = 0, ioas = 0, parent;
 	int ret;
 
 	if (ops->open(&b, arg)) {
