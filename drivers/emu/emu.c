@@ -180,7 +180,8 @@ static int emu_hwpt_alloc(struct nb_backend *b, const struct nb_hwpt_req *req, u
 	if (!(ioas = emu_get(b, req->pt_id, EMU_IOAS, "hwpt_alloc: ioas")))
 		return -ENOENT;
 	/* Linux 6.12 tracks dirty in VT-d second-stage and AMD v1 tables, not
-	 * in an SMMUv3 stage 2 (stage-1 domains only): the format says. */
+	 * in an SMMUv3 stage 2 (arm-smmu-v3.c arm_smmu_domain_finalise: stage 2
+	 * with dirty tracking is EOPNOTSUPP): the format's dirty bit says. */
 	if (req->dirty_tracking && !ioas->pt->geom.fmt->dirty)
 		return nb_fail(EOPNOTSUPP, "emu: hwpt_alloc: the %s format has no dirty bit: dirty tracking "
 					   "unsupported (EOPNOTSUPP)", ioas->pt->geom.fmt->name);
