@@ -38,8 +38,8 @@ void feature_end(struct feature *f);
 /* One check (or several, n) that cannot run here: printed, counted. */
 void skip_checks(struct feature *f, int n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* What a platform answers once a device is attached (see platforms[] in
- * uapi_checks.c for the sources of every number). */
+/* What a platform answers once a device is attached (platforms[] in
+ * conformance.c, with the source of every number). */
 struct platform {
 	const char *name;
 	uint32_t nranges;

@@ -238,7 +238,7 @@ void check_copy_replace(const struct nb_backend_ops *ops, const char *arg, const
 	struct rig g = { 0 };
 	int ret;
 
-	(void)pf;
+	(void)pf; /* nothing here depends on the platform */
 	if (!buf || rig_up(ops, arg, dev_spec, false, &g) < 0) {
 		feature_end(f);
 		goto out;
