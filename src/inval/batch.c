@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "inval_priv.h"
+#include "util/mutant.h"
 
 static const enum nb_inv_op sync_ops[NB_VENDOR_COUNT] = {
 	[NB_VENDOR_VTD] = NB_VTD_WAIT,
@@ -57,6 +58,7 @@ void nb_inv_batch_add(struct nb_inv_batch *b, const struct nb_inv_cmd *c)
 
 void nb_inv_batch_sync(struct nb_inv_batch *b)
 {
+	if (nb_mutant(NB_MUT_BATCH_SYNC)) return;
 	if (!b->n || nb_inv_op_is_sync(b->cmd[b->n - 1].op))
 		return;
 	nb_inv_batch_add(b, &(struct nb_inv_cmd){ .op = sync_ops[b->vendor] });

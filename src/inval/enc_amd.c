@@ -20,6 +20,7 @@
 #include <errno.h>
 
 #include "inval_priv.h"
+#include "util/mutant.h"
 
 enum {
 	OP_COMPLETION_WAIT = 0x1,
@@ -153,6 +154,7 @@ static int amd_decode(const struct nb_inv_raw *in, struct nb_inv_cmd *c)
 		RSVD(w1, S_BIT | PDE | GN | PAGE_ADDR, 1);
 		c->sub = (uint32_t)nb_inv_get(w0, 19, 0);
 		c->tag = (uint32_t)nb_inv_get(w0, 47, 32);
+		if (nb_mutant(NB_MUT_DECODE_AMD_DOMID)) c->tag = 0;
 		c->leaf = !(w1 & PDE);
 		c->global = w1 & GN;
 		return get_pages_addr(w1, c, name);

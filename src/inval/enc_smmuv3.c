@@ -24,6 +24,7 @@
 #include <errno.h>
 
 #include "inval_priv.h"
+#include "util/mutant.h"
 
 enum {
 	OP_CFGI_STE = 0x03,
@@ -261,6 +262,7 @@ static int smmu_decode(const struct nb_inv_raw *in, struct nb_inv_cmd *c)
 		c->op = NB_SMMU_TLBI_S2_IPA;
 		RSVD(w0, OPC | NUM_MASK | SCALE_MASK | VMID_MASK, 0);
 		c->tag = (uint32_t)nb_inv_get(w0, 47, 32);
+		if (nb_mutant(NB_MUT_DECODE_SMMU_VMID)) c->tag = 0;
 		return get_tlbi_range(*in, IPA_MASK, c, name);
 	case OP_TLBI_NSNH_ALL:
 		name = "TLBI_NSNH_ALL";

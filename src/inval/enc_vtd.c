@@ -23,6 +23,7 @@
 #include <errno.h>
 
 #include "inval_priv.h"
+#include "util/mutant.h"
 
 enum {
 	T_CC = 1,
@@ -185,6 +186,7 @@ static int get_psi(uint64_t qw1, struct nb_inv_cmd *c, const char *name)
 {
 	RSVD(qw1, AM_MASK | IH | PAGE_ADDR, 1);
 	c->am = (uint8_t)nb_inv_get(qw1, 5, 0);
+	if (nb_mutant(NB_MUT_DECODE_VTD_AM)) c->am = 0;
 	c->leaf = qw1 & IH;
 	c->addr = qw1 & PAGE_ADDR;
 	return nb_inv_check_align(c->addr, 12u + c->am, name, "ADDR (for its AM)");

@@ -7,6 +7,7 @@
 #include <errno.h>
 
 #include "inval_priv.h"
+#include "util/mutant.h"
 
 static unsigned ilog2_u64(uint64_t v)
 {
@@ -193,6 +194,7 @@ int nb_inv_split(const struct nb_inv_cmd *tmpl, uint64_t addr, uint64_t size,
 		return nb_fail(EINVAL, "split: [%#llx, +%#llx) wraps past 2^64",
 			       (unsigned long long)addr, (unsigned long long)size);
 	last = addr + (size - 1);
+	if (nb_mutant(NB_MUT_RANGE_END) && size > 4096) last -= 4096;
 	c = base_of(tmpl);
 
 	switch (tmpl->op) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "iommu_internal.h"
+#include "util/mutant.h"
 
 /* Which address spaces an entry's key belongs to. A command's range names
  * either input addresses of the tag's translation (IOVA: IOTLB, device
@@ -55,6 +56,8 @@ static bool effect_hits(const struct nb_iommu *m, const struct nb_inv_effect *e,
 	if (e->match_sid && x->sid != e->sid)
 		return false;
 	bool spared = e->leaf_only && (k == NB_CACHE_PWC_S1 || k == NB_CACHE_PWC_S2);
+
+	if (nb_mutant(NB_MUT_EXEC_IH)) spared = e->ranged && (k == NB_CACHE_PWC_S1 || k == NB_CACHE_PWC_S2);
 
 	if (e->ranged) {
 		uint64_t a = nb_cache_entry_addr(x), last = a + (1ull << nb_cache_entry_span(x)) - 1;
@@ -102,6 +105,7 @@ void nb_iommu_exec(struct nb_iommu *m, const struct nb_inv_cmd *c)
 		m->model->effect(m, c, &e);
 	else
 		nb_vendor_effect(c, &e);
+	if (nb_mutant(NB_MUT_NESTED_TLB)) e.caches &= ~(1u << NB_CACHE_NESTED_TLB);
 	for (int k = 0; k < NB_CACHE_KIND_COUNT; k++) {
 		if (!(e.caches & (1u << k)))
 			continue;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "iommu_internal.h"
+#include "util/mutant.h"
 
 static bool fq_overlaps(const struct nb_iommu *m, const struct nb_xdomain *d, uint64_t iova,
 			uint64_t size)
@@ -71,6 +72,7 @@ static void flush_gather(struct nb_iommu *m, struct nb_xdomain *d, struct nb_gat
 		.pgsize_mask = g->pgsize_mask,
 	};
 
+	if (nb_mutant(NB_MUT_WALK_CACHE_LEAF)) req.leaf = true;
 	if (g->start <= g->last)
 		run_flush(m, d, &req);
 	nb_gather_release(d->pt, g);
@@ -89,6 +91,7 @@ void nb_iommu_fq_flush(struct nb_iommu *m)
 
 		for (uint32_t j = 0; j < i; j++)
 			seen |= m->fq[j].d == m->fq[i].d;
+		if (nb_mutant(NB_MUT_FQ_NO_FLUSH)) continue;
 		if (!seen)
 			m->model->flush(m, m->fq[i].d, &(struct nb_flush_req){ .size = 0 }, b);
 	}
@@ -137,7 +140,7 @@ int64_t nb_iommu_unmap(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, 
 		g.last = iova + size - 1;
 	}
 	if (lazy && fq_push(m, d, iova, size, &g) == 0) {
-		if (m->nfq >= m->p.policy.fq_entries)
+		if (m->nfq >= m->p.policy.fq_entries && !nb_mutant(NB_MUT_FQ_FULL))
 			nb_iommu_fq_flush(m);
 		return got;
 	}
@@ -161,6 +164,7 @@ int nb_iommu_guest_invalidate(struct nb_iommu *m, struct nb_xdomain *n,
 /* The flush queue's timeout, driven by the caller's clock. */
 void nb_iommu_fq_tick(struct nb_iommu *m, uint64_t now_us)
 {
+	if (nb_mutant(NB_MUT_FQ_TIMEOUT)) return;
 	if (now_us - m->fq_last_us >= m->p.policy.fq_timeout_us) {
 		nb_iommu_fq_flush(m);
 		m->fq_last_us = now_us;
@@ -179,8 +183,10 @@ int nb_iommu_guest_invalidate_array(struct nb_iommu *m, struct nb_xdomain *n,
 	/* The host driver's handler: every entry's commands, in order, into one
 	 * operation (a model whose driver waits per entry syncs per entry). */
 	b = nb_iommu_batch(m);
-	for (; *done < count && !ret; (*done)++)
+	for (; *done < count && !ret; (*done)++) {
+		if (nb_mutant(NB_MUT_GUEST_ARRAY) && *done) continue;
 		ret = m->model->flush(m, n, &reqs[*done], b);
+	}
 	sub = nb_iommu_submit(m, b, true);
 	return ret ? ret : sub;
 }

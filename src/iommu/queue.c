@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #include "iommu_internal.h"
+#include "util/mutant.h"
 
 static void note_tag(struct nb_iommu *m, uint32_t tag)
 {
@@ -56,13 +57,7 @@ static void execute(struct nb_iommu *m, const struct nb_inv_raw *raw)
 		return;
 	}
 	note_tag(m, c.tag);
-#ifdef NB_ORACLE_MUTANT
-	/* The oracle mutation check (CMake NB_ORACLE_MUTANT): every third
-	 * range command is lost, as a driver bug would lose it. The tests must
-	 * then fail; CI proves they do. */
-	if (m->st.cmds % 3 == 0 && nb_inv_span(&c, &(uint64_t){ 0 }, &(uint64_t){ 0 }))
-		return;
-#endif
+	if (nb_mutant(NB_MUT_QUEUE_DROP) && m->st.cmds % 3 == 0 && nb_inv_span(&c, &(uint64_t){ 0 }, &(uint64_t){ 0 })) return;
 	nb_iommu_exec(m, &c);
 }
 
@@ -146,7 +141,7 @@ static void submit_one(struct nb_iommu *m, const struct nb_inv_cmd *c)
 	struct nb_queue *q = &m->q;
 	struct nb_inv_cmd drained;
 
-	if (pol->batch && pol->batch_max && q->in_sub >= pol->batch_max) {
+	if (pol->batch && pol->batch_max && q->in_sub >= pol->batch_max && !nb_mutant(NB_MUT_BATCH_MAX)) {
 		if (pol->batch_full_sync)
 			sync(m);
 		else
@@ -177,6 +172,7 @@ int nb_iommu_submit(struct nb_iommu *m, struct nb_inv_batch *b, bool end_of_flus
 		else if (m->q.pending)
 			sync(m);
 	}
+	if (nb_mutant(NB_MUT_FINAL_SYNC)) m->q.pending = 0;
 	if (m->q.pending)
 		sync(m);
 	if (end_of_flush) {

@@ -3,6 +3,7 @@
 #include <errno.h>
 
 #include "model_util.h"
+#include "util/mutant.h"
 
 #define AMD_ALL_ADDR 0x7ffffffffffff000ull /* S=1: the whole address space */
 
@@ -43,6 +44,7 @@ void nb_model_range(const struct nb_iommu *m, struct nb_inv_batch *b,
 void nb_model_devtlbs(const struct nb_iommu *m, struct nb_inv_batch *b, const struct nb_xdomain *d,
 		      const struct nb_flush_req *req, enum nb_inv_op op)
 {
+	if (nb_mutant(NB_MUT_DEVTLB_MISSING)) return;
 	for (int i = 0; i < nb_xdomain_ndevs(d); i++) {
 		const struct nb_xdev *dev = nb_xdomain_dev(d, i);
 		struct nb_inv_cmd t = { .op = op, .sid = nb_xdev_sid(dev) };
@@ -79,12 +81,13 @@ void nb_amd_pages(const struct nb_iommu *m, struct nb_inv_batch *b, uint32_t dom
 
 	whole.size_s = true;
 	whole.addr = AMD_ALL_ADDR;
+	if (nb_mutant(NB_MUT_AMD_PDE)) t.leaf = req->leaf;
 	/* On a vIOMMU (NpCache) Linux flushes naturally aligned blocks only, so
 	 * that the hypervisor never resyncs untouched PTEs: the largest block
 	 * aligned at the address that fits the rest, again until the range is
 	 * covered (amd_iommu_domain_flush_pages, Linux 5.15 on; seen in the
 	 * captured AMD trace, tests/replay/test_fidelity). */
-	if (req->size && nb_iommu_params(m)->policy.caching_mode) {
+	if (req->size && nb_iommu_params(m)->policy.caching_mode && !nb_mutant(NB_MUT_AMD_NPCACHE)) {
 		uint64_t a = req->addr, left = req->size;
 
 		while (left) {

@@ -16,6 +16,7 @@
  * stale device-TLB entries): docs/models.md lists the difference.
  */
 #include "model_util.h"
+#include "util/mutant.h"
 
 static int domain_init(struct nb_iommu *m, struct nb_xdomain *d)
 {
@@ -79,8 +80,12 @@ static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush
 	}
 	if (nb_xdomain_ndevs(d))
 		nb_amd_pages(m, b, nb_dom_id(d, NB_ID_TAG), false, 0, req);
-	for (int c = 0; c < nb_xdomain_nchildren(d); c++)
-		nb_amd_pages(m, b, nb_dom_id(nb_xdomain_child(d, c), NB_ID_TAG), false, 0, req);
+	for (int c = 0; c < nb_xdomain_nchildren(d); c++) {
+		uint32_t hdom = nb_dom_id(nb_xdomain_child(d, c), NB_ID_TAG);
+
+		if (nb_mutant(NB_MUT_AMD_HOST_DOMID)) hdom = nb_dom_id(d, NB_ID_TAG);
+		nb_amd_pages(m, b, hdom, false, 0, req);
+	}
 	nb_model_devtlbs(m, b, d, req, NB_AMD_INV_IOTLB_PAGES);
 	for (int c = 0; c < nb_xdomain_nchildren(d); c++)
 		nb_model_devtlbs(m, b, nb_xdomain_child(d, c), NB_FLUSH_ALL, NB_AMD_INV_IOTLB_PAGES);

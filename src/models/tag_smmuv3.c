@@ -21,6 +21,7 @@
  * per-vSMMU VMID series, not merged (mainline ties a stage 2 to one SMMU).
  */
 #include "model_util.h"
+#include "util/mutant.h"
 
 enum { SPACE_VMID = 1, SPACE_ASID = 2 };
 
@@ -114,7 +115,7 @@ static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush
 			return 0;
 		nb_model_range(m, b, req, &t, &whole);
 		nb_inv_batch_sync(b);
-		if (nb_xdomain_nchildren(d) && req->size)
+		if (nb_xdomain_nchildren(d) && req->size && !nb_mutant(NB_MUT_SMMU_NH_ALL))
 			nb_model_cmd_sync(b, &(struct nb_inv_cmd){ .op = NB_SMMU_TLBI_NH_ALL,
 								   .tag = vmid });
 		atc_s2(m, b, d, req);
@@ -127,6 +128,8 @@ static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush
 		struct nb_inv_cmd whole = { .op = NB_SMMU_TLBI_NH_ASID, .tag = vmid,
 					    .sub = nb_dom_id(d, NB_ID_SUB) };
 
+		if (nb_mutant(NB_MUT_SMMU_ASID)) t.sub = whole.sub = 0;
+		if (nb_mutant(NB_MUT_SMMU_VMID)) t.tag = whole.tag = 0;
 		if (!nb_xdomain_ndevs(d))
 			return 0;
 		nb_model_range(m, b, req, &t, &whole);

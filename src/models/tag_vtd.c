@@ -14,6 +14,7 @@
  * context_present_cache_flush, domain_context_clear_one) or scalable
  * (PASID entries: pasid_flush_caches, intel_pasid_tear_down_entry).
  */
+#include "util/mutant.h"
 #include "vtd.h"
 
 int nb_vtd_domain_init(struct nb_iommu *m, struct nb_xdomain *d)
@@ -75,18 +76,21 @@ void nb_vtd_detach(struct nb_iommu *m, struct nb_xdev *dev, struct nb_inv_batch 
 {
 	uint32_t did = did_of(dev), pasid = nb_xdev_pasid(dev);
 	bool fl = nb_xdomain_kind(nb_xdev_domain(dev)) == NB_XD_S1;
+	/* the context (legacy) or PASID (scalable) entry was cleared: its cache goes first */
+	struct nb_inv_cmd ctx = scalable(m) ? (struct nb_inv_cmd){ .op = NB_VTD_PC_INV, .tag = did,
+								   .sub = pasid, .gran = 1 }
+					    : (struct nb_inv_cmd){ .op = NB_VTD_CC_INV, .gran = 3, .tag = did,
+								   .sid = nb_xdev_sid(dev) };
 
+	if (!nb_mutant(NB_MUT_DETACH_CTX))
+		nb_model_cmd_sync(b, &ctx);
 	if (scalable(m)) {
-		nb_model_cmd_sync(b, &(struct nb_inv_cmd){ .op = NB_VTD_PC_INV, .tag = did,
-							   .sub = pasid, .gran = 1 });
 		if (fl)
 			nb_model_cmd_sync(b, &(struct nb_inv_cmd){ .op = NB_VTD_PIOTLB_PASID,
 								   .tag = did, .sub = pasid });
 		else
 			nb_model_cmd_sync(b, &(struct nb_inv_cmd){ .op = NB_VTD_IOTLB_DSI, .tag = did });
 	} else {
-		nb_model_cmd_sync(b, &(struct nb_inv_cmd){ .op = NB_VTD_CC_INV, .gran = 3, .tag = did,
-							   .sid = nb_xdev_sid(dev) });
 		nb_model_cmd_sync(b, &(struct nb_inv_cmd){ .op = NB_VTD_IOTLB_DSI, .tag = did });
 		pasid = 0; /* __context_flush_dev_iotlb: no PASID */
 	}
@@ -121,7 +125,7 @@ struct nb_tags nb_vtd_s2_tags(const struct nb_iommu *m, const struct nb_xdev *de
 static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req,
 		 struct nb_inv_batch *b)
 {
-	return nb_vtd_cache_tag_flush(m, d, req, b, false);
+	return nb_vtd_cache_tag_flush(m, d, req, b, nb_mutant(NB_MUT_VTD_FALLTHROUGH));
 }
 
 const struct nb_tag_model nb_model_vtd = {

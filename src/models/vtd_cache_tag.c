@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "util/mutant.h"
 #include "vtd.h"
 
 enum tag_type { T_IOTLB, T_DEVTLB };
@@ -59,6 +60,7 @@ static bool iotlb_tag_seen(const struct nb_xdomain *o, const struct nb_xdev *dev
 
 static int add_dev_tags(struct tag *t, int n, const struct nb_xdomain *o, bool nesting)
 {
+	if (nb_mutant(NB_MUT_VTD_NESTING_TAGS) && nesting) return n;
 	for (int i = 0; i < nb_xdomain_ndevs(o); i++) {
 		const struct nb_xdev *dev = nb_xdomain_dev(o, i);
 
@@ -126,7 +128,10 @@ static void flush_iotlb(const struct nb_iommu *m, struct nb_inv_batch *b, const 
 {
 	const struct nb_inval_policy *pol = &nb_iommu_params(m)->policy;
 	uint32_t did = nb_dom_id(t->owner, NB_ID_TAG), pasid = nb_xdev_pasid(t->dev);
+	bool over_mamv = mask > pol->max_am;
 
+	if (nb_mutant(NB_MUT_VTD_NESTED_DID)) did = nb_dom_id(d, NB_ID_TAG);
+	if (nb_mutant(NB_MUT_VTD_MAMV)) over_mamv = false;
 	if (first_level(d)) {
 		if (all)
 			nb_inv_batch_add(b, &(struct nb_inv_cmd){ .op = NB_VTD_PIOTLB_PASID, .tag = did,
@@ -138,7 +143,7 @@ static void flush_iotlb(const struct nb_iommu *m, struct nb_inv_batch *b, const 
 		return;
 	}
 	/* no PSI (range_max_pages 0), mask above MAMV, or everything: DSI */
-	if (all || mask > pol->max_am || (mask < 63 && (1ull << mask) > pol->range_max_pages))
+	if (all || over_mamv || (mask < 63 && (1ull << mask) > pol->range_max_pages))
 		nb_inv_batch_add(b, &(struct nb_inv_cmd){ .op = NB_VTD_IOTLB_DSI, .tag = did });
 	else
 		nb_inv_batch_add(b, &(struct nb_inv_cmd){ .op = NB_VTD_IOTLB_PSI, .tag = did,
@@ -172,6 +177,7 @@ int nb_vtd_cache_tag_flush(struct nb_iommu *m, struct nb_xdomain *d, const struc
 			/* the device caches nested results: flush all of it */
 			struct nb_inv_cmd c = nb_vtd_devtlb_cmd(t[i].dev, pasid, 0, 52);
 
+			if (nb_mutant(NB_MUT_DEVTLB_NESTED_RANGE)) c = nb_vtd_devtlb_cmd(t[i].dev, pasid, addr, mask);
 			nb_inv_batch_add(b, &c);
 			if (fallthrough) {
 				addr = 0;
@@ -180,6 +186,7 @@ int nb_vtd_cache_tag_flush(struct nb_iommu *m, struct nb_xdomain *d, const struc
 		} else {
 			struct nb_inv_cmd c = nb_vtd_devtlb_cmd(t[i].dev, pasid, addr, mask);
 
+			if (nb_mutant(NB_MUT_DEVTLB_RANGE)) c.am = 0;
 			nb_inv_batch_add(b, &c);
 		}
 	}
