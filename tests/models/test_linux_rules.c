@@ -5,43 +5,8 @@
  * included, in order). Expected values are derived by hand from the Linux
  * function named in each case (drivers/iommu/, Linux 6.12 unless said).
  */
+#include "desc_log.h"
 #include "scenario.h"
-
-#define MAXSEQ 4096
-
-static struct seq {
-	int n;
-	struct nb_inv_cmd c[MAXSEQ];
-	struct nb_inv_raw raw[MAXSEQ];
-} q;
-
-static void observe(void *user, const struct nb_inv_raw *raw, const struct nb_inv_cmd *c)
-{
-	if (q.n < MAXSEQ) {
-		q.c[q.n] = *c;
-		q.raw[q.n] = *raw;
-	}
-	q.n++;
-}
-
-/* The executed ops in order, "A B C", for messages and comparisons. */
-static const char *ops(char *buf, size_t len)
-{
-	size_t at = 0;
-
-	buf[0] = 0;
-	for (int i = 0; i < q.n && i < MAXSEQ && at < len; i++)
-		at += (size_t)snprintf(buf + at, len - at, "%s%s", i ? " " : "", nb_inv_op_name(q.c[i].op));
-	return buf;
-}
-
-#define CHECK_OPS(want, ...)                                                          \
-	do {                                                                          \
-		char _b[2048];                                                        \
-		CHECK(strcmp(ops(_b, sizeof(_b)), want) == 0, "got '%s', want '%s'", _b, want); \
-		if (strcmp(_b, want))                                                 \
-			fprintf(stderr, "    " __VA_ARGS__), fputc('\n', stderr);        \
-	} while (0)
 
 static int bed(struct nb_testbed *t, struct nb_hw_params *p, int k, int d, bool ats, uint32_t pages)
 {
@@ -50,8 +15,8 @@ static int bed(struct nb_testbed *t, struct nb_hw_params *p, int k, int d, bool 
 
 	CHECK(ret == 0, "setup %s K=%d D=%d: %s", p->model, k, d, nb_errmsg());
 	if (!ret)
-		nb_iommu_set_observer(t->m, observe, NULL);
-	memset(&q, 0, sizeof(q));
+		nb_iommu_set_observer(t->m, desc_log_observe, NULL);
+	desc_log_clear();
 	return ret;
 }
 
@@ -167,7 +132,7 @@ static void amd_pde_and_wait(void)
 	if (bed(&t, &p, 2, 1, false, 0))
 		goto out;
 	for (int r = 0; r < 2; r++) {
-		memset(&q, 0, sizeof(q));
+		desc_log_clear();
 		nb_iommu_unmap(t.m, t.parent, nb_testbed_ipa(&t, 0, (uint64_t)r), 4096);
 		CHECK_OPS("INVALIDATE_IOMMU_PAGES INVALIDATE_IOMMU_PAGES INVALIDATE_IOMMU_PAGES COMPLETION_WAIT",
 			  "amd_hostdid: parent + 2 host DomainIDs + wait");
@@ -297,8 +262,8 @@ static void smmu_cfgi_cd(void)
 		NBT_FAIL("setup: %s", nb_errmsg());
 		goto out;
 	}
-	nb_iommu_set_observer(m, observe, NULL);
-	memset(&q, 0, sizeof(q));
+	nb_iommu_set_observer(m, desc_log_observe, NULL);
+	desc_log_clear();
 	CHECK(nb_xdev_attach(m, 7, 3, false, xd, &dev) == 0, "attach: %s", nb_errmsg());
 	CHECK_OPS("CFGI_CD CMD_SYNC CFGI_STE CMD_SYNC", "stage-1 attach");
 	CHECK(q.c[0].sid == 7 && q.c[0].sub == 3 && q.c[0].leaf, "CFGI_CD sid %u ssid %u leaf %d",
