@@ -10,6 +10,9 @@
 #include "nestbench/testbed.h"
 
 #define PAGES 64
+/* Where the testbed keeps the data window: IPA page j at TB_DATA_PA + j
+ * pages (testbed.c DATA_PA, not 2 MiB-aligned with the IPA: 4 KiB leaves). */
+#define TB_DATA_PA 0x2000001000ull
 
 /* Parameters with caches large enough that nothing is evicted here, so
  * counts are exact; costs 1 per command. */

@@ -27,8 +27,6 @@
  */
 #include "scenario.h"
 
-#define TB_DATA_PA 0x2000001000ull /* testbed.c DATA_PA */
-
 static void detach_reattach(const char *model, enum nb_vendor v, bool scalable, bool y_survives)
 {
 	struct nb_hw_params p;

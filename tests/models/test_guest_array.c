@@ -26,8 +26,6 @@
 #include "desc_log.h"
 #include "scenario.h"
 
-#define TB_DATA_PA 0x2000001000ull /* testbed.c DATA_PA */
-
 static const uint64_t pages[3] = { 1, 10, 20 };
 
 static void check_vtd(const struct nb_testbed *t)

@@ -35,7 +35,6 @@
 #include "desc_log.h"
 #include "scenario.h"
 
-#define TB_DATA_PA 0x2000001000ull /* testbed.c DATA_PA: IPA page j lives at DATA_PA + j pages */
 #define TWO_MB (2ull << 20)
 
 static uint32_t id_of(struct nb_xdomain *d)
