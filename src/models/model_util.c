@@ -103,3 +103,14 @@ void nb_amd_pages(const struct nb_iommu *m, struct nb_inv_batch *b, uint32_t dom
 	}
 	nb_model_range(m, b, req, &t, &whole);
 }
+
+void nb_amd_dte_flush(struct nb_inv_batch *b, const struct nb_xdev *dev)
+{
+	nb_inv_batch_add(b, &(struct nb_inv_cmd){ .op = NB_AMD_INV_DEVTAB_ENTRY,
+						  .sid = nb_xdev_sid(dev) });
+	if (nb_xdev_ats(dev))
+		nb_inv_batch_add(b, &(struct nb_inv_cmd){ .op = NB_AMD_INV_IOTLB_PAGES,
+							  .sid = nb_xdev_sid(dev), .size_s = true,
+							  .addr = AMD_ALL_ADDR });
+	nb_inv_batch_sync(b);
+}

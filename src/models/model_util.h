@@ -47,6 +47,10 @@ void nb_amd_pages(const struct nb_iommu *m, struct nb_inv_batch *b, uint32_t dom
 		  uint32_t pasid, const struct nb_flush_req *req);
 
 /* One command, then the driver waits (a context/STE/DTE invalidation). */
+/* AMD device_flush_dte: INVALIDATE_DEVTAB_ENTRY, the whole device TLB when
+ * the device has ATS, then the wait (drivers/iommu/amd/iommu.c). */
+void nb_amd_dte_flush(struct nb_inv_batch *b, const struct nb_xdev *dev);
+
 void nb_model_cmd_sync(struct nb_inv_batch *b, const struct nb_inv_cmd *c);
 
 /* A whole-domain request. */

@@ -28,23 +28,11 @@ static uint32_t domid(const struct nb_xdev *dev)
 	return nb_xdomain_kind(d) == NB_XD_NESTED ? nb_dev_id(dev, NB_ID_TAG) : nb_dom_id(d, NB_ID_TAG);
 }
 
-/* device_flush_dte: the DTE, the whole device TLB with ATS; then the wait. */
-static void dte_flush(struct nb_inv_batch *b, const struct nb_xdev *dev)
-{
-	nb_inv_batch_add(b, &(struct nb_inv_cmd){ .op = NB_AMD_INV_DEVTAB_ENTRY,
-						  .sid = nb_xdev_sid(dev) });
-	if (nb_xdev_ats(dev))
-		nb_inv_batch_add(b, &(struct nb_inv_cmd){ .op = NB_AMD_INV_IOTLB_PAGES,
-							  .sid = nb_xdev_sid(dev), .size_s = true,
-							  .addr = 0x7ffffffffffff000ull });
-	nb_inv_batch_sync(b);
-}
-
 static int attach(struct nb_iommu *m, struct nb_xdev *dev, struct nb_inv_batch *b)
 {
 	if (nb_xdomain_kind(nb_xdev_domain(dev)) == NB_XD_NESTED)
 		nb_xdev_ids(dev)[NB_ID_TAG] = nb_iommu_alloc_id(m, 0);
-	dte_flush(b, dev);
+	nb_amd_dte_flush(b, dev);
 	return 0;
 }
 
@@ -55,7 +43,7 @@ static void detach(struct nb_iommu *m, struct nb_xdev *dev, struct nb_inv_batch 
 	 * entries included, which the guest-address flush before this left. */
 	if (nb_xdomain_kind(nb_xdev_domain(dev)) == NB_XD_NESTED)
 		nb_amd_pages(m, b, domid(dev), false, 0, NB_FLUSH_ALL);
-	dte_flush(b, dev);
+	nb_amd_dte_flush(b, dev);
 }
 
 static struct nb_tags dev_tags(const struct nb_iommu *m, const struct nb_xdev *dev)

@@ -24,17 +24,6 @@ static int domain_init(struct nb_iommu *m, struct nb_xdomain *d)
 	return 0;
 }
 
-static void dte_flush(struct nb_inv_batch *b, const struct nb_xdev *dev)
-{
-	nb_inv_batch_add(b, &(struct nb_inv_cmd){ .op = NB_AMD_INV_DEVTAB_ENTRY,
-						  .sid = nb_xdev_sid(dev) });
-	if (nb_xdev_ats(dev))
-		nb_inv_batch_add(b, &(struct nb_inv_cmd){ .op = NB_AMD_INV_IOTLB_PAGES,
-							  .sid = nb_xdev_sid(dev), .size_s = true,
-							  .addr = 0x7ffffffffffff000ull });
-	nb_inv_batch_sync(b);
-}
-
 static void detach(struct nb_iommu *m, struct nb_xdev *dev, struct nb_inv_batch *b)
 {
 	const struct nb_xdomain *d = nb_xdev_domain(dev);
@@ -45,12 +34,12 @@ static void detach(struct nb_iommu *m, struct nb_xdev *dev, struct nb_inv_batch 
 	 * S=1, PDE=1). */
 	if (nb_xdomain_kind(d) == NB_XD_NESTED && nb_xdomain_ndevs(d) == 1)
 		nb_amd_pages(m, b, nb_dom_id(d, NB_ID_TAG), false, 0, NB_FLUSH_ALL);
-	dte_flush(b, dev);
+	nb_amd_dte_flush(b, dev);
 }
 
 static int attach(struct nb_iommu *m, struct nb_xdev *dev, struct nb_inv_batch *b)
 {
-	dte_flush(b, dev);
+	nb_amd_dte_flush(b, dev);
 	return 0;
 }
 
