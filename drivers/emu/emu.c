@@ -141,6 +141,7 @@ static int nested_alloc(struct nb_backend *b, uint32_t parent_id, uint32_t *id)
 {
 	struct nb_pt_cfg s1, s2;
 	struct emu_obj *ioas = &b->o[b->o[parent_id].ioas], *o;
+	uint32_t nid = 0;
 	int ret;
 
 	nb_vendor_formats(b->p.vendor, &s1, &s2);
@@ -150,21 +151,24 @@ static int nested_alloc(struct nb_backend *b, uint32_t parent_id, uint32_t *id)
 			return ret;
 		b->ram_parent = ioas->pt;
 	}
-	if ((ret = emu_new_obj(b, EMU_NESTED, id)))
+	if ((ret = emu_new_obj(b, EMU_NESTED, &nid)))
 		return ret;
-	o = &b->o[*id];
+	o = &b->o[nid];
 	o->parent = parent_id;
 	if ((ret = nb_nested_alloc(&o->nest, ioas->pt, &s1, &b->ram.ts)) ||
 	    (ret = nb_xdomain_nested(b->m, o->nest, ioas->xd, &o->xd))) {
 		nb_nested_free(o->nest);
 		o->kind = EMU_FREE;
+		return ret; /* no id for a failed object (fail-nth sweep) */
 	}
-	return ret;
+	*id = nid;
+	return 0;
 }
 
 static int emu_hwpt_alloc(struct nb_backend *b, const struct nb_hwpt_req *req, uint32_t *hwpt_id)
 {
 	struct emu_obj *ioas;
+	uint32_t id = 0;
 	int ret;
 
 	if (!emu_get(b, req->dev_id, EMU_DEV, "hwpt_alloc: device"))
@@ -185,15 +189,18 @@ static int emu_hwpt_alloc(struct nb_backend *b, const struct nb_hwpt_req *req, u
 	if (req->dirty_tracking && !ioas->pt->geom.fmt->dirty)
 		return nb_fail(EOPNOTSUPP, "emu: hwpt_alloc: the %s format has no dirty bit: dirty tracking "
 					   "unsupported (EOPNOTSUPP)", ioas->pt->geom.fmt->name);
-	if ((ret = emu_new_obj(b, EMU_HWPT, hwpt_id)))
+	if ((ret = emu_new_obj(b, EMU_HWPT, &id)))
 		return ret;
-	b->o[*hwpt_id].ioas = req->pt_id;
-	b->o[*hwpt_id].xd = ioas->xd;
-	b->o[*hwpt_id].dirty_ok = req->dirty_tracking;
+	b->o[id].ioas = req->pt_id;
+	b->o[id].xd = ioas->xd;
+	b->o[id].dirty_ok = req->dirty_tracking;
 	/* the new domain joins the IOAS: what it cannot translate is reserved */
-	if ((ret = emu_ioas_add_domain(ioas, *hwpt_id)))
-		b->o[*hwpt_id].kind = EMU_FREE;
-	return ret;
+	if ((ret = emu_ioas_add_domain(ioas, id))) {
+		b->o[id].kind = EMU_FREE;
+		return ret; /* no id for a failed object (fail-nth sweep) */
+	}
+	*hwpt_id = id;
+	return 0;
 }
 
 /* The IOAS reservations of device d attached to pt (its regions; with an

@@ -16,19 +16,22 @@ int emu_ioas_alloc(struct nb_backend *b, uint32_t *ioas_id)
 {
 	struct nb_pt_cfg s1, s2;
 	struct emu_obj *o;
-	int ret = emu_new_obj(b, EMU_IOAS, ioas_id);
+	uint32_t id = 0;
+	int ret = emu_new_obj(b, EMU_IOAS, &id);
 
 	if (ret)
 		return ret;
-	o = &b->o[*ioas_id];
+	o = &b->o[id];
 	nb_vendor_formats(b->p.vendor, &s1, &s2);
 	emu_space_init(&o->space);
 	if ((ret = nb_domain_alloc(&o->pt, &s2, b->arena, &b->ts)) ||
 	    (ret = nb_xdomain_paging(b->m, o->pt, NB_XD_S2, &o->xd))) {
 		nb_domain_free(o->pt);
 		o->kind = EMU_FREE;
+		return ret; /* no id for a failed object (fail-nth sweep: a freed one came back) */
 	}
-	return ret;
+	*ioas_id = id;
+	return 0;
 }
 
 void emu_ioas_free(struct nb_backend *b, struct emu_obj *o)

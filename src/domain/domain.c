@@ -245,6 +245,9 @@ int nb_domain_map(struct nb_domain *d, uint64_t iova, uint64_t pa, uint64_t size
 			char msg[512];
 
 			snprintf(msg, sizeof(msg), "%s", nb_errmsg());
+			/* the unmap subtracts what it removes; this call never added it
+			 * (fail-nth sweep: mapped_bytes wrapped below zero) */
+			atomic_fetch_add(&d->mapped_bytes, op.done - iova);
 			nb_gather_init(&g);
 			nb_domain_unmap(d, iova, op.done - iova, &g);
 			nb_gather_release(d, &g);
@@ -315,9 +318,14 @@ static void gather_leaf(struct nb_gather *g, uint64_t iova, unsigned lg2)
 	g->leaves++;
 }
 
-static void unmap_range(struct nb_domain *d, int l, uint64_t table_pa, uint64_t iova,
+/* Returns false if a table whose whole span the range covers stays in place
+ * (no memory to gather it): it is empty, but the tables above it must stay
+ * too, or it would be lost with them (fail-nth sweep: a leaked table page). */
+static bool unmap_range(struct nb_domain *d, int l, uint64_t table_pa, uint64_t iova,
 			uint64_t end, struct nb_gather *g)
 {
+	bool released = true;
+
 	while (iova < end) {
 		_Atomic uint64_t *e = entry_of(d, table_pa, l, iova);
 		uint64_t cur = atomic_load_explicit(e, memory_order_acquire);
@@ -329,15 +337,18 @@ static void unmap_range(struct nb_domain *d, int l, uint64_t table_pa, uint64_t 
 			gather_leaf(g, iova, d->geom.lv[l].shift);
 		} else if (k == NB_DESC_TABLE) {
 			uint64_t child = to_pa(d, cur & d->geom.table_oa_mask);
+			bool whole = nb_aligned(iova, d->geom.lv[l].shift) && cend - iova == entry_span(d, l);
 
-			unmap_range(d, l - 1, child, iova, cend, g);
 			/* The whole child span is ours: nobody else can map in it. */
-			if (nb_aligned(iova, d->geom.lv[l].shift) && cend - iova == entry_span(d, l) &&
+			if (unmap_range(d, l - 1, child, iova, cend, g) && whole &&
 			    gather_table(g, child, nb_pt_table_bytes(&d->geom, l - 1), l - 1) == 0)
 				atomic_store_explicit(e, 0, memory_order_release);
+			else if (whole)
+				released = false;
 		}
 		iova = cend;
 	}
+	return released;
 }
 
 int64_t nb_domain_unmap(struct nb_domain *d, uint64_t iova, uint64_t size,

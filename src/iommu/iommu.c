@@ -63,6 +63,20 @@ int nb_iommu_create_with(struct nb_iommu **out, const struct nb_hw_params *p,
 		if (ret)
 			goto err;
 	}
+	/* The flush queue whole, now, as Linux allocates it when it sets the
+	 * domain up (iommu_dma_init_fq): it never grows (it is flushed when it
+	 * holds fq_entries), so no lazy unmap can turn strict for want of
+	 * memory and change the counts (fail-nth sweep). Untouched pages cost
+	 * nothing. */
+	if (!p->policy.strict) {
+		m->fq = calloc(p->policy.fq_entries, sizeof(*m->fq));
+		if (!m->fq) {
+			ret = nb_fail(ENOMEM, "iommu: out of memory for a %u-entry flush queue",
+				      p->policy.fq_entries);
+			goto err;
+		}
+		m->cap_fq = p->policy.fq_entries;
+	}
 	for (int i = 0; i < NB_ID_SPACES; i++)
 		m->next_id[i] = 1; /* 0 is reserved in every vendor's id space */
 	nb_inv_batch_init(&m->batch, p->vendor);
@@ -189,8 +203,13 @@ int nb_xdomain_nested(struct nb_iommu *m, struct nb_nested *n, struct nb_xdomain
 	d->ctx_s2 = parent->ctx;
 	if (!d->ctx || !grow((void **)&parent->children, &parent->cap_children,
 			     parent->nchildren + 1, sizeof(*parent->children))) {
+		uint16_t ctx = d->ctx;
+
+		if (ctx) /* it would outlive d (found reading the paths the fail-nth sweep takes) */
+			m->ctx[ctx].live = false;
 		free(d);
-		return nb_fail(ENOMEM, "iommu: out of memory");
+		return ctx ? nb_fail(ENOMEM, "iommu: out of memory")
+			   : nb_fail(ENOSPC, "iommu: too many translation contexts");
 	}
 	ret = m->model->domain_init(m, d);
 	if (ret) {

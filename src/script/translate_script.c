@@ -341,6 +341,7 @@ int nb_tscript_run(FILE *in, const char *name, FILE *out, FILE *err)
 
 	if (nb_arena_create(&t.arena, ARENA_BYTES) || nb_palloc_init(&t.host, t.arena, 64ull << 20)) {
 		fprintf(err, "%s: %s\n", name, nb_errmsg());
+		nb_arena_destroy(t.arena); /* fail-nth sweep: it leaked when the carve failed */
 		return 1;
 	}
 	t.host_ts = (struct nb_tspace){ .alloc = &t.host };

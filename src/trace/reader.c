@@ -33,7 +33,7 @@ int nb_trace_open(struct nb_trace **out, const char *path)
 	struct nb_trace *t = calloc(1, sizeof(*t));
 
 	if (!t)
-		return nb_fail(ENOMEM, "trace: out of memory");
+		return nb_fail(ENOMEM, "%s: out of memory", path);
 	t->f = gzopen(path, "rb");
 	if (!t->f) {
 		int err = errno ? errno : EIO;
@@ -52,6 +52,22 @@ void nb_trace_close(struct nb_trace *t)
 		return;
 	gzclose(t->f);
 	free(t);
+}
+
+/* A failed gzgets: zlib out of memory is ENOMEM, not a damaged file
+ * (fail-nth sweep: it read "truncated or corrupt gzip?"). */
+static int read_error(gzFile f, const char *path, unsigned line)
+{
+	char where[16] = "";
+	const char *why;
+	int err;
+
+	why = gzerror(f, &err);
+	if (line)
+		snprintf(where, sizeof(where), ":%u", line);
+	if (err == Z_MEM_ERROR)
+		return nb_fail(ENOMEM, "%s%s: out of memory (zlib)", path, where);
+	return nb_fail(EIO, "%s%s: read error (corrupt gzip?): %s", path, where, why);
 }
 
 static int bad(struct nb_trace *t, const char *what, const char *detail)
@@ -132,8 +148,7 @@ int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
 			if (err == Z_BUF_ERROR)
 				return truncated(t);
 			if (err && err != Z_STREAM_END)
-				return nb_fail(EIO, "%s:%u: read error (corrupt gzip?): %s", t->path, t->line,
-					       gzerror(t->f, &err));
+				return read_error(t->f, t->path, t->line);
 			if (!t->header)
 				return nb_fail(EINVAL, "%s: empty: expected the header 'nestbench-trace %d'", t->path,
 					       TRACE_VERSION);
@@ -245,6 +260,15 @@ int nb_trace_meta(const char *path, const char *key, char *out, size_t len)
 			snprintf(out, len, "%s", p);
 			found = 1;
 		}
+	}
+	/* a read error is not "no such key" (fail-nth sweep: the replay then ran
+	 * without the header's flush-on-map) */
+	if (!found) {
+		int err;
+
+		gzerror(f, &err);
+		if (err && err != Z_STREAM_END)
+			found = read_error(f, path, 0);
 	}
 	gzclose(f);
 	return found;

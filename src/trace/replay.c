@@ -25,6 +25,7 @@ struct rp {
 	const struct nb_tag_model *base; /* the model under test */
 	struct nb_tag_model wrap;	 /* it, with the options' hooks */
 	const struct nb_trace_event *cur; /* the event being replayed (for on_cmd) */
+	int err;			  /* why domain() or device() gave NULL (negative errno) */
 	struct nb_arena *arena;
 	struct nb_palloc pal;
 	struct nb_iommu *m;
@@ -84,14 +85,18 @@ static struct rp_dom *domain(struct rp *r, uint32_t id)
 		if (r->dom[i].id == id)
 			return &r->dom[i];
 	if (r->ndom == MAX_DOMS) {
-		nb_fail(ENOSPC, "replay: more than %d domains", MAX_DOMS);
+		r->err = nb_fail(ENOSPC, "replay: more than %d domains", MAX_DOMS);
 		return NULL;
 	}
 	d = &r->dom[r->ndom];
 	d->id = id;
-	if (nb_domain_alloc(&d->pt, &cfg, r->arena, &(struct nb_tspace){ .alloc = &r->pal }) ||
-	    nb_xdomain_paging(r->m, d->pt, NB_XD_S2, &d->xd))
+	if ((r->err = nb_domain_alloc(&d->pt, &cfg, r->arena, &(struct nb_tspace){ .alloc = &r->pal })))
 		return NULL;
+	if ((r->err = nb_xdomain_paging(r->m, d->pt, NB_XD_S2, &d->xd))) {
+		nb_domain_free(d->pt); /* fail-nth sweep: it leaked */
+		d->pt = NULL;
+		return NULL;
+	}
 	if (r->o.source_tags && r->p->vendor == NB_VENDOR_VTD)
 		nb_xdomain_ids(d->xd)[0] = id; /* VT-d models keep the DID in slot 0 */
 	r->ndom++;
@@ -203,12 +208,12 @@ static struct nb_xdev *device(struct rp *r, uint32_t sid, uint32_t dom)
 			break;
 		}
 	if (r->ndev == MAX_DEVS) {
-		nb_fail(ENOSPC, "replay: more than %d devices", MAX_DEVS);
+		r->err = nb_fail(ENOSPC, "replay: more than %d devices", MAX_DEVS);
 		return NULL;
 	}
 	r->dev[r->ndev].sid = sid;
 	r->dev[r->ndev].d = d;
-	if (nb_xdev_attach(r->m, sid, 0, false, d->xd, &r->dev[r->ndev].dev))
+	if ((r->err = nb_xdev_attach(r->m, sid, 0, false, d->xd, &r->dev[r->ndev].dev)))
 		return NULL;
 	return r->dev[r->ndev++].dev;
 }
@@ -229,13 +234,14 @@ static int event(struct rp *r, const struct nb_trace_event *ev, struct nb_replay
 	uint64_t len = nb_align_down(ev->iova + (ev->size ? ev->size - 1 : 0), 12) - first + 4096;
 	struct nb_dma_result dr;
 	struct nb_xdev *dev;
+	int ret;
 
 	if (!d)
-		return -1;
+		return r->err;
 	/* The device a map or unmap is for is attached from then on (the driver
 	 * flushes whether or not it has done DMA yet). */
 	if ((ev->kind == NB_TR_MAP || ev->kind == NB_TR_UNMAP) && !device(r, ev->sid, ev->domain))
-		return -1;
+		return r->err;
 	if (ev->kind == NB_TR_UNMAP || ev->kind == NB_TR_INV)
 		sync_map(r); /* a call's maps are consecutive (DMAs may come between) */
 	switch (ev->kind) {
@@ -245,8 +251,8 @@ static int event(struct rp *r, const struct nb_trace_event *ev, struct nb_replay
 			return map(r, d, first, len, ev->prot, res);
 		}
 		res->maps++;
-		if (map(r, d, first, len, ev->prot, res))
-			return -1;
+		if ((ret = map(r, d, first, len, ev->prot, res)))
+			return ret; /* its errno (fail-nth sweep: out of memory read as bad input) */
 		note_map(r, d, first, len, ev->more);
 		return 0;
 	case NB_TR_UNMAP:
@@ -255,14 +261,17 @@ static int event(struct rp *r, const struct nb_trace_event *ev, struct nb_replay
 	case NB_TR_DMA:
 		dev = device(r, ev->sid, ev->domain);
 		if (!dev)
-			return -1;
+			return r->err;
 		res->dmas++;
 		nb_iommu_dma(r->m, dev, ev->iova, ev->prot, &dr);
 		if (dr.fault == NB_FAULT_NOT_PRESENT) { /* a map the trace does not show */
 			uint32_t refs = dr.refs;
 
 			res->implied_maps++;
-			map(r, d, nb_align_down(ev->iova, 12), 4096, NB_PROT_RW, res);
+			/* out of memory ends the replay: its results would stand on a
+			 * mapping the trace never had (fail-nth sweep) */
+			if (map(r, d, nb_align_down(ev->iova, 12), 4096, NB_PROT_RW, res) == -ENOMEM)
+				return -ENOMEM;
 			nb_iommu_dma(r->m, dev, ev->iova, ev->prot, &dr);
 			dr.refs += refs;
 		}
@@ -317,7 +326,7 @@ int nb_replay_ex(const char *path, const struct nb_hw_params *p, const struct nb
 
 	memset(res, 0, sizeof(*res));
 	if (!r)
-		return nb_fail(ENOMEM, "replay: out of memory");
+		return nb_fail(ENOMEM, "%s: replay: out of memory", path);
 	/* A driver flushes on map because the unit caches not-present entries
 	 * (VT-d caching mode, AMD NpCache): that changes its attach and range
 	 * flushes too. */
@@ -342,8 +351,16 @@ int nb_replay_ex(const char *path, const struct nb_hw_params *p, const struct nb
 	tl_rp = r;
 	if ((ret = nb_trace_open(&t, path)) || (ret = nb_arena_create(&r->arena, 4ull << 30)) ||
 	    (ret = nb_palloc_init(&r->pal, r->arena, 1ull << 30)) ||
-	    (ret = nb_iommu_create_with(&r->m, p, r->arena, &r->wrap)))
+	    (ret = nb_iommu_create_with(&r->m, p, r->arena, &r->wrap))) {
+		/* say which replay failed (fail-nth sweep: "iotlb: out of memory") */
+		if (!strstr(nb_errmsg(), path)) {
+			char msg[400];
+
+			snprintf(msg, sizeof(msg), "%s", nb_errmsg());
+			ret = nb_fail(-ret, "%s: replay: %s", path, msg);
+		}
 		goto out;
+	}
 	if (o->on_desc)
 		nb_iommu_set_observer(r->m, observed, r);
 	while ((got = nb_trace_next(t, &ev)) == 1) {
@@ -353,12 +370,13 @@ int nb_replay_ex(const char *path, const struct nb_hw_params *p, const struct nb
 		r->cur = &ev;
 		if (!p->policy.strict)
 			nb_iommu_fq_tick(r->m, ev.time_ns / 1000);
-		if (event(r, &ev, res)) {
+		if ((ret = event(r, &ev, res))) {
 			char msg[400];
 
 			snprintf(msg, sizeof(msg), "%s", nb_errmsg());
 			r->cur = NULL;
-			ret = nb_fail(EINVAL, "%s:%u: replay: %s", path, ev.line, msg);
+			/* the cause's errno: out of memory is not bad input (fail-nth sweep) */
+			ret = nb_fail(ret < 0 ? -ret : EINVAL, "%s:%u: replay: %s", path, ev.line, msg);
 			goto out;
 		}
 	}
