@@ -69,5 +69,11 @@ uint64_t nb_palloc_alloc(struct nb_palloc *p, uint64_t bytes);
 /* Return a block. The caller guarantees no walker can still reach it
  * (RCU grace period elapsed). */
 void nb_palloc_free(struct nb_palloc *p, uint64_t pa, uint64_t bytes);
+/* Take every block back at once: the allocator is as nb_palloc_init left
+ * it (the same requests get the same blocks), at the cost of what was
+ * handed out since, not of its size (for callers that build and drop many
+ * page tables in a row: fuzzers). The caller guarantees no block is in use
+ * or reachable, and no RCU callback will still free one. */
+void nb_palloc_reset(struct nb_palloc *p);
 
 #endif

@@ -130,5 +130,9 @@ struct nb_guest_ram {
 int nb_guest_ram_init(struct nb_guest_ram *g, struct nb_arena *a, struct nb_domain *parent,
 		      uint64_t ipa_base, uint64_t size);
 void nb_guest_ram_fini(struct nb_guest_ram *g, struct nb_domain *parent);
+/* The RAM as nb_guest_ram_init left it, mapped by a new parent: every
+ * table in it taken back at once (nb_palloc_reset: nothing in it may be in
+ * use or still wait for RCU). The old parent is freed or maps it no more. */
+int nb_guest_ram_reset(struct nb_guest_ram *g, struct nb_domain *parent);
 
 #endif

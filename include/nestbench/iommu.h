@@ -155,6 +155,15 @@ int nb_iommu_create(struct nb_iommu **out, const struct nb_hw_params *p, struct 
 int nb_iommu_create_with(struct nb_iommu **out, const struct nb_hw_params *p,
 			 struct nb_arena *arena, const struct nb_tag_model *model);
 void nb_iommu_destroy(struct nb_iommu *m);
+/* Free what m holds (caches, queues) but not m, which is unusable until
+ * nb_iommu_reset or nb_iommu_destroy. No domain or device may remain. */
+void nb_iommu_release(struct nb_iommu *m);
+/* m made again as nb_iommu_create_with makes one, in its own memory: the
+ * same new IOMMU without the page faults of a fresh one (most of it is
+ * large arrays; nb_testbed_reset builds one per fuzz input). No domain or
+ * device may remain. On failure m is destroyed. */
+int nb_iommu_reset(struct nb_iommu *m, const struct nb_hw_params *p, struct nb_arena *arena,
+		   const struct nb_tag_model *model);
 const struct nb_hw_params *nb_iommu_params(const struct nb_iommu *m);
 const struct nb_tag_model *nb_iommu_model(const struct nb_iommu *m);
 

@@ -28,4 +28,15 @@
  * line (nothing after it runs). */
 int nb_tscript_run(FILE *in, const char *name, FILE *out, FILE *err);
 
+/*
+ * The simulated memory of script runs, kept from one to the next: each run
+ * starts as empty as nb_tscript_run's (the same output, table addresses
+ * included) without mapping and carving a new arena (for callers that run
+ * thousands: fuzz_script). nb_tscript_run is create, run_mem, destroy.
+ */
+struct nb_tscript_mem;
+int nb_tscript_mem_create(struct nb_tscript_mem **out);
+void nb_tscript_mem_destroy(struct nb_tscript_mem *m);
+int nb_tscript_run_mem(struct nb_tscript_mem *m, FILE *in, const char *name, FILE *out, FILE *err);
+
 #endif

@@ -28,6 +28,9 @@ struct nb_testbed_cfg {
 	int units;			  /* IOMMU instances sharing stage 2 (0: 1) */
 	uint32_t pages;			  /* pages each nested domain maps */
 	bool ats;
+	uint32_t ram_mib;		  /* guest RAM (stage-1 tables, mapped with 4 KiB
+					   * stage-2 leaves), MiB; 0: 32 + 1 per nested
+					   * domain. A fuzzer takes 2: it maps faster. */
 };
 
 struct nb_testbed {
@@ -38,6 +41,8 @@ struct nb_testbed {
 	struct nb_iommu **unit;	  /* [units] */
 	struct nb_xdomain **parent_u; /* [units]: each unit's view of the parent */
 	int units;
+	int units_kept;		  /* IOMMUs in unit[] (>= units), kept released
+				   * between nb_testbed_release and _reset */
 	struct nb_domain *s2;
 	struct nb_guest_ram ram;
 	struct nb_xdomain *parent;
@@ -49,6 +54,17 @@ struct nb_testbed {
 
 int nb_testbed_init(struct nb_testbed *t, const struct nb_testbed_cfg *c);
 void nb_testbed_fini(struct nb_testbed *t);
+/* Build the testbed again for c (which may differ from the last one) on
+ * the simulated memory it has: the same as nb_testbed_fini then
+ * nb_testbed_init (the same tables at the same addresses, ids, tags, empty
+ * caches and counters), at the cost of what the last use touched instead
+ * of the whole arena (for callers that build many in a row: fuzz_ops). A
+ * testbed never built (zeroed) is built. On failure it is finalized. */
+int nb_testbed_reset(struct nb_testbed *t, const struct nb_testbed_cfg *c);
+/* Free the objects (IOMMUs, domains, devices) but keep the memory, for the
+ * next nb_testbed_reset: a caller that wants each use to free what it
+ * allocated (a fuzzer's leak check) releases at the end of a use. */
+void nb_testbed_release(struct nb_testbed *t);
 
 static inline struct nb_xdev *nb_testbed_dev(const struct nb_testbed *t, int k, int j)
 {

@@ -892,22 +892,43 @@ static int hw_read(const char *path, char **out, size_t *out_len)
 {
 	char ebuf[64], *buf;
 	struct stat st;
-	size_t len = 0;
+	size_t len = 0, cap = HW_MAX_FILE + 2; /* the limit, one byte more (too large), the NUL */
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return nb_fail(errno, "%s: %s", path, strerror_r(errno, ebuf, sizeof(ebuf)));
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st))
+		st.st_mode = 0;
+	if (S_ISDIR(st.st_mode)) {
 		close(fd);
 		return nb_fail(EISDIR, "%s: %s", path, strerror_r(EISDIR, ebuf, sizeof(ebuf)));
 	}
-	buf = malloc(HW_MAX_FILE + 1);
+	/* A buffer the file's size, grown if it grows while read: not one of
+	 * the limit's size per load (1 MiB: most of a load's time under ASan,
+	 * fuzz_config) */
+	if (S_ISREG(st.st_mode) && st.st_size >= 0 && (uint64_t)st.st_size <= HW_MAX_FILE)
+		cap = (size_t)st.st_size + 2;
+	buf = malloc(cap);
 	if (!buf) {
 		close(fd);
 		return nb_fail(ENOMEM, "%s: out of memory", path);
 	}
 	for (;;) {
-		ssize_t n = read(fd, buf + len, HW_MAX_FILE + 1 - len);
+		ssize_t n;
+
+		if (len + 1 == cap) { /* full but for the NUL: the file grew */
+			size_t ncap = cap * 2 < HW_MAX_FILE + 2 ? cap * 2 : HW_MAX_FILE + 2;
+			char *nbuf = realloc(buf, ncap);
+
+			if (!nbuf) {
+				free(buf);
+				close(fd);
+				return nb_fail(ENOMEM, "%s: out of memory", path);
+			}
+			buf = nbuf;
+			cap = ncap;
+		}
+		n = read(fd, buf + len, cap - 1 - len);
 
 		if (n < 0 && errno == EINTR)
 			continue;

@@ -5,6 +5,13 @@
 
 #include "nestbench/domain.h"
 
+/* The VMM maps all of guest RAM in stage 2: the guest's stage-1 tables are
+ * reachable through it like any other guest page. */
+static int map_ram(struct nb_guest_ram *g, struct nb_domain *parent)
+{
+	return nb_domain_map(parent, g->ipa_base, g->alloc.base, g->size, NB_PROT_RW);
+}
+
 int nb_guest_ram_init(struct nb_guest_ram *g, struct nb_arena *a, struct nb_domain *parent,
 		      uint64_t ipa_base, uint64_t size)
 {
@@ -18,12 +25,18 @@ int nb_guest_ram_init(struct nb_guest_ram *g, struct nb_arena *a, struct nb_doma
 		.alloc = &g->alloc,
 		.addr_minus_pa = (int64_t)(ipa_base - g->alloc.base),
 	};
-	/* The VMM maps all of guest RAM in stage 2: the guest's stage-1 tables
-	 * are reachable through it like any other guest page. */
-	ret = nb_domain_map(parent, ipa_base, g->alloc.base, g->size, NB_PROT_RW);
-	if (ret)
+	ret = map_ram(g, parent);
+	if (ret) {
 		nb_palloc_fini(&g->alloc);
+		g->size = 0; /* nothing to finalize again (nb_testbed_fini would have) */
+	}
 	return ret;
+}
+
+int nb_guest_ram_reset(struct nb_guest_ram *g, struct nb_domain *parent)
+{
+	nb_palloc_reset(&g->alloc);
+	return map_ram(g, parent);
 }
 
 void nb_guest_ram_fini(struct nb_guest_ram *g, struct nb_domain *parent)

@@ -32,8 +32,9 @@ int nb_iommu_create(struct nb_iommu **out, const struct nb_hw_params *p, struct 
 	return ret ? ret : nb_iommu_create_with(out, p, arena, model);
 }
 
-int nb_iommu_create_with(struct nb_iommu **out, const struct nb_hw_params *p,
-			 struct nb_arena *arena, const struct nb_tag_model *model)
+/* m: zeroed memory. On failure the caller destroys m. */
+static int iommu_setup(struct nb_iommu *m, const struct nb_hw_params *p, struct nb_arena *arena,
+		       const struct nb_tag_model *model)
 {
 	static const enum nb_cache_kind shared[] = { NB_CACHE_IOTLB, NB_CACHE_PWC_S1,
 						     NB_CACHE_PWC_S2, NB_CACHE_NESTED_TLB,
@@ -43,25 +44,19 @@ int nb_iommu_create_with(struct nb_iommu **out, const struct nb_hw_params *p,
 		[NB_CACHE_PWC_S2] = &p->pwc_s2,	   [NB_CACHE_NESTED_TLB] = &p->nested_tlb,
 		[NB_CACHE_CTX] = &p->ctx_cache,
 	};
-	struct nb_iommu *m;
 	int ret;
 
-	m = calloc(1, sizeof(*m));
-	if (!m)
-		return nb_fail(ENOMEM, "iommu: out of memory");
 	m->p = *p;
 	m->arena = arena;
 	m->oracle_on = false;
 	m->model = model;
-	if (m->model->vendor != p->vendor) {
-		ret = nb_fail(EINVAL, "model '%s' uses another vendor's command set than the config says",
-			      p->model);
-		goto err;
-	}
+	if (m->model->vendor != p->vendor)
+		return nb_fail(EINVAL, "model '%s' uses another vendor's command set than the config says",
+			       p->model);
 	for (size_t i = 0; i < NB_ARRAY_SIZE(shared); i++) {
 		ret = nb_cache_init(&m->c[shared[i]], shared[i], cp[shared[i]]);
 		if (ret)
-			goto err;
+			return ret;
 	}
 	/* The flush queue whole, now, as Linux allocates it when it sets the
 	 * domain up (iommu_dma_init_fq): it never grows (it is flushed when it
@@ -70,27 +65,36 @@ int nb_iommu_create_with(struct nb_iommu **out, const struct nb_hw_params *p,
 	 * nothing. */
 	if (!p->policy.strict) {
 		m->fq = calloc(p->policy.fq_entries, sizeof(*m->fq));
-		if (!m->fq) {
-			ret = nb_fail(ENOMEM, "iommu: out of memory for a %u-entry flush queue",
-				      p->policy.fq_entries);
-			goto err;
-		}
+		if (!m->fq)
+			return nb_fail(ENOMEM, "iommu: out of memory for a %u-entry flush queue",
+				       p->policy.fq_entries);
 		m->cap_fq = p->policy.fq_entries;
 	}
 	for (int i = 0; i < NB_ID_SPACES; i++)
 		m->next_id[i] = 1; /* 0 is reserved in every vendor's id space */
 	nb_inv_batch_init(&m->batch, p->vendor);
-	*out = m;
 	return 0;
-err:
-	nb_iommu_destroy(m);
-	return ret;
 }
 
-void nb_iommu_destroy(struct nb_iommu *m)
+int nb_iommu_create_with(struct nb_iommu **out, const struct nb_hw_params *p,
+			 struct nb_arena *arena, const struct nb_tag_model *model)
 {
+	struct nb_iommu *m = calloc(1, sizeof(*m));
+	int ret;
+
 	if (!m)
-		return;
+		return nb_fail(ENOMEM, "iommu: out of memory");
+	ret = iommu_setup(m, p, arena, model);
+	if (ret) {
+		nb_iommu_destroy(m);
+		return ret;
+	}
+	*out = m;
+	return 0;
+}
+
+void nb_iommu_release(struct nb_iommu *m)
+{
 	for (int i = 0; i < NB_CACHE_KIND_COUNT; i++)
 		nb_cache_fini(&m->c[i]);
 	nb_inv_batch_fini(&m->batch);
@@ -99,6 +103,32 @@ void nb_iommu_destroy(struct nb_iommu *m)
 		free(m->fq[i].gather.freed);
 	free(m->fq);
 	free(m->devs);
+	m->scratch = NULL;
+	m->scratch_len = 0;
+	m->fq = NULL;
+	m->nfq = 0;
+	m->devs = NULL;
+	m->ndevs = 0;
+}
+
+int nb_iommu_reset(struct nb_iommu *m, const struct nb_hw_params *p, struct nb_arena *arena,
+		   const struct nb_tag_model *model)
+{
+	int ret;
+
+	nb_iommu_release(m);
+	memset(m, 0, sizeof(*m)); /* every field, those added later too */
+	ret = iommu_setup(m, p, arena, model);
+	if (ret)
+		nb_iommu_destroy(m);
+	return ret;
+}
+
+void nb_iommu_destroy(struct nb_iommu *m)
+{
+	if (!m)
+		return;
+	nb_iommu_release(m);
 	free(m);
 }
 

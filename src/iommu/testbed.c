@@ -27,33 +27,64 @@ static int add_nested(struct nb_testbed *t, int k, const struct nb_pt_cfg *s1, u
 	return 0;
 }
 
-int nb_testbed_init(struct nb_testbed *t, const struct nb_testbed_cfg *c)
+/* Guest RAM: room for the stage-1 tables of every nested domain. */
+static uint64_t ram_bytes(const struct nb_testbed_cfg *c)
+{
+	return c->ram_mib ? (uint64_t)c->ram_mib << 20 : (32ull << 20) + (uint64_t)c->nested * (1ull << 20);
+}
+
+/* The IOMMU units: those kept from the last build made again in their
+ * memory (nb_iommu_reset), new ones created. */
+static int units(struct nb_testbed *t, const struct nb_testbed_cfg *c)
+{
+	const struct nb_tag_model *model = c->model;
+	int ret;
+
+	if (!model && (ret = nb_tag_model_by_name(c->p->model, &model)))
+		return ret;
+	if (t->units_kept < t->units) {
+		struct nb_iommu **n = realloc(t->unit, (size_t)t->units * sizeof(*n));
+
+		if (!n)
+			return nb_fail(ENOMEM, "testbed: out of memory");
+		t->unit = n;
+	}
+	for (int u = 0; u < t->units; u++) {
+		if (u < t->units_kept) {
+			ret = nb_iommu_reset(t->unit[u], c->p, t->arena, model);
+			if (ret) /* it is gone: the ones after it take its place */
+				t->unit[u] = t->unit[--t->units_kept];
+		} else {
+			ret = nb_iommu_create_with(&t->unit[u], c->p, t->arena, model);
+			t->units_kept += !ret;
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Everything but the simulated memory (the arena and the host allocator,
+ * which the caller has; and the guest RAM if ram_ready: to map again). */
+static int build(struct nb_testbed *t, const struct nb_testbed_cfg *c, bool ram_ready)
 {
 	uint64_t data = (uint64_t)(c->nested ? c->nested : 1) * c->pages * 4096;
 	struct nb_pt_cfg s1, s2;
-	struct nb_tspace ts;
+	struct nb_tspace ts = { .alloc = &t->host };
 	uint32_t sid = 1;
 	int ret;
 
-	memset(t, 0, sizeof(*t));
 	t->cfg = *c;
 	t->units = c->units > 0 ? c->units : 1;
 	nb_vendor_formats(c->p->vendor, &s1, &s2);
 	t->nest = calloc((size_t)c->nested + 1, sizeof(*t->nest));
 	t->nn = calloc((size_t)c->nested + 1, sizeof(*t->nn));
 	t->dev = calloc((size_t)c->nested * c->devices + 1, sizeof(*t->dev));
-	t->unit = calloc((size_t)t->units, sizeof(*t->unit));
 	t->parent_u = calloc((size_t)t->units, sizeof(*t->parent_u));
-	if (!t->nest || !t->nn || !t->dev || !t->unit || !t->parent_u)
+	if (!t->nest || !t->nn || !t->dev || !t->parent_u)
 		return nb_fail(ENOMEM, "testbed: out of memory");
-	if ((ret = nb_arena_create(&t->arena, 2ull << 30)) ||
-	    (ret = nb_palloc_init(&t->host, t->arena, 256ull << 20)))
+	if ((ret = units(t, c)))
 		return ret;
-	ts = (struct nb_tspace){ .alloc = &t->host };
-	for (int u = 0; u < t->units; u++)
-		if ((ret = c->model ? nb_iommu_create_with(&t->unit[u], c->p, t->arena, c->model)
-				    : nb_iommu_create(&t->unit[u], c->p, t->arena)))
-			return ret;
 	t->m = t->unit[0];
 	if ((ret = nb_domain_alloc(&t->s2, &s2, t->arena, &ts)))
 		return ret;
@@ -61,8 +92,8 @@ int nb_testbed_init(struct nb_testbed *t, const struct nb_testbed_cfg *c)
 		if ((ret = nb_xdomain_paging(t->unit[u], t->s2, NB_XD_S2, &t->parent_u[u])))
 			return ret;
 	t->parent = t->parent_u[0];
-	if ((ret = nb_guest_ram_init(&t->ram, t->arena, t->s2, NB_TB_RAM_IPA,
-				     (32ull << 20) + (uint64_t)c->nested * (1ull << 20))) ||
+	if ((ret = ram_ready ? nb_guest_ram_reset(&t->ram, t->s2)
+			     : nb_guest_ram_init(&t->ram, t->arena, t->s2, NB_TB_RAM_IPA, ram_bytes(c))) ||
 	    (ret = nb_domain_map(t->s2, NB_TB_DATA_IPA, DATA_PA, data, NB_PROT_RW)) ||
 	    (ret = nb_xdev_attach(t->m, sid++, 0, c->ats, t->parent, &t->direct)))
 		return ret;
@@ -74,7 +105,20 @@ int nb_testbed_init(struct nb_testbed *t, const struct nb_testbed_cfg *c)
 	return 0;
 }
 
-void nb_testbed_fini(struct nb_testbed *t)
+int nb_testbed_init(struct nb_testbed *t, const struct nb_testbed_cfg *c)
+{
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	if ((ret = nb_arena_create(&t->arena, 2ull << 30)) ||
+	    (ret = nb_palloc_init(&t->host, t->arena, 256ull << 20)))
+		return ret;
+	return build(t, c, false);
+}
+
+/* The objects on the simulated memory; with keep_memory, the guest RAM is
+ * left for nb_guest_ram_reset (its tables go with the domains). */
+static void teardown(struct nb_testbed *t, bool keep_memory)
 {
 	for (int k = 0; t->nest && k < t->cfg.nested; k++) {
 		if (t->nest[k])
@@ -84,20 +128,73 @@ void nb_testbed_fini(struct nb_testbed *t)
 	for (int u = 0; t->parent_u && u < t->units; u++)
 		if (t->parent_u[u])
 			nb_xdomain_free(t->unit[u], t->parent_u[u]);
-	if (t->ram.size)
-		nb_guest_ram_fini(&t->ram, t->s2);
+	if (t->ram.size && !keep_memory) {
+		if (t->s2)
+			nb_guest_ram_fini(&t->ram, t->s2);
+		else /* released: no parent maps it any more */
+			nb_palloc_fini(&t->ram.alloc);
+	}
 	nb_domain_free(t->s2);
-	for (int u = 0; t->unit && u < t->units; u++)
-		nb_iommu_destroy(t->unit[u]);
-	free(t->unit);
+	for (int u = 0; u < t->units_kept; u++) {
+		if (keep_memory)
+			nb_iommu_release(t->unit[u]); /* for nb_iommu_reset */
+		else
+			nb_iommu_destroy(t->unit[u]);
+	}
+	if (!keep_memory) {
+		free(t->unit);
+		t->unit = NULL;
+		t->units_kept = 0;
+	}
 	free(t->parent_u);
-	if (t->host.arena)
-		nb_palloc_fini(&t->host);
-	nb_arena_destroy(t->arena);
 	free(t->nest);
 	free(t->nn);
 	free(t->dev);
+	t->parent_u = NULL;
+	t->nest = NULL;
+	t->nn = NULL;
+	t->dev = NULL;
+	t->s2 = NULL;
+	t->m = NULL;
+	t->parent = NULL;
+	t->direct = NULL;
+}
+
+void nb_testbed_fini(struct nb_testbed *t)
+{
+	teardown(t, false);
+	if (t->host.arena)
+		nb_palloc_fini(&t->host);
+	nb_arena_destroy(t->arena);
 	memset(t, 0, sizeof(*t));
+}
+
+void nb_testbed_release(struct nb_testbed *t)
+{
+	teardown(t, true);
+}
+
+int nb_testbed_reset(struct nb_testbed *t, const struct nb_testbed_cfg *c)
+{
+	/* the same guest RAM size */
+	bool keep_ram = t->ram.size && ram_bytes(c) == ram_bytes(&t->cfg);
+	int ret;
+
+	if (!t->arena || !t->host.arena)
+		return nb_testbed_init(t, c);
+	if (t->nest) /* not released yet */
+		teardown(t, true);
+	/* every domain is freed, each after its own deferred frees (nb_domain_free):
+	 * nothing of the memory is in use */
+	nb_palloc_reset(&t->host);
+	if (t->ram.size && !keep_ram) {
+		nb_palloc_fini(&t->ram.alloc); /* its range goes back to the arena, for the new size */
+		memset(&t->ram, 0, sizeof(t->ram));
+	}
+	ret = build(t, c, keep_ram);
+	if (ret)
+		nb_testbed_fini(t);
+	return ret;
 }
 
 void nb_testbed_touch_all(struct nb_testbed *t, unsigned access)

@@ -222,3 +222,17 @@ void nb_palloc_free(struct nb_palloc *p, uint64_t pa, uint64_t bytes)
 	poison(p->arena->mem + pa + 8, bytes - 8);
 	pthread_mutex_unlock(&p->lock);
 }
+
+void nb_palloc_reset(struct nb_palloc *p)
+{
+	pthread_mutex_lock(&p->lock);
+	/* [base, bump) is all that was ever handed out; the rest is poisoned
+	 * since nb_palloc_init */
+	poison(p->arena->mem + p->base, p->bump - p->base);
+	p->bump = p->base;
+	memset(p->free_head, 0, sizeof(p->free_head));
+	atomic_store(&p->bytes_in_use, 0);
+	atomic_store(&p->blocks_in_use, 0);
+	p->peak_bytes = 0;
+	pthread_mutex_unlock(&p->lock);
+}

@@ -12,18 +12,27 @@
 #define MAX_TOKENS 8
 #define ARENA_BYTES (512ull << 20)
 
+/* The simulated memory, kept from run to run (see script.h). */
+struct nb_tscript_mem {
+	struct nb_arena *arena;
+	struct nb_palloc host;
+	struct nb_guest_ram ram; /* the last run's, if ram_kept: mapped by no one */
+	uint64_t ram_ipa, ram_size; /* as the script asked for it */
+	bool ram_kept;
+};
+
 struct tscript {
 	const char *name;
 	unsigned line;
 	FILE *out, *err;
+	struct nb_tscript_mem *mem;
 	struct nb_arena *arena;
-	struct nb_palloc host;
 	struct nb_tspace host_ts;
 	bool have_s1, have_s2, have_ram, built;
 	struct nb_pt_cfg s1_cfg, s2_cfg;
 	uint64_t ram_ipa, ram_size;
 	struct nb_domain *s1, *s2;
-	struct nb_guest_ram ram;
+	struct nb_guest_ram *ram; /* &mem->ram once built */
 	struct nb_nested *nest;
 };
 
@@ -84,6 +93,30 @@ static int parse_stage(struct tscript *t, char **tok, int n, struct nb_pt_cfg *c
 	return 0;
 }
 
+/* Guest RAM as the script asks for it: the last run's again if it asked
+ * the same (nb_guest_ram_reset), else a new one. */
+static int guest_ram(struct tscript *t)
+{
+	struct nb_tscript_mem *m = t->mem;
+	int ret;
+
+	t->ram = &m->ram;
+	if (m->ram_kept && m->ram_ipa == t->ram_ipa && m->ram_size == t->ram_size) {
+		ret = nb_guest_ram_reset(&m->ram, t->s2);
+		if (ret) { /* keep nothing half made */
+			nb_palloc_fini(&m->ram.alloc);
+			m->ram_kept = false;
+		}
+		return ret;
+	}
+	if (m->ram_kept) /* its range goes back to the arena first: the new one takes it */
+		nb_palloc_fini(&m->ram.alloc);
+	m->ram_kept = false;
+	m->ram_ipa = t->ram_ipa;
+	m->ram_size = t->ram_size;
+	return nb_guest_ram_init(&m->ram, t->arena, t->s2, t->ram_ipa, t->ram_size);
+}
+
 static int build(struct tscript *t)
 {
 	if (t->built)
@@ -99,14 +132,14 @@ static int build(struct tscript *t)
 		return nb_domain_alloc(&t->s1, &t->s1_cfg, t->arena, &t->host_ts)
 			       ? bad(t, "stage 1: %s", nb_errmsg())
 			       : 0;
-	if (nb_guest_ram_init(&t->ram, t->arena, t->s2, t->ram_ipa, t->ram_size))
+	if (guest_ram(t))
 		return bad(t, "guest RAM: %s", nb_errmsg());
 	t->have_ram = true;
-	if (nb_nested_alloc(&t->nest, t->s2, &t->s1_cfg, &t->ram.ts))
+	if (nb_nested_alloc(&t->nest, t->s2, &t->s1_cfg, &t->ram->ts))
 		return bad(t, "nested stage 1: %s", nb_errmsg());
 	t->s1 = t->nest->s1;
 	fprintf(t->out, "# guest RAM IPA %#llx..%#llx (stage-1 tables live here), stage-1 root IPA %#llx\n",
-		(unsigned long long)t->ram_ipa, (unsigned long long)(t->ram_ipa + t->ram.size - 1),
+		(unsigned long long)t->ram_ipa, (unsigned long long)(t->ram_ipa + t->ram->size - 1),
 		(unsigned long long)t->s1->root_addr);
 	return 0;
 }
@@ -282,18 +315,20 @@ static int tokenize(struct tscript *t, char *line, char **tok)
 	return n;
 }
 
+/* Free what the run built; the memory is left as a new run needs it. */
 static void cleanup(struct tscript *t)
 {
 	if (t->nest)
 		nb_nested_free(t->nest);
 	else if (t->s1)
 		nb_domain_free(t->s1);
-	if (t->have_ram)
-		nb_guest_ram_fini(&t->ram, t->s2);
 	if (t->s2)
-		nb_domain_free(t->s2);
-	nb_palloc_fini(&t->host);
-	nb_arena_destroy(t->arena);
+		nb_domain_free(t->s2); /* its tables map the guest RAM no more */
+	/* every domain waited for its deferred frees (nb_domain_free); a run
+	 * without guest RAM leaves the last one kept (fuzz_script_reset) */
+	if (t->have_ram)
+		t->mem->ram_kept = true;
+	nb_palloc_reset(&t->mem->host);
 }
 
 /* One line into buf, without its newline: 1, or 0 at the end of input.
@@ -331,20 +366,57 @@ static int binary_byte(const char *line, size_t *col)
 	return -1;
 }
 
+int nb_tscript_mem_create(struct nb_tscript_mem **out)
+{
+	struct nb_tscript_mem *m = calloc(1, sizeof(*m));
+	int ret;
+
+	if (!m)
+		return nb_fail(ENOMEM, "translate: out of memory");
+	if ((ret = nb_arena_create(&m->arena, ARENA_BYTES)) ||
+	    (ret = nb_palloc_init(&m->host, m->arena, 64ull << 20))) {
+		nb_arena_destroy(m->arena); /* fail-nth sweep: it leaked when the carve failed */
+		free(m);
+		return ret;
+	}
+	*out = m;
+	return 0;
+}
+
+void nb_tscript_mem_destroy(struct nb_tscript_mem *m)
+{
+	if (!m)
+		return;
+	if (m->ram_kept)
+		nb_palloc_fini(&m->ram.alloc);
+	nb_palloc_fini(&m->host);
+	nb_arena_destroy(m->arena);
+	free(m);
+}
+
 int nb_tscript_run(FILE *in, const char *name, FILE *out, FILE *err)
 {
-	struct tscript t = { .name = name, .out = out, .err = err, .ram_ipa = 0x40000000,
-			     .ram_size = 16ull << 20 };
+	struct nb_tscript_mem *m = NULL;
+	int rc;
+
+	if (nb_tscript_mem_create(&m)) {
+		fprintf(err, "%s: %s\n", name, nb_errmsg());
+		return 1;
+	}
+	rc = nb_tscript_run_mem(m, in, name, out, err);
+	nb_tscript_mem_destroy(m);
+	return rc;
+}
+
+int nb_tscript_run_mem(struct nb_tscript_mem *m, FILE *in, const char *name, FILE *out, FILE *err)
+{
+	struct tscript t = { .name = name, .out = out, .err = err, .mem = m, .arena = m->arena,
+			     .ram_ipa = 0x40000000, .ram_size = 16ull << 20 };
 	char line[1024], *tok[MAX_TOKENS];
 	bool over, nul;
 	int rc = 0;
 
-	if (nb_arena_create(&t.arena, ARENA_BYTES) || nb_palloc_init(&t.host, t.arena, 64ull << 20)) {
-		fprintf(err, "%s: %s\n", name, nb_errmsg());
-		nb_arena_destroy(t.arena); /* fail-nth sweep: it leaked when the carve failed */
-		return 1;
-	}
-	t.host_ts = (struct nb_tspace){ .alloc = &t.host };
+	t.host_ts = (struct nb_tspace){ .alloc = &m->host };
 	while (read_line(in, line, sizeof(line), &over, &nul)) {
 		size_t col;
 		int n, c;

@@ -2,7 +2,8 @@
 /*
  * Fuzz target: hardware description files and --set overrides.
  *
- * The input is written to a file and loaded with nb_hwparams_load over one
+ * The input is written to an in-memory file (fz_file) and loaded with
+ * nb_hwparams_load over one
  * of three bases (by the input's length: the neutral defaults, an all-zero
  * description, a shipped config);
  * then each of its lines is applied with nb_hwparams_set over the defaults.
@@ -13,7 +14,6 @@
  * exactly as it was. Never a crash, a hang or a leak.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -35,39 +35,28 @@ const char *__lsan_default_suppressions(void)
 	return "leak:strbuf_append\nleak:libconfig_yylex\n";
 }
 
-static char in_path[64], out_path[64];
+static struct fz_file in = { .fd = -1 };
+static const char *in_path;
+static char out_path[128];
 static struct nb_hw_params shipped;
 static bool have_shipped;
 
 static void remove_files(void)
 {
-	unlink(in_path);
 	unlink(out_path);
 }
 
+/* The input in memory; the write-back in tmpfs (nb_hwparams_write syncs). */
 static void setup_once(void)
 {
-	int fd;
-
-	if (in_path[0])
+	if (in.fd >= 0)
 		return;
+	fz_file_open(&in, "nb-fuzz-config");
+	in_path = in.path;
+	snprintf(out_path, sizeof(out_path), "%s/nb-fuzz-config-%d.out.cfg", fz_tmpdir(), (int)getpid());
 	atexit(remove_files);
-	snprintf(in_path, sizeof(in_path), "/tmp/nb-fuzz-config-%d.cfg", (int)getpid());
-	snprintf(out_path, sizeof(out_path), "/tmp/nb-fuzz-config-%d.out.cfg", (int)getpid());
-	fd = open(in_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	FZ_CHECK(fd >= 0, "%s: %s", in_path, strerror(errno));
-	close(fd);
 	nb_hwparams_defaults(&shipped, NB_VENDOR_SMMUV3);
 	have_shipped = nb_hwparams_load(&shipped, NB_CONFIGS_DIR "/smmuv3.cfg") == 0;
-}
-
-static void write_input(const uint8_t *data, size_t size)
-{
-	FILE *f = fopen(in_path, "wb");
-
-	FZ_CHECK(f, "%s: %s", in_path, strerror(errno));
-	FZ_CHECK(fwrite(data, 1, size, f) == size, "short write");
-	FZ_CHECK(fclose(f) == 0, "close");
 }
 
 static void check_message(const char *names)
@@ -141,9 +130,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct nb_hw_params base;
 
 	setup_once();
-	write_input(data, size);
-	/* One base per input (each load costs a 1 MiB read buffer, slow under
-	 * ASan), chosen by the input's length so that its text stays free. */
+	fz_file_write(&in, data, size);
+	/* One base per input, chosen by the input's length so that its text
+	 * stays free. */
 	switch (size % 3) {
 	case 0:
 		nb_hwparams_defaults(&base, NB_VENDOR_VTD);

@@ -59,6 +59,56 @@ static inline uint64_t fz_u64(struct fz *f)
 		}                                                                    \
 	} while (0)
 
+/*
+ * Inputs that the library reads from a path: an in-memory file (memfd),
+ * named by /proc/self/fd/N, rewritten for each input. No disk: writing a
+ * temporary file per input cost fuzz_trace and fuzz_config most of their
+ * time in block I/O.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+struct fz_file {
+	int fd;
+	char path[64];
+};
+
+static inline void fz_file_open(struct fz_file *f, const char *name)
+{
+	f->fd = memfd_create(name, MFD_CLOEXEC);
+	FZ_CHECK(f->fd >= 0, "memfd_create: %s", strerror(errno));
+	snprintf(f->path, sizeof(f->path), "/proc/self/fd/%d", f->fd);
+}
+
+static inline void fz_file_write(struct fz_file *f, const uint8_t *data, size_t size)
+{
+	FZ_CHECK(ftruncate(f->fd, 0) == 0, "%s: truncate: %s", f->path, strerror(errno));
+	FZ_CHECK(pwrite(f->fd, data, size, 0) == (ssize_t)size, "%s: write: %s", f->path, strerror(errno));
+}
+
+/* A folder for files the library writes itself (write + rename): tmpfs
+ * where there is one, so that its fsync costs no disk. */
+static inline const char *fz_tmpdir(void)
+{
+	return access("/dev/shm", W_OK | X_OK) == 0 ? "/dev/shm" : "/tmp";
+}
+
+/*
+ * What an input did, for the targets that keep state from one input to the
+ * next (a testbed, a script's memory): fz_digest() after an input must be
+ * the same whatever ran before it. `fuzz/<target>_reset` (replay.c
+ * --check-reset) runs the seeds in two orders and compares.
+ */
+static inline void fz_mix(uint64_t *h, uint64_t v)
+{
+	for (int i = 0; i < 8; i++, v >>= 8)
+		*h = (*h ^ (v & 0xff)) * 0x100000001b3ull;
+}
+
+uint64_t fz_digest(void);
+
 /* The libFuzzer entry point every target defines (and replay.c calls). */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Fuzz target: DMA trace files (nestbench/trace.h, docs/trace-format.md),
- * plain or gzip. The input is written to a file, opened with nb_trace_open
- * and read with nb_trace_next to the end or the first bad line. Every event
+ * plain or gzip. The input is written to an in-memory file (fz_file),
+ * opened with nb_trace_open and read with nb_trace_next to the end or the
+ * first bad line. Every event
  * has a known kind and a line number that grows; a bad line fails with a
  * negative errno and a one-line nb_errmsg() naming the file (the reader's
  * caller stops there). Never a crash, a hang or a leak.
@@ -16,28 +17,20 @@
 
 #define MAX_EVENTS 100000
 
-static char path[64];
-
-static void remove_file(void)
-{
-	unlink(path);
-}
+static struct fz_file in = { .fd = -1 };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	const char *path;
 	struct nb_trace *t;
 	struct nb_trace_event ev;
 	unsigned last_line = 0;
-	FILE *f;
 	int rc;
 
-	if (!path[0]) {
-		snprintf(path, sizeof(path), "/tmp/nb-fuzz-trace-%d.trace", (int)getpid());
-		atexit(remove_file);
-	}
-	f = fopen(path, "wb");
-	FZ_CHECK(f, "%s: %s", path, strerror(errno));
-	FZ_CHECK(fwrite(data, 1, size, f) == size && fclose(f) == 0, "write %s", path);
+	if (in.fd < 0)
+		fz_file_open(&in, "nb-fuzz-trace");
+	fz_file_write(&in, data, size);
+	path = in.path;
 
 	nb_errclear();
 	rc = nb_trace_open(&t, path);

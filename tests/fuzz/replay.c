@@ -6,8 +6,15 @@
  * seed corpora in every build (gcc too); a finding abort()s, as it does
  * under libFuzzer. An empty or missing corpus is an error, so the test
  * cannot pass by running nothing.
+ *
+ * --check-reset: for a target that keeps state from input to input (a
+ * testbed, a script's memory, reset per input), run every input in name
+ * order, then again in reverse order, and require the same fz_digest()
+ * after each input both times: an input's result may not depend on what
+ * ran before it on the reused context.
  */
 #include <dirent.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +22,14 @@
 #include <sys/stat.h>
 
 #include "fuzz_input.h"
+
+/* Targets that keep state define it (fuzz_input.h); the others do not. */
+extern uint64_t fz_digest(void) __attribute__((weak));
+
+#define MAX_FILES 4096
+static char *files[MAX_FILES];
+static uint64_t digests[MAX_FILES];
+static int nfiles;
 
 static int run_file(const char *path)
 {
@@ -59,15 +74,57 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
+static int add_file(const char *path)
+{
+	if (nfiles == MAX_FILES) {
+		fprintf(stderr, "replay: more than %d inputs\n", MAX_FILES);
+		return 1;
+	}
+	files[nfiles] = strdup(path);
+	if (!files[nfiles]) {
+		fprintf(stderr, "replay: out of memory\n");
+		return 1;
+	}
+	nfiles++;
+	return 0;
+}
+
+/* Every input in reverse order after name order: the same digest each time. */
+static int check_reset(void)
+{
+	int bad = 0;
+
+	if (!fz_digest) {
+		fprintf(stderr, "replay: --check-reset: this target keeps no state (no fz_digest)\n");
+		return 1;
+	}
+	for (int i = 0; i < nfiles; i++) {
+		bad |= run_file(files[i]) != 0;
+		digests[i] = fz_digest();
+	}
+	for (int i = nfiles - 1; i >= 0; i--) {
+		bad |= run_file(files[i]) != 0;
+		if (fz_digest() != digests[i]) {
+			fprintf(stderr, "replay: %s: digest %016llx after %s, %016llx the first time: the reused state "
+					"was not reset\n",
+				files[i], (unsigned long long)fz_digest(),
+				i + 1 < nfiles ? files[i + 1] : "the name-order pass", (unsigned long long)digests[i]);
+			bad = 1;
+		}
+	}
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
-	int files = 0, bad = 0;
+	bool reset = argc > 1 && strcmp(argv[1], "--check-reset") == 0;
+	int bad = 0, first = reset ? 2 : 1;
 
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s CORPUS_DIR|FILE...\n", argv[0]);
+	if (argc <= first) {
+		fprintf(stderr, "usage: %s [--check-reset] CORPUS_DIR|FILE...\n", argv[0]);
 		return 2;
 	}
-	for (int i = 1; i < argc; i++) {
+	for (int i = first; i < argc; i++) {
 		struct dirent **ents;
 		struct stat st;
 		int n;
@@ -77,8 +134,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		if (!S_ISDIR(st.st_mode)) {
-			bad |= run_file(argv[i]) != 0;
-			files++;
+			bad |= add_file(argv[i]);
 			continue;
 		}
 		n = scandir(argv[i], &ents, NULL, by_name);
@@ -91,18 +147,27 @@ int main(int argc, char **argv)
 
 			if (ents[j]->d_name[0] != '.' &&
 			    snprintf(path, sizeof(path), "%s/%s", argv[i], ents[j]->d_name) < (int)sizeof(path) &&
-			    stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-				bad |= run_file(path) != 0;
-				files++;
-			}
+			    stat(path, &st) == 0 && S_ISREG(st.st_mode))
+				bad |= add_file(path);
 			free(ents[j]);
 		}
 		free(ents);
 	}
-	if (!files) {
+	if (!nfiles) {
 		fprintf(stderr, "replay: no input files\n");
 		return 1;
 	}
-	printf("replay: %d inputs, no finding\n", files);
+	if (reset) {
+		bad |= check_reset();
+		if (!bad)
+			printf("replay: %d inputs twice (name order, then reverse), the same digests\n", nfiles);
+	} else {
+		for (int i = 0; i < nfiles; i++)
+			bad |= run_file(files[i]) != 0;
+		if (!bad)
+			printf("replay: %d inputs, no finding\n", nfiles);
+	}
+	for (int i = 0; i < nfiles; i++)
+		free(files[i]);
 	return bad;
 }
