@@ -84,8 +84,9 @@ static inline void fz_file_open(struct fz_file *f, const char *name)
 
 static inline void fz_file_write(struct fz_file *f, const uint8_t *data, size_t size)
 {
-	FZ_CHECK(ftruncate(f->fd, 0) == 0, "%s: truncate: %s", f->path, strerror(errno));
+	/* write, then cut the rest: the pages stay (truncating to 0 first freed them) */
 	FZ_CHECK(pwrite(f->fd, data, size, 0) == (ssize_t)size, "%s: write: %s", f->path, strerror(errno));
+	FZ_CHECK(ftruncate(f->fd, (off_t)size) == 0, "%s: truncate: %s", f->path, strerror(errno));
 }
 
 /* A folder for files the library writes itself (write + rename): tmpfs
