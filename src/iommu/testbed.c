@@ -120,7 +120,8 @@ int nb_testbed_init(struct nb_testbed *t, const struct nb_testbed_cfg *c)
  * left for nb_guest_ram_reset (its tables go with the domains). */
 static void teardown(struct nb_testbed *t, bool keep_memory)
 {
-	for (int k = 0; t->nest && k < t->cfg.nested; k++) {
+	/* (both arrays: a build that failed may have only the first one, fail-nth sweep) */
+	for (int k = 0; t->nest && t->nn && k < t->cfg.nested; k++) {
 		if (t->nest[k])
 			nb_xdomain_free(nb_testbed_unit_of(t, k), t->nest[k]);
 		nb_nested_free(t->nn[k]);

@@ -174,7 +174,7 @@ static bool fail_here(uintptr_t caller, enum fn_origin *o)
 
 /* ---- memory allocated while armed, until freed ---- */
 
-#define TRACK_SLOTS (1u << 17) /* power of two; a run holds far fewer */
+#define TRACK_SLOTS (1u << 14) /* power of two: a run holds a few hundred at most */
 #define TOMBSTONE ((uintptr_t)1)
 static struct live {
 	uintptr_t p, caller;

@@ -8,6 +8,11 @@
  * memory" to its error stream; what it printed before is the beginning of
  * the baseline's output (nothing lost, nothing garbled). A run that
  * succeeds prints exactly the baseline's output and no error.
+ *
+ * One more case runs three scripts on one kept memory (nb_tscript_mem:
+ * nested, single stage, the nested one again, as fuzz_script does): the
+ * same script must print the same both times, and a failed run must leave
+ * the memory usable by the next.
  */
 #include <stdio.h>
 #include <string.h>
@@ -28,12 +33,15 @@ static char baseline[NSCRIPTS][8192];
 
 static int count(void)
 {
-	return NSCRIPTS;
+	return NSCRIPTS + 1;
 }
 
 static void case_name(int i, char *buf, size_t len)
 {
-	snprintf(buf, len, "script %s", strrchr(scripts[i], '/') + 1);
+	if (i < NSCRIPTS)
+		snprintf(buf, len, "script %s", strrchr(scripts[i], '/') + 1);
+	else
+		snprintf(buf, len, "script memory reused (3 runs)");
 }
 
 /* Streams with buffers of their own, so that stdio allocates nothing for
@@ -57,11 +65,14 @@ static size_t slurp(FILE *f, char *buf, size_t len)
 	return n;
 }
 
-static void run(struct fn_ctx *c, int i)
+/* Script i, on mem (NULL: nb_tscript_run's own), into out; false if it
+ * failed (its checks done). */
+static bool run_script(struct fn_ctx *c, int i, struct nb_tscript_mem *mem, char *out, size_t len)
 {
-	static char inbuf[4096], outbuf[4096], errbuf[4096], out[8192], err[1024];
+	static char inbuf[4096], outbuf[4096], errbuf[4096], err[1024];
 	char path[512], outp[64], errp[64];
 	FILE *in, *of, *ef;
+	bool ok = false;
 	int rc;
 
 	fn_pause();
@@ -75,16 +86,14 @@ static void run(struct fn_ctx *c, int i)
 	fn_resume();
 	if (!in || !of || !ef)
 		goto out;
-	rc = nb_tscript_run(in, scripts[i], of, ef);
+	rc = mem ? nb_tscript_run_mem(mem, in, scripts[i], of, ef) : nb_tscript_run(in, scripts[i], of, ef);
 	fn_pause();
-	slurp(of, out, sizeof(out));
+	slurp(of, out, len);
 	slurp(ef, err, sizeof(err));
 	fn_resume();
 	if (fn_ok_msg(c, rc != 0, err, "translate script")) {
 		fn_check(c, rc == 0 && !err[0], "success (%d) with errors: %s", rc, err);
-		fn_digest(c, "%s", out);
-		if (!c->n)
-			snprintf(baseline[i], sizeof(baseline[i]), "%s", out);
+		ok = true;
 	} else {
 		fn_check(c, rc == 1, "exit status %d, not 1", rc);
 		fn_check(c, strncmp(err, scripts[i], strlen(scripts[i])) == 0 && err[strlen(scripts[i])] == ':',
@@ -103,6 +112,41 @@ out:
 	unlink(outp);
 	unlink(errp);
 	fn_resume();
+	return ok;
+}
+
+static void run_reused(struct fn_ctx *c)
+{
+	static const int order[] = { 0, 2, 0 };
+	static char out[NB_ARRAY_SIZE(order)][8192];
+	struct nb_tscript_mem *mem;
+	bool ok[NB_ARRAY_SIZE(order)];
+
+	if (!fn_ok(c, nb_tscript_mem_create(&mem), "script memory"))
+		return;
+	for (size_t k = 0; k < NB_ARRAY_SIZE(order); k++) {
+		ok[k] = run_script(c, order[k], mem, out[k], sizeof(out[k]));
+		if (ok[k])
+			fn_digest(c, "%s", out[k]);
+	}
+	fn_check(c, !ok[0] || !ok[2] || strcmp(out[0], out[2]) == 0,
+		 "%s printed other things on reused memory:\n%s---\n%s", scripts[0], out[0], out[2]);
+	nb_tscript_mem_destroy(mem);
+}
+
+static void run(struct fn_ctx *c, int i)
+{
+	static char out[8192];
+
+	if (i == NSCRIPTS) {
+		run_reused(c);
+		return;
+	}
+	if (run_script(c, i, NULL, out, sizeof(out))) {
+		fn_digest(c, "%s", out);
+		if (!c->n)
+			snprintf(baseline[i], sizeof(baseline[i]), "%s", out);
+	}
 }
 
 const struct fn_family fn_script = {

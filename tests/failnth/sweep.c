@@ -6,6 +6,8 @@
  * clean error, how many the library absorbed, and the bugs.
  *
  * Usage: failnth_sweep [-v] [CASE-SUBSTRING...]
+ *   -v                  say how each run ended
+ *   NB_FAILNTH_TRACE=1  name each run before it starts (to find a crash)
  * Exit status: 0 no bug, 1 bugs (each printed), 2 usage.
  */
 #include <errno.h>
@@ -19,7 +21,7 @@
 #include "sweep.h"
 
 static const struct fn_family *const families[] = {
-	&fn_formats, &fn_iommu, &fn_config, &fn_script, &fn_replay, &fn_backend,
+	&fn_formats, &fn_iommu, &fn_testbed, &fn_config, &fn_script, &fn_replay, &fn_backend,
 };
 
 #define MAX_BUG_LINES 30 /* per case: the first ones say it all */
@@ -147,6 +149,8 @@ static void run_once(const struct fn_family *f, int i, struct fn_ctx *c, uint64_
 	c->dlen = 0;
 	c->digest[0] = '\0';
 	nb_errclear();
+	if (getenv("NB_FAILNTH_TRACE"))
+		fprintf(stderr, "%s: run %llu\n", c->name, (unsigned long long)n);
 	fn_arm(n);
 	f->run(c, i);
 	fn_pause();
