@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,12 +194,18 @@ int nb_atomic_print(const char *path, void (*emit)(FILE *f, const void *arg), co
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
+	bool cut;
 	int ret;
 
 	if (!f)
 		return fail(ENOMEM, why, whylen, "%s: out of memory", path);
 	emit(f, arg);
-	if (fclose(f)) {
+	/* Out of memory, a memory stream still closes "successfully": a write
+	 * it could not hold only sets its error flag, and a failed final
+	 * realloc (glibc _IO_mem_finish) leaves buf NULL (fail-nth sweep: an
+	 * empty file was published as the description) */
+	cut = ferror(f);
+	if (fclose(f) || cut || !buf) {
 		free(buf);
 		return fail(ENOMEM, why, whylen, "%s: out of memory", path);
 	}
