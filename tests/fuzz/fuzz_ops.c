@@ -351,8 +351,22 @@ static void op_guest_unmap(struct st *s, struct fz *in)
 		req.leaf = false;
 		req.pgsize_mask = 0;
 	}
-	rc = nb_iommu_guest_invalidate(nb_testbed_unit_of(&s->t, k), s->t.nest[k], &req);
-	FZ_CHECK(rc == 0, "%s: guest invalidate: %s", ctx_name(s), nb_errmsg());
+	if (how == 0 && (nb & 0x40) && n > 1 && n < 512) {
+		/* the same range as an array of two requests, as IOMMU_HWPT_INVALIDATE
+		 * carries them: every entry must be handled, not only the first */
+		struct nb_flush_req two[2] = { req, req };
+		uint32_t done = 0;
+
+		two[0].size = (n / 2) * PG;
+		two[1].addr = req.addr + two[0].size;
+		two[1].size = req.size - two[0].size;
+		rc = nb_iommu_guest_invalidate_array(nb_testbed_unit_of(&s->t, k), s->t.nest[k], two, 2, &done);
+		FZ_CHECK(rc == 0 && done == 2, "%s: guest invalidate array: %u of 2 done: %s", ctx_name(s), done,
+			 nb_errmsg());
+	} else {
+		rc = nb_iommu_guest_invalidate(nb_testbed_unit_of(&s->t, k), s->t.nest[k], &req);
+		FZ_CHECK(rc == 0, "%s: guest invalidate: %s", ctx_name(s), nb_errmsg());
+	}
 	nb_gather_release(s->t.nn[k]->s1, &g);
 	check_s1_tables(s, k, i, n > PAGES ? PAGES : n);
 }

@@ -158,6 +158,11 @@ def ops_seeds():
         S2_MAP, 1, 1, 0, FQ, 1, S2_MAP, 1, 1, 0, DMA, 0, 1, 0, 0, FQ, 200, ORACLE])
     seeds['amd-lazy-ats'] = ops_header('amd', lazy=True, ats=True, k=0) + bytes([
         DMA_ALL, 0, S2_UNMAP, 9, 3, FQ, 2, FQ, 255, S2_MAP, 9, 3, 0, DMA_ALL, 0])
+    # a guest invalidation array of two entries (G_UNMAP with 0x40 in its
+    # count byte, exact range): the second entry must be handled too
+    for model in ('vtd', 'amd', 'smmuv3'):
+        seeds['%s-guest-array' % model] = ops_header(model, ats=True) + bytes([
+            DMA_ALL, 1, G_UNMAP, 0, 2, 0x40 | 5, 0, DMA, 1, 7, 0, 0, ORACLE])
     seeds['empty'] = b''
     # findings, kept as regressions (minimized): the last device of a nested
     # domain detached, then stage-2 tables freed (stale stage-2 walk cache);
