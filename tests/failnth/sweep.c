@@ -5,8 +5,9 @@
  * many allocation steps it reached (by origin), how many runs ended in a
  * clean error, how many the library absorbed, and the bugs.
  *
- * Usage: failnth_sweep [-v] [CASE-SUBSTRING...]
+ * Usage: failnth_sweep [-v] [--table FILE] [CASE-SUBSTRING...]
  *   -v                  say how each run ended
+ *   --table FILE        write the table to FILE too (scripts/test prints it)
  *   NB_FAILNTH_TRACE=1  name each run before it starts (to find a crash)
  * Exit status: 0 no bug, 1 bugs (each printed), 2 usage.
  */
@@ -28,6 +29,23 @@ static const struct fn_family *const families[] = {
 
 static bool verbose;
 static unsigned bug_lines;
+static FILE *table_file; /* --table FILE: the table there too (ctest keeps little of it) */
+
+/* A line of the table: on stdout, and in the --table file. */
+static void table(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void table(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	if (table_file) {
+		va_start(ap, fmt);
+		vfprintf(table_file, fmt, ap);
+		va_end(ap);
+	}
+}
 
 static void say_bug(struct fn_ctx *c, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 static void say_bug(struct fn_ctx *c, const char *fmt, va_list ap)
@@ -272,19 +290,25 @@ int main(int argc, char **argv)
 	int first = 1, cases = 0;
 	double t0 = now_s();
 
-	if (argc > 1 && strcmp(argv[1], "-v") == 0) {
-		verbose = true;
-		first = 2;
-	}
-	if (argc > first && argv[first][0] == '-') {
-		fprintf(stderr, "usage: %s [-v] [CASE-SUBSTRING...]\n", argv[0]);
-		return 2;
+	for (; first < argc && argv[first][0] == '-'; first++) {
+		if (strcmp(argv[first], "-v") == 0) {
+			verbose = true;
+		} else if (strcmp(argv[first], "--table") == 0 && first + 1 < argc) {
+			table_file = fopen(argv[++first], "w");
+			if (!table_file) {
+				fprintf(stderr, "failnth_sweep: %s: %s\n", argv[first], strerror(errno));
+				return 2;
+			}
+		} else {
+			fprintf(stderr, "usage: %s [-v] [--table FILE] [CASE-SUBSTRING...]\n", argv[0]);
+			return 2;
+		}
 	}
 	fn_init();
 	warm_up();
-	printf("fail-nth sweep: allocation n of each case fails, n = 1, 2, ... (steps: allocations one run "
+	table("fail-nth sweep: allocation n of each case fails, n = 1, 2, ... (steps: allocations one run "
 	       "makes that may fail)\n");
-	printf("%-34s %6s %6s %8s %4s %6s  %s\n", "case", "steps", "clean", "absorbed", "bugs", "sec",
+	table("%-34s %6s %6s %8s %4s %6s  %s\n", "case", "steps", "clean", "absorbed", "bugs", "sec",
 	       "steps by origin (reached, never failed: see fail_alloc.h)");
 	for (size_t fi = 0; fi < NB_ARRAY_SIZE(families); fi++) {
 		const struct fn_family *f = families[fi];
@@ -303,7 +327,7 @@ int main(int argc, char **argv)
 			sweep_case(f, i, name, &r);
 			origin_list(r.by_origin, false, origins, sizeof(origins));
 			origin_list(r.by_origin, true, urcu, sizeof(urcu));
-			printf("%-34s %6llu %6u %8u %4u %6.2f  %s%s%s%s\n", name, (unsigned long long)r.steps,
+			table("%-34s %6llu %6u %8u %4u %6.2f  %s%s%s%s\n", name, (unsigned long long)r.steps,
 			       r.clean, r.absorbed, r.bugs, r.seconds, origins, urcu[0] ? " (" : "", urcu,
 			       urcu[0] ? ")" : "");
 			fflush(stdout);
@@ -321,11 +345,15 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	origin_list(total.by_origin, false, origins, sizeof(origins));
-	printf("total: %d cases, %llu allocation steps failed one by one (%u clean errors, %u absorbed), "
+	table("total: %d cases, %llu allocation steps failed one by one (%u clean errors, %u absorbed), "
 	       "%u bugs, %.1f s\n  by origin: %s\n",
 	       cases, (unsigned long long)total.steps, total.clean, total.absorbed, total.bugs, now_s() - t0,
 	       origins);
 	origin_list(total.by_origin, true, urcu, sizeof(urcu));
-	printf("  reached, never failed (the library cannot survive it, see fail_alloc.h): %s\n", urcu);
+	table("  reached, never failed (the library cannot survive it, see fail_alloc.h): %s\n", urcu);
+	if (table_file && fclose(table_file)) {
+		fprintf(stderr, "failnth_sweep: --table: %s\n", strerror(errno));
+		return 2;
+	}
 	return total.bugs ? 1 : 0;
 }
