@@ -88,6 +88,9 @@ struct nb_iommu_stats {
 	uint64_t refill_misses;	      /* misses on entries dropped as collateral */
 	uint64_t stale_checks, stale_found;
 	uint64_t fq_flushes;
+	uint64_t flush_fallbacks;     /* flushes whose commands could not be built (out of
+				       * memory): every cached entry was dropped instead,
+				       * so the counts do not stand */
 };
 
 /*

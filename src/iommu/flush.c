@@ -54,12 +54,28 @@ int nb_iommu_map_after_fq(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iov
 	return ret;
 }
 
+/* A model that could not build its commands (out of memory: its tag list,
+ * the batch) or a queue that could not take them: the change's cached
+ * translations must go all the same, so every entry of the unit goes, as a
+ * global invalidation would (fail-nth sweep: the flush was skipped and DMAs
+ * still went through unmapped pages). */
+static void flush_everything(struct nb_iommu *m)
+{
+	m->st.flush_fallbacks++;
+	for (int k = 0; k < NB_CACHE_KIND_COUNT; k++)
+		nb_cache_flush_all(&m->c[k]);
+	for (int i = 0; i < m->ndevs; i++)
+		nb_cache_flush_all(&m->devs[i]->devtlb);
+}
+
 /* One driver operation: the model's commands for req on d, submitted. */
 static int run_flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req)
 {
 	int ret = m->model->flush(m, d, req, nb_iommu_batch(m));
 	int sub = nb_iommu_submit(m, &m->batch, true);
 
+	if (ret || sub)
+		flush_everything(m);
 	return ret ? ret : sub;
 }
 
@@ -81,6 +97,7 @@ static void flush_gather(struct nb_iommu *m, struct nb_xdomain *d, struct nb_gat
 void nb_iommu_fq_flush(struct nb_iommu *m)
 {
 	struct nb_inv_batch *b;
+	bool failed = false;
 
 	if (!m->nfq)
 		return;
@@ -93,9 +110,10 @@ void nb_iommu_fq_flush(struct nb_iommu *m)
 			seen |= m->fq[j].d == m->fq[i].d;
 		if (nb_mutant(NB_MUT_FQ_NO_FLUSH)) continue;
 		if (!seen)
-			m->model->flush(m, m->fq[i].d, &(struct nb_flush_req){ .size = 0 }, b);
+			failed |= m->model->flush(m, m->fq[i].d, &(struct nb_flush_req){ .size = 0 }, b) != 0;
 	}
-	nb_iommu_submit(m, b, true);
+	if (nb_iommu_submit(m, b, true) || failed)
+		flush_everything(m);
 	for (uint32_t i = 0; i < m->nfq; i++)
 		nb_gather_release(m->fq[i].d->pt, &m->fq[i].gather);
 	m->nfq = 0;
@@ -183,10 +201,16 @@ int nb_iommu_guest_invalidate_array(struct nb_iommu *m, struct nb_xdomain *n,
 	/* The host driver's handler: every entry's commands, in order, into one
 	 * operation (a model whose driver waits per entry syncs per entry). */
 	b = nb_iommu_batch(m);
-	for (; *done < count && !ret; (*done)++) {
-		if (nb_mutant(NB_MUT_GUEST_ARRAY) && *done) continue;
-		ret = m->model->flush(m, n, &reqs[*done], b);
+	for (; *done < count; (*done)++) { /* the one that failed is not done */
+		if (nb_mutant(NB_MUT_GUEST_ARRAY) && *done)
+			continue;
+		if ((ret = m->model->flush(m, n, &reqs[*done], b)))
+			break;
 	}
 	sub = nb_iommu_submit(m, b, true);
+	if (!ret && sub) /* the batch failed as a whole: no entry ran as built */
+		*done = 0;
+	if (ret || sub)
+		flush_everything(m);
 	return ret ? ret : sub;
 }

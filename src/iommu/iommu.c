@@ -149,8 +149,10 @@ void *nb_iommu_scratch(struct nb_iommu *m, size_t bytes)
 	if (bytes <= m->scratch_len)
 		return m->scratch;
 	n = realloc(m->scratch, bytes);
-	if (!n)
+	if (!n) { /* the caller's error says why (fail-nth sweep: it said nothing) */
+		nb_fail(ENOMEM, "iommu: out of memory for %zu bytes of scratch", bytes);
 		return NULL;
+	}
 	m->scratch = n;
 	m->scratch_len = bytes;
 	return n;

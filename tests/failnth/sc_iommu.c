@@ -207,9 +207,11 @@ static void change(struct run *r)
 						{ .addr = 8 * PG, .size = 4 * PG } };
 		uint32_t done = 0;
 
-		fn_ok(r->c, nb_iommu_guest_invalidate_array(r->m, r->xn[1], reqs, 2, &done),
-		      "guest invalidation array");
-		fn_check(r->c, done == 2, "guest invalidation array: %u of 2 handled", done);
+		if (fn_ok(r->c, nb_iommu_guest_invalidate_array(r->m, r->xn[1], reqs, 2, &done),
+			  "guest invalidation array"))
+			fn_check(r->c, done == 2, "guest invalidation array: %u of 2 handled", done);
+		else /* the entry that failed is not counted */
+			fn_check(r->c, done < 2, "guest invalidation array failed, yet %u of 2 handled", done);
 		check(r, "guest invalidation array", false);
 	}
 	if (r->xs1) {
