@@ -767,75 +767,84 @@ __attribute__((format(printf, 5, 6))) static int hw_issue(struct hw_issue *is, i
 	return -err;
 }
 
-static int hw_check_range(const struct hw_key *k, const void *base, const char *path,
+/* "group.name" (or "name"), written only where an issue names it: the
+ * checks run on every load and --set, and formatting every key's path on
+ * the way was most of a check's time (fuzz_config). */
+static const char *hw_path(char *buf, const char *group, const char *name)
+{
+	if (!group)
+		return name;
+	snprintf(buf, HW_PATH, "%s.%s", group, name);
+	return buf;
+}
+
+static int hw_check_range(const struct hw_key *k, const void *base, const char *group,
 			  struct hw_issue *is)
 {
+	char path[HW_PATH];
 	uint64_t u;
 
 	if (k->type != HW_UINT)
 		return 0;
 	u = hw_get_uint((const char *)base + k->off, k->size);
 	if (u < k->min || u > k->max)
-		return hw_issue(is, ERANGE, path, NULL, "%llu is out of range (%llu..%llu)",
-				(unsigned long long)u, (unsigned long long)k->min,
-				(unsigned long long)k->max);
+		return hw_issue(is, ERANGE, hw_path(path, group, k->name), NULL,
+				"%llu is out of range (%llu..%llu)", (unsigned long long)u,
+				(unsigned long long)k->min, (unsigned long long)k->max);
 	return 0;
 }
 
 static int hw_check_cache(const struct nb_cache_params *cp, int ci, struct hw_issue *is)
 {
 	const char *g = hw_group_names[ci];
-	char k[4][HW_PATH]; /* entries, ways, replacement, page_sizes / levels */
+	char a[HW_PATH], b[HW_PATH]; /* the keys an issue names (hw_path) */
 	uint64_t sizes = cp->page_sizes & ~NB_GENMASK(HW_PAGE_MAX_LG2, HW_PAGE_MIN_LG2);
 	uint32_t levels = cp->levels & ~(uint32_t)NB_GENMASK(HW_LEVEL_MAX, HW_LEVEL_MIN);
 	uint32_t sets;
 
-	snprintf(k[0], HW_PATH, "%s.entries", g);
-	snprintf(k[1], HW_PATH, "%s.ways", g);
-	snprintf(k[2], HW_PATH, "%s.replacement", g);
-	for (size_t i = 0; i < NB_ARRAY_SIZE(hw_cache_keys); i++) {
-		char path[HW_PATH];
-
-		snprintf(path, HW_PATH, "%s.%s", g, hw_cache_keys[i].name);
-		if (hw_check_range(&hw_cache_keys[i], cp, path, is))
+	for (size_t i = 0; i < NB_ARRAY_SIZE(hw_cache_keys); i++)
+		if (hw_check_range(&hw_cache_keys[i], cp, g, is))
 			return -is->err;
-	}
 	if ((unsigned)cp->repl >= NB_REPL_COUNT)
-		return hw_issue(is, EINVAL, k[2], NULL, "replacement %d is unknown", (int)cp->repl);
-	snprintf(k[3], HW_PATH, "%s.page_sizes", g);
+		return hw_issue(is, EINVAL, hw_path(a, g, "replacement"), NULL, "replacement %d is unknown",
+				(int)cp->repl);
 	if (!(HW_FINAL_TLBS & (1u << ci)) && cp->page_sizes)
-		return hw_issue(is, EINVAL, k[3], NULL, "%s has no page_sizes (only iotlb and devtlb)", g);
+		return hw_issue(is, EINVAL, hw_path(a, g, "page_sizes"), NULL,
+				"%s has no page_sizes (only iotlb and devtlb)", g);
 	if (sizes)
-		return hw_issue(is, ERANGE, k[3], NULL, "page size 2^%d is outside 4K..4T",
+		return hw_issue(is, ERANGE, hw_path(a, g, "page_sizes"), NULL, "page size 2^%d is outside 4K..4T",
 				__builtin_ctzll(sizes));
 	if (cp->entries && (HW_FINAL_TLBS & (1u << ci)) && !cp->page_sizes)
-		return hw_issue(is, EINVAL, k[3], k[0], "a present %s must hold at least one page size", g);
-	snprintf(k[3], HW_PATH, "%s.levels", g);
+		return hw_issue(is, EINVAL, hw_path(a, g, "page_sizes"), hw_path(b, g, "entries"),
+				"a present %s must hold at least one page size", g);
 	if (!(HW_PWCS & (1u << ci)) && cp->levels)
-		return hw_issue(is, EINVAL, k[3], NULL, "%s has no levels (only pwc_s1 and pwc_s2)", g);
+		return hw_issue(is, EINVAL, hw_path(a, g, "levels"), NULL,
+				"%s has no levels (only pwc_s1 and pwc_s2)", g);
 	if (levels)
-		return hw_issue(is, ERANGE, k[3], NULL, "level %d is outside %d..%d",
+		return hw_issue(is, ERANGE, hw_path(a, g, "levels"), NULL, "level %d is outside %d..%d",
 				__builtin_ctz(levels), HW_LEVEL_MIN, HW_LEVEL_MAX);
 	if (cp->entries && (HW_PWCS & (1u << ci)) && !cp->levels)
-		return hw_issue(is, EINVAL, k[3], k[0], "a present walk cache must cache at least one level");
+		return hw_issue(is, EINVAL, hw_path(a, g, "levels"), hw_path(b, g, "entries"),
+				"a present walk cache must cache at least one level");
 	if (!cp->entries)
 		return 0; /* absent: geometry does not matter */
 	if (!cp->ways)
-		return hw_issue(is, EINVAL, k[1], k[0], "0 ways, but %u entries", cp->entries);
+		return hw_issue(is, EINVAL, hw_path(a, g, "ways"), hw_path(b, g, "entries"),
+				"0 ways, but %u entries", cp->entries);
 	if (cp->entries % cp->ways)
-		return hw_issue(is, EINVAL, k[1], k[0], "%u ways do not divide %u entries",
-				cp->ways, cp->entries);
+		return hw_issue(is, EINVAL, hw_path(a, g, "ways"), hw_path(b, g, "entries"),
+				"%u ways do not divide %u entries", cp->ways, cp->entries);
 	sets = cp->entries / cp->ways;
 	if (sets & (sets - 1))
-		return hw_issue(is, EINVAL, k[0], k[1],
+		return hw_issue(is, EINVAL, hw_path(a, g, "entries"), hw_path(b, g, "ways"),
 				"%u entries / %u ways = %u sets; the set count must be a power of two",
 				cp->entries, cp->ways, sets);
 	if (cp->repl == NB_REPL_PLRU && (cp->ways & (cp->ways - 1)))
-		return hw_issue(is, EINVAL, k[1], k[2],
+		return hw_issue(is, EINVAL, hw_path(a, g, "ways"), hw_path(b, g, "replacement"),
 				"%u ways with plru replacement; tree-PLRU needs a power-of-two way count",
 				cp->ways);
 	if (cp->repl == NB_REPL_QEMU && cp->ways != cp->entries)
-		return hw_issue(is, EINVAL, k[1], k[2],
+		return hw_issue(is, EINVAL, hw_path(a, g, "ways"), hw_path(b, g, "replacement"),
 				"qemu replacement is one fully associative table: ways (%u) must equal entries (%u)",
 				cp->ways, cp->entries);
 	return 0;
@@ -850,7 +859,7 @@ static int hw_check(const struct nb_hw_params *p, struct hw_issue *is)
 				memchr(p->model, '\0', sizeof(p->model)) ? why : "not terminated");
 	if ((unsigned)p->vendor >= NB_VENDOR_COUNT)
 		return hw_issue(is, EINVAL, "vendor", NULL, "vendor %d is unknown", (int)p->vendor);
-	if (hw_check_range(&hw_top_keys[2], p, "mem_ref_cycles", is))
+	if (hw_check_range(&hw_top_keys[2], p, NULL, is)) /* mem_ref_cycles */
 		return -is->err;
 	for (int ci = 0; ci < HW_NCACHES; ci++)
 		if (hw_check_cache(hw_ccache(p, ci), ci, is))
@@ -858,22 +867,17 @@ static int hw_check(const struct nb_hw_params *p, struct hw_issue *is)
 	for (int op = 0; op < NB_INV_OP_COUNT; op++) {
 		char path[HW_PATH];
 
-		snprintf(path, HW_PATH, "costs.%s", hw_op_name(op));
 		if (nb_inv_op_vendor((enum nb_inv_op)op) != p->vendor && p->cmd_cycles[op])
-			return hw_issue(is, EINVAL, path, "vendor", "%s is a command of vendor %s, not of %s",
-					hw_op_name(op), hw_vendor_name(nb_inv_op_vendor((enum nb_inv_op)op)),
-					hw_vendor_name(p->vendor));
+			return hw_issue(is, EINVAL, hw_path(path, "costs", hw_op_name(op)), "vendor",
+					"%s is a command of vendor %s, not of %s", hw_op_name(op),
+					hw_vendor_name(nb_inv_op_vendor((enum nb_inv_op)op)), hw_vendor_name(p->vendor));
 		if (p->cmd_cycles[op] > HW_MAX_CYCLES)
-			return hw_issue(is, ERANGE, path, NULL, "%u is out of range (0..%u)",
-					p->cmd_cycles[op], HW_MAX_CYCLES);
+			return hw_issue(is, ERANGE, hw_path(path, "costs", hw_op_name(op)), NULL,
+					"%u is out of range (0..%u)", p->cmd_cycles[op], HW_MAX_CYCLES);
 	}
-	for (size_t i = 0; i < NB_ARRAY_SIZE(hw_policy_keys); i++) {
-		char path[HW_PATH];
-
-		snprintf(path, HW_PATH, "policy.%s", hw_policy_keys[i].name);
-		if (hw_check_range(&hw_policy_keys[i], &p->policy, path, is))
+	for (size_t i = 0; i < NB_ARRAY_SIZE(hw_policy_keys); i++)
+		if (hw_check_range(&hw_policy_keys[i], &p->policy, "policy", is))
 			return -is->err;
-	}
 	return 0;
 }
 
