@@ -48,11 +48,4 @@ void nb_shuffle(uint64_t *v, uint64_t n, uint64_t seed);
 /* Nanoseconds of CLOCK_MONOTONIC. */
 uint64_t nb_now_ns(void);
 
-/*
- * The physical limit of a walk: nanoseconds per dependent load of a pointer
- * chase over `bytes` of fresh memory, one load per 64-byte line, visiting
- * lines in random order (or sequentially), measured now, in this process.
- */
-double nb_chase_ns_per_load(uint64_t bytes, bool random_order, uint64_t loads);
-
 #endif

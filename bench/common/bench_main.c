@@ -274,36 +274,3 @@ int nb_bench_family_main(int argc, char **argv, const char *family, void (*regis
 	register_fn();
 	return nb_bench_run();
 }
-
-/* ---- pointer chase: the physical limit of dependent loads ---- */
-
-double nb_chase_ns_per_load(uint64_t bytes, bool random_order, uint64_t loads)
-{
-	uint64_t lines = bytes / 64 ? bytes / 64 : 1, *order, t0, t1;
-	uintptr_t *mem, p;
-
-	mem = aligned_alloc(4096, (lines * 64 + 4095) & ~4095ull);
-	order = malloc(lines * sizeof(*order));
-	if (!mem || !order) {
-		free(mem);
-		free(order);
-		return 0;
-	}
-	for (uint64_t i = 0; i < lines; i++)
-		order[i] = i;
-	if (random_order)
-		nb_shuffle(order + 1, lines - 1, 0x5eed);
-	for (uint64_t i = 0; i < lines; i++)
-		mem[order[i] * 8] = (uintptr_t)&mem[order[(i + 1) % lines] * 8];
-	p = (uintptr_t)&mem[order[0] * 8];
-	for (uint64_t i = 0; i < lines; i++) /* warm up: one lap */
-		p = *(uintptr_t *)p;
-	t0 = nb_now_ns();
-	for (uint64_t i = 0; i < loads; i++)
-		p = *(uintptr_t *)p;
-	t1 = nb_now_ns();
-	nb_bench_do_not_optimize((void *)p);
-	free(mem);
-	free(order);
-	return (double)(t1 - t0) / (double)loads;
-}
