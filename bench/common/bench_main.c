@@ -90,10 +90,18 @@ void nb_shuffle(uint64_t *v, uint64_t n, uint64_t seed)
 /* ---- perf counters around the timed loop (per thread) ---- */
 
 static _Thread_local struct nb_perf *thread_perf;
+static _Thread_local bool region_open; /* perf_begin started the counters */
 
 static void perf_begin(nb_bench_state *st, void *user)
 {
+	if (nb_icount_active() && nb_bench_uses_manual_time(st)) {
+		nb_bench_skip_with_error(st, "icount: this benchmark reports its own (manual) time, so "
+					     "its loop is not its measured region: its instructions "
+					     "cannot be counted");
+		return;
+	}
 	nb_icount_region_begin(NULL);
+	region_open = true;
 	if (!use_perf)
 		return;
 	if (!thread_perf && nb_perf_open_default(&thread_perf))
@@ -102,10 +110,33 @@ static void perf_begin(nb_bench_state *st, void *user)
 		nb_perf_enable(thread_perf);
 }
 
+/* The timer paused inside the loop (set-up between timed parts): counters
+ * pause with it, so they cover what the time covers. */
+static void perf_pause(nb_bench_state *st, void *user)
+{
+	if (!region_open)
+		return;
+	nb_icount_pause();
+	if (thread_perf)
+		nb_perf_disable(thread_perf);
+}
+
+static void perf_resume(nb_bench_state *st, void *user)
+{
+	if (!region_open)
+		return;
+	if (thread_perf)
+		nb_perf_resume(thread_perf);
+	nb_icount_resume();
+}
+
 static void perf_end(nb_bench_state *st, void *user)
 {
 	char name[96];
 
+	if (!region_open) /* perf_begin refused the benchmark */
+		return;
+	region_open = false;
 	nb_icount_region_end(NULL, nb_bench_iterations_done(st));
 	if (!thread_perf)
 		return;
@@ -271,6 +302,7 @@ int nb_bench_family_main(int argc, char **argv, const char *family, void (*regis
 	}
 	perf_context();
 	nb_bench_set_region_hooks(perf_begin, perf_end, NULL);
+	nb_bench_set_pause_hooks(perf_pause, perf_resume, NULL);
 	register_fn();
 	return nb_bench_run();
 }
