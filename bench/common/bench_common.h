@@ -17,6 +17,8 @@
  * The main of a benchmark binary. Flags of ours, before Google Benchmark's:
  *   --cpu=N      pin the benchmark threads' first thread to OS CPU N (hwloc)
  *   --no-perf    do not attach perf counters
+ *   --oracle-every=N  the stale-translation oracle after 1 in N rounds
+ *                (oracle_sample.h; default 8, 0: off)
  * register_fn registers the family's benchmarks.
  */
 int nb_bench_family_main(int argc, char **argv, const char *family, void (*register_fn)(void));

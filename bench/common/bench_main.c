@@ -10,6 +10,7 @@
 
 #include "bench_common.h"
 #include "icount.h"
+#include "oracle_sample.h"
 #include "nestbench/iommu.h"
 #include "nestbench/machine.h"
 #include "nestbench/nb.h"
@@ -196,6 +197,15 @@ static int parse_ours(int argc, char **argv, int *cpu)
 			*cpu = (int)v;
 		} else if (strcmp(argv[i], "--no-perf") == 0) {
 			use_perf = false;
+		} else if (strncmp(argv[i], "--oracle-every=", 15) == 0) {
+			long v = strtol(argv[i] + 15, &end, 10);
+
+			if (!argv[i][15] || *end || v < 0 || v > 1000000) {
+				fprintf(stderr, "%s: --oracle-every: '%s' is not 0..1000000 (0: no checks)\n",
+					argv[0], argv[i] + 15);
+				return 2;
+			}
+			nb_bench_oracle_set_every((uint32_t)v);
 		} else if (strncmp(argv[i], "--set=", 6) == 0) {
 			if (nsets == NB_MAX_SETS) {
 				fprintf(stderr, "%s: --set: more than %d overrides\n", argv[0], NB_MAX_SETS);
@@ -208,7 +218,7 @@ static int parse_ours(int argc, char **argv, int *cpu)
 			}
 			sets[nsets++] = argv[i] + 6;
 		} else {
-			fprintf(stderr, "%s: unrecognized argument '%s' (ours: --cpu=N --no-perf --set=KEY=VALUE; "
+			fprintf(stderr, "%s: unrecognized argument '%s' (ours: --cpu=N --no-perf --oracle-every=N --set=KEY=VALUE; "
 					"Google Benchmark's: --benchmark_*)\n",
 				argv[0], argv[i]);
 			return 2;
@@ -300,6 +310,11 @@ int nb_bench_family_main(int argc, char **argv, const char *family, void (*regis
 		snprintf(key, sizeof(key), "nb_set_%d", i);
 		nb_bench_ctx(key, "%s", sets[i]);
 	}
+	if (nb_bench_oracle_every())
+		nb_bench_ctx("nb_oracle", "stale-translation oracle after 1 in %u rounds, timer paused "
+			     "(--oracle-every)", nb_bench_oracle_every());
+	else
+		nb_bench_ctx("nb_oracle", "off (--oracle-every=0): counter stale is not measured");
 	perf_context();
 	nb_bench_set_region_hooks(perf_begin, perf_end, NULL);
 	nb_bench_set_pause_hooks(perf_pause, perf_resume, NULL);

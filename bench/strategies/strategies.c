@@ -9,7 +9,8 @@
  *   per_instance_s2: the layout before sharing, a stage-2 copy per
  *   instance (every change is made N times). One iteration: a one-page
  *   stage-2 unmap. Counters per unmap: cmds, syncs, modeled_cycles,
- *   pt_updates (page-table changes), collateral.
+ *   pt_updates (page-table changes), collateral; stale and oracle_* from
+ *   the sampled oracle (oracle_sample.h), every unit checked.
  *
  * strategies/guest_path/<trapped|virtualized>/<model>/entries:B
  *   A guest's stage-1 invalidation of B pages on a nested domain: the
@@ -25,6 +26,7 @@
 #include "bench_common.h"
 #include "nestbench/hwparams.h"
 #include "nestbench/testbed.h"
+#include "oracle_sample.h"
 
 static int params(const char *model, struct nb_hw_params *p)
 {
@@ -49,6 +51,7 @@ static void bm_instances(nb_bench_state *st, void *ctx)
 	struct nb_testbed *t = calloc((size_t)copies, sizeof(*t));
 	struct nb_hw_params p;
 	struct nb_iommu_stats sum = { 0 }, one;
+	struct nb_bench_oracle oracle = { 0 };
 	uint64_t rounds = 0, page = 0;
 
 	if (!t || params(b->model, &p)) {
@@ -75,6 +78,9 @@ static void bm_instances(nb_bench_state *st, void *ctx)
 			nb_testbed_unmap_s2(&t[c], ipa, 4096);
 		nb_bench_pause(st);
 		for (int c = 0; c < copies; c++)
+			for (int u = 0; u < t[c].units; u++)
+				nb_bench_oracle_round(st, &oracle, t[c].unit[u], false);
+		for (int c = 0; c < copies; c++)
 			nb_testbed_remap(&t[c], ipa, 1);
 		page = (page + 1) % 64;
 		rounds++;
@@ -87,7 +93,6 @@ static void bm_instances(nb_bench_state *st, void *ctx)
 		sum.doorbells += one.doorbells;
 		sum.cmd_cycles += one.cmd_cycles;
 		sum.collateral += one.collateral;
-		sum.stale_found += one.stale_found;
 		nb_testbed_fini(&t[c]);
 	}
 	nb_bench_counter(st, "cmds_per_unmap", (double)sum.cmds / (double)rounds, NB_COUNTER_PLAIN);
@@ -96,6 +101,7 @@ static void bm_instances(nb_bench_state *st, void *ctx)
 	nb_bench_counter(st, "modeled_cycles", (double)sum.cmd_cycles / (double)rounds, NB_COUNTER_PLAIN);
 	nb_bench_counter(st, "collateral", (double)sum.collateral / (double)rounds, NB_COUNTER_PLAIN);
 	nb_bench_counter(st, "pt_updates", (double)copies, NB_COUNTER_PLAIN);
+	nb_bench_oracle_counters(st, &oracle);
 	free(t);
 }
 
