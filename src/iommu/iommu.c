@@ -63,6 +63,9 @@ int nb_iommu_create_with(struct nb_iommu **out, const struct nb_hw_params *p,
 		if (ret)
 			goto err;
 	}
+	ret = nb_llc_init(&m->llc, p->mem_llc_lines);
+	if (ret)
+		goto err;
 	for (int i = 0; i < NB_ID_SPACES; i++)
 		m->next_id[i] = 1; /* 0 is reserved in every vendor's id space */
 	nb_inv_batch_init(&m->batch, p->vendor);
@@ -81,6 +84,7 @@ void nb_iommu_destroy(struct nb_iommu *m)
 		nb_cache_fini(&m->c[i]);
 	nb_inv_batch_fini(&m->batch);
 	free(m->scratch);
+	nb_llc_fini(&m->llc);
 	for (uint32_t i = 0; i < m->nfq; i++)
 		free(m->fq[i].gather.freed);
 	free(m->fq);
