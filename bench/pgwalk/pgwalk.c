@@ -22,6 +22,12 @@
  *                      without the decoding (limit.h): a measured lower bound
  *   ratio_to_limit     walk / limit from passes of each timed in turn after
  *                      the loop, the fastest of each (>= 1 up to noise)
+ *   modelled_ns        modelled IOMMU time of one walk (nestbench/timing.h)
+ *                      with no IOMMU caches: every read at the LLC's or
+ *                      DRAM's latency of the vendor's configs/<model>.cfg
+ *                      (x86_64/vtdss: vtd, amdv1: amd, arm: smmuv3; nested:
+ *                      the stage-2 format's), steady state over the walks
+ *   llc_reads_per_walk, dram_reads_per_walk   where those reads hit
  *   table_bytes, mapped_pages
  */
 #include <errno.h>
@@ -32,6 +38,8 @@
 #include "bench_common.h"
 #include "limit.h"
 #include "nestbench/domain.h"
+#include "nestbench/hwparams.h"
+#include "nestbench/timing.h"
 #include "walk/walk_core.h"
 
 #define NONE NB_FMT_COUNT
@@ -93,6 +101,7 @@ struct walk_bench {
 	struct pgw_loads loads; /* one lap of walks' descriptor reads */
 	double limit_ns;	/* last replay measured on this environment, ns per walk */
 	double paired_ratio;	/* walk / replay, fastest passes of each, in turn */
+	double modelled_ns, llc_reads, dram_reads; /* per walk, timing model */
 };
 
 static void env_free(struct walk_bench *b)
@@ -131,6 +140,43 @@ static int map_sparse(struct nb_domain *d, uint64_t n, bool huge, uint64_t out_b
 		if (nb_domain_map(d, iova[i], out_base + i * out_stride, 1ull << page, NB_PROT_RW))
 			return -1;
 	}
+	return 0;
+}
+
+/* The vendor whose latencies model a walk of these formats. */
+static const char *timing_model(const struct walk_bench *b)
+{
+	enum nb_fmt_id f = b->nested ? b->s2.fmt : b->s1.fmt;
+
+	return f == NB_FMT_AMDV1 ? "amd" : f == NB_FMT_ARM_S1 || f == NB_FMT_ARM_S2 ? "smmuv3" : "vtd";
+}
+
+/* Modelled time of the recorded walks with no IOMMU caches: the second of
+ * two laps through the vendor's LLC share (the first fills it). */
+static int env_model(struct walk_bench *b)
+{
+	struct nb_hw_params p;
+	struct nb_llc llc;
+	char err[512];
+	uint64_t ns = 0, llc_reads = 0;
+
+	if (nb_bench_model_params(timing_model(b), &p, err, sizeof(err)))
+		return nb_fail(EINVAL, "%s", err);
+	if (nb_llc_init(&llc, p.mem_llc_lines))
+		return -ENOMEM;
+	for (int lap = 0; lap < 2; lap++)
+		for (uint64_t i = 0; i < b->loads.n; i++) {
+			bool hit = nb_llc_read(&llc, (uint64_t)b->loads.slot[i] << 3);
+
+			if (lap) {
+				ns += hit ? p.mem_llc_ns : p.mem_dram_ns;
+				llc_reads += hit;
+			}
+		}
+	nb_llc_fini(&llc);
+	b->modelled_ns = (double)ns / (double)b->n;
+	b->llc_reads = (double)llc_reads / (double)b->n;
+	b->dram_reads = (double)(b->loads.n - llc_reads) / (double)b->n;
 	return 0;
 }
 
@@ -220,7 +266,7 @@ static const char *env_build(struct walk_bench *b, int64_t ws)
 	}
 	if (b->random)
 		nb_shuffle(b->iova, n, 0xfeed);
-	if (env_record(b))
+	if (env_record(b) || env_model(b))
 		goto fail;
 	b->built_ws = ws;
 	return NULL;
@@ -382,6 +428,9 @@ static void bm_walk(nb_bench_state *st, void *ctx)
 		nb_bench_counter(st, "host_walks_per_s", walk_ns > 0 ? 1e9 / walk_ns : 0, NB_COUNTER_PLAIN);
 		nb_bench_counter(st, "limit_ns", b->limit_ns, NB_COUNTER_PLAIN);
 		nb_bench_counter(st, "ratio_to_limit", b->paired_ratio, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "modelled_ns", b->modelled_ns, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "llc_reads_per_walk", b->llc_reads, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "dram_reads_per_walk", b->dram_reads, NB_COUNTER_PLAIN);
 		nb_bench_set_items_processed(st, (int64_t)iters);
 	}
 }
