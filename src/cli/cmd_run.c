@@ -51,7 +51,7 @@ static const struct family families[] = {
 	  "0.05", "0.02", 20, 10, NULL },
 	{ "mapunmap", NULL, "mapunmap/emu/[a-z]+/size_kib:(4|2048)$", "0.05", "0.02", 5, 3, NULL },
 	{ "concurrency", NULL, NULL, "0.2", "0.05", 2, 2, NULL },
-	{ "strategies", NULL, "strategies/(instances/smmuv3/shared_s2|guest_path/[a-z]+/(vtd|smmuv3|amd)/)",
+	{ "strategies", NULL, "strategies/(instances/smmuv3/shared_s2|guest_path/[a-z]+/(vtd|smmuv3|amd)/)|calibrate/",
 	  "0.05", "0.02", 3, 3, NULL },
 	{ "replay", NULL, NULL, "0.05", "0.02", 5, 5, NULL },
 	/* the real kernel's iommufd in the QEMU guest matrix (scripts/setup --guest) */
@@ -70,7 +70,7 @@ static const struct {
 	int reps, quick_reps;
 } family_reps[] = {
 	{ "pgwalk", 3, 2 },	 /* host walk times and their limits */
-	{ "invalidate", 2, 2 },	 /* host: iotlb/lookup, sim_ns_per_unmap; the rest counts */
+	{ "invalidate", 2, 1 },	 /* host: iotlb/lookup, sim_ns_per_unmap; the rest counts */
 	{ "mapunmap", 5, 3 },	 /* host map/unmap times */
 	{ "concurrency", 5, 3 }, /* host walks per second */
 	{ "strategies", 1, 1 },	 /* counts and modelled time */
