@@ -267,7 +267,7 @@ SPECS = [
     spec(id="mapunmap_latency", family="mapunmap",
          title="map + unmap host time vs mapping size: the emulation vs the real iommufd",
          alt_title=("^iommufd", "map + unmap host time vs mapping size: the emulation only "
-                                "(no real iommufd line: it did not run)"),
+                                "(the iommufd backend did not run)"),
          # iommufd-mock is the kernel's iommufd selftest driver in the guest matrix: a
          # test artefact, not an IOMMU; it stays in raw/guest.json, off the plot
          match=r"^mapunmap/(?P<backend>emu|iommufd(?!-mock)[-a-z]*)/(?P<policy>[a-z_]+)/"
