@@ -97,6 +97,14 @@ SPECS = [
          xlabel="working set (log scale)",
          ylabel="walk / limit (host time ratio; 1 = the limit, below 0.9 = a violation)",
          reading=("bound", {})),
+    spec(id="pgwalk_chase", family="pgwalk",
+         title="This machine's memory latency by size: a random pointer chase over fresh memory "
+               "(host time; context for the host walk times, not a limit)",
+         match=r"^pgwalk/chase/" + WS + "$", x="ws_kib", y="time", series="pointer chase",
+         xfmt="kib", logy="auto", xlabel="chased memory (log scale)",
+         ylabel="host time per dependent load (ns)",
+         reading=("at_max", {"x": "{x} of memory", "verb": "takes",
+                             "what": "ns per dependent load (host time)"})),
     spec(id="pgwalk_modelled", family="pgwalk",
          title="Modelled IOMMU walk time without walk caches (LLC and DRAM latencies of the "
                "vendor's config) vs working set (4 KiB pages, random IOVAs)",
