@@ -110,7 +110,7 @@ def at_max(plot, o):
     if len(gs) == 1:
         names = tie(gs[0][1])
         if " = " in names:
-            return "At %s, every series (%s) %s %s %s." % (where, names, plural(verb),
+            return "At %s, every series (%s) %s %s %s." % (where, names, verb,
                                                            _n(gs[0][0], unit), what)
         return "At %s, %s %s %s %s." % (where, names, verb, _n(gs[0][0], unit), what)
     if len(gs) <= 4:
@@ -119,8 +119,9 @@ def at_max(plot, o):
         return "At %s, %s %s %s %s, %s." % (where, first, plural(verb) if " = " in first else verb,
                                            _n(gs[0][0], unit), what, join_and(parts))
     return ("At %s, %s ranges from %s (%s) down to %s (%s) across %d series "
-            "(%d distinct values)." % (where, what, _n(gs[0][0], unit), tie(gs[0][1]),
-                                        _n(gs[-1][0], unit), tie(gs[-1][1]), n, len(gs)))
+            "(%d distinct values)." % (where, o.get("subject", what), _n(gs[0][0], unit),
+                                        tie(gs[0][1]), _n(gs[-1][0], unit), tie(gs[-1][1]), n,
+                                        len(gs)))
 
 
 def growth(plot, o):

@@ -26,12 +26,15 @@ from nbtest import FIXTURES, Test
 
 FULL_PLOTS = [
     "replay_hit-nvme-4m", "replay_hit-tcp-4m", "replay_assoc-nvme-4m", "replay_assoc-tcp-4m",
-    "replay_cmds-nvme-4m", "replay_cmds-tcp-4m",
-    "pgwalk_ns_single", "pgwalk_ns_nested", "pgwalk_refs",
+    "replay_cmds-nvme-4m", "replay_cmds-tcp-4m", "replay_cmds_models-amd",
+    "replay_cmds_models-virtio", "replay_cmds_models-vtd-cm", "replay_cmds_models-vtd-lazy",
+    "replay_cmds_models-vtd-strict",
+    "pgwalk_ns_single", "pgwalk_ns_nested", "pgwalk_refs", "pgwalk_limit", "pgwalk_modelled",
+    "pgwalk_chase",
     "pgwalk_nested_vs_single-x86_64-4lvl_vtdss-4lvl",
     "pgwalk_nested_vs_single-x86_64-4lvl_amdv1-4lvl",
     "pgwalk_nested_vs_single-arm_s1-4K_arm_s2-4K",
-    "pgwalk_cached_ns", "pgwalk_cached_refs",
+    "pgwalk_cached_ns", "pgwalk_cached_refs", "pgwalk_cached_speed",
     "inval_cmds", "inval_collateral", "inval_refill", "inval_cycles", "inval_devices",
     "inval_policy",
     "iotlb_hit-nic", "iotlb_hit-random", "iotlb_hit-seq", "iotlb_hit-storage", "iotlb_hit-zipf",
