@@ -356,14 +356,16 @@ static inline __attribute__((always_inline)) void walks(const struct walk_bench 
 
 /* The limit and the paired ratio: the replay and the walks themselves
  * (untimed by Google Benchmark), in alternating chunks of about 8192 reads,
- * each following its own lap order; a pass covers at least one lap and
- * 65536 reads of each. The fastest pass of each is kept. */
+ * each following its own lap order half a lap apart (a chunk never reads the
+ * lines the other kind's chunk just brought in: each finds its lines as old
+ * as the other's do); a pass covers at least one lap and 65536 reads of
+ * each. The fastest pass of each is kept. */
 static void measure_limit(struct walk_bench *b, uint64_t chain_zero)
 {
 	const struct pgw_loads *l = &b->loads;
 	uint64_t per_walk = l->n / l->walks ? l->n / l->walks : 1;
 	uint64_t chunk = (8192 + per_walk - 1) / per_walk, chunks;
-	uint64_t best_walk = UINT64_MAX, best_replay = UINT64_MAX, wr = 0;
+	uint64_t best_walk = UINT64_MAX, best_replay = UINT64_MAX, wr = b->n / 2;
 	struct walk_pos p = { 0 };
 
 	chunks = (b->n > 65536 / per_walk ? b->n : 65536 / per_walk) / chunk + 1;

@@ -16,6 +16,26 @@ def gp_str(s):
     return "'" + str(s).replace("'", "''") + "'"
 
 
+TITLE_WIDTH = 100  # characters per title line at the plots' font size
+
+
+def wrap(text, width):
+    """Lines of at most width characters, broken at spaces."""
+    out, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            out.append(line)
+            line = word
+        else:
+            line = (line + " " + word) if line else word
+    return out + [line]
+
+
+def gp_lines(lines):
+    """Lines joined by newlines, as a gnuplot string expression."""
+    return ' . "\\n" . '.join(gp_str(l) for l in lines)
+
+
 def find_gnuplot():
     return shutil.which("gnuplot")
 
@@ -87,6 +107,7 @@ def script(plot, templates, datafile, outs):
         "dts": dts, "lts": lts,
     }
     lines = ["%s = %s" % (k, gp_str(v)) for k, v in var.items()]
+    lines.append("plot_title = %s" % gp_lines(wrap(plot.title, TITLE_WIDTH)))
     lines += ["nseries = %d" % len(plot.series), "logx = %d" % plot.logx,
               "logy = %d" % plot.logy, "bars = %d" % plot.has_band()]
     tpl = os.path.join(templates, plot.spec["template"] + ".gp")

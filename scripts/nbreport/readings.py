@@ -8,7 +8,7 @@ spread covers is "within noise"; every number carries its unit.
 """
 import re
 
-from .util import join_and, num
+from .util import join_and, num, same_value
 
 NOISE_NOTE = "within noise (the repetitions' ranges overlap)"
 
@@ -54,7 +54,7 @@ def groups(vals):
     """[(value, [labels])] from [(value, label)]: equal values grouped, highest first."""
     out = []
     for v, lbl in sorted(vals, key=lambda t: -t[0]):
-        if out and abs(out[-1][0] - v) <= 1e-9 * max(abs(v), abs(out[-1][0]), 1e-12):
+        if out and same_value(out[-1][0], v):
             out[-1][1].append(lbl)
         else:
             out.append((v, [lbl]))

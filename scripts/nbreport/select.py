@@ -92,8 +92,20 @@ def note_hypothetical(label):
 def _same(a, b):
     if [x for x, _ in a.points] != [x for x, _ in b.points]:
         return False
-    return all(abs(ya - yb) <= 1e-9 * max(abs(ya), abs(yb), 1e-12)
-               for (_, ya), (_, yb) in zip(a.points, b.points))
+    return all(util.same_value(ya, yb) for (_, ya), (_, yb) in zip(a.points, b.points))
+
+
+def tie_label(labels):
+    """'amd pwc_off', 'vtd pwc_off' -> 'amd = vtd pwc_off' (words all share
+    at the end are said once), else 'a = b'."""
+    words = [l.split(" ") for l in labels]
+    k = 0
+    while all(len(w) > k + 1 for w in words) and len({tuple(w[len(w) - k - 1:])
+                                                       for w in words}) == 1:
+        k += 1
+    if not k:
+        return " = ".join(labels)
+    return " = ".join(" ".join(w[:len(w) - k]) for w in words) + " " + " ".join(words[0][-k:])
 
 
 def merge_ties(series):
@@ -106,7 +118,7 @@ def merge_ties(series):
             out.append(s)
         else:
             twin.tied.append(s.label)
-            twin.label = " = ".join(twin.tied)
+            twin.label = tie_label(twin.tied)
     return out
 
 
