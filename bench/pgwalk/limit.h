@@ -14,8 +14,9 @@
  * It is a bound in the measured sense: the walk does everything the replay
  * does plus decoding, so walk time / limit time >= 1 up to noise. The
  * benchmark times the replay and the walks themselves in alternating chunks
- * (so both see the same machine at nearly the same moment) and compares the
- * fastest pass of each (interference only slows a pass).
+ * of tens of microseconds (so both see the same machine at nearly the same
+ * moment) and takes the median ratio over chunk pairs (interference lands
+ * in single chunks: the median passes over it).
  */
 #ifndef NB_PGWALK_LIMIT_H
 #define NB_PGWALK_LIMIT_H

@@ -20,8 +20,8 @@
  *   limit_ns           host time of the walk's own reads replayed as one
  *                      dependent chain, on the same arena, in the same order,
  *                      without the decoding (limit.h): a measured lower bound
- *   ratio_to_limit     walk / limit from passes of each timed in turn after
- *                      the loop, the fastest of each (>= 1 up to noise)
+ *   ratio_to_limit     walk / limit from chunks of each timed in turn after
+ *                      the loop, the median over chunk pairs (>= 1 up to noise)
  *   modelled_ns        modelled IOMMU time of one walk (nestbench/timing.h)
  *                      with no IOMMU caches: every read at the LLC's or
  *                      DRAM's latency of the vendor's configs/<model>.cfg
@@ -354,39 +354,62 @@ static inline __attribute__((always_inline)) void walks(const struct walk_bench 
 	p->refs = refs;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 /* The limit and the paired ratio: the replay and the walks themselves
  * (untimed by Google Benchmark), in alternating chunks of about 8192 reads,
  * each following its own lap order half a lap apart (a chunk never reads the
  * lines the other kind's chunk just brought in: each finds its lines as old
- * as the other's do); a pass covers at least one lap and 65536 reads of
- * each. The fastest pass of each is kept. */
+ * as the other's do); LIMIT_PASSES passes of at least one lap and 65536
+ * reads of each. A chunk takes tens of microseconds, so a preemption or
+ * another process's burst lands in one chunk, not in both of a pair: the
+ * ratio is the median over chunk pairs of walk / replay, the limit the
+ * median replay chunk per walk (medians: robust to those outliers). */
 static void measure_limit(struct walk_bench *b, uint64_t chain_zero)
 {
 	const struct pgw_loads *l = &b->loads;
 	uint64_t per_walk = l->n / l->walks ? l->n / l->walks : 1;
-	uint64_t chunk = (8192 + per_walk - 1) / per_walk, chunks;
-	uint64_t best_walk = UINT64_MAX, best_replay = UINT64_MAX, wr = b->n / 2;
+	uint64_t chunk = (8192 + per_walk - 1) / per_walk, chunks, wr = b->n / 2, n = 0;
 	struct walk_pos p = { 0 };
+	double *ratio, *replay;
 
 	chunks = (b->n > 65536 / per_walk ? b->n : 65536 / per_walk) / chunk + 1;
+	ratio = malloc(LIMIT_PASSES * chunks * sizeof(*ratio));
+	replay = malloc(LIMIT_PASSES * chunks * sizeof(*replay));
+	if (!ratio || !replay) {
+		free(ratio);
+		free(replay);
+		b->limit_ns = b->paired_ratio = 0; /* reported as 0: not measured */
+		return;
+	}
 	walks(b, &p, b->n, chain_zero); /* both warm: the steady state of laps */
 	pgw_replay(b->arena, l, &wr, l->walks);
-	for (int k = 0; k < LIMIT_PASSES; k++) {
-		uint64_t tw = 0, tr = 0;
-
-		for (uint64_t c = 0; c < chunks; c++) {
-			uint64_t t0 = nb_now_ns();
+	for (int k = 0; k < LIMIT_PASSES; k++)
+		for (uint64_t c = 0; c < chunks; c++, n++) {
+			uint64_t t0 = nb_now_ns(), tw, tr;
 
 			walks(b, &p, chunk, chain_zero);
-			tw += nb_now_ns() - t0;
-			tr += pgw_replay(b->arena, l, &wr, chunk);
+			tw = nb_now_ns() - t0;
+			tr = pgw_replay(b->arena, l, &wr, chunk);
+			ratio[n] = tr ? (double)tw / (double)tr : 0;
+			replay[n] = (double)tr / (double)chunk;
 		}
-		best_walk = tw < best_walk ? tw : best_walk;
-		best_replay = tr < best_replay ? tr : best_replay;
-	}
 	nb_bench_do_not_optimize((void *)(uintptr_t)p.dep);
-	b->limit_ns = (double)best_replay / (double)(chunks * chunk);
-	b->paired_ratio = best_replay ? (double)best_walk / (double)best_replay : 0;
+	b->paired_ratio = median(ratio, n);
+	b->limit_ns = median(replay, n);
+	free(ratio);
+	free(replay);
 }
 
 static void bm_walk(nb_bench_state *st, void *ctx)
