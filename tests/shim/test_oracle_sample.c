@@ -31,9 +31,14 @@
 
 extern const struct nb_tag_model nb_model_vtd;
 
-static int forgetful_flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req)
+static int forgetful_flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req,
+			   struct nb_inv_batch *b)
 {
-	nb_vtd_flush_own(m, d, req); /* the stage-2 DID only: nested DIDs forgotten */
+	/* a stage-2 change with the nested DIDs forgotten: the parent's own DID only */
+	struct nb_inv_cmd t = { .op = NB_VTD_IOTLB_PSI, .tag = nb_dom_id(d, NB_ID_TAG) };
+	struct nb_inv_cmd whole = { .op = NB_VTD_IOTLB_DSI, .tag = nb_dom_id(d, NB_ID_TAG) };
+
+	nb_model_range(m, b, req, &t, &whole);
 	return 0;
 }
 
