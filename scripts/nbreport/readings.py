@@ -106,7 +106,7 @@ def at_max(plot, o):
     where, what, verb = _where(plot, o, x), _what(plot, o), o.get("verb", "gives")
     unit = o.get("unit", "")
     gs = groups([(s.at(x), s.label) for s in ss if s.at(x) is not None])
-    n = sum(len(l) for _, l in gs)
+    n = sum(len(s.tied) for s in ss if s.at(x) is not None)   # series, tied ones each
     if len(gs) == 1:
         names = tie(gs[0][1])
         if " = " in names:
