@@ -20,7 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "models/vtd.h"
+#include "forgetful_vtd.h"
 #include "nestbench/hwparams.h"
 #include "nestbench/testbed.h"
 #include "oracle_sample.h"
@@ -28,19 +28,6 @@
 
 #define ROUNDS 24
 #define PAGES 16
-
-extern const struct nb_tag_model nb_model_vtd;
-
-static int forgetful_flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req,
-			   struct nb_inv_batch *b)
-{
-	/* a stage-2 change with the nested DIDs forgotten: the parent's own DID only */
-	struct nb_inv_cmd t = { .op = NB_VTD_IOTLB_PSI, .tag = nb_dom_id(d, NB_ID_TAG) };
-	struct nb_inv_cmd whole = { .op = NB_VTD_IOTLB_DSI, .tag = nb_dom_id(d, NB_ID_TAG) };
-
-	nb_model_range(m, b, req, &t, &whole);
-	return 0;
-}
 
 static struct nb_tag_model broken;
 
@@ -85,9 +72,7 @@ static void bm_rounds(nb_bench_state *st, void *ctx)
 
 int main(void)
 {
-	broken = nb_model_vtd;
-	broken.name = "vtd_forgetful";
-	broken.flush = forgetful_flush;
+	broken = nb_test_forgetful_vtd();
 	nb_bench_iterations(nb_bench_register("o/broken", bm_rounds, &broken), ROUNDS);
 	nb_bench_iterations(nb_bench_register("o/shipped", bm_rounds, NULL), ROUNDS);
 
