@@ -26,9 +26,20 @@ per-iteration value of the final run is from the slope between the last two
 runs of the estimation (the share of fixed region overhead; it should be well
 under 0.1%, or the iteration count is too small: raise --min-time).
 
+What is counted: the measured loop only. The region opens when the loop
+starts and closes when it ends, and pausing the benchmark's timer inside the
+loop (nb_bench_pause/_resume: set-up between timed parts) switches collection
+off and on with it, so paused work is not counted. A benchmark whose measured
+time is not its loop (manual time: it reports its own timings) cannot be
+bracketed this way; the binary refuses it in this mode ("icount: ..."), and
+this script names each refused benchmark and exits 2, unless --skip-refused
+asks it to write the others (the refused are then listed in
+context.nb_icount_refused).
+
 Exit status: 0 written; 1 the benchmark binary or valgrind failed; 2 usage,
-no usable dumps (e.g. the binary predates the icount hooks), or a reported run
-with too few iterations to stand for one (raise --min-time).
+no usable dumps (e.g. the binary predates the icount hooks), a benchmark
+refused (see above), or a reported run with too few iterations to stand for
+one (raise --min-time).
 Build without -march=native: valgrind 3.19 does not know AVX-512.
 """
 import argparse
@@ -173,7 +184,8 @@ def run(args, extra, work):
     log = os.path.join(work, "valgrind.log")
     with open(log, "w") as lf:
         rc = subprocess.call(cmd, stdout=lf, stderr=subprocess.STDOUT)
-    if rc != 0:
+    refused = refusals(out_json)
+    if rc != 0 and not (rc == 1 and refused):
         with open(log) as lf:
             text = lf.read()
         hint = ""
@@ -190,7 +202,19 @@ def run(args, extra, work):
     dumps = [d for d in (parse_dump(p) for p in glob.glob(os.path.join(work, "callgrind.out.*")))
              if d]
     dumps.sort(key=lambda d: d["seq"])
-    return doc, dumps
+    return doc, dumps, refused
+
+
+def refusals(path):
+    """{benchmark: reason} of the benchmarks the binary refused in icount mode."""
+    try:
+        with open(path) as f:
+            doc = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    return {b.get("run_name", b.get("name", "?")): b.get("error_message", "")
+            for b in doc.get("benchmarks", [])
+            if b.get("error_occurred") and str(b.get("error_message", "")).startswith("icount:")}
 
 
 def main():
@@ -208,6 +232,9 @@ def main():
                     help="reported runs per benchmark (default 5; nb_compare's U test needs >= 2)")
     ap.add_argument("--valgrind", default=shutil.which("valgrind") or "valgrind")
     ap.add_argument("--keep-dumps", metavar="DIR", help="keep callgrind's dumps in DIR")
+    ap.add_argument("--skip-refused", action="store_true",
+                    help="write the benchmarks that could be counted even if some were refused "
+                         "(they are listed in context.nb_icount_refused)")
     argv = sys.argv[1:]
     extra = []
     if "--" in argv:
@@ -225,10 +252,15 @@ def main():
     work = args.keep_dumps or tempfile.mkdtemp(prefix="nb_icount.")
     os.makedirs(work, exist_ok=True)
     try:
-        doc, dumps = run(args, extra, work)
+        doc, dumps, refused = run(args, extra, work)
     finally:
         if not args.keep_dumps:
             shutil.rmtree(work, ignore_errors=True)
+    for name, why in sorted(refused.items()):
+        print("nb_icount: refused %s: %s" % (name, why[len("icount:"):].strip()), file=sys.stderr)
+    if refused and not args.skip_refused:
+        die(2, "%d benchmark(s) cannot be counted in instruction-count mode (above); leave them "
+               "out with --filter, or pass --skip-refused to count the others" % len(refused))
     instances = reported_runs(doc)
     if not instances:
         die(2, "%s reported no benchmarks (filter '%s')" % (args.binary, args.filter or ""))
@@ -278,6 +310,8 @@ def main():
         "nb_icount_pairing": "by name" if named else "by order, checked by iteration counts",
         "nb_icount_max_overhead_pct": "%.4f" % worst[0],
     })
+    if refused:
+        ctx["nb_icount_refused"] = "; ".join("%s: %s" % kv for kv in sorted(refused.items()))
     text = json.dumps({"context": ctx, "benchmarks": benchmarks}, indent=2) + "\n"
     if args.out == "-":
         sys.stdout.write(text)

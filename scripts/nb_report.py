@@ -15,7 +15,9 @@ Exit status: 0 report written (even if families or plots are missing: the
 report says so); 1 a plot failed in gnuplot (the report is still written), or
 a file of the report could not be written (full disk, read-only folder: one
 line says which; what was there before stays whole); 2 usage (RESULTS_DIR is
-not a folder).
+not a folder); 3 a self-check on the results failed (scripts/nbreport/
+checks.py, e.g. a walk faster than its limit; the report is still written and
+says which).
 """
 import argparse
 import os
@@ -24,7 +26,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from nbreport import html, markdown, plot, readings, results, select, specs, util  # noqa: E402
+from nbreport import (calibration, checks, html, markdown, plot, readings, results,  # noqa: E402
+                      select, specs, util)
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -87,10 +90,12 @@ def generate():
             links.append('<a href="raw/%s.log">log</a>' % n)
         if links:
             raw_links[n] = " · ".join(links)
+    verdicts = checks.run_all(res)
+    calib = calibration.rows(res)
     util.write_atomic(os.path.join(rd, "index.html"),
-                      html.page(res, plots, skipped, title, raw_links))
+                      html.page(res, plots, skipped, title, raw_links, verdicts, calib))
     util.write_atomic(os.path.join(rd, "summary.md"),
-                      markdown.summary(res, plots, skipped, title))
+                      markdown.summary(res, plots, skipped, title, verdicts, calib))
 
     failed = [p for p in plots if p.error]
     for p in failed:
@@ -102,7 +107,12 @@ def generate():
     print("nb_report: %d plot(s) in %s, %s, %s" % (
         len(plots) - len(failed), outdir, os.path.join(rd, "index.html"),
         os.path.join(rd, "summary.md")))
-    return 1 if failed else 0
+    for c in verdicts:
+        if c.status == "fail":
+            print("nb_report: self-check failed: %s: %s" % (c.name, c.detail), file=sys.stderr)
+    if failed:
+        return 1
+    return 3 if any(c.status == "fail" for c in verdicts) else 0
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@
  * The main of a benchmark binary. Flags of ours, before Google Benchmark's:
  *   --cpu=N      pin the benchmark threads' first thread to OS CPU N (hwloc)
  *   --no-perf    do not attach perf counters
+ *   --oracle-every=N  the stale-translation oracle after 1 in N rounds
+ *                (oracle_sample.h; default 8, 0: off)
  * register_fn registers the family's benchmarks.
  */
 int nb_bench_family_main(int argc, char **argv, const char *family, void (*register_fn)(void));
@@ -47,12 +49,5 @@ void nb_shuffle(uint64_t *v, uint64_t n, uint64_t seed);
 
 /* Nanoseconds of CLOCK_MONOTONIC. */
 uint64_t nb_now_ns(void);
-
-/*
- * The physical limit of a walk: nanoseconds per dependent load of a pointer
- * chase over `bytes` of fresh memory, one load per 64-byte line, visiting
- * lines in random order (or sequentially), measured now, in this process.
- */
-double nb_chase_ns_per_load(uint64_t bytes, bool random_order, uint64_t loads);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "bench_common.h"
 #include "icount.h"
+#include "oracle_sample.h"
 #include "nestbench/iommu.h"
 #include "nestbench/machine.h"
 #include "nestbench/nb.h"
@@ -90,10 +91,18 @@ void nb_shuffle(uint64_t *v, uint64_t n, uint64_t seed)
 /* ---- perf counters around the timed loop (per thread) ---- */
 
 static _Thread_local struct nb_perf *thread_perf;
+static _Thread_local bool region_open; /* perf_begin started the counters */
 
 static void perf_begin(nb_bench_state *st, void *user)
 {
+	if (nb_icount_active() && nb_bench_uses_manual_time(st)) {
+		nb_bench_skip_with_error(st, "icount: this benchmark reports its own (manual) time, so "
+					     "its loop is not its measured region: its instructions "
+					     "cannot be counted");
+		return;
+	}
 	nb_icount_region_begin(NULL);
+	region_open = true;
 	if (!use_perf)
 		return;
 	if (!thread_perf && nb_perf_open_default(&thread_perf))
@@ -102,10 +111,33 @@ static void perf_begin(nb_bench_state *st, void *user)
 		nb_perf_enable(thread_perf);
 }
 
+/* The timer paused inside the loop (set-up between timed parts): counters
+ * pause with it, so they cover what the time covers. */
+static void perf_pause(nb_bench_state *st, void *user)
+{
+	if (!region_open)
+		return;
+	nb_icount_pause();
+	if (thread_perf)
+		nb_perf_disable(thread_perf);
+}
+
+static void perf_resume(nb_bench_state *st, void *user)
+{
+	if (!region_open)
+		return;
+	if (thread_perf)
+		nb_perf_resume(thread_perf);
+	nb_icount_resume();
+}
+
 static void perf_end(nb_bench_state *st, void *user)
 {
 	char name[96];
 
+	if (!region_open) /* perf_begin refused the benchmark */
+		return;
+	region_open = false;
 	nb_icount_region_end(NULL, nb_bench_iterations_done(st));
 	if (!thread_perf)
 		return;
@@ -165,6 +197,15 @@ static int parse_ours(int argc, char **argv, int *cpu)
 			*cpu = (int)v;
 		} else if (strcmp(argv[i], "--no-perf") == 0) {
 			use_perf = false;
+		} else if (strncmp(argv[i], "--oracle-every=", 15) == 0) {
+			long v = strtol(argv[i] + 15, &end, 10);
+
+			if (!argv[i][15] || *end || v < 0 || v > 1000000) {
+				fprintf(stderr, "%s: --oracle-every: '%s' is not 0..1000000 (0: no checks)\n",
+					argv[0], argv[i] + 15);
+				return 2;
+			}
+			nb_bench_oracle_set_every((uint32_t)v);
 		} else if (strncmp(argv[i], "--set=", 6) == 0) {
 			if (nsets == NB_MAX_SETS) {
 				fprintf(stderr, "%s: --set: more than %d overrides\n", argv[0], NB_MAX_SETS);
@@ -177,7 +218,7 @@ static int parse_ours(int argc, char **argv, int *cpu)
 			}
 			sets[nsets++] = argv[i] + 6;
 		} else {
-			fprintf(stderr, "%s: unrecognized argument '%s' (ours: --cpu=N --no-perf --set=KEY=VALUE; "
+			fprintf(stderr, "%s: unrecognized argument '%s' (ours: --cpu=N --no-perf --oracle-every=N --set=KEY=VALUE; "
 					"Google Benchmark's: --benchmark_*)\n",
 				argv[0], argv[i]);
 			return 2;
@@ -269,41 +310,14 @@ int nb_bench_family_main(int argc, char **argv, const char *family, void (*regis
 		snprintf(key, sizeof(key), "nb_set_%d", i);
 		nb_bench_ctx(key, "%s", sets[i]);
 	}
+	if (nb_bench_oracle_every())
+		nb_bench_ctx("nb_oracle", "stale-translation oracle after 1 in %u rounds, timer paused "
+			     "(--oracle-every)", nb_bench_oracle_every());
+	else
+		nb_bench_ctx("nb_oracle", "off (--oracle-every=0): counter stale is not measured");
 	perf_context();
 	nb_bench_set_region_hooks(perf_begin, perf_end, NULL);
+	nb_bench_set_pause_hooks(perf_pause, perf_resume, NULL);
 	register_fn();
 	return nb_bench_run();
-}
-
-/* ---- pointer chase: the physical limit of dependent loads ---- */
-
-double nb_chase_ns_per_load(uint64_t bytes, bool random_order, uint64_t loads)
-{
-	uint64_t lines = bytes / 64 ? bytes / 64 : 1, *order, t0, t1;
-	uintptr_t *mem, p;
-
-	mem = aligned_alloc(4096, (lines * 64 + 4095) & ~4095ull);
-	order = malloc(lines * sizeof(*order));
-	if (!mem || !order) {
-		free(mem);
-		free(order);
-		return 0;
-	}
-	for (uint64_t i = 0; i < lines; i++)
-		order[i] = i;
-	if (random_order)
-		nb_shuffle(order + 1, lines - 1, 0x5eed);
-	for (uint64_t i = 0; i < lines; i++)
-		mem[order[i] * 8] = (uintptr_t)&mem[order[(i + 1) % lines] * 8];
-	p = (uintptr_t)&mem[order[0] * 8];
-	for (uint64_t i = 0; i < lines; i++) /* warm up: one lap */
-		p = *(uintptr_t *)p;
-	t0 = nb_now_ns();
-	for (uint64_t i = 0; i < loads; i++)
-		p = *(uintptr_t *)p;
-	t1 = nb_now_ns();
-	nb_bench_do_not_optimize((void *)p);
-	free(mem);
-	free(order);
-	return (double)(t1 - t0) / (double)loads;
 }

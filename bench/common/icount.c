@@ -16,6 +16,8 @@
 static atomic_int active;		 /* threads inside a region now */
 static atomic_ullong seq;		 /* regions dumped so far */
 static int under_valgrind = -1; /* asked once; races are harmless (same answer) */
+/* Callgrind's switch is a toggle, per thread: track where this thread's is. */
+static _Thread_local bool collecting, in_region;
 
 static int on_valgrind(void)
 {
@@ -31,7 +33,32 @@ void nb_icount_region_begin(const char *bench_name)
 		return;
 	if (atomic_fetch_add(&active, 1) == 0)
 		CALLGRIND_ZERO_STATS;
+	in_region = true;
+	if (!collecting) {
+		CALLGRIND_TOGGLE_COLLECT;
+		collecting = true;
+	}
+}
+
+void nb_icount_pause(void)
+{
+	if (!on_valgrind() || !in_region || !collecting)
+		return;
 	CALLGRIND_TOGGLE_COLLECT;
+	collecting = false;
+}
+
+void nb_icount_resume(void)
+{
+	if (!on_valgrind() || !in_region || collecting)
+		return;
+	CALLGRIND_TOGGLE_COLLECT;
+	collecting = true;
+}
+
+bool nb_icount_active(void)
+{
+	return on_valgrind();
 }
 
 void nb_icount_region_end(const char *bench_name, int64_t iterations)
@@ -40,7 +67,11 @@ void nb_icount_region_end(const char *bench_name, int64_t iterations)
 
 	if (!on_valgrind())
 		return;
-	CALLGRIND_TOGGLE_COLLECT;
+	if (collecting) {
+		CALLGRIND_TOGGLE_COLLECT;
+		collecting = false;
+	}
+	in_region = false;
 	if (atomic_fetch_sub(&active, 1) != 1)
 		return;
 	/* The tag is one line; names never hold newlines, but be safe. */
@@ -56,6 +87,19 @@ void nb_icount_region_end(const char *bench_name, int64_t iterations)
 void nb_icount_region_begin(const char *bench_name)
 {
 	(void)bench_name;
+}
+
+void nb_icount_pause(void)
+{
+}
+
+void nb_icount_resume(void)
+{
+}
+
+bool nb_icount_active(void)
+{
+	return false;
 }
 
 void nb_icount_region_end(const char *bench_name, int64_t iterations)

@@ -18,13 +18,15 @@
  *   away), refill misses; cmd_<OP> per op; modeled_cycles is modelled
  *   time from the command costs (configs/README.md: VT-d/AMD waits are a
  *   CPU-time figure, SMMU's CMD_SYNC a latency: compare within a vendor);
- *   sim_ns_per_unmap is the simulator's host time. The JSON context names
- *   the Linux generation of every model (linux.<model>).
+ *   sim_ns_per_unmap is the simulator's host time; stale and oracle_* from
+ *   the sampled oracle (oracle_sample.h). The JSON context names the Linux
+ *   generation of every model (linux.<model>).
  *
  * iotlb/<workload>/<model>/entries:N
  *   A nested domain driven by a synthetic workload (seq, random, zipf,
  *   nic, storage) with the IOTLB resized to N entries: hit rate, misses
- *   per thousand DMAs, page-table reads per DMA, commands per unmap.
+ *   per thousand DMAs, page-table reads per DMA, modelled translation time
+ *   per DMA (nestbench/timing.h), commands per unmap.
  *
  * iotlb/lookup/<nestbench|bare8way>
  *   IOTLB hit lookups per second against a bare 8-way set-associative
@@ -41,6 +43,7 @@
 #include "nestbench/iommu.h"
 #include "nestbench/workload.h"
 #include "nestbench/testbed.h"
+#include "oracle_sample.h"
 #include "scenario_bench.h"
 
 /* Every registered tag model takes part: a new strategy is in every sweep. */
@@ -84,6 +87,7 @@ static void bm_s2_unmap(nb_bench_state *st, void *ctx)
 	struct bscenario s;
 	const struct nb_iommu_stats *ist;
 	uint64_t t_ns = 0, round = 0;
+	struct nb_bench_oracle oracle = { 0 };
 	char err[512] = "";
 
 	if (bench_params(b->model, &p, err, sizeof(err))) {
@@ -108,6 +112,7 @@ static void bm_s2_unmap(nb_bench_state *st, void *ctx)
 		nb_iommu_unmap(s.m, s.parent, ipa, pages * 4096);
 		t_ns += nb_now_ns() - t0;
 		nb_bench_pause(st);
+		nb_bench_oracle_round(st, &oracle, s.m, false);
 		bscenario_touch_all(&s);
 		bscenario_remap(&s, ipa, pages);
 		nb_bench_resume(st);
@@ -126,7 +131,7 @@ static void bm_s2_unmap(nb_bench_state *st, void *ctx)
 		nb_bench_counter(st, "refill_misses", (double)ist->refill_misses / n, NB_COUNTER_PLAIN);
 		nb_bench_counter(st, "modeled_cycles", (double)ist->cmd_cycles / n, NB_COUNTER_PLAIN);
 		nb_bench_counter(st, "sim_ns_per_unmap", (double)t_ns / n, NB_COUNTER_PLAIN);
-		nb_bench_counter(st, "stale", (double)ist->stale_found, NB_COUNTER_PLAIN);
+		nb_bench_oracle_counters(st, &oracle);
 		for (int op = 0; op < NB_INV_OP_COUNT; op++) {
 			if (!ist->cmd_by_op[op])
 				continue;
@@ -157,6 +162,7 @@ static void bm_iotlb(nb_bench_state *st, void *ctx)
 				.inflight = b->wl == NB_WL_NIC ? 256 : 32, .zipf_s = 0.99,
 				.iova_base = 1ull << 32, .seed = 42 };
 	uint64_t dmas = 0, refs = 0, unmaps = 0;
+	struct nb_bench_oracle oracle = { 0 };
 	bool warm = false;
 	const struct nb_iommu_stats *ist;
 	char err[512] = "";
@@ -193,6 +199,7 @@ static void bm_iotlb(nb_bench_state *st, void *ctx)
 		case NB_WL_UNMAP:
 			bscenario_guest_unmap(&s, op.iova, op.size);
 			unmaps++;
+			nb_bench_oracle_round(st, &oracle, s.m, true);
 			break;
 		}
 		if (!warm && dmas == 1000) { /* warm-up over: count from here */
@@ -210,12 +217,14 @@ static void bm_iotlb(nb_bench_state *st, void *ctx)
 		nb_bench_counter(st, "hit_rate", (double)io->st.hits / n, NB_COUNTER_PLAIN);
 		nb_bench_counter(st, "misses_per_kdma", 1000.0 * (n - (double)io->st.hits) / n, NB_COUNTER_PLAIN);
 		nb_bench_counter(st, "refs_per_dma", dmas ? (double)refs / (double)dmas : 0, NB_COUNTER_PLAIN);
+		/* modelled translation time (nestbench/timing.h), not host time */
+		nb_bench_counter(st, "modelled_ns_per_dma", (double)ist->xlate_ns / n, NB_COUNTER_PLAIN);
 		nb_bench_counter(st, "pwc_hit_rate",
 				 nb_cache_lookups(&pwc->st) ? (double)pwc->st.hits / (double)nb_cache_lookups(&pwc->st) : 0,
 				 NB_COUNTER_PLAIN);
 		nb_bench_counter(st, "cmds_per_unmap", unmaps ? (double)ist->cmds / (double)unmaps : 0,
 				 NB_COUNTER_PLAIN);
-		nb_bench_counter(st, "stale", (double)ist->stale_found, NB_COUNTER_PLAIN);
+		nb_bench_oracle_counters(st, &oracle);
 	}
 	nb_wl_destroy(w);
 	bscenario_fini(&s);

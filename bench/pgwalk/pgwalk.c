@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * pgwalk: page-table walk latency, single stage and nested, by format,
- * granule, page size, stage-2 depth, working set and access pattern.
+ * pgwalk: page-table walks by the host CPU, single stage and nested, by
+ * format, granule, page size, stage-2 depth, working set and access pattern.
  *
  * Names: pgwalk/single/<format>/<page>/<pattern>/ws_kib:N and
  *        pgwalk/nested/<stage1>+<stage2>/<page>/<pattern>/ws_kib:N
@@ -12,16 +12,34 @@
  * apart), so the working set is the tables the walks touch: about
  * ws_kib KiB of last-level tables (the counter table_bytes has the truth).
  *
- * Counters: refs_per_walk (descriptor reads), table_bytes, walk_ns,
- * limit_ns (the same number of dependent loads of a pointer chase over as
- * many bytes, measured in the same run) and ratio_to_limit = walk / limit.
+ * Counters (host time is this machine's, measured; nothing here is a
+ * modelled IOMMU time):
+ *   refs_per_walk      descriptor reads per walk (a count)
+ *   host_ns_per_walk   host time of one walk by the simulator's walker
+ *   host_walks_per_s   the same as a speed
+ *   limit_ns           host time of the walk's own reads replayed as one
+ *                      dependent chain, on the same arena, in the same order,
+ *                      without the decoding (limit.h): a measured lower bound
+ *   ratio_to_limit     walk / limit from chunks of each timed in turn after
+ *                      the loop, the median over chunk pairs (>= 1 up to noise)
+ *   modelled_ns        modelled IOMMU time of one walk (nestbench/timing.h)
+ *                      with no IOMMU caches: every read at the LLC's or
+ *                      DRAM's latency of the vendor's configs/<model>.cfg
+ *                      (x86_64/vtdss: vtd, amdv1: amd, arm: smmuv3; nested:
+ *                      the stage-2 format's), steady state over the walks
+ *   llc_reads_per_walk, dram_reads_per_walk   where those reads hit
+ *   table_bytes, mapped_pages
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bench_common.h"
+#include "limit.h"
 #include "nestbench/domain.h"
+#include "nestbench/hwparams.h"
+#include "nestbench/timing.h"
 #include "walk/walk_core.h"
 
 #define NONE NB_FMT_COUNT
@@ -80,7 +98,10 @@ struct walk_bench {
 	struct nb_nested *nest;
 	uint64_t *iova, n;
 	uint64_t table_bytes;
-	double limit_ns_per_load;
+	struct pgw_loads loads; /* one lap of walks' descriptor reads */
+	double limit_ns;	/* last replay measured on this environment, ns per walk */
+	double paired_ratio;	/* walk / replay, fastest passes of each, in turn */
+	double modelled_ns, llc_reads, dram_reads; /* per walk, timing model */
 };
 
 static void env_free(struct walk_bench *b)
@@ -97,6 +118,7 @@ static void env_free(struct walk_bench *b)
 	nb_palloc_fini(&b->host);
 	nb_arena_destroy(b->arena);
 	free(b->iova);
+	pgw_loads_free(&b->loads);
 	memset(&b->arena, 0, sizeof(*b) - offsetof(struct walk_bench, arena));
 	b->built_ws = 0;
 }
@@ -121,16 +143,62 @@ static int map_sparse(struct nb_domain *d, uint64_t n, bool huge, uint64_t out_b
 	return 0;
 }
 
-/* The pointer-chase limit, measured once per power-of-two size and order
- * (building and shuffling a DRAM-sized chain takes a while). */
-static double chase_limit(uint64_t bytes, bool random)
+/* The vendor whose latencies model a walk of these formats. */
+static const char *timing_model(const struct walk_bench *b)
 {
-	static double memo[2][64];
-	unsigned lg2 = 63 - (unsigned)__builtin_clzll(bytes | 1);
+	enum nb_fmt_id f = b->nested ? b->s2.fmt : b->s1.fmt;
 
-	if (!memo[random][lg2])
-		memo[random][lg2] = nb_chase_ns_per_load(bytes, random, 1u << 20);
-	return memo[random][lg2];
+	return f == NB_FMT_AMDV1 ? "amd" : f == NB_FMT_ARM_S1 || f == NB_FMT_ARM_S2 ? "smmuv3" : "vtd";
+}
+
+/* Modelled time of the recorded walks with no IOMMU caches: the second of
+ * two laps through the vendor's LLC share (the first fills it). */
+static int env_model(struct walk_bench *b)
+{
+	struct nb_hw_params p;
+	struct nb_llc llc;
+	char err[512];
+	uint64_t ns = 0, llc_reads = 0;
+
+	if (nb_bench_model_params(timing_model(b), &p, err, sizeof(err)))
+		return nb_fail(EINVAL, "%s", err);
+	if (nb_llc_init(&llc, p.mem_llc_lines))
+		return -ENOMEM;
+	for (int lap = 0; lap < 2; lap++)
+		for (uint64_t i = 0; i < b->loads.n; i++) {
+			bool hit = nb_llc_read(&llc, (uint64_t)b->loads.slot[i] << 3);
+
+			if (lap) {
+				ns += hit ? p.mem_llc_ns : p.mem_dram_ns;
+				llc_reads += hit;
+			}
+		}
+	nb_llc_fini(&llc);
+	b->modelled_ns = (double)ns / (double)b->n;
+	b->llc_reads = (double)llc_reads / (double)b->n;
+	b->dram_reads = (double)(b->loads.n - llc_reads) / (double)b->n;
+	return 0;
+}
+
+/* Record one lap of walks (every IOVA, in walk order) for the limit. */
+static int env_record(struct walk_bench *b)
+{
+	struct nb_walk_tracer t = pgw_loads_tracer(&b->loads);
+
+	for (uint64_t i = 0; i < b->n; i++) {
+		if (b->nested) {
+			struct nb_walk_result r;
+
+			nb_walk_nested_traced(&b->nest->ctx, b->iova[i], NB_PROT_R, &r, &t);
+		} else {
+			struct nb_walk1 w;
+
+			nb_walk1_traced(&b->single->geom, b->arena, b->single->root_pa,
+					b->single->geom.levels - 1, b->iova[i], NB_PROT_R, &w, &t);
+		}
+		pgw_loads_end_walk(&b->loads);
+	}
+	return b->loads.oom ? nb_fail(ENOMEM, "recording the walks' reads: out of memory") : 0;
 }
 
 static const char *env_build(struct walk_bench *b, int64_t ws)
@@ -198,8 +266,9 @@ static const char *env_build(struct walk_bench *b, int64_t ws)
 	}
 	if (b->random)
 		nb_shuffle(b->iova, n, 0xfeed);
+	if (env_record(b) || env_model(b))
+		goto fail;
 	b->built_ws = ws;
-	b->limit_ns_per_load = chase_limit(b->table_bytes, b->random);
 	return NULL;
 fail:
 	snprintf(err, sizeof(err), "setup ws_kib=%lld: %s", (long long)ws, nb_errmsg());
@@ -232,17 +301,123 @@ static bool env_check(struct walk_bench *b, uint64_t *refs)
 }
 
 #define BATCH 64
+#define LIMIT_REMEASURE_NS 10000000ull /* runs of 10 ms or more measure the limit */
+#define LIMIT_PASSES 3
 
 /* Always 0, but the compiler cannot know: ANDed with a walk's last read and
  * added to the next walk's root, it chains the walks (latency, not
  * throughput) at the cost of two ALU operations. */
 static volatile uint64_t chain_zero_src;
 
+/* The walker's position in the IOVA list and the chain between walks. */
+struct walk_pos {
+	uint64_t i, dep, refs;
+};
+
+/* `count` chained walks, as the timed loop runs them (one inlined body for
+ * the loop and the untimed passes that pair with the limit). */
+static inline __attribute__((always_inline)) void walks(const struct walk_bench *b,
+							 struct walk_pos *p, uint64_t count,
+							 uint64_t chain_zero)
+{
+	const uint64_t *iova = b->iova, n = b->n;
+	uint64_t i = p->i, dep = p->dep, refs = p->refs;
+
+	if (b->nested) {
+		const struct nb_nest_ctx *nc = &b->nest->ctx;
+
+		for (uint64_t k = 0; k < count; k++) {
+			struct nb_walk_result r;
+
+			nbw_nested(nc, iova[i], NB_PROT_R, nc->s1->levels - 1, nc->s1_root_ipa + dep,
+				   false, &r, NULL, nbw_s2_plain, (void *)nc);
+			dep = r.oa & chain_zero;
+			refs += r.refs;
+			i = i + 1 == n ? 0 : i + 1;
+		}
+	} else {
+		const struct nb_pt_geom *g = &b->single->geom;
+		const struct nbw_mem m = nbw_mem_of(b->arena);
+		const uint64_t root = b->single->root_pa;
+
+		for (uint64_t k = 0; k < count; k++) {
+			struct nb_walk1 w;
+
+			nbw_stage(g, m, root + dep, g->levels - 1, iova[i], NB_PROT_R, &w, NULL, 1, false);
+			dep = w.desc & chain_zero;
+			refs += w.refs;
+			i = i + 1 == n ? 0 : i + 1;
+		}
+	}
+	p->i = i;
+	p->dep = dep;
+	p->refs = refs;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* The limit and the paired ratio: the replay and the walks themselves
+ * (untimed by Google Benchmark), in alternating chunks of about 8192 reads,
+ * each following its own lap order half a lap apart (a chunk never reads the
+ * lines the other kind's chunk just brought in: each finds its lines as old
+ * as the other's do); LIMIT_PASSES passes of at least one lap and 65536
+ * reads of each. A chunk takes tens of microseconds, so a preemption or
+ * another process's burst lands in one chunk, not in both of a pair: the
+ * ratio is the median over chunk pairs of walk / replay, the limit the
+ * median replay chunk per walk (medians: robust to those outliers). */
+static void measure_limit(struct walk_bench *b, uint64_t chain_zero)
+{
+	const struct pgw_loads *l = &b->loads;
+	uint64_t per_walk = l->n / l->walks ? l->n / l->walks : 1;
+	uint64_t chunk = (8192 + per_walk - 1) / per_walk, chunks, wr = b->n / 2, n = 0;
+	struct walk_pos p = { 0 };
+	double *ratio, *replay;
+
+	chunks = (b->n > 65536 / per_walk ? b->n : 65536 / per_walk) / chunk + 1;
+	ratio = malloc(LIMIT_PASSES * chunks * sizeof(*ratio));
+	replay = malloc(LIMIT_PASSES * chunks * sizeof(*replay));
+	if (!ratio || !replay) {
+		free(ratio);
+		free(replay);
+		b->limit_ns = b->paired_ratio = 0; /* reported as 0: not measured */
+		return;
+	}
+	walks(b, &p, b->n, chain_zero); /* both warm: the steady state of laps */
+	pgw_replay(b->arena, l, &wr, l->walks);
+	for (int k = 0; k < LIMIT_PASSES; k++)
+		for (uint64_t c = 0; c < chunks; c++, n++) {
+			uint64_t t0 = nb_now_ns(), tw, tr;
+
+			walks(b, &p, chunk, chain_zero);
+			tw = nb_now_ns() - t0;
+			tr = pgw_replay(b->arena, l, &wr, chunk);
+			ratio[n] = tr ? (double)tw / (double)tr : 0;
+			replay[n] = (double)tr / (double)chunk;
+		}
+	nb_bench_do_not_optimize((void *)(uintptr_t)p.dep);
+	b->paired_ratio = median(ratio, n);
+	b->limit_ns = median(replay, n);
+	free(ratio);
+	free(replay);
+}
+
 static void bm_walk(nb_bench_state *st, void *ctx)
 {
 	struct walk_bench *b = ctx;
 	int64_t ws = nb_bench_range_arg(st, 0);
-	uint64_t refs = 0, walk_refs = 0, dep = 0, i = 0, t0, t1, iters = 0;
+	uint64_t walk_refs = 0, t0, t1, iters = 0;
+	struct walk_pos p = { 0 };
 	const char *err;
 	const uint64_t chain_zero = chain_zero_src;
 
@@ -254,58 +429,40 @@ static void bm_walk(nb_bench_state *st, void *ctx)
 		nb_bench_skip_with_error(st, "a mapped IOVA did not translate");
 		return;
 	}
-	const uint64_t *iova = b->iova, n = b->n;
 	t0 = nb_now_ns();
-	if (b->nested) {
-		const struct nb_nest_ctx *nc = &b->nest->ctx;
-
-		while (nb_bench_keep_running_batch(st, BATCH)) {
-			for (int k = 0; k < BATCH; k++) {
-				struct nb_walk_result r;
-
-				nbw_nested(nc, iova[i], NB_PROT_R, nc->s1->levels - 1, nc->s1_root_ipa + dep,
-					   false, &r, NULL, nbw_s2_plain, (void *)nc);
-				dep = r.oa & chain_zero;
-				refs += r.refs;
-				i = i + 1 == n ? 0 : i + 1;
-			}
-			iters += BATCH;
-		}
-	} else {
-		const struct nb_pt_geom *g = &b->single->geom;
-		const struct nbw_mem m = nbw_mem_of(b->arena);
-		uint64_t root = b->single->root_pa;
-
-		while (nb_bench_keep_running_batch(st, BATCH)) {
-			for (int k = 0; k < BATCH; k++) {
-				struct nb_walk1 w;
-
-				nbw_stage(g, m, root + dep, g->levels - 1, iova[i], NB_PROT_R, &w, NULL, 1,
-					  false);
-				dep = w.desc & chain_zero;
-				refs += w.refs;
-				i = i + 1 == n ? 0 : i + 1;
-			}
-			iters += BATCH;
-		}
+	while (nb_bench_keep_running_batch(st, BATCH)) {
+		walks(b, &p, BATCH, chain_zero);
+		iters += BATCH;
 	}
 	t1 = nb_now_ns();
+	nb_bench_do_not_optimize((void *)(uintptr_t)p.dep);
+	/* The limit, measured after the loop (outside the timed region), again
+	 * for every run long enough to be a reported one: Google Benchmark's
+	 * short estimation runs reuse the last value (their counters are not
+	 * reported). */
+	if (!b->limit_ns || t1 - t0 >= LIMIT_REMEASURE_NS)
+		measure_limit(b, chain_zero);
 	{
 		double walk_ns = (double)(t1 - t0) / (double)iters;
-		double rpw = (double)refs / (double)iters;
-		double limit = b->limit_ns_per_load * rpw;
+		double rpw = (double)p.refs / (double)iters;
 
 		nb_bench_counter(st, "refs_per_walk", rpw, NB_COUNTER_PLAIN);
 		nb_bench_counter(st, "table_bytes", (double)b->table_bytes, NB_COUNTER_PLAIN);
-		nb_bench_counter(st, "mapped_pages", (double)n, NB_COUNTER_PLAIN);
-		nb_bench_counter(st, "walk_ns", walk_ns, NB_COUNTER_PLAIN);
-		nb_bench_counter(st, "limit_ns", limit, NB_COUNTER_PLAIN);
-		nb_bench_counter(st, "ratio_to_limit", limit > 0 ? walk_ns / limit : 0, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "mapped_pages", (double)b->n, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "host_ns_per_walk", walk_ns, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "host_walks_per_s", walk_ns > 0 ? 1e9 / walk_ns : 0, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "limit_ns", b->limit_ns, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "ratio_to_limit", b->paired_ratio, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "modelled_ns", b->modelled_ns, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "llc_reads_per_walk", b->llc_reads, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "dram_reads_per_walk", b->dram_reads, NB_COUNTER_PLAIN);
 		nb_bench_set_items_processed(st, (int64_t)iters);
 	}
 }
 
-/* The pointer chase alone, for the plots: ns per dependent load by size. */
+/* A random pointer chase over ws_kib of fresh memory: the host's memory
+ * latency by size, for context (it is not a walk's limit: it reads every
+ * line of the size, not the lines a walk reads). */
 static void bm_chase(nb_bench_state *st, void *ctx)
 {
 	int64_t kib = nb_bench_range_arg(st, 0);

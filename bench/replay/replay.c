@@ -136,6 +136,8 @@ static void bm_replay(nb_bench_state *st, void *ctx)
 	nb_bench_counter(st, "misses_per_kdma", 1000.0 * ratio(r.dmas - r.dma_iotlb_hits, r.dmas),
 			 NB_COUNTER_PLAIN);
 	nb_bench_counter(st, "refs_per_translation", ratio(r.refs, r.dmas), NB_COUNTER_PLAIN);
+	/* modelled IOMMU time (nestbench/timing.h), not the replay's host time */
+	nb_bench_counter(st, "modelled_ns_per_translation", ratio(r.st.xlate_ns, r.dmas), NB_COUNTER_PLAIN);
 	if (b->kind == RP_DRIVER) {
 		nb_bench_counter(st, "collateral_per_io", ratio(r.st.collateral, r.unmaps), NB_COUNTER_PLAIN);
 		nb_bench_counter(st, "driver_cmds_per_io", ratio(r.raw_executed, r.unmaps), NB_COUNTER_PLAIN);

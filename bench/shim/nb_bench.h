@@ -217,7 +217,8 @@ bool nb_bench_error_occurred(nb_bench_state *st);
 
 /* Stop / restart the timer inside the loop (heavyweight: two clock reads).
  * After an error they do nothing; outside the loop, or pausing a paused
- * (resuming a running) timer, fails the benchmark with an error. */
+ * (resuming a running) timer, fails the benchmark with an error. The pause
+ * hooks (nb_bench_set_pause_hooks) run with them, so counters stop too. */
 void nb_bench_pause(nb_bench_state *st);
 void nb_bench_resume(nb_bench_state *st);
 /* With nb_bench_use_manual_time(): this iteration took seconds. */
@@ -264,6 +265,23 @@ void nb_bench_context(const char *key, const char *value);
 typedef void (*nb_bench_region_fn)(nb_bench_state *st, void *user);
 void nb_bench_set_region_hooks(nb_bench_region_fn begin, nb_bench_region_fn end,
 			       void *user);
+
+/*
+ * Pause hooks, so that what the region hooks count covers only the timed
+ * work: pause runs in nb_bench_pause() right after the timer stopped,
+ * resume in nb_bench_resume() right before it restarts, on the calling
+ * thread, only when that call changed the timer (not after an error, not
+ * for a refused call). The counted region therefore includes the timer's
+ * own clock reads and the timed region excludes the hooks (a perf ioctl is
+ * microseconds; a clock read is tens of instructions). Either may be NULL.
+ * Set before nb_bench_run(), from one thread.
+ */
+void nb_bench_set_pause_hooks(nb_bench_region_fn pause, nb_bench_region_fn resume, void *user);
+
+/* True when the running benchmark reports its own time
+ * (nb_bench_use_manual_time): its measured region is what it reports, not
+ * its loop, so counters around the loop do not stand for it. */
+bool nb_bench_uses_manual_time(nb_bench_state *st);
 
 /* ---- running -------------------------------------------------------------- */
 

@@ -87,6 +87,9 @@ std::map<std::string, std::string> g_context;
 nb_bench_region_fn g_begin_hook;
 nb_bench_region_fn g_end_hook;
 void *g_hook_user;
+nb_bench_region_fn g_pause_hook;
+nb_bench_region_fn g_resume_hook;
+void *g_pause_user;
 std::atomic<bool> g_error_seen{false};
 bool g_initialised;
 bool g_ran;
@@ -792,6 +795,8 @@ void nb_bench_pause(nb_bench_state *pub)
 	}
 	s->st->PauseTiming();
 	s->paused = true;
+	if (g_pause_hook)
+		g_pause_hook(&s->pub, g_pause_user);
 }
 
 void nb_bench_resume(nb_bench_state *pub)
@@ -804,6 +809,8 @@ void nb_bench_resume(nb_bench_state *pub)
 							  : "called outside the measured loop");
 		return;
 	}
+	if (g_resume_hook)
+		g_resume_hook(&s->pub, g_pause_user);
 	s->st->ResumeTiming();
 	s->paused = false;
 }
@@ -886,6 +893,18 @@ void nb_bench_set_region_hooks(nb_bench_region_fn begin, nb_bench_region_fn end,
 	g_begin_hook = begin;
 	g_end_hook = end;
 	g_hook_user = user;
+}
+
+void nb_bench_set_pause_hooks(nb_bench_region_fn pause, nb_bench_region_fn resume, void *user)
+{
+	g_pause_hook = pause;
+	g_resume_hook = resume;
+	g_pause_user = user;
+}
+
+bool nb_bench_uses_manual_time(nb_bench_state *pub)
+{
+	return impl(pub)->b->manual_time;
 }
 
 // ---- running -----------------------------------------------------------------

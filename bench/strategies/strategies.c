@@ -9,22 +9,25 @@
  *   per_instance_s2: the layout before sharing, a stage-2 copy per
  *   instance (every change is made N times). One iteration: a one-page
  *   stage-2 unmap. Counters per unmap: cmds, syncs, modeled_cycles,
- *   pt_updates (page-table changes), collateral.
+ *   pt_updates (page-table changes), collateral; stale and oracle_* from
+ *   the sampled oracle (oracle_sample.h), every unit checked.
  *
  * strategies/guest_path/<trapped|virtualized>/<model>/entries:B
  *   A guest's stage-1 invalidation of B pages on a nested domain: the
  *   host's commands come from the model; the hops before them from
- *   configs/guest_path.cfg. Counters: path_ns (modelled total), hw_ns
- *   (the hardware part), trapped/virtualized ratio via the report.
+ *   configs/guest_path.cfg (guest_path.h). Counters, all modelled ns (not
+ *   host time): path_ns (the whole path), path_ns_per_entry, hw_ns (the
+ *   hardware queue's part).
  */
 #include <errno.h>
-#include <libconfig.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "bench_common.h"
 #include "nestbench/hwparams.h"
 #include "nestbench/testbed.h"
+#include "guest_path.h"
+#include "oracle_sample.h"
 
 static int params(const char *model, struct nb_hw_params *p)
 {
@@ -49,6 +52,7 @@ static void bm_instances(nb_bench_state *st, void *ctx)
 	struct nb_testbed *t = calloc((size_t)copies, sizeof(*t));
 	struct nb_hw_params p;
 	struct nb_iommu_stats sum = { 0 }, one;
+	struct nb_bench_oracle oracle = { 0 };
 	uint64_t rounds = 0, page = 0;
 
 	if (!t || params(b->model, &p)) {
@@ -75,6 +79,9 @@ static void bm_instances(nb_bench_state *st, void *ctx)
 			nb_testbed_unmap_s2(&t[c], ipa, 4096);
 		nb_bench_pause(st);
 		for (int c = 0; c < copies; c++)
+			for (int u = 0; u < t[c].units; u++)
+				nb_bench_oracle_round(st, &oracle, t[c].unit[u], false);
+		for (int c = 0; c < copies; c++)
 			nb_testbed_remap(&t[c], ipa, 1);
 		page = (page + 1) % 64;
 		rounds++;
@@ -87,7 +94,6 @@ static void bm_instances(nb_bench_state *st, void *ctx)
 		sum.doorbells += one.doorbells;
 		sum.cmd_cycles += one.cmd_cycles;
 		sum.collateral += one.collateral;
-		sum.stale_found += one.stale_found;
 		nb_testbed_fini(&t[c]);
 	}
 	nb_bench_counter(st, "cmds_per_unmap", (double)sum.cmds / (double)rounds, NB_COUNTER_PLAIN);
@@ -96,50 +102,11 @@ static void bm_instances(nb_bench_state *st, void *ctx)
 	nb_bench_counter(st, "modeled_cycles", (double)sum.cmd_cycles / (double)rounds, NB_COUNTER_PLAIN);
 	nb_bench_counter(st, "collateral", (double)sum.collateral / (double)rounds, NB_COUNTER_PLAIN);
 	nb_bench_counter(st, "pt_updates", (double)copies, NB_COUNTER_PLAIN);
+	nb_bench_oracle_counters(st, &oracle);
 	free(t);
 }
 
 /* ---- the guest's invalidation path ---- */
-
-struct path_costs {
-	double vmexit, vmm, ioctl, host, ghz;
-};
-
-static int path_costs(struct path_costs *c, char *err, size_t len)
-{
-	config_t cfg;
-	char path[512];
-	const char *keys[] = { "vmexit_ns", "vmm_decode_ns", "ioctl_ns", "host_driver_ns", "cpu_ghz" };
-	double *vals[] = { &c->vmexit, &c->vmm, &c->ioctl, &c->host, &c->ghz };
-	int ok = 0;
-
-	snprintf(path, sizeof(path), "%s/guest_path.cfg", nb_bench_config_dir());
-	config_init(&cfg);
-	if (!config_read_file(&cfg, path)) {
-		snprintf(err, len, "%s:%d: %s", path, config_error_line(&cfg), config_error_text(&cfg));
-		config_destroy(&cfg);
-		return -1;
-	}
-	for (size_t i = 0; i < NB_ARRAY_SIZE(keys); i++) {
-		int iv;
-
-		if (config_lookup_float(&cfg, keys[i], vals[i]))
-			continue;
-		if (config_lookup_int(&cfg, keys[i], &iv)) {
-			*vals[i] = iv;
-			continue;
-		}
-		snprintf(err, len, "%s: %s: missing or not a number", path, keys[i]);
-		ok = -1;
-		break;
-	}
-	if (!ok && (c->ghz <= 0 || c->vmexit < 0 || c->vmm < 0 || c->ioctl < 0 || c->host < 0)) {
-		snprintf(err, len, "%s: costs must be >= 0 and cpu_ghz > 0", path);
-		ok = -1;
-	}
-	config_destroy(&cfg);
-	return ok;
-}
 
 struct path_bench {
 	const char *model;
@@ -152,11 +119,11 @@ static void bm_guest_path(nb_bench_state *st, void *ctx)
 	uint32_t entries = (uint32_t)nb_bench_range_arg(st, 0);
 	struct nb_hw_params p;
 	struct nb_testbed t;
-	struct path_costs c;
+	struct guest_path c;
 	uint64_t rounds = 0, cycles0;
 	char err[600] = "";
 
-	if (path_costs(&c, err, sizeof(err)) || params(b->model, &p) ||
+	if (guest_path_load(&c, err, sizeof(err)) || params(b->model, &p) ||
 	    nb_testbed_init(&t, &(struct nb_testbed_cfg){ .p = &p, .nested = 1, .devices = 1, .pages = 64 })) {
 		nb_bench_skip_with_error(st, err[0] ? err : nb_errmsg());
 		return;
@@ -174,15 +141,17 @@ static void bm_guest_path(nb_bench_state *st, void *ctx)
 		rounds++;
 	}
 	{
-		double hw_ns = (double)(nb_iommu_stats(t.m)->cmd_cycles - cycles0) / c.ghz / (double)rounds;
-		double sw_ns = b->trapped ? c.vmexit + c.ioctl + entries * (c.vmm + c.host) : 0;
+		double hw_cycles = (double)(nb_iommu_stats(t.m)->cmd_cycles - cycles0) / (double)rounds;
+		double path_ns = guest_path_ns(&c, b->trapped, entries, hw_cycles, 1);
 
-		nb_bench_counter(st, "hw_ns", hw_ns, NB_COUNTER_PLAIN);
-		nb_bench_counter(st, "path_ns", hw_ns + sw_ns, NB_COUNTER_PLAIN);
-		nb_bench_counter(st, "path_ns_per_entry", (hw_ns + sw_ns) / entries, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "hw_ns", hw_cycles / c.ghz, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "path_ns", path_ns, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "path_ns_per_entry", path_ns / entries, NB_COUNTER_PLAIN);
 	}
 	nb_testbed_fini(&t);
 }
+
+void nb_strategies_register_calibrate(void); /* calibrate.c */
 
 static void register_all(void)
 {
@@ -218,6 +187,7 @@ static void register_all(void)
 			nb_bench_arg(r, 16);
 			nb_bench_iterations(r, 200);
 		}
+	nb_strategies_register_calibrate();
 }
 
 int main(int argc, char **argv)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Hardware parameters of a modelled IOMMU, as data: cache geometry,
- * replacement, walk caches, command costs, invalidation policy. Vendors
+ * replacement, walk caches, translation latencies (modelled ns, used by the
+ * timing model, timing.h), command costs, invalidation policy. Vendors
  * describe an IOMMU in a config file (configs/NAME.cfg, libconfig syntax) and
  * users override single values from the command line (--set key=value).
  * Defaults for each shipped model live in configs/<model>.cfg, not in code.
@@ -27,7 +28,7 @@ struct nb_cache_params {
 	enum nb_repl repl;
 	uint64_t page_sizes; /* bitmap of page sizes held (bit n: 2^n bytes); IOTLB only */
 	uint32_t levels;     /* walk caches: bitmap of levels cached (bit l: our level l) */
-	uint32_t hit_cycles; /* cost of a hit */
+	uint32_t lookup_ns;  /* modelled time of one lookup, hit or miss (timing.h) */
 };
 
 /* Invalidation policy, as the Linux drivers choose it. */
@@ -72,7 +73,10 @@ struct nb_hw_params {
 	struct nb_cache_params nested_tlb; /* IPA -> PA for stage-1 table fetches */
 	struct nb_cache_params ctx_cache;  /* context / PASID / CD entries */
 	struct nb_cache_params devtlb;	   /* per ATS device */
-	uint32_t mem_ref_cycles;	   /* one page-table read (walk miss) */
+	/* A page-table read in the timing model (timing.h): served by the LLC
+	 * if its line is among the last mem_llc_lines lines the walks read,
+	 * else by DRAM. Modelled nanoseconds; lines of 64 bytes. */
+	uint32_t mem_llc_ns, mem_dram_ns, mem_llc_lines;
 	uint32_t cmd_cycles[NB_INV_OP_COUNT]; /* cost of each command in the queue */
 	struct nb_inval_policy policy;
 };
@@ -95,7 +99,8 @@ int nb_hwparams_model(const char *dir, const char *model, const char *const *set
 		      struct nb_hw_params *p);
 /* Sanity of the whole set (ways divides entries, PLRU power of two, ...). */
 int nb_hwparams_validate(const struct nb_hw_params *p);
-/* Built-in neutral defaults (every structure present, all costs 1). */
+/* Built-in neutral defaults (every structure present, all costs and
+ * latencies 1, no LLC: modelled time then counts events). */
 void nb_hwparams_defaults(struct nb_hw_params *p, enum nb_vendor v);
 /* Write p as a config file that nb_hwparams_load reads back identically. */
 int nb_hwparams_write(const struct nb_hw_params *p, const char *path);

@@ -113,6 +113,9 @@ int nb_perf_index(const struct nb_perf *p, const char *name);	/* -ENOENT if abse
 int nb_perf_enable(struct nb_perf *p);
 /* Stop the open counters; their values stay readable. */
 int nb_perf_disable(struct nb_perf *p);
+/* Start them again without zeroing: the count goes on from where
+ * nb_perf_disable stopped it (a pause inside a measured region). */
+int nb_perf_resume(struct nb_perf *p);
 
 /*
  * Event i's count since the last nb_perf_enable, scaled by time enabled over

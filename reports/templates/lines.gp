@@ -2,7 +2,9 @@
 # Variables (scripts/nb_report.py sets them, then loads this file):
 #   term, out, plot_title, xlabel, ylabel   see common.gp
 #   datafile  blocks separated by two blank lines, one per series; each block
-#             starts with a header line: <x name> "<series title>"
+#             starts with a header line: <x name> "<series title>"; columns
+#             x, y (median of the repetitions), y min, y max
+#   bars      1: draw min..max of the repetitions as error bars
 #   nseries   number of blocks
 #   logx, logy  1 for a log scale (base 10), 0 for linear
 #   xtics     "" (gnuplot's choice) or a tic list, e.g. ("16 KiB" 16, "1 MiB" 1024)
@@ -22,6 +24,12 @@ set autoscale yfix
 set offsets graph 0.03, graph 0.03, graph 0.04, graph 0.02
 dtof(i) = int(word(dts, i + 1) + 0)
 ltof(i) = int(word(lts, i + 1) + 0)
-plot for [i=0:nseries-1] datafile index i using 1:2 title columnheader(2) \
-     with linespoints lt ltof(i) dt dtof(i)
+if (bars) {
+    set bars small
+    plot for [i=0:nseries-1] datafile index i using 1:2:3:4 title columnheader(2) \
+         with yerrorlines lt ltof(i) dt dtof(i)
+} else {
+    plot for [i=0:nseries-1] datafile index i using 1:2 title columnheader(2) \
+         with linespoints lt ltof(i) dt dtof(i)
+}
 set output

@@ -8,6 +8,12 @@ from html import escape
 
 from .util import num
 
+# The two kinds of time, as every title, axis and reading words them.
+TIME_WORDS = ("<b>host time</b> is this machine's time running the simulator (its speed, "
+              "measured); <b>modelled</b> time is the IOMMU's, from the timing model "
+              "(include/nestbench/timing.h) and the latencies and command costs in "
+              "configs/*.cfg, each with its source; counts are counts.")
+
 CSS = """
 body{font-family:"DejaVu Sans",Arial,sans-serif;margin:1.5em auto;max-width:1000px;
  color:#222;line-height:1.45;padding:0 1em}
@@ -101,8 +107,16 @@ def figure(plot):
         links.append('<a href="%s">PNG</a>' % e(plot.files["png"]))
     if "dat" in plot.files:
         links.append('<a href="%s">data</a>' % e(plot.files["dat"]))
-    out.append('<p class=muted>y: %s; %s. %s</p>' % (
-        e(plot.spec["ylabel"]), "log x" if plot.logx else "linear x", " · ".join(links)))
+    spread = ("points: median of %d repetitions, bars: their min..max" % plot.reps
+              if plot.has_band() else "one value per point (%d repetition%s%s)" % (
+                  plot.reps, "s" if plot.reps > 1 else "",
+                  ", all equal" if plot.reps > 1 else ""))
+    tied = [s.label for s in plot.series if len(s.tied) > 1]
+    if tied:
+        spread += "; one line stands for each group of tied series: " + "; ".join(tied)
+    out.append('<p class=muted>y: %s; %s; %s. %s</p>' % (
+        e(plot.spec["ylabel"]), "log x" if plot.logx else "linear x", e(spread),
+        " · ".join(links)))
     out.append("<details><summary>Table behind the plot (%s)</summary>%s</details>" % (
         e(plot.spec["ylabel"]), table(plot)))
     out.append("</figure>")
@@ -122,13 +136,16 @@ def status_section(res, raw_links):
             note = (note + "; " if note else "") + "%d benchmark(s) reported errors: %s%s" % (
                 len(f.errors), "; ".join("%s: %s" % x for x in f.errors[:3]),
                 "; …" if len(f.errors) > 3 else "")
+        reps = max(f.reps.values()) if f and f.reps else 0
         rows.append("<tr><td class=l>%s</td><td class='l %s'>%s</td><td>%s</td><td>%d</td>"
-                    "<td class=l>%s</td><td class=l>%s</td></tr>" % (
+                    "<td>%s</td><td class=l>%s</td><td class=l>%s</td></tr>" % (
                         e(name), cls, e(status),
                         num(f.seconds) if f and f.seconds is not None else "–",
-                        len(f.values) if f else 0, raw_links.get(name, "–"), e(note)))
+                        len(f.values) if f else 0, reps or "–", raw_links.get(name, "–"),
+                        e(note)))
     out = ["<h2>Run</h2>", "<table><tr><th class=l>family</th><th class=l>status</th>"
-           "<th>seconds</th><th>benchmarks</th><th class=l>raw</th><th class=l>notes</th></tr>",
+           "<th>seconds</th><th>benchmarks</th><th>repetitions</th><th class=l>raw</th>"
+           "<th class=l>notes</th></tr>",
            "\n".join(rows), "</table>"]
     if missing:
         out.append("<p class=bad><b>Missing or incomplete:</b> %s. Everything else is shown "
@@ -158,14 +175,51 @@ def env_section(env):
     return "<h2>Environment</h2><table>%s</table>" % "".join(rows)
 
 
-def page(res, plots, skipped, title, raw_links):
+def checks_section(checks):
+    rows = "".join("<tr><td class=l>%s</td><td class='l %s'>%s</td><td class=l>%s</td></tr>" % (
+        e(c.name), {"ok": "ok", "fail": "bad"}.get(c.status, "muted"), e(c.status), e(c.detail))
+        for c in checks)
+    return ("<h2>Self-checks</h2><p class=muted>Claims the results must keep (scripts/nbreport/"
+            "checks.py); a failed one makes nb_report.py exit 3.</p><table><tr><th class=l>check"
+            "</th><th class=l>status</th><th class=l>detail</th></tr>%s</table>" % rows)
+
+
+def calibration_section(rows):
+    if not rows:
+        return ("<h2>Calibration</h2><p class=bad>No calibrate/ benchmarks in these results "
+                "(nb-bench-strategies runs them): no comparison with published figures.</p>")
+    body = []
+    for r in rows:
+        ratio = r.ratio
+        body.append("<tr><td class=l>%s</td><td>%d</td><td>%s</td><td class=l>%s</td>"
+                    "<td>%s</td><td>%s</td><td class=l>%s</td></tr>" % (
+                        e(r.figure + (" (%s)" % r.unit if r.unit else "")), r.flows,
+                        num(r.published), e(r.source), num(r.model) if r.model is not None
+                        else "–", ("%.2f" % ratio) if ratio is not None else "–", e(r.role)))
+    return ("<h2>Calibration: the model against published hardware figures</h2>"
+            "<p class=muted>Model: %s, calibrate/nic_rx (a NIC receive ring of 512 per flow "
+            "with page-pool recycling in a nested VM; bench/strategies/calibrate.c); counts are "
+            "per 4 KiB page received, times are modelled (configs/guest_path.cfg). Published: "
+            "F&amp;S (SOSP'24), xlab-uiuc/Fast-and-Safe-IO-Memory-Protection, Intel IOMMU "
+            "counters and guest eBPF timings, Linux 6.12.9, iommufd nesting, host strict, guest "
+            "IOMMU on. Role: <i>prediction</i> (nothing tuned to it), <i>fitted</i> (a constant "
+            "was solved from it: ratio 1 by construction), <i>input</i> (set by the workload's "
+            "shape).</p><table><tr><th class=l>figure</th><th>flows</th><th>published</th>"
+            "<th class=l>source</th><th>model</th><th>model / published</th><th class=l>role"
+            "</th></tr>%s</table>" % (e(rows[0].model_name), "".join(body)))
+
+
+def page(res, plots, skipped, title, raw_links, checks=(), calib=()):
     body = ["<h1>%s</h1>" % e(title)]
     run = res.run
-    body.append("<p class=muted>Results folder <code>%s</code>; %s; repetitions %s. Plots: "
-                "PNG shown, SVG linked; readings are computed from the data.</p>" % (
-                    e(res.path), "quick suite" if run.get("quick") else "default suite",
-                    e(run.get("repetitions", "?"))))
+    body.append("<p class=muted>Results folder <code>%s</code>; %s; repetitions per family in "
+                "the Run table. Plots: PNG shown, SVG linked; readings are computed from the "
+                "data.</p>" % (e(res.path), "quick suite" if run.get("quick") else "default suite"))
+    body.append("<p class=muted>%s</p>" % TIME_WORDS)
     body.append(status_section(res, raw_links))
+    if checks:
+        body.append(checks_section(checks))
+    body.append(calibration_section(list(calib)))
     body.append("<h2>Plots</h2>")
     if plots:
         body.append("<ul>%s</ul>" % "".join('<li><a href="#%s">%s</a></li>' % (

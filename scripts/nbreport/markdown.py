@@ -10,19 +10,33 @@ def cell(s):
     return str(s).replace("|", "\\|").replace("\n", " ")
 
 
-def summary(res, plots, skipped, title):
+def summary(res, plots, skipped, title, checks=(), calib=()):
     out = ["# %s" % title, ""]
     run = res.run
-    out.append("Results: `%s` (%s, repetitions %s)." % (
-        res.path, "quick suite" if run.get("quick") else "default suite",
-        run.get("repetitions", "?")))
-    out += ["", "## Families", "", "| family | status | seconds | benchmarks |",
-            "|---|---|---:|---:|"]
+    out.append("Results: `%s` (%s). Host time: this machine running the simulator (its "
+               "speed); modelled: the IOMMU's time from the timing model and configs/*.cfg." % (
+                   res.path, "quick suite" if run.get("quick") else "default suite"))
+    out += ["", "## Families", "", "| family | status | seconds | benchmarks | repetitions |",
+            "|---|---|---:|---:|---:|"]
     for name in sorted(res.families):
         f = res.families[name]
-        out.append("| %s | %s | %s | %d |" % (
+        out.append("| %s | %s | %s | %d | %s |" % (
             name, cell(f.status or "no run.json entry"),
-            num(f.seconds) if f.seconds is not None else "–", len(f.values)))
+            num(f.seconds) if f.seconds is not None else "–", len(f.values),
+            max(f.reps.values()) if f.reps else "–"))
+    if checks:
+        out += ["", "## Self-checks", "", "| check | status | detail |", "|---|---|---|"]
+        out += ["| %s | %s | %s |" % (cell(c.name), c.status, cell(c.detail)) for c in checks]
+    calib = list(calib)
+    if calib:
+        out += ["", "## Calibration (model %s vs F&S SOSP'24)" % calib[0].model_name, "",
+                "| figure | flows | published | source | model | model / published | role |",
+                "|---|---:|---:|---|---:|---:|---|"]
+        for r in calib:
+            out.append("| %s | %d | %s | %s | %s | %s | %s |" % (
+                cell(r.figure + (" (%s)" % r.unit if r.unit else "")), r.flows, num(r.published),
+                cell(r.source), num(r.model) if r.model is not None else "–",
+                "%.2f" % r.ratio if r.ratio is not None else "–", r.role))
     missing = res.missing()
     if missing:
         out += ["", "**Missing or incomplete:** " + "; ".join("%s (%s)" % (cell(n), cell(w))

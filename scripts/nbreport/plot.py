@@ -16,17 +16,39 @@ def gp_str(s):
     return "'" + str(s).replace("'", "''") + "'"
 
 
+TITLE_WIDTH = 100  # characters per title line at the plots' font size
+
+
+def wrap(text, width):
+    """Lines of at most width characters, broken at spaces."""
+    out, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            out.append(line)
+            line = word
+        else:
+            line = (line + " " + word) if line else word
+    return out + [line]
+
+
+def gp_lines(lines):
+    """Lines joined by newlines, as a gnuplot string expression."""
+    return ' . "\\n" . '.join(gp_str(l) for l in lines)
+
+
 def find_gnuplot():
     return shutil.which("gnuplot")
 
 
 def data_text(plot):
-    out = ["# %s" % plot.title, "# x: %s; y: %s" % (plot.spec["xlabel"], plot.spec["ylabel"])]
+    """Blocks of x, y (the median of the repetitions), y min, y max."""
+    out = ["# %s" % plot.title, "# x: %s; y: %s (columns: x, median, min, max of %d "
+           "repetition(s))" % (plot.spec["xlabel"], plot.spec["ylabel"], plot.reps)]
     for s in plot.series:
         out.append("")
         out.append("")
         out.append('%s "%s"' % (plot.spec["x"], s.label.replace('"', "'")))
-        out += ["%.10g\t%.10g" % (x, y) for x, y in s.points]
+        out += ["%.10g\t%.10g\t%.10g\t%.10g" % ((x, y) + s.range_at(x)) for x, y in s.points]
     return "\n".join(out[:2] + out[4:]) + "\n"
 
 
@@ -47,7 +69,7 @@ def si(v):
 def _ytics(plot):
     """Log y: tics at 1, 2, 5 x 10^k inside the data range (gnuplot's own are
     one per decade, too sparse once the axis hugs the data)."""
-    ys = [y for s in plot.series for _, y in s.points if y > 0]
+    ys = [y for s in plot.series for x, y in s.points for y in (y,) + s.range_at(x) if y > 0]
     if not plot.logy or not ys:
         return ""
     lo, hi = min(ys) / 1.15, max(ys) * 1.15
@@ -85,8 +107,9 @@ def script(plot, templates, datafile, outs):
         "dts": dts, "lts": lts,
     }
     lines = ["%s = %s" % (k, gp_str(v)) for k, v in var.items()]
+    lines.append("plot_title = %s" % gp_lines(wrap(plot.title, TITLE_WIDTH)))
     lines += ["nseries = %d" % len(plot.series), "logx = %d" % plot.logx,
-              "logy = %d" % plot.logy]
+              "logy = %d" % plot.logy, "bars = %d" % plot.has_band()]
     tpl = os.path.join(templates, plot.spec["template"] + ".gp")
     for term, out in outs:
         lines.append("term = %s; out = %s; load %s" % (gp_str(term), gp_str(out), gp_str(tpl)))

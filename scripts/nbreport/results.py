@@ -41,6 +41,8 @@ class Family:
         self.log = None        # raw/<name>.log (the binary's console output) if present
         self.context = {}
         self.values = {}       # base name -> {metric: value}; metric "time" is ns
+        self.spread = {}       # base name -> {metric: (min, max)} over repetitions
+        self.reps = {}         # base name -> repetitions that reported
         self.errors = []       # (benchmark, message) of benchmarks that failed
         self.repetitions = 1
 
@@ -72,6 +74,20 @@ class Results:
         out = {}
         for f in self.families.values():
             out.update(f.values)
+        return out
+
+    def spread(self):
+        """base name -> {metric: (min, max)} over its repetitions."""
+        out = {}
+        for f in self.families.values():
+            out.update(f.spread)
+        return out
+
+    def reps(self):
+        """base name -> number of repetitions behind its median."""
+        out = {}
+        for f in self.families.values():
+            out.update(f.reps)
         return out
 
     def family(self, name):
@@ -157,6 +173,9 @@ def _load_raw(fam, path, problems):
     for name, reps in runs.items():
         keys = set().union(*reps)
         fam.values[name] = {k: statistics.median([r[k] for r in reps if k in r]) for k in keys}
+        fam.spread[name] = {k: (min(r[k] for r in reps if k in r), max(r[k] for r in reps if k in r))
+                            for k in keys}
+        fam.reps[name] = len(reps)
     for name, a in aggs.items():
         if name not in fam.values and ("median" in a or "mean" in a):
             fam.values[name] = a.get("median", a.get("mean"))

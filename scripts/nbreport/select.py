@@ -3,21 +3,29 @@
 import re
 
 from . import util
+from .specs import HYPOTHETICAL
 
 
 class Series:
-    def __init__(self, label, points, dashed=False, ref=False, color_key=None):
+    def __init__(self, label, points, dashed=False, ref=False, color_key=None, band=None):
         self.label = label
         self.points = points          # [(x, y)] sorted by x
         self.dashed = dashed
         self.ref = ref
         self.color_key = color_key or label
+        self.band = band or {}        # x -> (min, max) over repetitions, when there were several
+        self.tied = [label]           # the series this line stands for (ties merged)
 
     def at(self, x):
         for px, py in self.points:
             if px == x:
                 return py
         return None
+
+    def range_at(self, x):
+        """(min, max) of the repetitions at x, or (y, y)."""
+        y = self.at(x)
+        return self.band.get(x, (y, y))
 
 
 class Plot:
@@ -32,6 +40,10 @@ class Plot:
         self.reading = ""
         self.files = {}               # "png"/"svg"/"dat" -> relative path, once written
         self.error = None
+        self.reps = 1                 # most repetitions behind a point
+
+    def has_band(self):
+        return any(lo != hi for s in self.series for lo, hi in s.band.values())
 
     def xs(self):
         return sorted({x for s in self.series for x, _ in s.points})
@@ -67,8 +79,47 @@ def _rows(values, rx, split):
         for key, (a, b, sep) in split.items():
             if key in g and sep in g[key]:
                 g[a], g[b] = g[key].split(sep, 1)
+        g["_name"] = name
         rows.append((g, vals))
     return rows
+
+
+def note_hypothetical(label):
+    """A model of hardware that does not exist says so in its label."""
+    return " ".join(w + " (hypothetical)" if w in HYPOTHETICAL else w for w in label.split(" "))
+
+
+def _same(a, b):
+    if [x for x, _ in a.points] != [x for x, _ in b.points]:
+        return False
+    return all(util.same_value(ya, yb) for (_, ya), (_, yb) in zip(a.points, b.points))
+
+
+def tie_label(labels):
+    """'amd pwc_off', 'vtd pwc_off' -> 'amd = vtd pwc_off' (words all share
+    at the end are said once), else 'a = b'."""
+    words = [l.split(" ") for l in labels]
+    k = 0
+    while all(len(w) > k + 1 for w in words) and len({tuple(w[len(w) - k - 1:])
+                                                       for w in words}) == 1:
+        k += 1
+    if not k:
+        return " = ".join(labels)
+    return " = ".join(" ".join(w[:len(w) - k]) for w in words) + " " + " ".join(words[0][-k:])
+
+
+def merge_ties(series):
+    """Series with identical values would hide each other: one line stands
+    for all of them, labelled "a = b = c" (Series.tied lists them)."""
+    out = []
+    for s in series:
+        twin = next((o for o in out if not o.ref and not s.ref and _same(o, s)), None)
+        if twin is None:
+            out.append(s)
+        else:
+            twin.tied.append(s.label)
+            twin.label = tie_label(twin.tied)
+    return out
 
 
 def _fix(rows, where):
@@ -118,9 +169,14 @@ def _refs(spec, values, groups):
     return out
 
 
+def _band(spread, name, y, scale):
+    lo, hi = spread.get(name, {}).get(y, (None, None))
+    return None if lo is None else (lo * scale, hi * scale)
+
+
 def build(spec, results):
     """([Plot], reason): the plots of one spec, or why there are none."""
-    values = results.values()
+    values, spread, nreps = results.values(), results.spread(), results.reps()
     rows = _rows(values, re.compile(spec["match"]), spec["split"])
     if not rows:
         prefix = re.match(r"\^?([^(\\\[]*)", spec["match"]).group(1)
@@ -145,14 +201,19 @@ def build(spec, results):
             for g, _ in prow[1:]:
                 common &= set(g.items())
             groups.update(dict(common))
-        by, colour = {}, {}
+        by, colour, bands, reps = {}, {}, {}, 1
         for g, vals in prow:
-            lbl = fill(spec["series"], g)
+            lbl = note_hypothetical(fill(spec["series"], g))
             colour[lbl] = fill(spec["color_by"] or spec["series"], g)
-            by.setdefault(lbl, []).append((float(g[spec["x"]]), vals[spec["y"]] * spec["yscale"]))
-        series = [Series(lbl, sorted(pts), bool(dashed and dashed.search(lbl)),
-                         color_key=colour[lbl])
-                  for lbl, pts in sorted(by.items(), key=lambda kv: natural(kv[0]))]
+            x = float(g[spec["x"]])
+            by.setdefault(lbl, []).append((x, vals[spec["y"]] * spec["yscale"]))
+            band = _band(spread, g["_name"], spec["y"], spec["yscale"])
+            if band and nreps.get(g["_name"], 1) > 1:
+                bands.setdefault(lbl, {})[x] = band
+            reps = max(reps, nreps.get(g["_name"], 1))
+        series = merge_ties([Series(lbl, sorted(pts), bool(dashed and dashed.search(lbl)),
+                                    color_key=colour[lbl], band=bands.get(lbl))
+                             for lbl, pts in sorted(by.items(), key=lambda kv: natural(kv[0]))])
         if max(len(s.points) for s in series) < 2:
             why.append("%s: fewer than 2 values of %s" % (panel or spec["id"], spec["x"]))
             continue
@@ -161,6 +222,12 @@ def build(spec, results):
         ys = [y for s in series for _, y in s.points]
         xs = [x for s in series for x, _ in s.points]
         pid = spec["id"] + ("-" + slug(panel) if panel else "")
-        plots.append(Plot(spec, pid, fill(spec["title"], groups), groups, series,
-                          _auto_log(spec["logx"], xs), _auto_log(spec["logy"], ys)))
+        title = spec["title"]
+        if spec["alt_title"] and not any(re.search(spec["alt_title"][0], s.label)
+                                         for s in series if not s.ref):
+            title = spec["alt_title"][1]      # what the title promises is not there
+        p = Plot(spec, pid, fill(title, groups), groups, series,
+                 _auto_log(spec["logx"], xs), _auto_log(spec["logy"], ys))
+        p.reps = reps
+        plots.append(p)
     return plots, "; ".join(why)

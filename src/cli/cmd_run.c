@@ -51,12 +51,34 @@ static const struct family families[] = {
 	  "0.05", "0.02", 20, 10, NULL },
 	{ "mapunmap", NULL, "mapunmap/emu/[a-z]+/size_kib:(4|2048)$", "0.05", "0.02", 5, 3, NULL },
 	{ "concurrency", NULL, NULL, "0.2", "0.05", 2, 2, NULL },
-	{ "strategies", NULL, "strategies/(instances/smmuv3/shared_s2|guest_path/[a-z]+/(vtd|smmuv3|amd)/)",
+	{ "strategies", NULL, "strategies/(instances/smmuv3/shared_s2|guest_path/[a-z]+/(vtd|smmuv3|amd)/)|calibrate/",
 	  "0.05", "0.02", 3, 3, NULL },
 	{ "replay", NULL, NULL, "0.05", "0.02", 5, 5, NULL },
 	/* the real kernel's iommufd in the QEMU guest matrix (scripts/setup --guest) */
 	{ "guest", NULL, NULL, NULL, NULL, 40, 40, "scripts/guest/collect" },
 };
+
+/*
+ * Repetitions per family when --repetitions is not given: enough for the
+ * timed figures (host time) to show their spread, min..max, in the plots;
+ * one where every figure is a count or modelled time (deterministic: a
+ * repetition would repeat it exactly). Google Benchmark repeats each
+ * benchmark; the report takes the median and draws the range.
+ */
+static const struct {
+	const char *name;
+	int reps, quick_reps;
+} family_reps[] = {
+	{ "pgwalk", 3, 2 },	 /* host walk times and their limits */
+	{ "invalidate", 1, 1 },	 /* counts and modelled; its host times (lookup, sim_ns) are not plotted */
+	{ "mapunmap", 5, 3 },	 /* host map/unmap times */
+	{ "concurrency", 5, 3 }, /* host walks per second */
+	{ "strategies", 1, 1 },	 /* counts and modelled time */
+	{ "replay", 1, 1 },	 /* counts; its host speed is context */
+};
+
+struct run_opts;
+static int family_repetitions(const char *name, const struct run_opts *o);
 
 /* dir + "/" + name into buf; false if it does not fit. */
 static bool path_join(char *buf, size_t len, const char *dir, const char *name)
@@ -102,6 +124,16 @@ struct outcome {
 	char reason[1600]; /* room for a path */
 	double seconds;
 };
+
+static int family_repetitions(const char *name, const struct run_opts *o)
+{
+	if (o->reps)
+		return o->reps; /* --repetitions */
+	for (size_t i = 0; i < NB_ARRAY_SIZE(family_reps); i++)
+		if (strcmp(family_reps[i].name, name) == 0)
+			return o->quick ? family_reps[i].quick_reps : family_reps[i].reps;
+	return 1;
+}
 
 static bool families_script(const char *name)
 {
@@ -237,8 +269,8 @@ static void run_family(const struct family *f, const struct run_opts *o, const c
 		snprintf(a_filter, sizeof(a_filter), "--benchmark_filter=%s", filter);
 		argv[argc++] = a_filter;
 	}
-	if (o->reps > 1) {
-		snprintf(a_reps, sizeof(a_reps), "--benchmark_repetitions=%d", o->reps);
+	if (family_repetitions(f->name, o) > 1) {
+		snprintf(a_reps, sizeof(a_reps), "--benchmark_repetitions=%d", family_repetitions(f->name, o));
 		argv[argc++] = a_reps;
 	}
 	if (o->cpu >= 0) {
@@ -271,12 +303,13 @@ static void emit_run_json(FILE *f, const void *arg)
 	const struct run_json_args *a = arg;
 
 	fprintf(f, "{\n  \"quick\": %s,\n  \"repetitions\": %d,\n  \"families\": [", a->o->quick ? "true" : "false",
-		a->o->reps);
+		a->o->reps); /* 0: each family's own (families[].repetitions) */
 	for (size_t i = 0; i < NB_ARRAY_SIZE(families); i++) {
 		const struct outcome *r = &a->res[i];
 
-		fprintf(f, "%s\n    {\"name\": \"%s\", \"status\": \"%s\", \"seconds\": %.1f, \"reason\": ", i ? "," : "",
-			families[i].name, r->status ? r->status : "not run", r->seconds);
+		fprintf(f, "%s\n    {\"name\": \"%s\", \"status\": \"%s\", \"seconds\": %.1f, \"repetitions\": %d, \"reason\": ",
+			i ? "," : "", families[i].name, r->status ? r->status : "not run", r->seconds,
+			family_repetitions(families[i].name, a->o));
 		nb_cli_json_str(f, r->status || !families[i].script ? r->reason : "not in --quick (add --guest)");
 		fprintf(f, "}");
 	}
@@ -408,7 +441,9 @@ static int parse(int argc, char **argv, struct run_opts *o)
 			       "(index.html, summary.md, plots); reports/latest points at it.\n\n"
 			       "  --quick          the CI-sized suite (under a minute)\n"
 			       "  --repetitions=N  Google Benchmark repetitions, 1..100 (compare needs >= 4 on\n"
-			       "                   each side for a verdict at its default alpha 0.05)\n"
+			       "                   each side for a verdict at its default alpha 0.05); default:\n"
+			       "                   per family, 1 where every figure is a count or modelled, up\n"
+			       "                   to 5 for host timings, so the plots show their spread\n"
 			       "  --cpu=N          pin the benchmarks to OS CPU N\n"
 			       "  --families=a,b   only these families\n"
 			       "  --set=KEY=VALUE  override a hardware-description key in every model, e.g.\n"
@@ -454,7 +489,7 @@ static int parse(int argc, char **argv, struct run_opts *o)
 
 static int run(int argc, char **argv)
 {
-	struct run_opts o = { .report = true, .reps = 1, .cpu = -1 };
+	struct run_opts o = { .report = true, .reps = 0, .cpu = -1 };
 	struct outcome res[NB_ARRAY_SIZE(families)];
 	char dir[1024], commit[64], stem[128];
 	double total_est = 0, done_est = 0, t0 = now_s();
@@ -478,7 +513,8 @@ static int run(int argc, char **argv)
 	for (size_t i = 0; i < NB_ARRAY_SIZE(families); i++)
 		if (selected(&o, families[i].name)) {
 			n++;
-			total_est += o.quick ? families[i].quick_est_s : families[i].est_s;
+			total_est += (o.quick ? families[i].quick_est_s : families[i].est_s) *
+				     family_repetitions(families[i].name, &o);
 		}
 	run_signals_catch();
 	printf("nestbench run: %s suite, %d families, results in %s\n", o.quick ? "quick" : "default", n, dir);
@@ -494,7 +530,7 @@ static int run(int argc, char **argv)
 		run_family(f, &o, dir, &res[i]);
 		printf(" %s in %.1f s%s%s\n", res[i].status, res[i].seconds, res[i].reason[0] ? ": " : "",
 		       res[i].reason);
-		done_est += o.quick ? f->quick_est_s : f->est_s;
+		done_est += (o.quick ? f->quick_est_s : f->est_s) * family_repetitions(f->name, &o);
 		if (strcmp(res[i].status, "ok") && strcmp(res[i].status, "skipped"))
 			rc = 1;
 		/* after every family: a kill keeps what completed */

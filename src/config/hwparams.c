@@ -37,6 +37,8 @@
 
 #define HW_MAX_ENTRIES (1u << 20) /* per cache: keeps a typo from allocating GBs */
 #define HW_MAX_CYCLES 1000000000u /* any single cost; catches ns-vs-ps slips */
+#define HW_MAX_NS 1000000u	  /* one translation step: 1 ms is already absurd */
+#define HW_MAX_LLC_LINES (1u << 22) /* 256 MiB of 64-byte lines */
 #define HW_MAX_FILE (1u << 20)	  /* a description is a few KiB */
 #define HW_PAGE_MIN_LG2 12	  /* 4K */
 #define HW_PAGE_MAX_LG2 42	  /* 4T (ARM 64K granule, 52-bit level-1 block) */
@@ -110,8 +112,11 @@ enum { HW_IOTLB, HW_PWC_S1, HW_PWC_S2, HW_NESTED_TLB, HW_CTX_CACHE, HW_DEVTLB, H
 static const struct hw_key hw_top_keys[] = {
 	{ "model", .type = HW_MODEL, HW_FIELD(struct nb_hw_params, model) },
 	{ "vendor", .type = HW_VENDOR, HW_FIELD(struct nb_hw_params, vendor) },
-	{ "mem_ref_cycles", HW_U(struct nb_hw_params, mem_ref_cycles, 0, HW_MAX_CYCLES) },
+	{ "mem_llc_ns", HW_U(struct nb_hw_params, mem_llc_ns, 0, HW_MAX_NS) },
+	{ "mem_dram_ns", HW_U(struct nb_hw_params, mem_dram_ns, 0, HW_MAX_NS) },
+	{ "mem_llc_lines", HW_U(struct nb_hw_params, mem_llc_lines, 0, HW_MAX_LLC_LINES) },
 };
+#define HW_TOP_UINTS 2 /* hw_top_keys[HW_TOP_UINTS..]: the integer keys */
 
 #define HW_C(f) HW_FIELD(struct nb_cache_params, f)
 static const struct hw_key hw_cache_keys[] = {
@@ -121,7 +126,7 @@ static const struct hw_key hw_cache_keys[] = {
 	{ "replacement", .type = HW_REPL, HW_C(repl), .caches = HW_ALL_CACHES },
 	{ "page_sizes", .type = HW_SIZES, HW_C(page_sizes), .caches = HW_FINAL_TLBS },
 	{ "levels", .type = HW_LEVELS, HW_C(levels), .caches = HW_PWCS },
-	{ "hit_cycles", HW_U(struct nb_cache_params, hit_cycles, 0, HW_MAX_CYCLES),
+	{ "lookup_ns", HW_U(struct nb_cache_params, lookup_ns, 0, HW_MAX_NS),
 	  .caches = HW_ALL_CACHES },
 };
 
@@ -859,8 +864,9 @@ static int hw_check(const struct nb_hw_params *p, struct hw_issue *is)
 				memchr(p->model, '\0', sizeof(p->model)) ? why : "not terminated");
 	if ((unsigned)p->vendor >= NB_VENDOR_COUNT)
 		return hw_issue(is, EINVAL, "vendor", NULL, "vendor %d is unknown", (int)p->vendor);
-	if (hw_check_range(&hw_top_keys[2], p, NULL, is)) /* mem_ref_cycles */
-		return -is->err;
+	for (size_t i = HW_TOP_UINTS; i < NB_ARRAY_SIZE(hw_top_keys); i++)
+		if (hw_check_range(&hw_top_keys[i], p, NULL, is))
+			return -is->err;
 	for (int ci = 0; ci < HW_NCACHES; ci++)
 		if (hw_check_cache(hw_ccache(p, ci), ci, is))
 			return -is->err;
@@ -1337,7 +1343,7 @@ void nb_hwparams_defaults(struct nb_hw_params *p, enum nb_vendor v)
 	/* static: zero padding, so whole descriptions compare with memcmp (an
 	 * automatic compound literal may copy stack garbage into padding) */
 	static const struct nb_cache_params small = { .entries = 16, .ways = 4, .repl = NB_REPL_LRU,
-						      .hit_cycles = 1 };
+						      .lookup_ns = 1 };
 	static const struct nb_inval_policy policy = {
 		.strict = true,
 		.fq_entries = 256,
@@ -1358,7 +1364,8 @@ void nb_hwparams_defaults(struct nb_hw_params *p, enum nb_vendor v)
 	p->iotlb.page_sizes = NB_BIT(12) | NB_BIT(21) | NB_BIT(30);
 	p->devtlb.page_sizes = p->iotlb.page_sizes;
 	p->pwc_s1.levels = p->pwc_s2.levels = NB_BIT(1) | NB_BIT(2) | NB_BIT(3);
-	p->mem_ref_cycles = 1;
+	p->mem_llc_ns = p->mem_dram_ns = 1;
+	p->mem_llc_lines = 0;
 	for (int op = 0; op < NB_INV_OP_COUNT; op++)
 		p->cmd_cycles[op] = nb_inv_op_vendor((enum nb_inv_op)op) == v ? 1 : 0;
 	memcpy(&p->policy, &policy, sizeof(policy));

@@ -70,6 +70,9 @@ static int iommu_setup(struct nb_iommu *m, const struct nb_hw_params *p, struct 
 				       p->policy.fq_entries);
 		m->cap_fq = p->policy.fq_entries;
 	}
+	ret = nb_llc_init(&m->llc, p->mem_llc_lines);
+	if (ret)
+		goto err;
 	for (int i = 0; i < NB_ID_SPACES; i++)
 		m->next_id[i] = 1; /* 0 is reserved in every vendor's id space */
 	nb_inv_batch_init(&m->batch, p->vendor);
@@ -99,6 +102,7 @@ void nb_iommu_release(struct nb_iommu *m)
 		nb_cache_fini(&m->c[i]);
 	nb_inv_batch_fini(&m->batch);
 	free(m->scratch);
+	nb_llc_fini(&m->llc);
 	for (uint32_t i = 0; i < m->nfq; i++)
 		free(m->fq[i].gather.freed);
 	free(m->fq);

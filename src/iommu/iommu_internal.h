@@ -4,6 +4,7 @@
 #define NB_SRC_IOMMU_INTERNAL_H
 
 #include "nestbench/iommu.h"
+#include "nestbench/timing.h"
 
 #define NB_MAX_CTX 4096
 #define NB_ID_SPACES 4
@@ -102,6 +103,7 @@ struct nb_iommu {
 	/* collateral keys for refill accounting */
 	uint64_t refill_key[NB_REFILL_SLOTS];
 	bool oracle_on;
+	struct nb_llc llc; /* the timing model's LLC share (timing.h) */
 	struct nb_iommu_stats st;
 };
 

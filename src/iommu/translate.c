@@ -4,6 +4,9 @@
  * starts as deep as the walk caches allow, its stage-2 lookups served by
  * the nested TLB and the stage-2 walk cache. The walk itself is the one
  * walker (walk/walk_core.h) with fill hooks; references are counted there.
+ * Each DMA's modelled time is added up on the way (nestbench/timing.h):
+ * a lookup per structure consulted, a memory read per entry read, at the
+ * LLC's or DRAM's latency.
  */
 #include "iommu_internal.h"
 #include "walk/walk_core.h"
@@ -11,9 +14,48 @@
 /* Context entries read on a context-cache miss (root/context/PASID entry,
  * DTE/GCR3, STE/CD: two reads in every vendor's common configuration). */
 #define CTX_MISS_REFS 2
+/* Where the timing model places those reads: the context tables are not in
+ * the simulated memory, so these addresses (above any arena) only give the
+ * LLC model one line per bus (root table) and per requester (context table),
+ * as VT-d lays them out (16-byte root entries, 32-byte context entries). */
+#define CTX_ROOT_PA (1ull << 60)
+#define CTX_ENTRY_PA (CTX_ROOT_PA | (1ull << 40))
+
+/* One page-table or context read in the timing model. */
+static void mem_read(struct nb_iommu *m, struct nb_dma_result *r, uint64_t pa)
+{
+	if (nb_llc_read(&m->llc, pa)) {
+		r->mem_llc++;
+		r->model_ns += m->p.mem_llc_ns;
+	} else {
+		r->mem_dram++;
+		r->model_ns += m->p.mem_dram_ns;
+	}
+}
+
+/* One lookup of a structure, hit or miss (an absent one is not consulted). */
+static void lookup_time(struct nb_dma_result *r, const struct nb_cache *c)
+{
+	if (c->sets)
+		r->model_ns += c->p.lookup_ns;
+}
+
+/* The walker's tracer: every descriptor read of the DMA's walk. */
+struct xlate_clock {
+	struct nb_iommu *m;
+	struct nb_dma_result *r;
+};
+
+static void walk_read(void *user, const struct nb_walk_step *s)
+{
+	struct xlate_clock *c = user;
+
+	mem_read(c->m, c->r, s->table_pa + s->index * 8);
+}
 
 struct fill_ctx {
 	struct nb_iommu *m;
+	struct nb_dma_result *r;
 	struct nb_cache *pwc;
 	uint64_t k_tags;
 	uint16_t ctx;
@@ -41,11 +83,15 @@ static void pwc_fill(void *p, int level, uint64_t ia, uint64_t table_pa)
 }
 
 /* The deepest walk-cache hit: the level to start at and its table, or the
- * root (returns levels - 1 and *table unchanged). */
+ * root (returns levels - 1 and *table unchanged). One lookup in the timing
+ * model (the structure answers for every level at once). */
 static int pwc_probe(struct fill_ctx *f, uint64_t ia, uint64_t *table, bool *is_pa)
 {
 	const struct nb_pt_geom *g = f->g;
+	const int stage = f->pwc->kind == NB_CACHE_PWC_S2;
 
+	if (f->pwc->p.levels)
+		lookup_time(f->r, f->pwc);
 	for (int l = 1; l < g->levels; l++) {
 		struct nb_cache_entry *e;
 
@@ -57,6 +103,8 @@ static int pwc_probe(struct fill_ctx *f, uint64_t ia, uint64_t *table, bool *is_
 			*table = e->out;
 			*is_pa = true;
 			f->hits++;
+			if (l < NB_PWC_LEVELS)
+				f->m->st.pwc_hit_level[stage][l]++;
 			return l - 1;
 		}
 	}
@@ -81,6 +129,7 @@ static void s2_cached(void *p, uint64_t ipa, unsigned access, bool for_s1, struc
 	bool is_pa;
 	int level;
 
+	lookup_time(s->pwc.r, ntlb);
 	for (uint64_t bm = s->pgsizes; bm; bm &= bm - 1) {
 		unsigned lg2 = (unsigned)__builtin_ctzll(bm);
 		struct nb_cache_entry *e = nb_cache_lookup(ntlb, nb_cache_k_addr(ipa, lg2), s->k_tags, 0, 0);
@@ -150,14 +199,16 @@ static void walk_nested(struct nb_iommu *m, struct nb_xdev *dev, uint64_t iova, 
 {
 	struct nb_xdomain *d = dev->dom;
 	const struct nb_nest_ctx *n = &d->nest->ctx;
+	struct xlate_clock clock = { m, r };
+	const struct nb_walk_tracer tr = { .step = walk_read, .user = &clock };
 	struct s2_ctx s2 = {
 		.m = m, .n = n,
-		.pwc = { .m = m, .pwc = &m->c[NB_CACHE_PWC_S2], .g = n->s2, .ctx = d->ctx_s2,
+		.pwc = { .m = m, .r = r, .pwc = &m->c[NB_CACHE_PWC_S2], .g = n->s2, .ctx = d->ctx_s2,
 			 .k_tags = nb_cache_k_tags(dev->s2tags.tag, dev->s2tags.sub), .tag2 = NB_NO_TAG },
 		.k_tags = nb_cache_k_tags(dev->s2tags.tag, dev->s2tags.sub),
 		.pgsizes = d->parent->pt->pgsize_bitmap,
 	};
-	struct fill_ctx s1 = { .m = m, .pwc = &m->c[NB_CACHE_PWC_S1], .g = n->s1, .ctx = d->ctx,
+	struct fill_ctx s1 = { .m = m, .r = r, .pwc = &m->c[NB_CACHE_PWC_S1], .g = n->s1, .ctx = d->ctx,
 			       .k_tags = nb_cache_k_tags(dev->tags.tag, dev->tags.sub), .tag2 = dev->tags.tag2 };
 	struct nb_walk_result w = { 0 };
 	uint64_t table = n->s1_root_ipa;
@@ -165,7 +216,7 @@ static void walk_nested(struct nb_iommu *m, struct nb_xdev *dev, uint64_t iova, 
 	int level = pwc_probe(&s1, iova, &table, &is_pa);
 
 	r->pwc_s1_level = is_pa ? (uint8_t)level : 0xff;
-	nbw_nested_x(n, iova, access, level, table, is_pa, &w, NULL, s2_cached, &s2, pwc_fill, &s1);
+	nbw_nested_x(n, iova, access, level, table, is_pa, &w, &tr, s2_cached, &s2, pwc_fill, &s1);
 	r->pa = w.oa;
 	r->page_lg2 = w.page_lg2;
 	r->prot = w.prot;
@@ -179,7 +230,9 @@ static void walk_single(struct nb_iommu *m, struct nb_xdev *dev, uint64_t iova, 
 {
 	struct nb_xdomain *d = dev->dom;
 	struct nb_domain *pt = d->pt;
-	struct fill_ctx f = { .m = m, .pwc = &m->c[d->kind == NB_XD_S2 ? NB_CACHE_PWC_S2 : NB_CACHE_PWC_S1],
+	struct xlate_clock clock = { m, r };
+	const struct nb_walk_tracer tr = { .step = walk_read, .user = &clock };
+	struct fill_ctx f = { .m = m, .r = r, .pwc = &m->c[d->kind == NB_XD_S2 ? NB_CACHE_PWC_S2 : NB_CACHE_PWC_S1],
 			      .g = &pt->geom, .ctx = d->ctx,
 			      .k_tags = nb_cache_k_tags(dev->tags.tag, dev->tags.sub), .tag2 = NB_NO_TAG,
 			      .direct = d->kind == NB_XD_S2 };
@@ -189,7 +242,7 @@ static void walk_single(struct nb_iommu *m, struct nb_xdev *dev, uint64_t iova, 
 	struct nb_walk1 w = { 0 };
 
 	r->pwc_s1_level = is_pa ? (uint8_t)level : 0xff;
-	nbw_stage_x(&pt->geom, nbw_mem_of(m->arena), table, level, iova, access, &w, NULL, 1, false,
+	nbw_stage_x(&pt->geom, nbw_mem_of(m->arena), table, level, iova, access, &w, &tr, 1, false,
 		    true, pwc_fill, &f);
 	r->pa = w.oa;
 	r->page_lg2 = w.page_lg2;
@@ -203,16 +256,28 @@ static void ctx_lookup(struct nb_iommu *m, struct nb_xdev *dev, struct nb_dma_re
 {
 	struct nb_cache *c = &m->c[NB_CACHE_CTX];
 	uint64_t k_tags = nb_cache_k_tags(dev->sid, dev->pasid);
-	struct nb_cache_entry *e = nb_cache_lookup(c, nb_cache_k_addr(0, 12), k_tags, dev->sid, 0);
+	struct nb_cache_entry *e;
 
+	lookup_time(r, c);
+	e = nb_cache_lookup(c, nb_cache_k_addr(0, 12), k_tags, dev->sid, 0);
 	if (e) {
 		r->ctx_hit = true;
 		return;
 	}
 	r->refs += CTX_MISS_REFS;
+	mem_read(m, r, CTX_ROOT_PA + (uint64_t)(dev->sid >> 8) * 16);
+	mem_read(m, r, CTX_ENTRY_PA + (uint64_t)dev->sid * 32);
 	e = nb_cache_fill(c, nb_cache_k_addr(0, 12), k_tags, dev->sid, 0);
 	if (e)
 		e->ctx = dev->dom->ctx;
+}
+
+/* The DMA's modelled time and reads into the IOMMU's totals. */
+static void account(struct nb_iommu *m, const struct nb_dma_result *r)
+{
+	m->st.xlate_ns += r->model_ns;
+	m->st.mem_llc += r->mem_llc;
+	m->st.mem_dram += r->mem_dram;
 }
 
 void nb_iommu_dma(struct nb_iommu *m, struct nb_xdev *dev, uint64_t iova, unsigned access,
@@ -223,23 +288,25 @@ void nb_iommu_dma(struct nb_iommu *m, struct nb_xdev *dev, uint64_t iova, unsign
 
 	*r = (struct nb_dma_result){ .pwc_s1_level = 0xff };
 	m->st.dmas++;
-	if (dev->ats && tlb_hit(&dev->devtlb, pgsizes, iova, k_tags, dev->sid, r)) {
-		r->devtlb_hit = true;
-		goto check;
+	if (dev->ats) {
+		lookup_time(r, &dev->devtlb);
+		if (tlb_hit(&dev->devtlb, pgsizes, iova, k_tags, dev->sid, r)) {
+			r->devtlb_hit = true;
+			goto check;
+		}
 	}
 	ctx_lookup(m, dev, r);
+	lookup_time(r, &m->c[NB_CACHE_IOTLB]);
 	if (tlb_hit(&m->c[NB_CACHE_IOTLB], pgsizes, iova, k_tags, 0, r)) {
 		r->iotlb_hit = true;
-		r->cycles += m->p.iotlb.hit_cycles;
 	} else {
 		if (dev->dom->kind == NB_XD_NESTED)
 			walk_nested(m, dev, iova, access, r);
 		else
 			walk_single(m, dev, iova, access, r);
-		r->cycles += (uint64_t)r->refs * m->p.mem_ref_cycles;
-		m->st.walk_cycles += (uint64_t)r->refs * m->p.mem_ref_cycles;
 		if (r->fault && r->fault != NB_FAULT_PERM) {
 			m->st.faults++;
+			account(m, r);
 			return;
 		}
 		if (nb_iommu_refill_check(m, nb_cache_k_addr(iova, r->page_lg2), k_tags))
@@ -253,4 +320,5 @@ check:
 		r->fault = NB_FAULT_PERM;
 	if (r->fault)
 		m->st.faults++;
+	account(m, r);
 }

@@ -385,7 +385,10 @@ static int nb_perf_read_raw(struct nb_perf_event *ev, struct perf_counts_values 
 	return 0;
 }
 
-int nb_perf_enable(struct nb_perf *p)
+/* Start the open counters; with reset, from a fresh baseline (a disabled
+ * counter does not move, so without it the count goes on from where
+ * nb_perf_disable left it). */
+static int nb_perf_start(struct nb_perf *p, bool reset)
 {
 	for (int i = 0; i < p->n; i++) {
 		struct nb_perf_event *ev = &p->ev[i];
@@ -393,15 +396,27 @@ int nb_perf_enable(struct nb_perf *p)
 
 		if (!ev->evsel)
 			continue;
-		rc = nb_perf_read_raw(ev, &ev->base);
-		if (rc)
-			return rc;
+		if (reset) {
+			rc = nb_perf_read_raw(ev, &ev->base);
+			if (rc)
+				return rc;
+		}
 		rc = perf_evsel__enable(ev->evsel);
 		if (rc)
 			return nb_fail(-rc, "enabling perf event '%s' failed: %s (%s)",
 				       ev->st.name, nb_strerror(-rc), nb_errname(-rc));
 	}
 	return 0;
+}
+
+int nb_perf_enable(struct nb_perf *p)
+{
+	return nb_perf_start(p, true);
+}
+
+int nb_perf_resume(struct nb_perf *p)
+{
+	return nb_perf_start(p, false);
 }
 
 int nb_perf_disable(struct nb_perf *p)

@@ -560,11 +560,11 @@ gen_cfg() { # BADKEY BADVALUE
 		printf "%s = {\n", g
 		kv(g ".entries", e); kv(g ".ways", w); kv(g ".replacement", "\"" r "\"")
 		if (extra != "") kv(g "." extra, xv)
-		kv(g ".hit_cycles", 2)
+		kv(g ".lookup_ns", 2)
 		print "};"
 	}
 	BEGIN {
-		kv("model", "\"vtd\""); kv("vendor", "\"vtd\""); kv("mem_ref_cycles", 200)
+		kv("model", "\"vtd\""); kv("vendor", "\"vtd\""); kv("mem_llc_ns", 40); kv("mem_dram_ns", 90); kv("mem_llc_lines", 16384)
 		sizes = "[ \"4K\", \"2M\", \"1G\" ]"; levels = "[ 1, 2, 3 ]"
 		cache("iotlb", 64, 64, "plru", "page_sizes", sizes)
 		cache("pwc_s1", 32, 4, "lru", "levels", levels)
@@ -601,23 +601,24 @@ if ! env "$NOLEAK" NB_CONFIG_DIR="$CFG" timeout "$TO" "$I" "$IF" >"$W/out" 2>"$W
 	fail "the generated vtd.cfg does not load: $(grep -m 1 ERROR "$W/out") $(head -c 300 "$W/err")"
 fi
 
-for key in mem_ref_cycles iotlb.entries iotlb.ways iotlb.hit_cycles pwc_s1.entries pwc_s1.ways \
-	pwc_s1.hit_cycles pwc_s2.entries pwc_s2.ways pwc_s2.hit_cycles nested_tlb.entries \
-	nested_tlb.ways nested_tlb.hit_cycles ctx_cache.entries ctx_cache.ways ctx_cache.hit_cycles \
-	devtlb.entries devtlb.ways devtlb.hit_cycles costs.CC_INV costs.IOTLB_GLOBAL costs.IOTLB_DSI \
+for key in mem_llc_ns mem_dram_ns mem_llc_lines iotlb.entries iotlb.ways iotlb.lookup_ns pwc_s1.entries \
+	pwc_s1.ways pwc_s1.lookup_ns pwc_s2.entries pwc_s2.ways pwc_s2.lookup_ns nested_tlb.entries \
+	nested_tlb.ways nested_tlb.lookup_ns ctx_cache.entries ctx_cache.ways ctx_cache.lookup_ns \
+	devtlb.entries devtlb.ways devtlb.lookup_ns costs.CC_INV costs.IOTLB_GLOBAL costs.IOTLB_DSI \
 	costs.IOTLB_PSI costs.DEVTLB costs.PIOTLB_PASID costs.PIOTLB_PSI costs.PC_INV costs.WAIT \
 	policy.fq_entries policy.fq_timeout_us policy.range_max_pages policy.max_am; do
 	cfg_case "$key" '"8"' "wrong type (string)"
 	cfg_case "$key" '-1' "out of range (negative)"
 done
-for key in mem_ref_cycles iotlb.entries costs.WAIT policy.range_max_pages; do
+for key in mem_dram_ns iotlb.entries costs.WAIT policy.range_max_pages; do
 	cfg_case "$key" '99999999999999999999' "huge (> 64 bits)"
 	cfg_case "$key" '1.5' "wrong type (float)"
 done
 cfg_case iotlb.entries 1048577 "out of range (> 2^20)"
 cfg_case iotlb.ways 3 "out of range (does not divide entries)"
 cfg_case pwc_s1.ways 0 "out of range (0 ways)"
-cfg_case iotlb.hit_cycles 1000000001 "out of range (> 10^9)"
+cfg_case iotlb.lookup_ns 1000001 "out of range (> 10^6 ns)"
+cfg_case mem_llc_lines 4194305 "out of range (> 2^22 lines)"
 cfg_case policy.fq_entries 0 "out of range"
 cfg_case policy.fq_timeout_us 0 "out of range"
 cfg_case policy.max_am 64 "out of range"
@@ -662,7 +663,7 @@ file_case() {
 	STREAM=any
 	run_case "vtd.cfg: $1" "$2" 1 "$3" 100 -- env "$NOLEAK" NB_CONFIG_DIR="$CFG" "$I" "$IF"
 }
-gen_cfg "" "" | head -n 12 >"$CFG/vtd.cfg"
+gen_cfg "" "" | head -n 14 >"$CFG/vtd.cfg"
 file_case "cut in the middle of a group" truncated "$CFG/vtd.cfg:"
 : >"$CFG/vtd.cfg"
 file_case "empty" empty "$CFG/vtd.cfg: model: not set"
@@ -672,8 +673,8 @@ printf '\211PNG\r\n\032\n\377\376\000\001' >"$CFG/vtd.cfg"
 file_case "PNG header" "binary garbage" "$CFG/vtd.cfg"
 { gen_cfg "" ""; echo "iotlbb = { entries = 8; };"; } >"$CFG/vtd.cfg"
 file_case "unknown key iotlbb" "unknown key" "$CFG/vtd.cfg:$(($(gen_cfg "" "" | wc -l) + 1)): iotlbb"
-{ gen_cfg "" ""; echo "mem_ref_cycles = 100;"; } >"$CFG/vtd.cfg"
-file_case "mem_ref_cycles twice" "repeated key" "$CFG/vtd.cfg:"
+{ gen_cfg "" ""; echo "mem_dram_ns = 100;"; } >"$CFG/vtd.cfg"
+file_case "mem_dram_ns twice" "repeated key" "$CFG/vtd.cfg:"
 { echo '@include "/etc/passwd"'; gen_cfg "" ""; } >"$CFG/vtd.cfg"
 file_case "@include" "out of range (include)" "$CFG/vtd.cfg:1"
 { gen_cfg "" ""; head -c 1100000 /dev/zero | tr '\0' '#'; } >"$CFG/vtd.cfg"

@@ -19,7 +19,7 @@
 #define X86_SIZES (SZ(12) | SZ(21) | SZ(30))
 #define ARM_SIZES (SZ(12) | SZ(14) | SZ(16) | SZ(21) | SZ(25) | SZ(29) | SZ(30))
 #define LV123 ((1u << 1) | (1u << 2) | (1u << 3))
-#define C(e, w, r, ps, lv) { .entries = e, .ways = w, .repl = NB_REPL_##r, .page_sizes = ps, .levels = lv, .hit_cycles = 2 }
+#define C(e, w, r, ps, lv) { .entries = e, .ways = w, .repl = NB_REPL_##r, .page_sizes = ps, .levels = lv, .lookup_ns = 2 }
 
 static const struct nb_hw_params want_vtd = {
 	.model = "vtd",
@@ -30,7 +30,9 @@ static const struct nb_hw_params want_vtd = {
 	.nested_tlb = C(64, 4, LRU, 0, 0),
 	.ctx_cache = C(64, 4, LRU, 0, 0),
 	.devtlb = C(64, 64, LRU, X86_SIZES, 0),
-	.mem_ref_cycles = 200,
+	.mem_llc_ns = 40,
+	.mem_dram_ns = 90,
+	.mem_llc_lines = 16384,
 	.cmd_cycles = {
 		[NB_VTD_CC_INV] = 150, [NB_VTD_IOTLB_GLOBAL] = 150, [NB_VTD_IOTLB_DSI] = 150,
 		[NB_VTD_IOTLB_PSI] = 150, [NB_VTD_DEVTLB] = 2500, [NB_VTD_PIOTLB_PASID] = 150,
@@ -52,7 +54,9 @@ static const struct nb_hw_params want_amd = {
 	.nested_tlb = C(64, 4, LRU, 0, 0),
 	.ctx_cache = C(64, 4, LRU, 0, 0),
 	.devtlb = C(64, 64, LRU, X86_SIZES, 0),
-	.mem_ref_cycles = 200,
+	.mem_llc_ns = 40,
+	.mem_dram_ns = 90,
+	.mem_llc_lines = 16384,
 	.cmd_cycles = {
 		/* wait_on_sem: udelay(1) between reads, at least 1 us = 2500 cycles */
 		[NB_AMD_COMPLETION_WAIT] = 2500, [NB_AMD_INV_DEVTAB_ENTRY] = 150,
@@ -74,7 +78,9 @@ static const struct nb_hw_params want_smmuv3 = {
 	.nested_tlb = C(256, 4, LRU, 0, 0),
 	.ctx_cache = C(256, 4, LRU, 0, 0),
 	.devtlb = C(64, 64, LRU, ARM_SIZES, 0),
-	.mem_ref_cycles = 200,
+	.mem_llc_ns = 40,
+	.mem_dram_ns = 90,
+	.mem_llc_lines = 16384,
 	.cmd_cycles = {
 		[NB_SMMU_CFGI_STE] = 150, [NB_SMMU_CFGI_CD] = 150, [NB_SMMU_TLBI_NH_ALL] = 150,
 		[NB_SMMU_TLBI_NH_ASID] = 150, [NB_SMMU_TLBI_NH_VA] = 150,
@@ -98,7 +104,7 @@ static void same_cache(const struct nb_cache_params *a, const struct nb_cache_pa
 	CHECK_EQ(a->repl, b->repl, "%s: %s.replacement", what, cache);
 	CHECK_EQ(a->page_sizes, b->page_sizes, "%s: %s.page_sizes", what, cache);
 	CHECK_EQ(a->levels, b->levels, "%s: %s.levels", what, cache);
-	CHECK_EQ(a->hit_cycles, b->hit_cycles, "%s: %s.hit_cycles", what, cache);
+	CHECK_EQ(a->lookup_ns, b->lookup_ns, "%s: %s.lookup_ns", what, cache);
 }
 
 static void same(const struct nb_hw_params *a, const struct nb_hw_params *b, const char *what)
@@ -111,7 +117,9 @@ static void same(const struct nb_hw_params *a, const struct nb_hw_params *b, con
 	same_cache(&a->nested_tlb, &b->nested_tlb, what, "nested_tlb");
 	same_cache(&a->ctx_cache, &b->ctx_cache, what, "ctx_cache");
 	same_cache(&a->devtlb, &b->devtlb, what, "devtlb");
-	CHECK_EQ(a->mem_ref_cycles, b->mem_ref_cycles, "%s: mem_ref_cycles", what);
+	CHECK_EQ(a->mem_llc_ns, b->mem_llc_ns, "%s: mem_llc_ns", what);
+	CHECK_EQ(a->mem_dram_ns, b->mem_dram_ns, "%s: mem_dram_ns", what);
+	CHECK_EQ(a->mem_llc_lines, b->mem_llc_lines, "%s: mem_llc_lines", what);
 	for (int op = 0; op < NB_INV_OP_COUNT; op++)
 		CHECK_EQ(a->cmd_cycles[op], b->cmd_cycles[op], "%s: cost of op %d", what, op);
 	CHECK_EQ(a->policy.strict, b->policy.strict, "%s: policy.strict", what);
@@ -143,7 +151,7 @@ static void shipped(const char *file, const struct nb_hw_params *want)
 	/* Complete: a base of another vendor with other sizes does not show. */
 	nb_hwparams_defaults(&over_other, want->vendor == NB_VENDOR_SMMUV3 ? NB_VENDOR_AMD
 									  : NB_VENDOR_SMMUV3);
-	over_other.iotlb.hit_cycles = 77;
+	over_other.iotlb.lookup_ns = 77;
 	over_other.policy.fq_entries = 3;
 	CHECK_EQ(nb_hwparams_load(&over_other, path), 0, "%s over defaults: %s", file, nb_errmsg());
 	same(&over_other, want, file);
@@ -182,7 +190,7 @@ static void random_cache(struct nb_cache_params *c, bool final, bool pwc)
 
 	memset(c, 0, sizeof(*c));
 	c->repl = (enum nb_repl)rnd(NB_REPL_COUNT);
-	c->hit_cycles = (uint32_t)rnd(1000000001);
+	c->lookup_ns = (uint32_t)rnd(1000001);
 	if (rnd(8) == 0) { /* absent: any geometry */
 		c->ways = (uint32_t)rnd(100);
 	} else {
@@ -214,7 +222,9 @@ static void random_params(struct nb_hw_params *p)
 	random_cache(&p->nested_tlb, false, false);
 	random_cache(&p->ctx_cache, false, false);
 	random_cache(&p->devtlb, true, false);
-	p->mem_ref_cycles = (uint32_t)rnd(1000000001);
+	p->mem_llc_ns = (uint32_t)rnd(1000001);
+	p->mem_dram_ns = (uint32_t)rnd(1000001);
+	p->mem_llc_lines = (uint32_t)rnd((1u << 22) + 1);
 	/* the vendor's commands, by the op ranges of inval.h */
 	for (int op = 0; op < NB_INV_OP_COUNT; op++) {
 		enum nb_vendor v = op <= NB_VTD_WAIT ? NB_VENDOR_VTD
@@ -293,7 +303,8 @@ static void defaults(void)
 		for (size_t i = 0; i < NB_ARRAY_SIZE(c); i++)
 			CHECK(c[i]->entries > 0 && c[i]->entries <= 64, "defaults(%s): cache %zu size %u",
 			      names[v], i, c[i]->entries);
-		CHECK_EQ(p.mem_ref_cycles, 1, "defaults mem_ref_cycles");
+		CHECK_EQ(p.mem_dram_ns, 1, "defaults mem_dram_ns");
+		CHECK_EQ(p.mem_llc_lines, 0, "defaults mem_llc_lines (no LLC)");
 		CHECK_EQ(p.cmd_cycles[NB_VTD_WAIT], v == NB_VENDOR_VTD, "defaults WAIT");
 		CHECK_EQ(p.cmd_cycles[NB_AMD_INV_IOMMU_PAGES], v == NB_VENDOR_AMD, "defaults INV_IOMMU_PAGES");
 		CHECK_EQ(p.cmd_cycles[NB_SMMU_CMD_SYNC], v == NB_VENDOR_SMMUV3, "defaults CMD_SYNC");

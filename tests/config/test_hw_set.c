@@ -73,8 +73,8 @@ static void accepted(void)
 	CHECK_EQ(p.iotlb.repl, NB_REPL_PLRU, "quoted replacement");
 	accept(&p, "model=my_iommu-2");
 	CHECK(strcmp(p.model, "my_iommu-2") == 0, "model %s", p.model);
-	accept(&p, "mem_ref_cycles=250");
-	CHECK_EQ(p.mem_ref_cycles, 250, "mem_ref_cycles");
+	accept(&p, "mem_dram_ns=250");
+	CHECK_EQ(p.mem_dram_ns, 250, "mem_dram_ns");
 	accept(&p, "ctx_cache.entries=0");
 	CHECK_EQ(p.ctx_cache.entries, 0, "a cache made absent");
 	/* Two keys that are only valid together: 48 entries / 6 ways = 8 sets. */
@@ -226,7 +226,7 @@ static const struct {
 	const char *file, *set, *key;
 } twins[] = {
 	{ "typo_nested.cfg", "iotlb.entires=256", " iotlb.entires: " },
-	{ "negative.cfg", "pwc_s1.hit_cycles=-2", " pwc_s1.hit_cycles: " },
+	{ "negative.cfg", "pwc_s1.lookup_ns=-2", " pwc_s1.lookup_ns: " },
 	{ "ways_not_dividing.cfg", "iotlb.entries=512;iotlb.ways=3", " iotlb.ways: " },
 	{ "plru_6_ways.cfg", "devtlb.entries=48;devtlb.ways=6;devtlb.replacement=plru", " devtlb.ways: " },
 	{ "other_vendor_cost.cfg", "costs.TLBI_S2_IPA=100", " costs.TLBI_S2_IPA: " },

@@ -178,7 +178,7 @@ def ops_seeds():
 
 
 def cfg_cache(name, entries, ways, repl, extra):
-    return '%s = { entries = %d; ways = %d; replacement = "%s"; %s hit_cycles = 2; };\n' % (
+    return '%s = { entries = %d; ways = %d; replacement = "%s"; %s lookup_ns = 2; };\n' % (
         name, entries, ways, repl, extra)
 
 
@@ -190,7 +190,7 @@ def config_seeds():
            cfg_cache('pwc_s1', 32, 4, 'lru', levels) + cfg_cache('pwc_s2', 32, 4, 'lru', levels) +
            cfg_cache('nested_tlb', 64, 4, 'lru', '') + cfg_cache('ctx_cache', 64, 4, 'lru', '') +
            cfg_cache('devtlb', 64, 64, 'lru', sizes) +
-           'mem_ref_cycles = 200;\ncosts = { IOTLB_PSI = 150; IOTLB_DSI = 150; WAIT = 900; };\n'
+           'mem_llc_ns = 40;\nmem_dram_ns = 90;\nmem_llc_lines = 16384;\ncosts = { IOTLB_PSI = 150; IOTLB_DSI = 150; WAIT = 900; };\n'
            'policy = { strict = false; fq_entries = 256; fq_timeout_us = 10000; '
            'range_max_pages = 4294967295L; batch = true; max_am = 18; ril = false; };\n')
     seeds = {

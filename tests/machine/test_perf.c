@@ -2,7 +2,8 @@
 /*
  * Counters on the calling thread, checked against what the test itself did:
  * task-clock against CLOCK_THREAD_CPUTIME_ID, page-faults against pages it
- * touched, nothing counted while disabled or on another thread. Hardware
+ * touched, nothing counted while disabled (paused) or on another thread, a
+ * resumed count going on from where it stopped. Hardware
  * events must agree with nb_perf_pmu_available() either way, so the test means
  * the same on a machine with a PMU as on one without. The library must stay
  * silent on stderr throughout.
@@ -153,6 +154,34 @@ static void check_task_clock(struct nb_perf *p)
 	      (unsigned long long)tc_again, (unsigned long long)tc);
 }
 
+/* A paused region (disable, then resume) counts the parts before and after
+ * the pause and nothing in between, as the benchmarks' pause hooks need:
+ * 30 ms counted, 200 ms paused, 30 ms counted must read about 60 ms, where
+ * counting the pause too would read about 260 ms. */
+static void check_resume(struct nb_perf *p)
+{
+	uint64_t counted = 0, t0, tc;
+
+	CHECK(nb_perf_enable(p) == 0, "enable: %s", nb_errmsg());
+	t0 = thread_cpu_ns();
+	burn(30 * 1000 * 1000);
+	counted += thread_cpu_ns() - t0;
+	CHECK(nb_perf_disable(p) == 0, "disable: %s", nb_errmsg());
+	burn(200 * 1000 * 1000);
+	CHECK(nb_perf_resume(p) == 0, "resume: %s", nb_errmsg());
+	t0 = thread_cpu_ns();
+	burn(30 * 1000 * 1000);
+	counted += thread_cpu_ns() - t0;
+	CHECK(nb_perf_disable(p) == 0, "disable: %s", nb_errmsg());
+	tc = read_named(p, "task-clock");
+	printf("paused region: task-clock %llu ns, thread CPU time of the counted parts %llu ns\n",
+	       (unsigned long long)tc, (unsigned long long)counted);
+	CHECK(tc >= counted / 2 && tc <= counted * 2,
+	      "task-clock %llu ns after a pause: not within 50%%..200%% of the %llu ns counted "
+	      "before and after it (the 200 ms pause must not count, the part before it must)",
+	      (unsigned long long)tc, (unsigned long long)counted);
+}
+
 static void check_page_faults(struct nb_perf *p)
 {
 	uint64_t pf;
@@ -268,6 +297,7 @@ int main(void)
 
 	check_statuses(p, pmu);
 	check_task_clock(p);
+	check_resume(p);
 	check_page_faults(p);
 	check_thread_scope(p);
 	nb_perf_close(p);

@@ -20,15 +20,15 @@ static inline void scenario_params(struct nb_hw_params *p, const char *model, en
 {
 	struct nb_cache_params big = { .entries = 65536, .ways = 16, .repl = NB_REPL_LRU,
 				       .page_sizes = (1ull << 12) | (1ull << 21) | (1ull << 30),
-				       .levels = 0x3e, .hit_cycles = 1 };
+				       .levels = 0x3e, .lookup_ns = 1 };
 
 	memset(p, 0, sizeof(*p));
 	snprintf(p->model, sizeof(p->model), "%s", model);
 	p->vendor = v;
 	p->iotlb = p->pwc_s1 = p->pwc_s2 = p->nested_tlb = p->ctx_cache = big;
 	p->devtlb = (struct nb_cache_params){ .entries = 1024, .ways = 16, .repl = NB_REPL_LRU,
-					      .page_sizes = big.page_sizes, .hit_cycles = 1 };
-	p->mem_ref_cycles = 100;
+					      .page_sizes = big.page_sizes, .lookup_ns = 1 };
+	p->mem_dram_ns = 100;
 	for (int i = 0; i < NB_INV_OP_COUNT; i++)
 		p->cmd_cycles[i] = 1;
 	p->policy = (struct nb_inval_policy){ .strict = true, .fq_entries = 256, .fq_timeout_us = 10000,

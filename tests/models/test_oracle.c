@@ -10,30 +10,15 @@
  */
 #include <errno.h>
 
-#include "models/vtd.h"
+#include "forgetful_vtd.h"
 #include "scenario.h"
-
-extern const struct nb_tag_model nb_model_vtd;
-
-static int forgetful_flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req,
-			   struct nb_inv_batch *b)
-{
-	/* a stage-2 change with the nested DIDs forgotten: the parent's own DID only */
-	struct nb_inv_cmd t = { .op = NB_VTD_IOTLB_PSI, .tag = nb_dom_id(d, NB_ID_TAG) };
-	struct nb_inv_cmd whole = { .op = NB_VTD_IOTLB_DSI, .tag = nb_dom_id(d, NB_ID_TAG) };
-
-	nb_model_range(m, b, req, &t, &whole);
-	return 0;
-}
 
 static void oracle_can_fail(void)
 {
-	struct nb_tag_model broken = nb_model_vtd;
+	struct nb_tag_model broken = nb_test_forgetful_vtd();
 	struct nb_hw_params p;
 	struct nb_testbed t;
 
-	broken.name = "vtd_forgetful";
-	broken.flush = forgetful_flush;
 	scenario_params(&p, "vtd", NB_VENDOR_VTD);
 	CHECK(nb_testbed_init(&t, &(struct nb_testbed_cfg){ .p = &p, .model = &broken, .nested = 2,
 							     .devices = 1, .pages = PAGES }) == 0,

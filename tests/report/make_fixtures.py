@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: MIT
 """Regenerate tests/report/fixtures/ (run by hand; the output is committed).
 
-Usage: make_fixtures.py RESULTS_DIR   (a real `nestbench run --no-report` folder)
+Usage: make_fixtures.py [--results-only] RESULTS_DIR   (a real `nestbench run --no-report`
+folder; --results-only leaves compare/ alone)
 
 results-full/: trimmed real results of every family (pgwalk: a few formats,
 random IOVAs, walk caches on/off; invalidate + iotlb, as nb-bench-invalidate
-runs both; mapunmap; concurrency; strategies), with one crafted addition the
+runs both; mapunmap; concurrency; strategies with the calibration; replay: two
+workloads, every configuration), with one crafted addition the
 suite cannot measure here, marked in its context.nb_fixture:
 mapunmap/iommufd/... (this machine has no /dev/iommu).
 Benchmarks that reported errors are dropped; every family is "ok".
@@ -73,10 +75,30 @@ def invalidate(doc):
     d = copy.deepcopy(doc)
     def keep(b):
         n = b["name"] + "/"
-        return not b.get("error_occurred") and (not n.startswith("invalidate/") or
-                                                "/pages:1/" in n)
+        return (not b.get("error_occurred") and b.get("run_type") != "aggregate" and
+                b.get("repetition_index", 0) == 0 and
+                (not n.startswith("invalidate/") or "/pages:1/" in n))
+
+    def one_rep(b):
+        b = slim(b)
+        b["repetitions"] = 1
+        return b
+    d["benchmarks"] = [one_rep(b) for b in doc["benchmarks"] if keep(b)]
+    d["context"]["nb_fixture"] = ("trimmed real run (pages:1 only, the first repetition: "
+                                  "counts; errored benchmarks dropped)")
+    return d
+
+
+def replay(doc):
+    """Two workloads in every captured configuration; hit rates of the three vendors."""
+    d = copy.deepcopy(doc)
+
+    def keep(b):
+        p = b["name"].split("/")
+        return (not b.get("error_occurred") and p[3] in ("tcp-4m", "nvme-4m") and
+                (p[1] == "inval" or p[4] in ("vtd", "amd", "smmuv3")))
     d["benchmarks"] = [slim(b) for b in doc["benchmarks"] if keep(b)]
-    d["context"]["nb_fixture"] = "trimmed real run (pages:1 only, errored benchmarks dropped)"
+    d["context"]["nb_fixture"] = "trimmed real run (tcp-4m and nvme-4m traces, every configuration)"
     return d
 
 
@@ -101,7 +123,7 @@ def mapunmap(doc, iommufd=True):
 
 def results(src):
     raw = {f: load(os.path.join(src, "raw", f + ".json"))
-           for f in ("pgwalk", "invalidate", "mapunmap", "concurrency", "strategies")}
+           for f in ("pgwalk", "invalidate", "mapunmap", "concurrency", "strategies", "replay")}
     env, run = load(os.path.join(src, "env.json")), load(os.path.join(src, "run.json"))
 
     full = os.path.join(HERE, "results-full")
@@ -115,13 +137,21 @@ def results(src):
     strat = copy.deepcopy(raw["strategies"])
     strat["benchmarks"] = [slim(b) for b in strat["benchmarks"] if not b.get("error_occurred")]
     dump(os.path.join(full, "raw", "strategies.json"), strat)
+    dump(os.path.join(full, "raw", "replay.json"), replay(raw["replay"]))
     dump(os.path.join(full, "env.json"), env)
     run = copy.deepcopy(run)
+    run["families"] = [f for f in run["families"] if f["name"] != "guest"]  # no guest here
     for f in run["families"]:
         f["status"], f["reason"] = "ok", ""
     dump(os.path.join(full, "run.json"), run)
 
     deg = os.path.join(HERE, "results-degraded")
+    if not errors:       # a run without a failed benchmark: craft one, and say so
+        e = copy.deepcopy(next(b for b in pg["benchmarks"]
+                               if b["name"].startswith("pgwalk/single/x86_64-4lvl/")))
+        e.update({"error_occurred": True, "iterations": 0,
+                  "error_message": "setup ws_kib=262144: arena: out of memory (crafted)"})
+        errors = [e]
     part = copy.deepcopy(pg)
     part["benchmarks"] = [b for b in pg["benchmarks"] if b["name"].startswith(
         ("pgwalk/chase/", "pgwalk/single/x86_64-4lvl/"))] + [slim(b) for b in errors[:1]]
@@ -181,7 +211,10 @@ def compare():
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2 or not os.path.isdir(sys.argv[1]):
-        sys.exit("usage: make_fixtures.py RESULTS_DIR (a `nestbench run --no-report` folder)")
-    results(sys.argv[1])
-    compare()
+    args = [a for a in sys.argv[1:] if a != "--results-only"]
+    if len(args) != 1 or not os.path.isdir(args[0]):
+        sys.exit("usage: make_fixtures.py [--results-only] RESULTS_DIR (a `nestbench run "
+                 "--no-report` folder)")
+    results(args[0])
+    if "--results-only" not in sys.argv:
+        compare()

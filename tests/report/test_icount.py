@@ -12,6 +12,13 @@ Google Benchmark picks by time (so it differs from run to run).
                   (exit 1) and improved, with a change of about 1%.
   --mode noalarm  ten runs at work 1000: they agree within 0.1%, and comparing
                   runs 2..10 with run 1 gives "same" every time (exit 0).
+  --mode bracket  the count covers only the timed work: icount/probe_paused
+                  (the probe's work timed, ten times as much with the timer
+                  paused in every iteration) counts what icount/probe counts,
+                  within 2% (counting the paused work too would be 11x); and
+                  icount/probe_manual (manual time) is refused: exit 2, its
+                  name and the reason on stderr, and with --skip-refused the
+                  other benchmarks are written and the refusal recorded.
 Skipped (77) without valgrind or in a sanitizer build.
 """
 import json
@@ -29,13 +36,18 @@ def main():
     if not t.args.valgrind or not os.access(t.args.valgrind, os.X_OK):
         t.skip("valgrind is not installed (Debian package valgrind; scripts/setup installs it)")
 
-    def icount(job):
+    def icount(job, filt="^icount/probe$", extra=()):
         tag, work = job
         out = os.path.join(t.tmp, "%s.json" % tag)
         env = dict(os.environ, NB_ICOUNT_WORK=str(work))
         rc, _, err = t.py("nb_icount.py", "--valgrind", t.args.valgrind, "--repetitions", "5",
-                          "--min-time", "0.03", "--out", out, t.args.probe, env=env)
+                          "--min-time", "0.03", "--filter", filt, "--out", out, *extra,
+                          t.args.probe, env=env)
         return tag, rc, err, out
+
+    if t.args.mode == "bracket":
+        bracket(t, icount)
+        t.done()
 
     if t.args.mode == "detect":
         jobs = [("base", 1000), ("plus1", 1010), ("minus1", 990)]
@@ -85,6 +97,38 @@ def main():
         t.check(rc == 0 and len(rows) == 9 and not alarms,
                 "ten identical runs: no false alarm (runs 2..10 against run 1)", (rc, alarms, out))
     t.done()
+
+
+def bracket(t, icount):
+    # Enough work per iteration that the timer's own clock reads (inside the
+    # counted region by design, about 250 instructions) stay well under 2%.
+    _, rc, err, out = icount(("paused", 10000), filt="^icount/probe(_paused)?$")
+    t.check(rc == 0, "nb_icount.py counts icount/probe and icount/probe_paused", err[-400:])
+    if rc == 0:
+        with open(out) as f:
+            per = {}
+            for b in json.load(f)["benchmarks"]:
+                per.setdefault(b["name"], []).append(b["real_time"])
+        plain, paused = min(per.get("icount/probe", [0])), min(per.get("icount/probe_paused", [0]))
+        print("     instructions/iteration: probe %.1f, probe_paused %.1f" % (plain, paused))
+        t.check(plain > 0 and abs(paused - plain) / plain < 0.02,
+                "work done with the timer paused is not counted (probe_paused %.1f vs probe %.1f "
+                "instructions per iteration; counting it would give about %.0f)" % (
+                    paused, plain, 11 * plain))
+    _, rc, err, out = icount(("manual", 1000), filt="^icount/probe(_manual/manual_time)?$")
+    t.check(rc == 2 and "refused icount/probe_manual" in err and "manual" in err,
+            "a benchmark icount cannot bracket (manual time) is refused by name, exit 2",
+            "exit %d: %s" % (rc, err[-400:]))
+    _, rc, err, out = icount(("skip", 1000), filt="^icount/probe(_manual/manual_time)?$",
+                             extra=("--skip-refused",))
+    ok = rc == 0 and os.path.isfile(out)
+    if ok:
+        with open(out) as f:
+            doc = json.load(f)
+        names = {b["name"] for b in doc["benchmarks"]}
+        ok = names == {"icount/probe"} and "icount/probe_manual" in doc["context"].get(
+            "nb_icount_refused", "")
+    t.check(ok, "--skip-refused writes the others and records the refusal", err[-400:])
 
 
 if __name__ == "__main__":

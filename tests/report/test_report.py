@@ -6,6 +6,11 @@ results-full: every plot the fixture data call for exists as PNG and SVG,
 non-empty and of the right kind (and no other); index.html and summary.md
 exist; every file the HTML references exists and every in-page link has its
 target; every plot has a computed reading; nothing is reported missing.
+The page has the self-checks (both ok on a real run) and the calibration table
+(the published F&S figures beside the model's, with ratios).
+old-limit: the previous pgwalk results, whose walks beat the old pointer-chase
+"limit" (ratio 0.02): the limit self-check fails, the page says so, and
+nb_report.py exits 3.
 results-degraded: the report is still written; the interrupted family, the
 family without raw file, the truncated raw file, the errored benchmark and the
 missing env.json are each named; what data there is is plotted.
@@ -14,20 +19,24 @@ The reference check is shown to catch a deleted plot (it can fail).
 import glob
 import os
 import re
+import shutil
 from html.parser import HTMLParser
 
-from nbtest import Test
+from nbtest import FIXTURES, Test
 
 FULL_PLOTS = [
     "replay_hit-nvme-4m", "replay_hit-tcp-4m", "replay_assoc-nvme-4m", "replay_assoc-tcp-4m",
-    "replay_cmds-nvme-4m", "replay_cmds-tcp-4m",
-    "pgwalk_ns_single", "pgwalk_ns_nested", "pgwalk_refs",
+    "replay_cmds-nvme-4m", "replay_cmds-tcp-4m", "replay_cmds_models-amd",
+    "replay_cmds_models-virtio", "replay_cmds_models-vtd-cm", "replay_cmds_models-vtd-lazy",
+    "replay_cmds_models-vtd-strict",
+    "pgwalk_ns_single", "pgwalk_ns_nested", "pgwalk_refs", "pgwalk_limit", "pgwalk_modelled",
+    "pgwalk_chase",
     "pgwalk_nested_vs_single-x86_64-4lvl_vtdss-4lvl",
     "pgwalk_nested_vs_single-x86_64-4lvl_amdv1-4lvl",
     "pgwalk_nested_vs_single-arm_s1-4K_arm_s2-4K",
-    "pgwalk_cached_ns", "pgwalk_cached_refs",
+    "pgwalk_cached_ns", "pgwalk_cached_refs", "pgwalk_cached_speed",
     "inval_cmds", "inval_collateral", "inval_refill", "inval_cycles", "inval_devices",
-    "inval_policy",
+    "inval_policy", "inval_collateral_equal", "inval_ats",
     "iotlb_hit-nic", "iotlb_hit-random", "iotlb_hit-seq", "iotlb_hit-storage", "iotlb_hit-zipf",
     "mapunmap_latency", "concurrency_walk", "strategies_instances", "strategies_guest_path",
 ]
@@ -109,9 +118,19 @@ def main():
     empty = [r for r in page.readings if len(r.strip()) < 20 or r.startswith("No reading")]
     t.check(not empty, "every reading is a computed sentence", empty)
     html = open(os.path.join(rd, "index.html"), encoding="utf-8").read()
-    t.check("At 64 nested domains per stage-2, invalidation commands per unmap ranges from 66 "
-            "(vtd_legacy) down to 2 (vtd_vmid)" in html,
-            "the invalidation reading names the models and numbers")
+    t.check("At 64 nested domains per stage-2, invalidation commands per unmap ranges from 130 "
+            "(vtd_legacy) down to 2 (vtd_vmid (hypothetical)) across 7 series (5 distinct "
+            "values)." in html,
+            "the invalidation reading counts every model, names the extremes and the "
+            "hypothetical one")
+    t.check(re.search(r"<td class=l>limit bound</td><td class='l ok'>ok</td>", html) is not None
+            and re.search(r"<td class=l>calibration fit</td><td class='l ok'>ok</td>", html)
+            is not None, "both self-checks pass on a real run")
+    t.check(re.search(r"<td class=l>guest qi_submit_sync, modelled trapped path \(ns\)</td>"
+                      r"<td>4</td><td>9646</td><td class=l>F&amp;S SOSP&#x27;24, results_summary/"
+                      r"no_map_contention.md</td><td>[0-9,.]+</td><td>0\.9\d</td>"
+                      r"<td class=l>prediction</td>", html) is not None,
+            "the calibration table puts a prediction beside its published figure, with the ratio")
     t.check("Missing or incomplete" not in html, "results-full: nothing reported missing")
     t.check("task-clock=real" in html and "instructions=unavailable" in html,
             "the environment table says which perf counters were real")
@@ -122,6 +141,18 @@ def main():
     os.unlink(os.path.join(rd, "plots", "inval_cmds.svg"))
     bad, _ = bad_refs(rd)
     t.check(bad == ["plots/inval_cmds.svg"], "a deleted plot is caught by the check (%s)" % bad)
+
+    od = t.copy_fixture("results-full", "old-limit")
+    shutil.copy(os.path.join(FIXTURES, "old-limit", "raw", "pgwalk.json"),
+                os.path.join(od, "raw", "pgwalk.json"))
+    rc, out, err = t.py("nb_report.py", od)
+    html = open(os.path.join(od, "index.html"), encoding="utf-8").read()
+    t.check(rc == 3 and "self-check failed: limit bound" in err,
+            "walks that beat the old limit: nb_report.py exits 3 naming the check",
+            "exit %d: %s" % (rc, err[-300:]))
+    t.check(re.search(r"<td class=l>limit bound</td><td class='l bad'>fail</td><td class=l>\d+ "
+                      r"of \d+ walks beat their limit", html) is not None,
+            "the page says the limit self-check failed")
 
     dd = t.copy_fixture("results-degraded")
     rc, out, err = t.py("nb_report.py", dd)

@@ -3,7 +3,9 @@
  * Region hooks: on every thread of every run, begin then end, once each,
  * around the loop; end sees the final iteration count and its counters reach
  * the JSON; time spent in the hooks is not measured; a loop that fails still
- * gets its end; a run that never starts its loop gets neither.
+ * gets its end; a run that never starts its loop gets neither. Pause hooks:
+ * one pause and one resume per nb_bench_pause/_resume pair, inside the
+ * region, none for a refused call (pausing a paused timer).
  */
 #include "shim_test.h"
 
@@ -15,6 +17,8 @@
 
 static atomic_long calls, begins, ends, order_violations, skipped_before_loop;
 static atomic_long user_mismatch;
+static atomic_long pauses, resumes, pause_violations;
+static _Thread_local bool paused_now;
 static _Thread_local bool in_region;
 static _Thread_local bool sleep_in_hooks;
 static _Thread_local bool fail_in_begin;
@@ -51,6 +55,37 @@ static void on_end(nb_bench_state *st, void *user)
 		nap();
 	nb_bench_counter(st, "hook_iters", (double)nb_bench_iterations_done(st), NB_COUNTER_PLAIN);
 	nb_bench_counter(st, "hook_ends", 1, NB_COUNTER_PLAIN);
+}
+
+static void on_pause(nb_bench_state *st, void *user)
+{
+	atomic_fetch_add(&pauses, 1);
+	if (!in_region || paused_now || user != &hook_user)
+		atomic_fetch_add(&pause_violations, 1);
+	paused_now = true;
+}
+
+static void on_resume(nb_bench_state *st, void *user)
+{
+	atomic_fetch_add(&resumes, 1);
+	if (!in_region || !paused_now || user != &hook_user)
+		atomic_fetch_add(&pause_violations, 1);
+	paused_now = false;
+}
+
+/* Pause and resume once per iteration; after the loop, a refused pause
+ * (outside the loop) must not reach the hook. */
+static void bm_pausing(nb_bench_state *st, void *ctx)
+{
+	long n = 0;
+
+	atomic_fetch_add(&calls, 1);
+	while (nb_bench_keep_running(st)) {
+		nb_bench_pause(st);
+		nb_bench_resume(st);
+		n++;
+	}
+	nb_bench_counter(st, "pairs", (double)n, NB_COUNTER_PLAIN);
 }
 
 /* ctx: batch size, 0 for single steps. */
@@ -116,6 +151,8 @@ static void expect_error(json_t *doc, const char *family)
 int main(void)
 {
 	nb_bench_set_region_hooks(on_begin, on_end, &hook_user);
+	nb_bench_set_pause_hooks(on_pause, on_resume, &hook_user);
+	nb_bench_iterations(nb_bench_register("t/pausing", bm_pausing, NULL), 50);
 	nb_bench_iterations(nb_bench_register("t/one", bm_loop, NULL), 100);
 	nb_bench_iterations(nb_bench_threads(nb_bench_register("t/threads", bm_loop, NULL), 2), 100);
 	nb_bench_iterations(nb_bench_register("t/batch", bm_loop, (void *)(intptr_t)64), 100);
@@ -162,6 +199,15 @@ int main(void)
 	j = nbt_bench(doc, "t/timed");
 	double real_ns = nbt_num(j, "real_time");
 	NBT_CHECK(real_ns < HOOK_SLEEP_NS / 2, "hook time was measured: real_time %g ns", real_ns);
+
+	j = nbt_bench(doc, "t/pausing");
+	NBT_NUM(j, "pairs", 50, 0);
+	NBT_CHECK(atomic_load(&pauses) == 50 && atomic_load(&resumes) == 50,
+		  "pause hooks: %ld pauses and %ld resumes for 50 pause/resume pairs",
+		  atomic_load(&pauses), atomic_load(&resumes));
+	NBT_CHECK(atomic_load(&pause_violations) == 0,
+		  "%ld pause hook calls outside the region, out of order or with the wrong user",
+		  atomic_load(&pause_violations));
 
 	expect_error(doc, "t/error_in_loop");
 	expect_error(doc, "t/error_before_loop");

@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: MIT
+"""Self-checks on the benchmark output: claims the results must keep.
+
+  limit bound   every pgwalk walk takes at least 0.9x its limit (the same
+                reads replayed, bench/pgwalk/limit.h): a limit a walk beats by
+                more than noise is not a bound, and the report says so.
+  fitted        every calibration figure a constant was fitted to
+                (configs/guest_path.cfg) is still reproduced within 2%: the
+                model's command costs or the formula moved under the fit.
+A check with nothing to look at (the family did not run) is "not run", not
+passed. nb_report.py exits 3 when one fails.
+"""
+import re
+
+from . import calibration
+from .util import num
+
+BOUND = 0.9
+FIT_TOLERANCE = 0.02
+WALK = re.compile(r"^pgwalk/(single|nested)/")
+
+
+class Check:
+    def __init__(self, name, status, detail):
+        self.name, self.status, self.detail = name, status, detail   # ok, fail, not run
+
+
+def limit_bound(results):
+    ratios = [(v["ratio_to_limit"], n) for n, v in results.values().items()
+              if WALK.match(n) and "ratio_to_limit" in v]
+    if not ratios:
+        return Check("limit bound", "not run", "no pgwalk walk with a ratio_to_limit counter")
+    bad = sorted(r for r in ratios if r[0] < BOUND)
+    low = min(ratios)
+    if bad:
+        return Check("limit bound", "fail", "%d of %d walks beat their limit by more than noise "
+                     "(ratio below %s): %s" % (len(bad), len(ratios), num(BOUND), "; ".join(
+                         "%s %s" % (n, num(r)) for r, n in bad[:5])))
+    return Check("limit bound", "ok", "all %d walks at or above %s of their limit (smallest %s: "
+                 "%s)" % (len(ratios), num(BOUND), num(low[0]), low[1]))
+
+
+def fitted(results):
+    rows = [r for r in calibration.rows(results) if r.role == "fitted"]
+    if not rows or all(r.model is None for r in rows):
+        return Check("calibration fit", "not run", "no calibrate/ benchmarks in the results")
+    bad = [r for r in rows if r.ratio is None or abs(r.ratio - 1) > FIT_TOLERANCE]
+    if bad:
+        return Check("calibration fit", "fail", "fitted figures no longer reproduced within "
+                     "%d%% (refit configs/guest_path.cfg): %s" % (FIT_TOLERANCE * 100, "; ".join(
+                         "%s at %d flow(s): model %s, published %s" % (
+                             r.figure, r.flows, num(r.model) if r.model is not None else "-",
+                             num(r.published)) for r in bad)))
+    return Check("calibration fit", "ok", "%d fitted figures reproduced within %d%%" % (
+        len(rows), FIT_TOLERANCE * 100))
+
+
+def run_all(results):
+    return [limit_bound(results), fitted(results)]
