@@ -14,6 +14,9 @@
  * KIND: map, unmap (from the guest's own ftrace or a map/unmap hint),
  * dma (a translation request), inv (an invalidation command the driver
  * sent, raw descriptor words when known). Numbers are decimal or 0x hex.
+ * Version 2 ("nestbench-trace 2") adds the stage-2 kinds map2, unmap2 and
+ * dirty2 (a VMM changing the stage 2 under the traced domains); the reader
+ * takes both versions.
  */
 #ifndef NESTBENCH_TRACE_H
 #define NESTBENCH_TRACE_H
