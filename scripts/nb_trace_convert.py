@@ -45,6 +45,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import nb_atomic  # noqa: E402 (this folder's publishing helper)
+from nbtrace.translation import vtd_out  # noqa: E402  (conversion stages: scripts/nbtrace/)
+from nbtrace.vtd_mode import first_stage_dma  # noqa: E402
 
 FORMAT_VERSION = 1
 
@@ -148,12 +150,13 @@ def devid_sid(bus, slot, fn):
 
 class QEv:
     """One QEMU event: kind 'dma', 'inv', 'note' or 'fault'."""
-    __slots__ = ("t", "kind", "sid", "iova", "size", "dom", "hit", "op", "w0", "w1", "text", "large")
+    __slots__ = ("t", "kind", "sid", "iova", "size", "dom", "hit", "op", "w0", "w1", "text", "large", "out")
 
     def __init__(self, t, kind, sid=0, iova=0, size=0, dom=0, hit=-1, op="", w0=None, w1=None,
                  text="", large=False):
         self.t, self.kind, self.sid, self.iova, self.size, self.dom = t, kind, sid, iova, size, dom
         self.hit, self.op, self.w0, self.w1, self.text, self.large = hit, op, w0, w1, text, large
+        self.out = None  # dma: the address it translated to (nbtrace.translation)
 
 
 def read_qemu(path, vendor, st):
@@ -178,6 +181,7 @@ def read_qemu(path, vendor, st):
                     slpte = int(p[4], 16)
                     out.append(QEv(t, "dma", sid=int(p[2], 16), iova=int(p[3], 16), dom=int(p[5], 16),
                                    hit=1 if p[1] == "hit" else 0, large=bool(slpte & 0x80)))
+                    out[-1].out = vtd_out(out[-1].iova, slpte)
                 elif ev == "vtd_inv_desc":
                     p = need(Q_VTD_DESC, a, where)
                     w1, w0 = int(p[2], 16), int(p[3], 16)
@@ -388,7 +392,9 @@ def read_ftrace(path, st):
 
 def vtd_anchors(G, Q, st):
     """Pairs (guest index, QEMU index): the same descriptor queued and executed."""
-    gq = [i for i, e in enumerate(G) if e.kind == "qi" and e.qi_op != "inv_wait"]
+    # QEMU 10.0 logs no vtd_inv_desc for wait descriptors it completes nor for
+    # PASID-cache (pc_inv) descriptors (scalable mode): those anchor nothing.
+    gq = [i for i, e in enumerate(G) if e.kind == "qi" and e.qi_op not in ("inv_wait", "pc_inv")]
     qa = [j for j, e in enumerate(Q) if e.kind == "inv" and e.op != "WAIT"]
     if not gq:
         return []
@@ -650,9 +656,10 @@ class Writer:
     def comment(self, text):
         self.f.write("# %s\n" % text)
 
-    def map(self, t, sid, iova, size, dom, kind="map", more=False, live=False):
-        self.f.write("%d %s %#x %#x %d %d%s\n" % (self.time(t), kind, sid, iova, size, dom,
-                                                  " more=1" if more else " live=1" if live else ""))
+    def map(self, t, sid, iova, size, dom, kind="map", more=False, live=False, pa=None):
+        self.f.write("%d %s %#x %#x %d %d%s%s\n" % (self.time(t), kind, sid, iova, size, dom,
+                                                    " more=1" if more else " live=1" if live else "",
+                                                    " out=%#x" % pa if kind == "map" and pa is not None else ""))
         if live:
             self.n["live_maps"] = self.n.get("live_maps", 0) + 1
             return
@@ -661,7 +668,8 @@ class Writer:
 
     def qemu(self, e):
         if e.kind == "dma":
-            self.f.write("%d dma %#x %#x 0 %d hit=%d\n" % (self.time(e.t), e.sid, e.iova, e.dom, e.hit))
+            self.f.write("%d dma %#x %#x 0 %d hit=%d%s\n" % (self.time(e.t), e.sid, e.iova, e.dom, e.hit,
+                                                            "" if e.out is None else " out=%#x" % e.out))
             self.n["dmas"] += 1
             self.n["src_hits"] += e.hit == 1
         elif e.kind == "inv":
@@ -862,7 +870,10 @@ def convert():
         m = re.search(r"iommu\.strict=(\d)", regs["cmdline"])
         if m:
             header.append("guest-strict: %s" % m[1])
-    flush_on_map = (a.vendor == "vtd" and (regs.get("cap", 0) >> 7) & 1) or a.vendor == "amd"
+    first_stage = a.vendor == "vtd" and first_stage_dma(regs)
+    if first_stage:
+        header.append("first-stage: 1")
+    flush_on_map = (a.vendor == "vtd" and (regs.get("cap", 0) >> 7) & 1 and not first_stage) or a.vendor == "amd"
     header.append("flush-on-map: %d" % (1 if flush_on_map else 0))
 
     traces = {}
@@ -887,8 +898,8 @@ def convert():
             if parts[0] == "begin" and not a.no_split and any(w[0] == name for w in wins):
                 w = Writer(os.path.join(a.out, name + ".trace.gz"),
                            header + ["workload: %s (the mappings live at its start come first)" % name], a.vendor)
-                for (dom, iova), (sid, size) in sorted(live.items()):
-                    w.map(t, sid, iova, size, dom, live=True)
+                for (dom, iova), (sid, size, pa) in sorted(live.items()):
+                    w.map(t, sid, iova, size, dom, live=True, pa=pa)
                 active[name] = w
             elif parts[0] == "end" and name in active:
                 traces[name] = active.pop(name).close()
@@ -902,12 +913,12 @@ def convert():
             if e.sid < 0 or e.dom < 0:
                 continue
             if e.kind == "map":
-                live[(e.dom, e.iova)] = (e.sid, e.size)
+                live[(e.dom, e.iova)] = (e.sid, e.size, e.pa)
             else:
                 for k in [k for k in live if k[0] == e.dom and e.iova <= k[1] < e.iova + e.size]:
                     del live[k]
             for w in targets:
-                w.map(t, e.sid, e.iova, e.size, e.dom, e.kind, e.more)
+                w.map(t, e.sid, e.iova, e.size, e.dom, e.kind, e.more, pa=e.pa)
         else:
             if e.kind == "inv" and e.op == "IEC":
                 continue  # interrupt-entry cache: interrupt remapping, not DMA translation

@@ -14,6 +14,9 @@
  * KIND: map, unmap (from the guest's own ftrace or a map/unmap hint),
  * dma (a translation request), inv (an invalidation command the driver
  * sent, raw descriptor words when known). Numbers are decimal or 0x hex.
+ * Version 2 ("nestbench-trace 2") adds the stage-2 kinds map2, unmap2 and
+ * dirty2 (a VMM changing the stage 2 under the traced domains); the reader
+ * takes both versions.
  */
 #ifndef NESTBENCH_TRACE_H
 #define NESTBENCH_TRACE_H
@@ -21,7 +24,15 @@
 #include "inval.h"
 #include "nb.h"
 
-enum nb_trace_kind { NB_TR_MAP, NB_TR_UNMAP, NB_TR_DMA, NB_TR_INV, NB_TR_KIND_COUNT };
+/* MAP2, UNMAP2, DIRTY2 (trace version 2): the stage 2 under the traced
+ * domains changes, as a VMM changes it (docs/trace-format.md): IOVA is the
+ * IPA/GPA, DOMAIN the stage-2 domain; DIRTY2 is one dirty-bitmap read that
+ * cleared dirty bits (and flushed the IOTLB over flush_iova/flush_size). */
+enum nb_trace_kind {
+	NB_TR_MAP, NB_TR_UNMAP, NB_TR_DMA, NB_TR_INV,
+	NB_TR_MAP2, NB_TR_UNMAP2, NB_TR_DIRTY2,
+	NB_TR_KIND_COUNT
+};
 
 struct nb_trace_event {
 	uint64_t time_ns;
@@ -38,6 +49,11 @@ struct nb_trace_event {
 				* the driver's flush after map comes after the last one */
 	bool live;	       /* map: already mapped when the trace starts (its initial state,
 				* not an event of it: no invalidation, not counted) */
+	bool has_out;	       /* dma: the source's translation (out=); map2: the output address */
+	uint64_t out;
+	uint64_t dirty;	       /* dirty2: pages the read reported dirty (and cleared) */
+	uint64_t flush_iova, flush_size; /* dirty2: the IOTLB flush the clear needed (0 size: none) */
+	unsigned version;      /* the trace's format version (1 or 2) */
 	unsigned line;
 };
 

@@ -9,18 +9,25 @@
 #include "nestbench/parse.h"
 #include "nestbench/trace.h"
 
-#define TRACE_VERSION 1
+#define TRACE_VERSION 2 /* the newest this reader knows; it reads every older one */
 
 struct nb_trace {
 	gzFile f; /* zlib reads plain files transparently */
 	char path[512];
 	unsigned line;
+	unsigned version;
 	bool header;
 	uint64_t last_time; /* events are in time order */
 };
 
 static const char *const kind_names[NB_TR_KIND_COUNT] = {
 	[NB_TR_MAP] = "map", [NB_TR_UNMAP] = "unmap", [NB_TR_DMA] = "dma", [NB_TR_INV] = "inv",
+	[NB_TR_MAP2] = "map2", [NB_TR_UNMAP2] = "unmap2", [NB_TR_DIRTY2] = "dirty2",
+};
+/* The version each kind appeared in: an older trace naming it is refused. */
+static const unsigned kind_since[NB_TR_KIND_COUNT] = {
+	[NB_TR_MAP] = 1, [NB_TR_UNMAP] = 1, [NB_TR_DMA] = 1, [NB_TR_INV] = 1,
+	[NB_TR_MAP2] = 2, [NB_TR_UNMAP2] = 2, [NB_TR_DIRTY2] = 2,
 };
 
 const char *nb_trace_kind_name(enum nb_trace_kind k)
@@ -124,6 +131,15 @@ static int extra(struct nb_trace *t, char *kv, struct nb_trace_event *ev)
 			ev->more = v;
 		else
 			ev->live = v;
+	} else if (strcmp(kv, "out") == 0) {
+		if (number(t, kv, eq, &ev->out))
+			return -EINVAL;
+		ev->has_out = true;
+	} else if (strcmp(kv, "dirty") == 0 || strcmp(kv, "flush-iova") == 0 || strcmp(kv, "flush-size") == 0) {
+		if (ev->kind != NB_TR_DIRTY2)
+			return bad(t, kv, "only on a dirty2 event");
+		if (number(t, kv, eq, kv[0] == 'd' ? &ev->dirty : kv[6] == 'i' ? &ev->flush_iova : &ev->flush_size))
+			return -EINVAL;
 	} else if (strcmp(kv, "hit") == 0) {
 		if (number(t, "hit", eq, &v) || v > 1)
 			return bad(t, "hit", "must be 0 or 1");
@@ -175,9 +191,10 @@ int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
 			continue;
 		if (!t->header) {
 			if (n != 2 || strcmp(tok[0], "nestbench-trace") != 0)
-				return bad(t, "expected the header", "nestbench-trace 1");
-			if (nb_parse_u64(tok[1], &v) || v != TRACE_VERSION)
-				return bad(t, "unsupported trace version", tok[1]);
+				return bad(t, "expected the header", "nestbench-trace 1 or 2");
+			if (nb_parse_u64(tok[1], &v) || v < 1 || v > TRACE_VERSION)
+				return bad(t, "unsupported trace version (this reader knows 1 and 2)", tok[1]);
+			t->version = (unsigned)v;
 			t->header = true;
 			continue;
 		}
@@ -194,8 +211,11 @@ int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
 	for (n = 0; n < NB_TR_KIND_COUNT && strcmp(tok[1], kind_names[n]); n++)
 		;
 	if (n == NB_TR_KIND_COUNT)
-		return bad(t, "unknown kind (map, unmap, dma, inv)", tok[1]);
+		return bad(t, "unknown kind (map, unmap, dma, inv; version 2: map2, unmap2, dirty2)", tok[1]);
+	if (kind_since[n] > t->version)
+		return bad(t, "this kind needs trace version 2 (header 'nestbench-trace 2')", tok[1]);
 	ev->kind = (enum nb_trace_kind)n;
+	ev->version = t->version;
 	if (number(t, "sid", tok[2], &v))
 		return -EINVAL;
 	if (v > 0xffffffff)
@@ -207,7 +227,8 @@ int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
 	if (v > 0xffffffff)
 		return bad(t, "domain", "above 32 bits");
 	ev->domain = (uint32_t)v;
-	if ((ev->kind == NB_TR_MAP || ev->kind == NB_TR_UNMAP) && !ev->size)
+	if ((ev->kind == NB_TR_MAP || ev->kind == NB_TR_UNMAP || ev->kind == NB_TR_MAP2 ||
+	     ev->kind == NB_TR_UNMAP2) && !ev->size)
 		return bad(t, "size", "a map or unmap of 0 bytes");
 	if (ev->size && ev->iova + (ev->size - 1) < ev->iova) {
 		char msg[96];

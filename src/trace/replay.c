@@ -222,6 +222,9 @@ static int event(struct rp *r, const struct nb_trace_event *ev, struct nb_replay
 {
 	bool apply_inv = r->o.apply_inv;
 
+	if (ev->kind == NB_TR_MAP2 || ev->kind == NB_TR_UNMAP2 || ev->kind == NB_TR_DIRTY2)
+		return nb_fail(EINVAL, "%s: a stage-2 event (trace version 2); this replay is single-stage",
+			       nb_trace_kind_name(ev->kind));
 	if (!r->started && !(ev->kind == NB_TR_MAP && ev->live)) {
 		/* the trace's own events start: count from here */
 		r->started = true;

@@ -253,6 +253,13 @@ def trace_seeds():
         'no-header.trace': b'1 map 1 0 4096 1\n',
         'truncated.trace': good.encode()[:150],
         'empty.trace': b'',
+        # version 2: the stage-2 kinds and their keys (docs/trace-format.md)
+        'stage2.trace': (b'nestbench-trace 2\n'
+                         b'10 map2 0x10 0x100000000 2097152 4 out=0x8000000 more=1 step=plug cause=virtio-mem\n'
+                         b'20 dma 0x10 0x100000040 0 4 hit=0 out=0x8000040\n'
+                         b'30 unmap2 0x10 0x100000000 2097152 4\n'
+                         b'40 dirty2 0 0x10000000 67108864 5 dirty=64 flush-iova=0x10000000 flush-size=262144\n'),
+        'stage2-in-v1.trace': b'nestbench-trace 1\n1 map2 0 0x1000 4096 1\n',
     }
     return seeds
 

@@ -70,7 +70,13 @@ static void bad_lines(void)
 {
 	static const struct { const char *text; const char *want; } cases[] = {
 		{ "", "empty" },
-		{ "nestbench-trace 2\n", ":1: unsupported trace version" },
+		{ "nestbench-trace 3\n", ":1: unsupported trace version" },
+		{ "nestbench-trace 0\n", ":1: unsupported trace version" },
+		/* stage-2 kinds are version 2: a version-1 trace naming them is refused */
+		{ "nestbench-trace 1\n1 map2 0 0x1000 4096 1\n", ":2: this kind needs trace version 2" },
+		{ "nestbench-trace 2\n1 unmap2 0 0x1000 0 1\n", ":2: size" },
+		{ "nestbench-trace 2\n1 map2 0 0x1000 4096 1 dirty=3\n", ":2: dirty: only on a dirty2" },
+		{ "nestbench-trace 2\n1 dirty2 0 0x1000 4096 1 flush-size=x\n", ":2: flush-size" },
 		{ "not-a-trace\n", ":1: expected the header" },
 		{ "nestbench-trace 1\n1 map 0x10 0x1000 4096\n", ":2: expected TIME KIND" },
 		{ "nestbench-trace 1\n1 jump 0x10 0x1000 4096 1\n", ":2: unknown kind" },
@@ -188,8 +194,66 @@ static void replay_checks(void)
 	remove("replay.trace");
 }
 
+/* Version 2: the stage-2 kinds and their keys, as docs/trace-format.md defines them. */
+static void version2(void)
+{
+	static const char *v2 =
+		"nestbench-trace 2\n"
+		"10 map2 0x10 0x40000000 2097152 7 out=0x12345000 more=1 cause=virtio-mem step=plug\n"
+		"20 dma 0x10 0x40000040 0 7 hit=0 out=0x12345040\n"
+		"30 unmap2 0x10 0x40000000 2097152 7\n"
+		"40 dirty2 0 0x10000000 67108864 3 dirty=64 flush-iova=0x10040000 flush-size=262144\n";
+	struct nb_trace_event ev[4];
+	struct nb_trace *t;
+	int n = 0, rc;
+
+	write_file("v2.trace", v2, false);
+	CHECK(nb_trace_open(&t, "v2.trace") == 0, "open: %s", nb_errmsg());
+	while (n < 4 && (rc = nb_trace_next(t, &ev[n])) == 1)
+		n++;
+	CHECK_EQ(n, 4, "four events: %s", nb_errmsg());
+	nb_trace_close(t);
+	remove("v2.trace");
+	if (n != 4)
+		return;
+	CHECK_EQ(ev[0].kind, NB_TR_MAP2, "map2");
+	CHECK_EQ(ev[0].version, 2, "the header's version");
+	CHECK(ev[0].has_out && ev[0].out == 0x12345000 && ev[0].more, "map2 out= and more=");
+	CHECK_EQ(ev[0].size, 2097152, "map2 size");
+	CHECK(ev[1].kind == NB_TR_DMA && ev[1].has_out && ev[1].out == 0x12345040, "dma out=");
+	CHECK_EQ(ev[2].kind, NB_TR_UNMAP2, "unmap2");
+	CHECK(!ev[2].has_out, "no out= on the unmap2");
+	CHECK_EQ(ev[3].kind, NB_TR_DIRTY2, "dirty2");
+	CHECK_EQ(ev[3].dirty, 64, "dirty=");
+	CHECK_EQ(ev[3].flush_iova, 0x10040000, "flush-iova=");
+	CHECK_EQ(ev[3].flush_size, 262144, "flush-size=");
+	CHECK_EQ(ev[3].domain, 3, "dirty2 domain");
+	{ /* a version-1 trace still reads, and reports version 1 */
+		struct nb_trace_event e;
+
+		write_file("v1.trace", good, false);
+		CHECK(nb_trace_open(&t, "v1.trace") == 0 && nb_trace_next(t, &e) == 1, "v1: %s", nb_errmsg());
+		CHECK_EQ(e.version, 1, "v1 trace version");
+		nb_trace_close(t);
+		remove("v1.trace");
+	}
+	{ /* the single-stage replay refuses stage-2 events instead of skipping them */
+		struct nb_hw_params p;
+		struct nb_replay_result r;
+
+		write_file("v2.trace", v2, false);
+		nb_hwparams_defaults(&p, NB_VENDOR_VTD);
+		snprintf(p.model, sizeof(p.model), "vtd");
+		CHECK(nb_replay("v2.trace", &p, false, &r) < 0 && strstr(nb_errmsg(), "v2.trace:2:") &&
+			      strstr(nb_errmsg(), "stage-2"),
+		      "replay of map2: %s", nb_errmsg());
+		remove("v2.trace");
+	}
+}
+
 int main(void)
 {
+	version2();
 	write_file("good.trace", good, false);
 	write_file("good.trace.gz", good, true);
 	replay_counts("good.trace");
