@@ -72,7 +72,7 @@ static int iommu_setup(struct nb_iommu *m, const struct nb_hw_params *p, struct 
 	}
 	ret = nb_llc_init(&m->llc, p->mem_llc_lines);
 	if (ret)
-		goto err;
+		return ret;
 	for (int i = 0; i < NB_ID_SPACES; i++)
 		m->next_id[i] = 1; /* 0 is reserved in every vendor's id space */
 	nb_inv_batch_init(&m->batch, p->vendor);

@@ -13,6 +13,7 @@
  * checks that PA - IOVA is one of those offsets and the page size is one a
  * writer used.
  */
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -52,6 +53,25 @@ struct writer {
 	uint64_t out_base; /* what the slot's IOVA maps to at gen 0 (IPA or PA) */
 };
 
+/*
+ * Map; when the table pool is empty only because unmapped tables still wait
+ * for their grace period (the RCU callbacks lag behind on a loaded machine),
+ * wait for them and try again, as a kernel allocator would reclaim before
+ * failing. A pool that stays empty with nothing deferred is a real failure.
+ */
+static int map_waiting_for_reclaim(struct nb_domain *d, uint64_t iova, uint64_t out, uint64_t size)
+{
+	int ret;
+
+	for (int tries = 0; tries < 8; tries++) {
+		ret = nb_domain_map(d, iova, out, size, NB_PROT_RW);
+		if (ret != -ENOMEM || !atomic_load_explicit(&d->deferred, memory_order_acquire))
+			return ret;
+		nb_rcu_barrier();
+	}
+	return ret;
+}
+
 static void *writer_main(void *arg)
 {
 	struct writer *w = arg;
@@ -80,7 +100,7 @@ static void *writer_main(void *arg)
 			nb_domain_unmap(w->d, ring[k].iova, ring[k].size, &g);
 		}
 		nb_gather_release(w->d, &g);
-		if (nb_domain_map(w->d, iova, w->out_base + off + gen * STRIDE, size, NB_PROT_RW)) {
+		if (map_waiting_for_reclaim(w->d, iova, w->out_base + off + gen * STRIDE, size)) {
 			fprintf(stderr, "writer %d: map: %s\n", w->id, nb_errmsg());
 			atomic_fetch_add(&bad, 1);
 			break;
