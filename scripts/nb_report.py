@@ -26,8 +26,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from nbreport import (calibration, checks, html, markdown, plot, readings, results,  # noqa: E402
-                      select, specs, util)
+from nbreport import (calibration, checks, html, machines, markdown, plot, readings,  # noqa: E402
+                      results, select, specs, util)
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -61,17 +61,22 @@ def generate():
     if not gnuplot:
         print("nb_report: gnuplot not found (Debian gnuplot-nox, scripts/setup): tables only, "
               "no images", file=sys.stderr)
-    res = results.load(rd)
+    multi = machines.load(rd) if machines.is_multi(rd) else None
+    res = results.load(rd) if not multi else multi[0][1]
     outdir = os.path.join(rd, "plots")
     os.makedirs(outdir, exist_ok=True)
 
     plots, skipped = [], []
     for sp in specs.SPECS:
-        got, why = select.build(sp, res)
+        if multi:                 # every machine's series in each plot
+            got, why = machines.build(sp, multi, readings.reading)
+        else:
+            got, why = select.build(sp, res)
+            for p in got:
+                p.reading = readings.reading(p)
         if why:
             skipped.append((sp["id"], why))
         for p in got:
-            p.reading = readings.reading(p)
             plot.draw(p, outdir, os.path.abspath(args.templates), gnuplot)
             plots.append(p)
 
@@ -90,20 +95,28 @@ def generate():
             links.append('<a href="raw/%s.log">log</a>' % n)
         if links:
             raw_links[n] = " · ".join(links)
-    verdicts = checks.run_all(res)
+    extra = None
+    if multi:
+        title = args.title or "nestbench report: %d machines (%s)" % (
+            len(multi), ", ".join(label for label, _, _ in multi))
+        extra = {"status": machines.status_html(multi), "env": machines.env_html(multi),
+                 "md": machines.summary_md(multi)}
+    verdicts = machines.checks(multi, checks.run_all) if multi else checks.run_all(res)
     calib = calibration.rows(res)
     util.write_atomic(os.path.join(rd, "index.html"),
-                      html.page(res, plots, skipped, title, raw_links, verdicts, calib))
+                      html.page(res, plots, skipped, title, raw_links, verdicts, calib, extra))
     util.write_atomic(os.path.join(rd, "summary.md"),
-                      markdown.summary(res, plots, skipped, title, verdicts, calib))
+                      markdown.summary(res, plots, skipped, title, verdicts, calib, extra))
 
     failed = [p for p in plots if p.error]
     for p in failed:
         print("nb_report: %s: %s" % (p.id, p.error), file=sys.stderr)
-    for name, why in res.missing():
-        print("nb_report: missing family %s: %s" % (name, why), file=sys.stderr)
-    for prob in res.problems:
-        print("nb_report: %s" % prob, file=sys.stderr)
+    for label, r, _ in multi or [("", res, None)]:
+        for name, why in r.missing():
+            print("nb_report: %smissing family %s: %s" % (label + ": " if label else "", name, why),
+                  file=sys.stderr)
+        for prob in r.problems:
+            print("nb_report: %s%s" % (label + ": " if label else "", prob), file=sys.stderr)
     print("nb_report: %d plot(s) in %s, %s, %s" % (
         len(plots) - len(failed), outdir, os.path.join(rd, "index.html"),
         os.path.join(rd, "summary.md")))

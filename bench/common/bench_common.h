@@ -9,9 +9,35 @@
 #ifndef NB_BENCH_COMMON_H
 #define NB_BENCH_COMMON_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "nb_bench.h"
+
+/*
+ * A benchmark binary: its family (one line of bench/families.txt) and what
+ * it knows about its own benchmarks, so nobody else keeps regexes of their
+ * names:
+ *   name            the family, as in bench/families.txt
+ *   register_all    registers the family's benchmarks
+ *   quick           the --quick subset (the CI-sized suite): a Google
+ *                   Benchmark filter over the names; NULL: every benchmark
+ *   quick_min_time  --benchmark_min_time under --quick, seconds (0: 0.02)
+ *   host_timed      the benchmarks whose figures are host time (a filter;
+ *                   NULL: none, they report counts and modelled figures):
+ *                   `nestbench run` gives each of them a core of its own
+ *   exclusive       the family runs in one process with the machine to
+ *                   itself: its benchmarks run several threads or use each
+ *                   other's figures (never split, never beside another)
+ */
+struct nb_bench_family {
+	const char *name;
+	void (*register_all)(void);
+	const char *quick;
+	double quick_min_time;
+	const char *host_timed;
+	bool exclusive;
+};
 
 /*
  * The main of a benchmark binary. Flags of ours, before Google Benchmark's:
@@ -19,9 +45,14 @@
  *   --no-perf    do not attach perf counters
  *   --oracle-every=N  the stale-translation oracle after 1 in N rounds
  *                (oracle_sample.h; default 8, 0: off)
- * register_fn registers the family's benchmarks.
+ *   --set=K=V    override a hardware-description key of every model
+ *   --quick      the family's quick subset (unless --benchmark_filter names
+ *                others) at its quick --benchmark_min_time (unless given)
+ *   --describe   print the description (the fields above, "# key: value"
+ *                lines) and then the names of the benchmarks the other flags
+ *                select, one a line; runs nothing
  */
-int nb_bench_family_main(int argc, char **argv, const char *family, void (*register_fn)(void));
+int nb_bench_family_main(int argc, char **argv, const struct nb_bench_family *family);
 
 /* Add "key:value" to the run context (copied). */
 void nb_bench_ctx(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

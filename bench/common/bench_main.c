@@ -217,9 +217,9 @@ static int parse_ours(int argc, char **argv, int *cpu)
 				return 2;
 			}
 			sets[nsets++] = argv[i] + 6;
-		} else {
-			fprintf(stderr, "%s: unrecognized argument '%s' (ours: --cpu=N --no-perf --oracle-every=N --set=KEY=VALUE; "
-					"Google Benchmark's: --benchmark_*)\n",
+		} else if (strcmp(argv[i], "--quick") && strcmp(argv[i], "--describe")) {
+			fprintf(stderr, "%s: unrecognized argument '%s' (ours: --cpu=N --no-perf --oracle-every=N "
+					"--set=KEY=VALUE --quick --describe; Google Benchmark's: --benchmark_*)\n",
 				argv[0], argv[i]);
 			return 2;
 		}
@@ -243,26 +243,41 @@ static const struct bench_env {
 	{ "NB_PERF_DEBUG", "1: libperf's own debug messages on stderr", NULL },
 };
 
-static void set_usage(const char *argv0, const char *family)
+static double quick_min_time(const struct nb_bench_family *fam)
 {
-	char buf[4096], key[40];
+	return fam->quick_min_time > 0 ? fam->quick_min_time : 0.02;
+}
+
+static void set_usage(const char *argv0, const struct nb_bench_family *fam)
+{
+	char buf[6144], key[40];
 	size_t off;
 
 	off = (size_t)snprintf(buf, sizeof(buf),
-		"usage: %s [--cpu=N] [--no-perf] [--set=KEY=VALUE]... [--benchmark_*]...\n"
+		"usage: %s [--cpu=N] [--no-perf] [--oracle-every=N] [--set=KEY=VALUE]... [--quick]\n"
+		"       [--describe] [--benchmark_*]...\n"
 		"nestbench's %s benchmark family (Google Benchmark; --benchmark_out=FILE writes\n"
 		"its JSON whole or not at all).\n\n"
 		"Its own flags:\n"
 		"  --cpu=N          pin the benchmark's first thread to OS CPU N (hwloc; 0..4096)\n"
 		"  --no-perf        do not attach perf counters (no perf_* counters)\n"
+		"  --oracle-every=N the stale-translation oracle after 1 in N rounds, timer\n"
+		"                   paused (default 8; 0: off)\n"
 		"  --set=KEY=VALUE  override a key of every model's hardware description, e.g.\n"
 		"                   --set=iotlb.entries=512 (keys: configs/README.md); repeatable,\n"
 		"                   applied together and checked against every model before\n"
 		"                   anything runs\n"
+		"  --quick          the family's quick subset (nestbench run --quick), unless\n"
+		"                   --benchmark_filter names others, at --benchmark_min_time=%g\n"
+		"                   unless given; the subset: %s\n"
+		"  --describe       print what this binary is (\"# key: value\" lines: family,\n"
+		"                   quick, quick_min_time, host_timed, exclusive), then the names\n"
+		"                   of the benchmarks the other flags select, one a line; runs\n"
+		"                   nothing (nestbench run plans its processes from it)\n"
 		"  -h, --help       this help\n\n"
 		"Environment:\n",
-		argv0, family);
-	snprintf(key, sizeof(key), " %s ", family);
+		argv0, fam->name, quick_min_time(fam), fam->quick ? fam->quick : "every benchmark");
+	snprintf(key, sizeof(key), " %s ", fam->name);
 	for (size_t i = 0; i < NB_ARRAY_SIZE(bench_envs) && off < sizeof(buf); i++)
 		if (!bench_envs[i].families || strstr(bench_envs[i].families, key))
 			off += (size_t)snprintf(buf + off, sizeof(buf) - off, "  %-15s  %s\n",
@@ -275,23 +290,81 @@ static void set_usage(const char *argv0, const char *family)
 	nb_bench_set_usage(buf);
 }
 
-int nb_bench_family_main(int argc, char **argv, const char *family, void (*register_fn)(void))
+static bool has_flag(int argc, char **argv, const char *flag)
+{
+	size_t n = strlen(flag);
+
+	for (int i = 1; i < argc; i++)
+		if (argv[i] && strncmp(argv[i], flag, n) == 0 && (argv[i][n] == '=' || argv[i][n] == '\0'))
+			return true;
+	return false;
+}
+
+/*
+ * --quick and --describe in Google Benchmark's words, added before the
+ * library reads the command line: the quick filter and min time where the
+ * caller gave none, list mode for --describe. The new argv lives until exit
+ * (the library keeps argv[0]).
+ */
+static char **expand_ours(int *argc, char **argv, const struct nb_bench_family *fam, bool *describe)
+{
+	static char filter[1024], min_time[64];
+	static char *nargv[256];
+	bool quick = has_flag(*argc, argv, "--quick");
+	int n = 0;
+
+	*describe = has_flag(*argc, argv, "--describe");
+	if (*argc > (int)NB_ARRAY_SIZE(nargv) - 4)
+		return argv; /* the library refuses what it does not know */
+	for (int i = 0; i < *argc; i++)
+		nargv[n++] = argv[i];
+	if (quick && fam->quick && !has_flag(*argc, argv, "--benchmark_filter") &&
+	    (size_t)snprintf(filter, sizeof(filter), "--benchmark_filter=%s", fam->quick) < sizeof(filter))
+		nargv[n++] = filter;
+	if (quick && !has_flag(*argc, argv, "--benchmark_min_time")) {
+		snprintf(min_time, sizeof(min_time), "--benchmark_min_time=%g", quick_min_time(fam));
+		nargv[n++] = min_time;
+	}
+	if (*describe)
+		nargv[n++] = "--benchmark_list_tests=true";
+	nargv[n] = NULL;
+	*argc = n;
+	return nargv;
+}
+
+/* What `nestbench run` plans with (--describe); the names follow. */
+static void describe(const struct nb_bench_family *fam)
+{
+	printf("# family: %s\n# quick: %s\n# quick_min_time: %g\n# host_timed: %s\n# exclusive: %s\n",
+	       fam->name, fam->quick ? fam->quick : "", quick_min_time(fam),
+	       fam->host_timed ? fam->host_timed : "", fam->exclusive ? "yes" : "no");
+	fflush(stdout); /* before the library's list, written through C++ streams */
+}
+
+int nb_bench_family_main(int argc, char **argv, const struct nb_bench_family *fam)
 {
 	char topo[1024];
 	int cpu = -1, rc;
+	bool describing;
 
-	set_usage(argc > 0 && argv[0] ? argv[0] : family, family);
+	set_usage(argc > 0 && argv[0] ? argv[0] : fam->name, fam);
+	argv = expand_ours(&argc, argv, fam, &describing);
 	rc = nb_bench_init(&argc, argv);
 	if (rc)
 		return rc;
 	rc = parse_ours(argc, argv, &cpu);
 	if (rc)
 		return rc;
+	if (describing) {
+		describe(fam);
+		fam->register_all();
+		return nb_bench_run();
+	}
 	if (cpu >= 0 && nb_topo_pin_thread(cpu)) {
 		fprintf(stderr, "%s: --cpu=%d: %s\n", argv[0], cpu, nb_errmsg());
 		return 2;
 	}
-	nb_bench_ctx("nb_family", "%s", family);
+	nb_bench_ctx("nb_family", "%s", fam->name);
 	if (cpu >= 0)
 		nb_bench_ctx("nb_pinned_cpu", "%d", cpu);
 	else
@@ -318,6 +391,6 @@ int nb_bench_family_main(int argc, char **argv, const char *family, void (*regis
 	perf_context();
 	nb_bench_set_region_hooks(perf_begin, perf_end, NULL);
 	nb_bench_set_pause_hooks(perf_pause, perf_resume, NULL);
-	register_fn();
+	fam->register_all();
 	return nb_bench_run();
 }

@@ -145,7 +145,15 @@ static void register_all(void)
 	nb_bench_use_real_time(b);
 }
 
+static const struct nb_bench_family family = {
+	.name = "concurrency",
+	.register_all = register_all,
+	.quick_min_time = 0.05,
+	.host_timed = ".", /* walks per second */
+	.exclusive = true, /* walker and writer threads; ratio_to_quiet uses writers:0 */
+};
+
 int main(int argc, char **argv)
 {
-	return nb_bench_family_main(argc, argv, "concurrency", register_all);
+	return nb_bench_family_main(argc, argv, &family);
 }

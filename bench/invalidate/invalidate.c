@@ -383,7 +383,14 @@ static void register_all(void)
 	nb_bench_register("iotlb/lookup/hit", bm_lookup, NULL);
 }
 
+static const struct nb_bench_family family = {
+	.name = "invalidate",
+	.register_all = register_all,
+	.quick = "invalidate/[a-z_0-9]+/batch/nested:(1|8|64)/devices:1/pages:1/|iotlb/(random|nic)/[a-z_0-9]+/entries:(64|1024)/|iotlb/lookup",
+	.host_timed = "^iotlb/lookup/", /* lookup time against a bare table; the rest are counts */
+};
+
 int main(int argc, char **argv)
 {
-	return nb_bench_family_main(argc, argv, "invalidate", register_all);
+	return nb_bench_family_main(argc, argv, &family);
 }

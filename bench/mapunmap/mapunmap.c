@@ -302,7 +302,14 @@ static void register_all(void)
 	}
 }
 
+static const struct nb_bench_family family = {
+	.name = "mapunmap",
+	.register_all = register_all,
+	.quick = "mapunmap/emu/[a-z]+/size_kib:(4|2048)$",
+	.host_timed = "^mapunmap/(emu|iommufd)", /* map/unmap latency; mapunmap/memory/ are byte counts */
+};
+
 int main(int argc, char **argv)
 {
-	return nb_bench_family_main(argc, argv, "mapunmap", register_all);
+	return nb_bench_family_main(argc, argv, &family);
 }

@@ -557,7 +557,14 @@ static void register_all(void)
 		nb_bench_arg(c, ws_kib[i]);
 }
 
+static const struct nb_bench_family family = {
+	.name = "pgwalk",
+	.register_all = register_all,
+	.quick = "pgwalk/(single/(x86_64-4lvl|arm_s1-4K|arm_s1-64K)/base/random|nested/(x86_64-4lvl\\+vtdss-4lvl|arm_s1-4K\\+arm_s2-4K)/base/random|chase)/ws_kib:(16|4096)$",
+	.host_timed = ".", /* every figure is a host walk time or its limit */
+};
+
 int main(int argc, char **argv)
 {
-	return nb_bench_family_main(argc, argv, "pgwalk", register_all);
+	return nb_bench_family_main(argc, argv, &family);
 }

@@ -289,7 +289,12 @@ static void register_all(void)
 	}
 }
 
+static const struct nb_bench_family family = {
+	.name = "replay",
+	.register_all = register_all,
+};
+
 int main(int argc, char **argv)
 {
-	return nb_bench_family_main(argc, argv, "replay", register_all);
+	return nb_bench_family_main(argc, argv, &family);
 }

@@ -190,7 +190,13 @@ static void register_all(void)
 	nb_strategies_register_calibrate();
 }
 
+static const struct nb_bench_family family = {
+	.name = "strategies",
+	.register_all = register_all,
+	.quick = "strategies/(instances/smmuv3/shared_s2|guest_path/[a-z]+/(vtd|smmuv3|amd)/)",
+};
+
 int main(int argc, char **argv)
 {
-	return nb_bench_family_main(argc, argv, "strategies", register_all);
+	return nb_bench_family_main(argc, argv, &family);
 }

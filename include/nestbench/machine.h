@@ -67,6 +67,14 @@ int nb_topo_cpu_count(void);
  */
 int nb_topo_cpu_list(int *cpus, int max);
 
+/*
+ * The core of each allowed PU, for placing work a core at a time: core[i]
+ * is the core (numbered 0, 1, ... in the order of their first allowed PU)
+ * of the i-th PU of nb_topo_cpu_list's order. Stores min(count, max)
+ * entries and returns the number of cores that have an allowed PU.
+ */
+int nb_topo_cpu_cores(int *core, int max);
+
 /* ---- performance counters ---------------------------------------------- */
 
 /*

@@ -209,14 +209,16 @@ def calibration_section(rows):
             "</th></tr>%s</table>" % (e(rows[0].model_name), "".join(body)))
 
 
-def page(res, plots, skipped, title, raw_links, checks=(), calib=()):
+def page(res, plots, skipped, title, raw_links, checks=(), calib=(), machines=None):
+    """machines: the sections of a report over several machines
+    (machines.py: "status", "env" HTML), which replace the run's own."""
     body = ["<h1>%s</h1>" % e(title)]
     run = res.run
     body.append("<p class=muted>Results folder <code>%s</code>; %s; repetitions per family in "
                 "the Run table. Plots: PNG shown, SVG linked; readings are computed from the "
                 "data.</p>" % (e(res.path), "quick suite" if run.get("quick") else "default suite"))
     body.append("<p class=muted>%s</p>" % TIME_WORDS)
-    body.append(status_section(res, raw_links))
+    body.append(machines["status"] if machines else status_section(res, raw_links))
     if checks:
         body.append(checks_section(checks))
     body.append(calibration_section(list(calib)))
@@ -234,7 +236,7 @@ def page(res, plots, skipped, title, raw_links, checks=(), calib=()):
     if gens:
         body.append("<h2>Models: which Linux each reproduces</h2><table>%s</table>" % "".join(
             "<tr><td class=l>%s</td><td class=l>%s</td></tr>" % (e(m), e(g)) for m, g in gens))
-    body.append(env_section(res.env))
+    body.append(machines["env"] if machines else env_section(res.env))
     body.append('<p id="nb-selfcheck" data-status="pending">NB-SELFCHECK: pending</p>')
     return ("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n<title>%s</title>\n"
             "<meta name=viewport content='width=device-width, initial-scale=1'>\n"

@@ -10,15 +10,19 @@ def cell(s):
     return str(s).replace("|", "\\|").replace("\n", " ")
 
 
-def summary(res, plots, skipped, title, checks=(), calib=()):
+def summary(res, plots, skipped, title, checks=(), calib=(), machines=None):
+    """machines: a report over several machines (machines.py "md" replaces
+    the run's families and environment)."""
     out = ["# %s" % title, ""]
     run = res.run
     out.append("Results: `%s` (%s). Host time: this machine running the simulator (its "
                "speed); modelled: the IOMMU's time from the timing model and configs/*.cfg." % (
                    res.path, "quick suite" if run.get("quick") else "default suite"))
-    out += ["", "## Families", "", "| family | status | seconds | benchmarks | repetitions |",
-            "|---|---|---:|---:|---:|"]
-    for name in sorted(res.families):
+    if machines:
+        out += ["", machines["md"]]
+    out += [] if machines else ["", "## Families", "", "| family | status | seconds | benchmarks |"
+                                " repetitions |", "|---|---|---:|---:|---:|"]
+    for name in sorted(res.families) if not machines else ():
         f = res.families[name]
         out.append("| %s | %s | %s | %d | %s |" % (
             name, cell(f.status or "no run.json entry"),
@@ -37,7 +41,7 @@ def summary(res, plots, skipped, title, checks=(), calib=()):
                 cell(r.figure + (" (%s)" % r.unit if r.unit else "")), r.flows, num(r.published),
                 cell(r.source), num(r.model) if r.model is not None else "–",
                 "%.2f" % r.ratio if r.ratio is not None else "–", r.role))
-    missing = res.missing()
+    missing = res.missing() if not machines else []
     if missing:
         out += ["", "**Missing or incomplete:** " + "; ".join("%s (%s)" % (cell(n), cell(w))
                                                 for n, w in missing)]
@@ -57,6 +61,8 @@ def summary(res, plots, skipped, title, checks=(), calib=()):
         out += ["", "## Models: which Linux each reproduces (docs/models.md)", "",
                 "| model | generation |", "|---|---|"]
         out += ["| %s | %s |" % (cell(m), cell(g)) for m, g in gens]
+    if machines:
+        return "\n".join(out) + "\n"
     out += ["", "## Environment", "", "| key | value |", "|---|---|"]
     for k in ENV_KEYS:
         if k in res.env:

@@ -11,10 +11,13 @@ import os
 import re
 import statistics
 
-# The benchmark binaries (families) of the default suite, as `nestbench run`
-# runs them; the report says which of them are missing. (A binary may hold
-# several name prefixes: nb-bench-invalidate also runs iotlb/...)
-KNOWN_FAMILIES = ("pgwalk", "invalidate", "mapunmap", "concurrency", "strategies", "replay")
+from . import families
+
+# The benchmark binaries (families) of the default suite, from
+# bench/families.txt (script families such as the guest are optional); the
+# report says which of them are missing. (A binary may hold several name
+# prefixes: nb-bench-invalidate also runs iotlb/...)
+KNOWN_FAMILIES = families.names(binaries_only=True)
 
 TO_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 META = {"name", "run_name", "run_type", "repetitions", "repetition_index", "threads",
@@ -100,6 +103,8 @@ class Results:
         out = []
         for name in sorted(set(KNOWN_FAMILIES) | set(self.families)):
             f = self.families.get(name)
+            if f and f.status == "none" and not f.has_data:
+                continue          # nothing of it was selected here (--filter, another shard)
             if f and f.has_data:
                 if f.status and f.status != "ok":
                     out.append((name, "partial results (%d benchmarks): %s%s" % (

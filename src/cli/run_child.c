@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,14 +14,16 @@
 #include "run_child.h"
 
 static volatile sig_atomic_t stop_sig;
-static volatile pid_t child_pgid; /* the running child's group, 0 if none */
+/* The running children's groups (0: a free entry); read by the handler. */
+static volatile pid_t child_pgid[RUN_CHILD_MAX];
 
 static void on_stop(int sig)
 {
 	if (!stop_sig)
 		stop_sig = sig;
-	if (child_pgid > 0)
-		kill(-child_pgid, sig);
+	for (int i = 0; i < RUN_CHILD_MAX; i++)
+		if (child_pgid[i] > 0)
+			kill(-child_pgid[i], sig);
 }
 
 static void set_action(void (*fn)(int))
@@ -65,9 +68,21 @@ const char *run_signal_name(int sig)
 	}
 }
 
+static void redirect(const char *path, int fd, int flags)
+{
+	int f = open(path, flags | O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+	if (f < 0) {
+		dprintf(2, "nestbench run: %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+	dup2(f, fd);
+}
+
 /* In the child, before exec: its own group, its parent's death stops it,
- * the signals unblocked and at their defaults, stdin empty, output to log. */
-static void child_setup(pid_t parent, const char *log, const sigset_t *old)
+ * the signals unblocked and at their defaults, stdin empty, output and CPUs
+ * as asked. */
+static void child_setup(pid_t parent, const struct run_child_io *io, const sigset_t *old)
 {
 	int fd;
 
@@ -80,22 +95,38 @@ static void child_setup(pid_t parent, const char *log, const sigset_t *old)
 	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0)
 		dup2(fd, 0);
-	if (log) {
-		fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0) {
-			dprintf(2, "nestbench run: %s: %s\n", log, strerror(errno));
-			_exit(127);
-		}
-		dup2(fd, 1);
-		dup2(fd, 2);
+	if (!io)
+		return;
+	if (io->out)
+		redirect(io->out, 1, O_TRUNC);
+	else if (io->out_file)
+		dup2(fileno(io->out_file), 1);
+	if (io->err && io->out && strcmp(io->err, io->out) == 0)
+		dup2(1, 2);
+	else if (io->err)
+		redirect(io->err, 2, O_TRUNC);
+	if (io->cpus && sched_setaffinity(0, sizeof(*io->cpus), io->cpus)) {
+		dprintf(2, "nestbench run: sched_setaffinity: %s\n", strerror(errno));
+		_exit(127);
 	}
 }
 
-int run_child(char *const argv[], const char *log, int *status, pid_t *pid_out)
+static int slot_of(pid_t pgid)
+{
+	for (int i = 0; i < RUN_CHILD_MAX; i++)
+		if (child_pgid[i] == pgid)
+			return i;
+	return -1;
+}
+
+int run_child_start(char *const argv[], const struct run_child_io *io, pid_t *pid_out)
 {
 	sigset_t block, old;
 	pid_t parent = getpid(), pid;
+	int slot = slot_of(0);
 
+	if (slot < 0)
+		return nb_fail(EAGAIN, "more than %d children at once", RUN_CHILD_MAX);
 	/* No stop signal may fall between the fork and child_pgid being set:
 	 * the handler would not know whom to pass it on to. */
 	fflush(NULL); /* what we printed comes before what the child prints */
@@ -105,7 +136,7 @@ int run_child(char *const argv[], const char *log, int *status, pid_t *pid_out)
 	sigprocmask(SIG_BLOCK, &block, &old);
 	pid = fork();
 	if (pid == 0) {
-		child_setup(parent, log, &old);
+		child_setup(parent, io, &old);
 		execv(argv[0], argv);
 		dprintf(2, "nestbench run: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
@@ -117,23 +148,47 @@ int run_child(char *const argv[], const char *log, int *status, pid_t *pid_out)
 		return nb_fail(e, "fork: %s", strerror(e));
 	}
 	setpgid(pid, pid); /* also here: whichever of the two runs first */
-	child_pgid = pid;
+	child_pgid[slot] = pid;
 	*pid_out = pid;
 	if (stop_sig) /* asked to stop before the child existed */
 		kill(-pid, stop_sig);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	return 0;
+}
+
+int run_child_wait(pid_t pid, struct run_child_end *end)
+{
+	siginfo_t si;
+	struct rusage ru;
+	int slot;
+
 	/* Wait without reaping, so that the pid (the group's id) cannot be
 	 * reused while the rest of its group, which a script may have left
 	 * running, is sent SIGTERM; then reap. */
-	{
-		siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	while (waitid(pid ? P_PID : P_ALL, (id_t)pid, &si, WEXITED | WNOWAIT) < 0)
+		if (errno != EINTR)
+			return nb_fail(errno, "waitid: %s", strerror(errno));
+	slot = slot_of(si.si_pid);
+	if (slot >= 0)
+		child_pgid[slot] = 0;
+	kill(-si.si_pid, SIGTERM);
+	end->pid = si.si_pid;
+	while (wait4(si.si_pid, &end->status, 0, &ru) < 0)
+		if (errno != EINTR)
+			return nb_fail(errno, "wait4: %s", strerror(errno));
+	end->cpu_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+		     (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+	return 0;
+}
 
-		while (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
-			;
-	}
-	child_pgid = 0;
-	kill(-pid, SIGTERM);
-	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
-		;
+int run_child(char *const argv[], const struct run_child_io *io, int *status, pid_t *pid)
+{
+	struct run_child_end end;
+	int ret = run_child_start(argv, io, pid);
+
+	if (ret || (ret = run_child_wait(*pid, &end)))
+		return ret;
+	*status = end.status;
 	return 0;
 }

@@ -4,14 +4,19 @@
  * script, the report generator) and the signals that stop them.
  *
  * Each child runs in its own process group, with SIGTERM as its parent-death
- * signal: Ctrl-C (SIGINT) or SIGTERM to nestbench is passed on to the child's
- * whole group (a script's own children too), and if nestbench itself is
- * killed (SIGKILL) the kernel sends the child SIGTERM (PR_SET_PDEATHSIG).
+ * signal: Ctrl-C (SIGINT) or SIGTERM to nestbench is passed on to every
+ * running child's whole group (a script's own children too), and if
+ * nestbench itself is killed (SIGKILL) the kernel sends each child SIGTERM
+ * (PR_SET_PDEATHSIG). Several children may run at once (RUN_CHILD_MAX).
  */
 #ifndef NB_SRC_CLI_RUN_CHILD_H
 #define NB_SRC_CLI_RUN_CHILD_H
 
+#include <sched.h>
+#include <stdio.h>
 #include <sys/types.h>
+
+#define RUN_CHILD_MAX 256
 
 /* Catch SIGINT and SIGTERM from now on (they stop the run, see below). */
 void run_signals_catch(void);
@@ -22,12 +27,38 @@ int run_stop_signal(void);
 /* "Ctrl-C (SIGINT)", "SIGTERM", ... */
 const char *run_signal_name(int sig);
 
+/* Where a child's output goes and where it may run. */
+struct run_child_io {
+	const char *out;	/* stdout into this file (truncated); NULL: inherited */
+	FILE *out_file;		/* or into this open file (out NULL) */
+	const char *err;	/* stderr: a file (appended after out's truncation if
+				 * the same path), NULL: inherited */
+	const cpu_set_t *cpus;	/* its CPU affinity (every thread); NULL: ours */
+};
+
 /*
- * Run argv[0] with argv, stdin from /dev/null, stdout and stderr to log
- * (NULL: inherited), and wait for it. 0 and its wait status in *status, or
- * a negative errno (fork failed, log not creatable; nb_errmsg() says).
- * *pid: the child's pid (for cleaning up what it left).
+ * Start argv[0] with argv, stdin from /dev/null, output as io says. 0 and
+ * its pid in *pid, or a negative errno (fork failed, too many children;
+ * nb_errmsg() says). A file that cannot be created makes the child exit 127
+ * with a line on its stderr.
  */
-int run_child(char *const argv[], const char *log, int *status, pid_t *pid);
+int run_child_start(char *const argv[], const struct run_child_io *io, pid_t *pid);
+
+/* What a finished child left. */
+struct run_child_end {
+	pid_t pid;
+	int status;		/* its wait status */
+	double cpu_s;		/* user + system seconds of it and its reaped children */
+};
+
+/*
+ * Wait for one started child (pid > 0) or any of them (pid 0) to end, send
+ * SIGTERM to what is left of its process group, reap it. 0, or -ECHILD if
+ * there is none.
+ */
+int run_child_wait(pid_t pid, struct run_child_end *end);
+
+/* Start and wait: run_child_start + run_child_wait; *status its wait status. */
+int run_child(char *const argv[], const struct run_child_io *io, int *status, pid_t *pid);
 
 #endif

@@ -268,3 +268,29 @@ int nb_topo_cpu_list(int *cpus, int max)
 	}
 	return n;
 }
+
+int nb_topo_cpu_cores(int *core, int max)
+{
+	int err = nb_topo_get();
+	int n = 0, ncores = 0;
+	unsigned first_pu[4096]; /* per core seen so far: its first PU's OS index */
+
+	if (err)
+		return err;
+	for (int cpu = hwloc_bitmap_first(nb_topo.allowed); cpu >= 0;
+	     cpu = hwloc_bitmap_next(nb_topo.allowed, cpu), n++) {
+		hwloc_obj_t pu = hwloc_get_pu_obj_by_os_index(nb_topo.topo, (unsigned)cpu);
+		hwloc_obj_t c = pu ? hwloc_get_ancestor_obj_by_type(nb_topo.topo, HWLOC_OBJ_CORE, pu) : NULL;
+		unsigned key = c && c->cpuset ? (unsigned)hwloc_bitmap_first(c->cpuset) : (unsigned)cpu;
+		int k = 0;
+
+		/* no core above the PU (some VMs): the PU is its own core */
+		while (k < ncores && first_pu[k] != key)
+			k++;
+		if (k == ncores && ncores < (int)NB_ARRAY_SIZE(first_pu))
+			first_pu[ncores++] = key;
+		if (n < max)
+			core[n] = k;
+	}
+	return ncores;
+}

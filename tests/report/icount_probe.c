@@ -75,11 +75,13 @@ static void register_probe(void)
 	nb_bench_use_manual_time(nb_bench_register("icount/probe_manual", bm_probe_manual, NULL));
 }
 
+static const struct nb_bench_family family = { .name = "icountprobe", .register_all = register_probe };
+
 int main(int argc, char **argv)
 {
 	const char *w = getenv("NB_ICOUNT_WORK");
 
 	if (w && atoll(w) > 0)
 		work = atoll(w);
-	return nb_bench_family_main(argc, argv, "icountprobe", register_probe);
+	return nb_bench_family_main(argc, argv, &family);
 }
