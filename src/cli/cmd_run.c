@@ -338,15 +338,17 @@ static int prepare(struct run *r, struct run_estimates **est)
 /* Plan the run; 0 or the exit status. */
 static int plan(struct run *r, const struct run_estimates *est)
 {
-	int families = 0;
+	int families = 0, here = 0;
 
 	r->slots = run_sched_slots(&r->o);
 	if (run_plan_select(r, est) || run_plan_jobs(r)) {
 		fprintf(stderr, "nestbench run: %s\n", nb_errmsg());
 		return 1;
 	}
-	for (int f = 0; f < NB_FAMILY_COUNT; f++)
+	for (int f = 0; f < NB_FAMILY_COUNT; f++) {
 		families += r->fams[f].fam != NULL;
+		here += r->fams[f].nb;
+	}
 	if (run_record_plan(r)) {
 		fprintf(stderr, "nestbench run: %s\n", nb_errmsg());
 		return 1;
@@ -357,8 +359,14 @@ static int plan(struct run *r, const struct run_estimates *est)
 	printf("nestbench run: %s suite", r->o.quick ? "quick" : "default");
 	if (r->o.shard.count)
 		printf(", shard %d of %d (%s)", r->o.shard.index, r->o.shard.count, r->o.shard.from);
-	printf(": %d families, %d benchmarks in %d processes, %d at a time; results in %s\n", families,
-	       r->selection, r->njobs, r->slots, r->dir);
+	printf(": %d families, %d benchmarks", families, here);
+	if (r->o.shard.count)
+		printf(" (of %d in all shards)", r->selection);
+	printf(" in %d processes, %d at a time; results in %s\n", r->njobs, r->slots, r->dir);
+	for (int f = 0; f < NB_FAMILY_COUNT; f++) /* those that will not run */
+		if (r->fams[f].fam && r->fams[f].out.status)
+			printf("      %-12s: %s: %s\n", r->fams[f].fam->name, r->fams[f].out.status,
+			       r->fams[f].out.reason);
 	return 0;
 }
 

@@ -266,12 +266,16 @@ check() {
 }
 
 # A benchmark binary as an older build has it: its temporary output exists
-# while it runs; it says its pid and waits.
-cat >"$fake/pgwalk/nb-bench-pgwalk" <<'SLOW'
+# while it runs; it says its pid and waits. (Asked what it runs, --describe,
+# it answers as the real one: nestbench run plans before it runs.)
+cat >"$fake/pgwalk/nb-bench-pgwalk" <<SLOW
 #!/bin/sh
+case " \$* " in *" --describe "*) exec "$BENCH/pgwalk/nb-bench-pgwalk" "\$@" ;; esac
+SLOW
+cat >>"$fake/pgwalk/nb-bench-pgwalk" <<'SLOW'
 for a; do case "$a" in --benchmark_out=*) out=${a#--benchmark_out=} ;; esac; done
 : >"$out.tmp.$$"
-echo "$$" >"${out%/*}/child.pid"
+echo "$$" >"${out%/raw/*}/raw/child.pid" # raw/X.json or raw/parts/X.K.json
 exec sleep 30
 SLOW
 # start_slow DIR: nestbench run on DIR in the background (pid in $pid), once
