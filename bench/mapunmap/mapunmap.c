@@ -223,6 +223,28 @@ static void bm_memory(nb_bench_state *st, void *ctx)
 	free(sizes);
 }
 
+/* What IOMMU_GET_HW_INFO says about the device's IOMMU, in the run context
+ * (the report shows it beside the machine's other facts). */
+static void record_hw_info(const struct nb_backend_ops *ops, struct nb_backend *b, uint32_t dev)
+{
+	struct nb_hw_info hw;
+
+	if (strcmp(dev_spec(NB_BACKEND_IOMMUFD), "mock") == 0) {
+		nb_bench_ctx("nb_iommufd_hw_info", "the iommufd selftest mock device: no IOMMU hardware");
+		return;
+	}
+	if (ops->hw_info(b, dev, &hw)) {
+		nb_bench_ctx("nb_iommufd_hw_info", "IOMMU_GET_HW_INFO on %s: %s", dev_spec(NB_BACKEND_IOMMUFD),
+			     nb_errmsg());
+		return;
+	}
+	nb_bench_ctx("nb_iommufd_hw_info",
+		     "%s: type %u%s, max_pasid_log2 %u, capabilities 0x%llx, cap_reg 0x%llx, ecap_reg 0x%llx",
+		     dev_spec(NB_BACKEND_IOMMUFD), hw.type, hw.type == 1 ? " (Intel VT-d)" : "", hw.max_pasid_log2,
+		     (unsigned long long)hw.capabilities, (unsigned long long)hw.vtd_cap,
+		     (unsigned long long)hw.vtd_ecap);
+}
+
 static void register_all(void)
 {
 	static const char *const size_arg[] = { "size_kib" };
@@ -256,6 +278,8 @@ static void register_all(void)
 			ret = nb_backends[be]->dev_open(probe, dev_spec((enum nb_backend_id)be), &dev);
 			if (!ret)
 				ret = nb_backends[be]->ioas_alloc(probe, &ioas);
+			if (!ret)
+				record_hw_info(nb_backends[be], probe, dev);
 			if (!ret)
 				ret = nb_backends[be]->hwpt_alloc(probe, &(struct nb_hwpt_req){
 					.kind = NB_HWPT_NEST_PARENT, .pt_id = ioas, .dev_id = dev }, &parent);

@@ -1,11 +1,29 @@
 // SPDX-License-Identifier: MIT
-/* nestbench env [--json]: what this machine and build are. */
+/* nestbench env [--json] [--iommu]: what this machine and build are. */
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "build_info.h"
 #include "cmd.h"
 #include "facts.h"
+
+#define PYTHON "/usr/bin/python3"
+
+/* The real-IOMMU readiness check is scripts/host-check's; this is its door. */
+static int iommu_check(void)
+{
+	char script[1024];
+	char *args[] = { PYTHON, script, NULL };
+
+	snprintf(script, sizeof(script), "%s/scripts/host-check", NB_SOURCE_DIR);
+	fflush(stdout);
+	execv(PYTHON, args);
+	fprintf(stderr, "nestbench env: cannot run %s %s: %s\n", PYTHON, script, strerror(errno));
+	return 2;
+}
 
 static int run(int argc, char **argv)
 {
@@ -14,13 +32,18 @@ static int run(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0) {
 			json = true;
+		} else if (strcmp(argv[i], "--iommu") == 0) {
+			return iommu_check();
 		} else if (nb_cli_is_help(argv[i])) {
-			printf("usage: nestbench env [--json]\n"
+			printf("usage: nestbench env [--json] [--iommu]\n"
 			       "Topology, CPU, kernel, which perf counters are real, Google Benchmark\n"
 			       "version and build, RCU flavour, huge pages, /dev/iommu.\n"
 			       "  --json      as JSON (what nestbench run writes to env.json)\n"
+			       "  --iommu     is this host ready for the iommufd benchmarks on its real\n"
+			       "              IOMMU (scripts/host-check: kernel, IOMMU, /dev/iommu, the\n"
+			       "              VFIO device in NB_IOMMUFD_DEV, memlock, what would run)\n"
 			       "  -h, --help  this help\n"
-			       "Exit status: 0; 2 usage.\n");
+			       "Exit status: 0 (--iommu: ready); 1 --iommu: something is missing; 2 usage.\n");
 			return 0;
 		} else {
 			return nb_cli_usage_error("env", "unknown option '%s' (try --help)", argv[i]);
@@ -32,7 +55,7 @@ static int run(int argc, char **argv)
 
 const struct nb_cmd nb_cmd_env = {
 	.name = "env",
-	.args = "[--json]",
+	.args = "[--json] [--iommu]",
 	.summary = "machine, build and counter facts",
 	.run = run,
 };
