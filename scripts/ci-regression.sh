@@ -26,7 +26,7 @@
 # few repetitions for nb_compare's U test: 4 or more a side).
 #
 # Environment: NB_CI_FILTER_<family> sets a family's filter for sides too old
-# for `nestbench run` (binaries run directly);
+# for `nestbench run` (binaries run directly; default: the whole family);
 # NB_CI_ICOUNT_FILTER the icount subset; NB_CI_LIBPERF a prebuilt libperf
 # prefix (build/<dir>/deps/libperf) to copy instead of building it twice.
 set -eu
@@ -105,24 +105,23 @@ for side in base new; do
 done
 
 # ---- the quick suite, alternating sides --------------------------------------
-# Each side's own `nestbench run --quick` (its quick filters), one family at a
-# time; a side too old for `nestbench run` gets its binaries run directly with
-# the fallback filters below.
+# Each side's own `nestbench run --quick` (its binaries' quick subsets), one
+# family at a time, one process at a time where the side can say so (--jobs=1:
+# the two sides' timings come from the same kind of run); a side too old for
+# `nestbench run` gets its binaries run directly: the whole family, or
+# NB_CI_FILTER_<family>.
 fallback_filter() {
 	v=$(eval "printf '%s' \"\${NB_CI_FILTER_$1:-}\"")
-	if [ -n "$v" ]; then printf '%s' "$v"; return; fi
-	case "$1" in
-	pgwalk) printf '%s' 'pgwalk/(single/(x86_64-4lvl|arm_s1-4K)|nested/(x86_64-4lvl\+vtdss-4lvl|arm_s1-4K\+arm_s2-4K))/base/random/ws_kib:(16|4096)$|pgwalk/chase/ws_kib:(16|4096)$' ;;
-	invalidate) printf '%s' 'invalidate/[a-z_0-9]+/[a-z]+/nested:(1|8|64)/devices:1/pages:1/|iotlb/(random|nic)/[a-z_0-9]+/entries:(64|1024)/' ;;
-	mapunmap) printf '%s' 'mapunmap/emu/[a-z]+/size_kib:(4|2048)$' ;;
-	*) printf '%s' '.' ;;
-	esac
+	printf '%s' "${v:-.}"
 }
 
 run_family() { # side family dest -> 0 ok, 1 the family failed (its raw JSON may be partial)
 	b="$work/$1/build"
-	if "$b/src/cli/nestbench" run --help >/dev/null 2>&1; then
-		"$b/src/cli/nestbench" run --quick --no-report --repetitions=1 \
+	if "$b/src/cli/nestbench" run --help >"$3/run-help.txt" 2>&1; then
+		one=""
+		grep -q -- '--jobs=N' "$3/run-help.txt" && one=--jobs=1
+		# shellcheck disable=SC2086 # one is empty or one flag
+		"$b/src/cli/nestbench" run --quick --no-report --repetitions=1 $one \
 			--families="$2" --out="$3" >"$3/$2.log" 2>&1
 	else
 		mkdir -p "$3/raw"

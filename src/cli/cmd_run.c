@@ -316,7 +316,7 @@ static int prepare(struct run *r, struct run_estimates **est)
 
 	if ((ret = run_estimates_load(estimates_path(), est))) {
 		fprintf(stderr, "nestbench run: %s\n", nb_errmsg());
-		return ret == -EINVAL ? 2 : 1;
+		return ret == -EINVAL || ret == -EISDIR ? 2 : 1;
 	}
 	snprintf(r->estimates, sizeof(r->estimates), "%s (%d benchmarks)", estimates_path(),
 		 run_estimates_count(*est));

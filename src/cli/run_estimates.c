@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
 
 #include "nestbench/nb.h"
 #include "run_estimates.h"
@@ -66,8 +68,11 @@ static int add_line(struct run_estimates *e, char *line, const char *path, int l
 int run_estimates_load(const char *path, struct run_estimates **out)
 {
 	struct run_estimates *e = calloc(1, sizeof(*e));
-	char line[4096];
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
 	int lineno = 0, ret = 0;
+	struct stat st;
 	FILE *f;
 
 	if (!e)
@@ -76,23 +81,27 @@ int run_estimates_load(const char *path, struct run_estimates **out)
 	f = fopen(path, "r");
 	if (!f)
 		return errno == ENOENT ? 0 : nb_fail(errno, "%s: %s", path, strerror(errno));
-	while (!ret && fgets(line, sizeof(line), f)) {
-		size_t len = strlen(line);
-
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		return nb_fail(EISDIR, "%s: a folder, not an estimates file", path);
+	}
+	while (!ret && (len = getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		if (len && line[len - 1] == '\n')
 			line[--len] = '\0';
-		else if (!feof(f))
-			ret = nb_fail(EINVAL, "%s:%d: line longer than %zu bytes", path, lineno, sizeof(line) - 2);
-		if (!ret && line[0] && line[0] != '#')
+		if ((size_t)len != strlen(line))
+			ret = nb_fail(EINVAL, "%s:%d: binary data (a NUL byte), not text", path, lineno);
+		else if (line[0] && line[0] != '#')
 			ret = add_line(e, line, path, lineno);
 	}
 	if (!ret && ferror(f))
-		ret = nb_fail(EIO, "%s: read error", path);
+		ret = nb_fail(EIO, "%s: read error: %s", path, strerror(errno));
+	free(line);
 	fclose(f);
 	if (ret)
 		return ret;
-	qsort(e->v, (size_t)e->n, sizeof(*e->v), by_name);
+	if (e->n > 1)
+		qsort(e->v, (size_t)e->n, sizeof(*e->v), by_name);
 	for (int i = 1; i < e->n; i++)
 		if (strcmp(e->v[i - 1].name, e->v[i].name) == 0)
 			return nb_fail(EINVAL, "%s: benchmark '%s' is listed twice", path, e->v[i].name);

@@ -450,7 +450,7 @@ int run_plan_jobs(struct run *r)
 	}
 	if (ret)
 		return nb_fail(-ret, "out of memory planning the processes");
-	if (r->slots > 1) /* one at a time: in the table's order, as declared */
+	if (r->slots > 1 && r->njobs > 1) /* one at a time: in the table's order, as declared */
 		qsort(r->jobs, (size_t)r->njobs, sizeof(*r->jobs), by_order);
 	return 0;
 }

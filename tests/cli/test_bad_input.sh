@@ -1,6 +1,6 @@
 #!/bin/sh
 # Bad input, everywhere (issue 8): every command-line flag of nestbench and
-# its subcommands (env, translate, run, compare), the benchmark binaries' own
+# its subcommands (env, translate, run, compare, merge), the benchmark binaries' own
 # flags (--cpu, --no-perf) and malformed --benchmark_* flags, every key of a
 # hardware description file (read by the benchmarks from NB_CONFIG_DIR), and
 # the translate script. Input classes: wrong type, out of range, truncated,
@@ -366,6 +366,81 @@ run_case "run --set=iotlb.entries=32" "out of range for a model (vtd: 64 ways), 
 	"vtd.cfg (model vtd) with --set 'iotlb.entries=32'" 1 -- \
 	env "$NOLEAK" NB_BENCH_DIR="$fake" "$NB" run --out="$W/setbad" --families=mapunmap --no-report \
 	--set=iotlb.entries=32
+# processes, shards, filters (issue 20): refused before any family runs
+run_case "run --jobs=0" "out of range" 2 "--jobs: '0'" 1 -- "$NB" run --jobs=0
+run_case "run --jobs=257" "out of range" 2 "--jobs: '257'" 1 -- "$NB" run --jobs=257
+run_case "run --jobs=abc" "wrong type" 2 "--jobs: 'abc'" 1 -- "$NB" run --jobs=abc
+run_case "run --jobs=" empty 2 "--jobs: ''" 1 -- "$NB" run --jobs=
+run_case "run --cpu=0 --jobs=2" "flags that contradict" 2 "--cpu pins every benchmark to one CPU" 1 -- \
+	"$NB" run --cpu=0 --jobs=2
+run_case "run --shard=0/3" "out of range" 2 "--shard: '0/3' is not I/N" 1 -- "$NB" run --shard=0/3
+run_case "run --shard=4/3" "out of range" 2 "--shard: '4/3': shard 4 of 3 does not exist" 1 -- "$NB" run --shard=4/3
+run_case "run --shard=1/0" "out of range" 2 "--shard: '1/0'" 1 -- "$NB" run --shard=1/0
+run_case "run --shard=abc" "wrong type" 2 "--shard: 'abc' is not I/N" 1 -- "$NB" run --shard=abc
+run_case "run --shard=1/" truncated 2 "--shard: '1/'" 1 -- "$NB" run --shard=1/
+run_case "run --shard=" empty 2 "--shard: ''" 1 -- "$NB" run --shard=
+run_case "run --shard=1/99999999999" "huge" 2 "--shard: '1/99999999999'" 1 -- "$NB" run --shard=1/99999999999
+run_case "run --filter=(" "not a regex" 2 "--filter: '(' is not a POSIX extended regex" 1 -- "$NB" run --filter='('
+run_case "run --filter=" empty 2 "--filter: empty" 1 -- "$NB" run --filter=
+run_case "run --filter=^nothing\$" "matches nothing" 2 "--filter: '^nothing\$' matches no benchmark" 3 -- \
+	env "$NOLEAK" NB_BENCH_DIR="$fake" "$NB" run --out="$W/nomatch" --families=mapunmap --no-report '--filter=^nothing$'
+run_case "NB_SHARD=2/1 run" "out of range (environment)" 2 "NB_SHARD: '2/1': shard 2 of 1 does not exist" 1 -- \
+	env NB_SHARD=2/1 "$NB" run --out="$W/shardbad"
+run_case "NB_SHARD=<binary> run" "binary garbage (environment)" 2 "NB_SHARD:" 1 -- \
+	env NB_SHARD="$(printf '\001\377')" "$NB" run --out="$W/shardbad"
+run_case "SLURM_ARRAY_TASK_ID=3 (1..7, 3 tasks) run" "an uneven job array" 2 "is not one of N evenly numbered shards" 1 -- \
+	env SLURM_ARRAY_TASK_ID=3 SLURM_ARRAY_TASK_MIN=1 SLURM_ARRAY_TASK_MAX=7 SLURM_ARRAY_TASK_COUNT=3 \
+	"$NB" run --out="$W/shardbad"
+run_case "SLURM_ARRAY_TASK_ID=1 alone run" "truncated (environment)" 2 "SLURM_ARRAY_TASK_MIN is not" 1 -- \
+	env SLURM_ARRAY_TASK_ID=1 "$NB" run --out="$W/shardbad"
+run_case "SLURM_ARRAY_TASK_COUNT=x run" "wrong type (environment)" 2 "SLURM_ARRAY_TASK_COUNT='x' is not a number" 1 -- \
+	env SLURM_ARRAY_TASK_ID=1 SLURM_ARRAY_TASK_MIN=1 SLURM_ARRAY_TASK_MAX=2 SLURM_ARRAY_TASK_COUNT=x \
+	"$NB" run --out="$W/shardbad"
+[ -e "$W/shardbad" ] && fail "run with a bad shard: $W/shardbad was made: something ran"
+printf 'pgwalk/chase/ws_kib:16\t0.1\n' >"$W/est-short.tsv"
+printf 'pgwalk/chase/ws_kib:16\t-0.1\t1\n' >"$W/est-neg.tsv"
+printf '\211PNG\000\377\t1\t1\n' >"$W/est-bin.tsv"
+run_case "NB_ESTIMATES=FILE (a line with 2 fields)" "truncated" 2 "$W/est-short.tsv:1: want NAME<TAB>QUICK_S<TAB>DEFAULT_S" 1 -- \
+	env NB_ESTIMATES="$W/est-short.tsv" "$NB" run --out="$W/estbad" --families=mapunmap
+run_case "NB_ESTIMATES=FILE (-0.1 seconds)" "out of range" 2 "$W/est-neg.tsv:1: '-0.1' / '1': seconds must be numbers >= 0" 1 -- \
+	env NB_ESTIMATES="$W/est-neg.tsv" "$NB" run --out="$W/estbad" --families=mapunmap
+run_case "NB_ESTIMATES=FILE (binary)" "binary garbage" 2 "$W/est-bin.tsv:1: binary data" 1 -- \
+	env NB_ESTIMATES="$W/est-bin.tsv" "$NB" run --out="$W/estbad" --families=mapunmap
+run_case "NB_ESTIMATES=FOLDER" "a folder, not a file" 2 "$W: a folder, not an estimates file" 1 -- \
+	env NB_ESTIMATES="$W" "$NB" run --out="$W/estbad" --families=mapunmap
+[ -e "$W/estbad" ] && fail "run with a bad estimates file: $W/estbad was made: something ran"
+
+# ---- merge -----------------------------------------------------------------------
+section "nestbench merge"
+mkdir -p "$W/merge/norun/raw" "$W/merge/notempty" "$W/merge/badjson"
+: >"$W/merge/notempty/x"
+printf '{"families": [' >"$W/merge/badjson/run.json"
+run_case "merge" "missing DIR and --out" 2 "nb_merge: --out OUT is required" 1 -- "$NB" merge
+run_case "merge DIR" "missing --out" 2 "--out OUT is required" 1 -- "$NB" merge "$W/merge/norun"
+run_case "merge --out OUT" "missing DIR" 2 "give the folders to merge" 1 -- "$NB" merge --out "$W/merge/o1"
+run_case "merge MISSING --out OUT" "missing folder" 2 "$W/merge/missing is not a folder" 1 -- \
+	"$NB" merge "$W/merge/missing" --out "$W/merge/o2"
+run_case "merge DIR (no run.json) --out OUT" "not a results folder" 2 "$W/merge/norun/run.json is missing" 1 -- \
+	"$NB" merge "$W/merge/norun" --out "$W/merge/o3"
+run_case "merge DIR (cut run.json) --out OUT" truncated 2 "$W/merge/badjson/run.json is not valid JSON" 1 -- \
+	"$NB" merge "$W/merge/badjson" --out "$W/merge/o4"
+run_case "merge DIR --out NONEMPTY" "an output folder with files" 2 "$W/merge/notempty exists and is not an empty folder" 1 -- \
+	"$NB" merge "$W/merge/norun" --out "$W/merge/notempty"
+run_case "merge DIR --out DIR" "the input as output" 2 "is one of the folders to merge" 1 -- \
+	"$NB" merge "$W/merge/norun" --out "$W/merge/norun"
+run_case "merge DIR --out /proc/nb" "unwritable output" 4 "/proc/nb: cannot create" 1 -- \
+	"$NB" merge "$W/merge/norun" --out /proc/nb
+run_case "merge --by-machine DIR --out OUT" "one machine" 2 "two or more with --by-machine" 1 -- \
+	"$NB" merge --by-machine "$W/merge/norun" --out "$W/merge/o5"
+run_case "merge --by-machine A=x/y B --out OUT" "a label that is not a name" 2 "label 'x/y'" 1 -- \
+	"$NB" merge --by-machine "$W/runout=x/y" "$W/intr" --out "$W/merge/o6"
+run_case "merge --by-machine A=m B=m --out OUT" "a label twice" 2 "two machines are labelled 'm'" 1 -- \
+	"$NB" merge --by-machine "$W/runout=m" "$W/intr=m" --out "$W/merge/o7"
+run_case "merge --by-machine --partial" "flags that contradict" 2 "--partial is for shards" 1 -- \
+	"$NB" merge --by-machine --partial "$W/runout" "$W/intr" --out "$W/merge/o8"
+run_case "merge --join-parts DIR DIR" "extra argument" 2 "--join-parts DIR takes no other" 1 -- \
+	"$NB" merge --join-parts "$W/runout" "$W/intr"
+run_case "merge --bogus" "unknown flag" 2 "unrecognized arguments: --bogus" 1 -- "$NB" merge --bogus
 
 # ---- compare ---------------------------------------------------------------------
 section "nestbench compare"
@@ -435,6 +510,8 @@ run_case "--cpu=-1" "out of range" 2 "--cpu: '-1'" 1 -- env "$NOLEAK" "$P" --cpu
 run_case "--cpu=99999" "huge" 2 "--cpu: '99999'" 1 -- env "$NOLEAK" "$P" --cpu=99999
 run_case "--cpu=4000" "out of range (not this machine's)" 2 "--cpu=4000: cannot pin" 1 -- env "$NOLEAK" "$P" --cpu=4000
 run_case "--cpu 1" "truncated (no =)" 2 "'--cpu'" 1 -- env "$NOLEAK" "$P" --cpu 1
+run_case "--quick=1" "wrong type (value on a switch)" 2 "'--quick=1'" 1 -- env "$NOLEAK" "$P" --quick=1
+run_case "--describe=yes" "wrong type (value on a switch)" 2 "'--describe=yes'" 1 -- env "$NOLEAK" "$P" --describe=yes
 run_case "--set=iotlb.entriez=8" "unknown key" 2 "--set iotlb.entriez: unknown key" 1 -- env "$NOLEAK" "$P" --set=iotlb.entriez=8
 run_case "--set=iotlb.entries=x" "wrong type" 2 "--set iotlb.entries" 1 -- env "$NOLEAK" "$P" --set=iotlb.entries=x
 run_case "--set=iotlb" "no value" 2 "--set 'iotlb': expected key=value" 1 -- env "$NOLEAK" "$P" --set=iotlb
@@ -532,12 +609,14 @@ for h in -h --help; do
 	done
 	help_case "nestbench run $h" "--set=KEY=VALUE|NB_BENCH_DIR|NB_REPORTS_DIR|130|143" "$NB" run "$h"
 	help_case "nestbench compare $h" "BASE|NEW|--alpha|--threshold-only|Exit status|inconclusive" "$NB" compare "$h"
+	help_case "nestbench merge $h" "--out OUT|--by-machine|--partial|Exit status" "$NB" merge "$h"
+	help_case "nestbench run $h (processes, shards)" "--jobs=N|--shard=I/N|--filter=REGEX|NB_SHARD|SLURM_ARRAY_TASK_ID|NB_ESTIMATES" "$NB" run "$h"
 done
 for b in "$BENCH"/*/nb-bench-*; do
 	[ -x "$b" ] || continue
 	fam=${b##*/nb-bench-}
 	case "$fam" in overhead) continue ;; esac
-	words="--cpu=N|--no-perf|--set=KEY=VALUE|-h, --help|NB_PERF_DEBUG|Exit status|--benchmark_filter"
+	words="--cpu=N|--no-perf|--set=KEY=VALUE|--quick|--describe|-h, --help|NB_PERF_DEBUG|Exit status|--benchmark_filter"
 	case "$fam" in
 	replay) words="$words|NB_CONFIG_DIR|NB_TRACE_DIR" ;;
 	mapunmap) words="$words|NB_CONFIG_DIR|NB_IOMMUFD_DEV" ;;

@@ -20,7 +20,9 @@ import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "report"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nbtest import Test  # noqa: E402
+from runnerenv import no_leak_check  # noqa: E402
 
 
 def table(repo):
@@ -33,7 +35,7 @@ def table(repo):
 
 
 def describe(t, binary, *flags):
-    rc, out, err = t.run([binary, "--describe"] + list(flags))
+    rc, out, err = t.run([binary, "--describe"] + list(flags), env=no_leak_check())
     head = dict(re.findall(r"^# ([a-z_]+): ?(.*)$", out, re.M))
     names = [ln for ln in out.splitlines() if ln and not ln.startswith("#")]
     return rc, head, names, err

@@ -23,8 +23,10 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "report"))
+sys.path.insert(0, HERE)
 from nbtest import Test  # noqa: E402
 from test_browser import selfcheck  # noqa: E402
+from runnerenv import no_leak_check  # noqa: E402
 
 FLAGS = ["--quick", "--no-report", "--jobs=1", "--families=invalidate,strategies,mapunmap",
          "--filter=^(invalidate/|iotlb/random/|strategies/instances/|mapunmap/emu/strict/)"]
@@ -34,7 +36,7 @@ MACHINES = (("big", ["--set=iotlb.entries=512"]), ("shipped", []))
 def main():
     t = Test("runner_machines", extra=("--nestbench", "--bench-dir", "--chromium"))
     nb = t.args.nestbench
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLURM_", "NB_SHARD"))}
+    env = {k: v for k, v in no_leak_check().items() if not k.startswith(("SLURM_", "NB_SHARD"))}
     procs = {}
     for label, extra in MACHINES:
         procs[label] = subprocess.Popen([nb, "run", "--out=" + os.path.join(t.tmp, label)] + FLAGS + extra,

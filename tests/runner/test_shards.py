@@ -24,7 +24,9 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "report"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from nbtest import Test  # noqa: E402
+from runnerenv import no_leak_check  # noqa: E402
 
 N = 3
 FLAGS = ["--quick", "--families=invalidate,mapunmap,concurrency,strategies",
@@ -41,7 +43,7 @@ def benchmarks(rd):
 
 
 def clean_env(extra):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLURM_", "NB_SHARD"))}
+    env = {k: v for k, v in no_leak_check().items() if not k.startswith(("SLURM_", "NB_SHARD"))}
     env.update(extra)
     return env
 
