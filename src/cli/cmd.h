@@ -28,6 +28,13 @@ extern const struct nb_cmd nb_cmd_version, nb_cmd_env, nb_cmd_translate, nb_cmd_
 /* --help or -h: the same in every command. */
 bool nb_cli_is_help(const char *arg);
 
+/* Debian's Python: it has python3-scipy (compare) and gnuplot beside it. */
+#define NB_PYTHON "/usr/bin/python3"
+
+/* Replace this process by NB_PYTHON SOURCE_DIR/scripts/SCRIPT argv[1..argc):
+ * returns (2, with a message naming sub) only if that cannot start. */
+int nb_cli_exec_script(const char *sub, const char *script, int argc, char **argv);
+
 /* Print "nestbench SUB: message" to stderr; returns 2 (usage error). */
 int nb_cli_usage_error(const char *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

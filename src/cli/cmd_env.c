@@ -1,29 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* nestbench env [--json] [--iommu]: what this machine and build are. */
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "build_info.h"
 #include "cmd.h"
 #include "facts.h"
-
-#define PYTHON "/usr/bin/python3"
-
-/* The real-IOMMU readiness check is scripts/host-check's; this is its door. */
-static int iommu_check(void)
-{
-	char script[1024];
-	char *args[] = { PYTHON, script, NULL };
-
-	snprintf(script, sizeof(script), "%s/scripts/host-check", NB_SOURCE_DIR);
-	fflush(stdout);
-	execv(PYTHON, args);
-	fprintf(stderr, "nestbench env: cannot run %s %s: %s\n", PYTHON, script, strerror(errno));
-	return 2;
-}
 
 static int run(int argc, char **argv)
 {
@@ -33,7 +15,8 @@ static int run(int argc, char **argv)
 		if (strcmp(argv[i], "--json") == 0) {
 			json = true;
 		} else if (strcmp(argv[i], "--iommu") == 0) {
-			return iommu_check();
+			/* the real-IOMMU readiness check is scripts/host-check's */
+			return nb_cli_exec_script("env", "host-check", 1, argv);
 		} else if (nb_cli_is_help(argv[i])) {
 			printf("usage: nestbench env [--json] [--iommu]\n"
 			       "Topology, CPU, kernel, which perf counters are real, Google Benchmark\n"

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `nestbench run`: what one run is made of, shared by its parts:
- *   cmd_run.c     the flags and the order of things
+ *   cmd_run.c     the order of things: checks, folder, plan, processes, report
+ *   run_flags.c   the flags and the help
  *   run_shard.c   which shard of the suite this process is (--shard, NB_SHARD,
  *                 Slurm's array variables)
  *   run_plan.c    the selected benchmarks (each family binary's --describe),
@@ -109,7 +110,8 @@ struct run {
 	int slots;		/* processes at once */
 };
 
-/* Is family f in this run (--families, the suite's rules for scripts)? */
+/* Is family f in this run (--families, the suite's rules for scripts)?
+ * (run_flags.c) */
 bool run_selected(const struct run_opts *o, const struct nb_family *f);
 
 /* Seconds of CLOCK_MONOTONIC. */

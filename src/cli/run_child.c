@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Children of `nestbench run` and the signals that stop them (run_child.h). */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -80,10 +82,12 @@ static void redirect(const char *path, int fd, int flags)
 }
 
 /* In the child, before exec: its own group, its parent's death stops it,
- * the signals unblocked and at their defaults, stdin empty, output and CPUs
- * as asked. */
-static void child_setup(pid_t parent, const struct run_child_io *io, const sigset_t *old)
+ * the signals unblocked and at their defaults, stdin empty, output as asked,
+ * and its CPUs once the parent has set them (go: the parent's word). */
+static void child_setup(pid_t parent, const struct run_child_io *io, const sigset_t *old, int go)
 {
+	char word = 0;
+
 	int fd;
 
 	setpgid(0, 0);
@@ -105,8 +109,13 @@ static void child_setup(pid_t parent, const struct run_child_io *io, const sigse
 		dup2(1, 2);
 	else if (io->err)
 		redirect(io->err, 2, O_TRUNC);
-	if (io->cpus && sched_setaffinity(0, sizeof(*io->cpus), io->cpus)) {
-		dprintf(2, "nestbench run: sched_setaffinity: %s\n", strerror(errno));
+	/* The parent sets the CPUs (sched_setaffinity on our pid), not we: a
+	 * change it makes later (another process took a core) can then never be
+	 * undone by our setting the old value late. */
+	while (go >= 0 && read(go, &word, 1) < 0 && errno == EINTR)
+		;
+	if (go >= 0 && word != 'g') {
+		dprintf(2, "nestbench run: the CPUs of this process could not be set\n");
 		_exit(127);
 	}
 }
@@ -123,10 +132,12 @@ int run_child_start(char *const argv[], const struct run_child_io *io, pid_t *pi
 {
 	sigset_t block, old;
 	pid_t parent = getpid(), pid;
-	int slot = slot_of(0);
+	int slot = slot_of(0), go[2] = { -1, -1 }, ret = 0;
 
 	if (slot < 0)
 		return nb_fail(EAGAIN, "more than %d children at once", RUN_CHILD_MAX);
+	if (io && io->cpus && pipe2(go, O_CLOEXEC))
+		return nb_fail(errno, "pipe: %s", strerror(errno));
 	/* No stop signal may fall between the fork and child_pgid being set:
 	 * the handler would not know whom to pass it on to. */
 	fflush(NULL); /* what we printed comes before what the child prints */
@@ -136,23 +147,38 @@ int run_child_start(char *const argv[], const struct run_child_io *io, pid_t *pi
 	sigprocmask(SIG_BLOCK, &block, &old);
 	pid = fork();
 	if (pid == 0) {
-		child_setup(parent, io, &old);
+		if (go[1] >= 0)
+			close(go[1]);
+		child_setup(parent, io, &old, go[0]);
 		execv(argv[0], argv);
 		dprintf(2, "nestbench run: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
+	if (go[0] >= 0)
+		close(go[0]);
 	if (pid < 0) {
 		int e = errno;
 
 		sigprocmask(SIG_SETMASK, &old, NULL);
+		if (go[1] >= 0)
+			close(go[1]);
 		return nb_fail(e, "fork: %s", strerror(e));
+	}
+	if (go[1] >= 0) {
+		if (sched_setaffinity(pid, sizeof(*io->cpus), io->cpus))
+			ret = nb_fail(errno, "sched_setaffinity(%d): %s", (int)pid, strerror(errno));
+		if (write(go[1], ret ? "x" : "g", 1) != 1 && !ret)
+			ret = nb_fail(errno, "pipe to the child: %s", strerror(errno));
+		close(go[1]);
 	}
 	setpgid(pid, pid); /* also here: whichever of the two runs first */
 	child_pgid[slot] = pid;
 	*pid_out = pid;
-	if (stop_sig) /* asked to stop before the child existed */
+	if (stop_sig && !(io && io->cleanup)) /* asked to stop before the child existed */
 		kill(-pid, stop_sig);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (ret) /* the child exits 127 by itself, saying so in its log: waited for as any */
+		fprintf(stderr, "nestbench run: %s\n", nb_errmsg());
 	return 0;
 }
 
@@ -180,6 +206,26 @@ int run_child_wait(pid_t pid, struct run_child_end *end)
 	end->cpu_s = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
 		     (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
 	return 0;
+}
+
+int run_child_set_cpus(pid_t pid, const cpu_set_t *set)
+{
+	char path[64];
+	struct dirent *e;
+	DIR *d;
+	int ret = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return errno == ENOENT ? 0 : nb_fail(errno, "%s: %s", path, strerror(errno));
+	while (!ret && (e = readdir(d)))
+		if (e->d_name[0] != '.' && sched_setaffinity((pid_t)atoi(e->d_name), sizeof(*set), set) &&
+		    errno != ESRCH)
+			ret = nb_fail(errno, "sched_setaffinity(thread %s of %d): %s", e->d_name, (int)pid,
+				      strerror(errno));
+	closedir(d);
+	return ret;
 }
 
 int run_child(char *const argv[], const struct run_child_io *io, int *status, pid_t *pid)

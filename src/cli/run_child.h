@@ -13,6 +13,7 @@
 #define NB_SRC_CLI_RUN_CHILD_H
 
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -34,13 +35,17 @@ struct run_child_io {
 	const char *err;	/* stderr: a file (appended after out's truncation if
 				 * the same path), NULL: inherited */
 	const cpu_set_t *cpus;	/* its CPU affinity (every thread); NULL: ours */
+	bool cleanup;		/* it keeps what a stopped run completed (joining
+				 * results): it runs even after the stop signal; a
+				 * later signal is passed on to it as to any child */
 };
 
 /*
  * Start argv[0] with argv, stdin from /dev/null, output as io says. 0 and
  * its pid in *pid, or a negative errno (fork failed, too many children;
  * nb_errmsg() says). A file that cannot be created makes the child exit 127
- * with a line on its stderr.
+ * with a line on its stderr. Once the run was asked to stop, a child (but a
+ * cleanup one) gets the stop signal at once.
  */
 int run_child_start(char *const argv[], const struct run_child_io *io, pid_t *pid);
 
@@ -57,6 +62,11 @@ struct run_child_end {
  * there is none.
  */
 int run_child_wait(pid_t pid, struct run_child_end *end);
+
+/* Move a running child (every thread of it) to the CPUs in set; 0 or a
+ * negative errno (nb_errmsg() names the thread). A child that ended
+ * meanwhile is not an error. */
+int run_child_set_cpus(pid_t pid, const cpu_set_t *set);
 
 /* Start and wait: run_child_start + run_child_wait; *status its wait status. */
 int run_child(char *const argv[], const struct run_child_io *io, int *status, pid_t *pid);

@@ -57,7 +57,8 @@ static int add_bench(struct run_family *rf, const char *name, int pos, bool host
 {
 	struct run_bench *b;
 
-	if ((rf->nb & (rf->nb - 1)) == 0 || rf->nb == 0) { /* grow at powers of two */
+	/* room for 64, then doubled whenever that many are in (64, 128, 256, ...) */
+	if (rf->nb == 0 || (rf->nb >= 64 && (rf->nb & (rf->nb - 1)) == 0)) {
 		b = realloc(rf->b, (size_t)(rf->nb ? 2 * rf->nb : 64) * sizeof(*b));
 		if (!b)
 			return nb_fail(ENOMEM, "out of memory listing %s", rf->fam->name);
@@ -76,7 +77,7 @@ static int add_bench(struct run_family *rf, const char *name, int pos, bool host
 
 /* Read what --describe printed: the description, then one name a line
  * (those --filter keeps go into rf->b). */
-static int read_listing(struct run *r, struct run_family *rf, FILE *f, const regex_t *filter)
+static int read_listing(struct run_family *rf, FILE *f, const regex_t *filter)
 {
 	struct description d = { .exclusive = false };
 	char line[4096];
@@ -109,7 +110,6 @@ static int read_listing(struct run *r, struct run_family *rf, FILE *f, const reg
 		regfree(&host);
 	rf->exclusive = d.exclusive;
 	rf->selected = rf->nb;
-	(void)r;
 	return ret;
 }
 
@@ -151,7 +151,7 @@ static int describe(struct run *r, struct run_family *rf, const regex_t *filter)
 		set_outcome(&rf->out, "failed", "cannot list its benchmarks (%s --describe failed; see raw/%s.log)",
 			    bin, rf->fam->name);
 	else
-		ret = read_listing(r, rf, out, filter) < 0 ? -ENOMEM : 0;
+		ret = read_listing(rf, out, filter) < 0 ? -ENOMEM : 0;
 	fclose(out);
 	return ret;
 }

@@ -26,9 +26,11 @@
 
 #include "run.h"
 
-/* Parts shorter than this are not worth a process of their own [assume]: a
- * process starts, registers and sets up in 0.05-0.5 s here. */
-#define RUN_MIN_PART_S 2.0
+/* Parts shorter than this are not worth a process of their own: a process
+ * starts, registers and sets up in 0.05-0.8 s of CPU [meas: replay's quick
+ * benchmarks took 3.8 s of CPU in one process, 5.4 s in three, on this
+ * 2-CPU machine at load 10]; parts of 4 s or more keep that under about 20%. */
+#define RUN_MIN_PART_S 4.0
 
 struct run_estimates;
 

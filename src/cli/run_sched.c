@@ -14,16 +14,8 @@
 #include "nestbench/machine.h"
 #include "nestbench/nb.h"
 #include "run_child.h"
+#include "run_place.h"
 #include "run_sched.h"
-
-#define MAX_PUS 1024
-
-/* The machine as the runner sees it: the allowed PUs, their cores, who
- * holds each (a job index, or -1). */
-struct places {
-	int n, cpu[MAX_PUS], core[MAX_PUS], held[MAX_PUS];
-	int ncores;
-};
 
 int run_sched_slots(const struct run_opts *o)
 {
@@ -37,97 +29,19 @@ int run_sched_slots(const struct run_opts *o)
 	return n > 0 ? n : 1;
 }
 
-static void places_init(struct places *p)
+/* The running shared processes onto the free CPUs (a host-timed one took
+ * or gave back a core). */
+static void refresh_shared(const struct run *r, const struct run_places *p)
 {
-	int n = nb_topo_cpu_list(p->cpu, MAX_PUS);
+	cpu_set_t set;
 
-	p->ncores = n > 0 ? nb_topo_cpu_cores(p->core, MAX_PUS) : 0;
-	if (n <= 0 || p->ncores <= 0) { /* no hwloc: one PU, nothing pinned */
-		n = 0;
-		p->ncores = 0;
+	run_places_free_set(p, &set);
+	for (int i = 0; i < r->njobs; i++) {
+		const struct run_job *j = &r->jobs[i];
+
+		if (j->place == RUN_PLACE_SHARED && j->pid && !j->res.status && run_child_set_cpus(j->pid, &set))
+			fprintf(stderr, "nestbench run: %s\n", nb_errmsg());
 	}
-	p->n = n > MAX_PUS ? MAX_PUS : n;
-	for (int i = 0; i < p->n; i++)
-		p->held[i] = -1;
-}
-
-static bool core_free(const struct places *p, int core)
-{
-	for (int i = 0; i < p->n; i++)
-		if (p->core[i] == core && p->held[i] >= 0)
-			return false;
-	return true;
-}
-
-/* Is a job holding a whole core (host time) on this core? */
-static bool core_reserved(const struct places *p, const struct run *r, int core)
-{
-	for (int i = 0; i < p->n; i++)
-		if (p->core[i] == core && p->held[i] >= 0 && r->jobs[p->held[i]].place != RUN_PLACE_SHARED)
-			return true;
-	return false;
-}
-
-/* Take a place for job j into set (and its CPU list into j->cpus); false if
- * none fits now. Shared jobs go next to other shared jobs first, keeping
- * whole cores free for host-timed ones. */
-static bool take(struct places *p, const struct run *r, int j, cpu_set_t *set)
-{
-	struct run_job *job = &r->jobs[j];
-	int pick = -1;
-	size_t off = 0;
-
-	CPU_ZERO(set);
-	job->cpus[0] = '\0';
-	if (job->place == RUN_PLACE_MACHINE) {
-		for (int i = 0; i < p->n; i++)
-			if (p->held[i] >= 0)
-				return false;
-		for (int i = 0; i < p->n; i++)
-			p->held[i] = j;
-	} else if (job->place == RUN_PLACE_CORE) {
-		for (int c = 0; c < p->ncores && pick < 0; c++)
-			if (core_free(p, c))
-				pick = c;
-		if (pick < 0)
-			return false;
-		for (int i = 0; i < p->n; i++)
-			if (p->core[i] == pick)
-				p->held[i] = j;
-	} else {
-		for (int pass = 0; pass < 2 && pick < 0; pass++)
-			for (int i = 0; i < p->n && pick < 0; i++)
-				if (p->held[i] < 0 && !core_reserved(p, r, p->core[i]) &&
-				    (pass || !core_free(p, p->core[i])))
-					pick = i;
-		if (pick < 0)
-			return false;
-		p->held[pick] = j;
-	}
-	for (int i = 0; i < p->n; i++)
-		if (p->held[i] == j) {
-			int w = snprintf(job->cpus + off, sizeof(job->cpus) - off, "%s%d", off ? "," : "", p->cpu[i]);
-
-			CPU_SET(p->cpu[i], set);
-			off = w > 0 && off + (size_t)w < sizeof(job->cpus) ? off + (size_t)w : off;
-		}
-	return true;
-}
-
-/* The first PU job j holds (what its --cpu pins the benchmark thread to). */
-static int first_held(const struct places *p, int j)
-{
-	for (int i = 0; i < p->n; i++)
-		if (p->held[i] == j)
-			return p->cpu[i];
-	return -1;
-}
-
-static void give_back(struct places *p, int j)
-{
-	for (int i = 0; i < p->n; i++)
-		if (p->held[i] == j)
-			p->held[i] = -1;
 }
 
 /* The last non-empty line of a file (a skipped script's reason), without
@@ -347,7 +261,7 @@ static void print_end(const struct run_job *j)
 }
 
 /* Wait for one running job, judge it, give back its place. */
-static void reap(struct run *r, struct places *p, void (*after_each)(const struct run *r))
+static void reap(struct run *r, struct run_places *p, bool pin, void (*after_each)(const struct run *r))
 {
 	struct run_child_end end;
 	struct run_job *j = NULL;
@@ -357,7 +271,11 @@ static void reap(struct run *r, struct places *p, void (*after_each)(const struc
 	for (int i = 0; i < r->njobs; i++)
 		if (r->jobs[i].pid == end.pid && !r->jobs[i].res.status) {
 			j = &r->jobs[i];
-			give_back(p, i);
+			if (pin) {
+				run_places_give_back(p, i, j->place);
+				if (j->place == RUN_PLACE_CORE)
+					refresh_shared(r, p); /* its core is free again */
+			}
 		}
 	if (!j)
 		return; /* not one of ours (cannot happen: we start them all) */
@@ -375,14 +293,11 @@ static void reap(struct run *r, struct places *p, void (*after_each)(const struc
 
 void run_sched(struct run *r, void (*after_each)(const struct run *r))
 {
-	struct places p;
+	static struct run_places p; /* large: a few CPU tables */
 	double t0 = run_now();
 	int running = 0, started = 0;
-	bool pin = r->slots > 1;
+	bool pin = r->slots > 1 && run_places_init(&p);
 
-	places_init(&p);
-	if (p.n == 0)
-		pin = false;
 	for (;;) {
 		bool progress = false;
 
@@ -393,14 +308,17 @@ void run_sched(struct run *r, void (*after_each)(const struct run *r))
 
 			if (j->pid || j->res.status)
 				continue;
-			if (pin && !take(&p, r, i, &set))
+			if (pin && !run_places_take(&p, i, j->place, &set, j->cpus, sizeof(j->cpus), &first))
 				continue;
-			if (pin && j->place != RUN_PLACE_MACHINE)
-				first = first_held(&p, i);
+			if (pin && j->place == RUN_PLACE_CORE)
+				refresh_shared(r, &p); /* off its core before it starts */
 			if (!j->rf->t_first)
 				j->rf->t_first = run_now();
 			if (!start(r, j, pin ? &set : NULL, j->rf->fam->script ? -1 : first)) {
-				give_back(&p, i);
+				if (pin) {
+					run_places_give_back(&p, i, j->place);
+					refresh_shared(r, &p);
+				}
 				j->rf->t_last = run_now();
 				family_outcome(r, j->rf);
 				print_end(j);
@@ -415,7 +333,7 @@ void run_sched(struct run *r, void (*after_each)(const struct run *r))
 		if (!running && (!progress || run_stop_signal()))
 			break;
 		if (running) {
-			reap(r, &p, after_each);
+			reap(r, &p, pin, after_each);
 			running--;
 		}
 	}

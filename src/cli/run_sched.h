@@ -1,18 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The family runner: the jobs of a `nestbench run` as processes, up to
- * r->slots at once, each placed on the machine's cores (hwloc) by what it
- * measures (enum run_place):
- *   host time (pgwalk, map/unmap, the IOTLB lookup, concurrency): a whole
- *     core to itself, its other hardware threads left idle, pinned there;
- *   counts and modelled figures (invalidate, strategies, replay): one
- *     hardware thread each, beside anything but a host-timed job;
+ * r->slots at once, each placed by what it measures (run_place.h):
+ *   host time (pgwalk, map/unmap, invalidate's IOTLB lookup): a whole core
+ *     to itself, its other hardware threads left idle, pinned there;
+ *   counts and modelled figures (invalidate, strategies, replay): on any CPU
+ *     no host-timed process holds, where the kernel balances them;
  *   a family that runs several threads or compares its benchmarks with
- *     each other (concurrency) and scripts (the QEMU guest): alone.
- * Every job is pinned (its affinity set before exec), so none wanders onto
- * a core another job holds. Host-timed jobs still share the last-level
- * cache and memory with their neighbours: --jobs=1 runs one at a time.
- * With one slot nothing is pinned (but --cpu).
+ *     each other (concurrency), and scripts (the QEMU guest): alone.
+ * Host-timed processes still share the last-level cache and memory with
+ * their neighbours: --jobs=1 runs one at a time. With one slot nothing is
+ * pinned (but --cpu).
  */
 #ifndef NB_SRC_CLI_RUN_SCHED_H
 #define NB_SRC_CLI_RUN_SCHED_H

@@ -3,7 +3,8 @@
 --describe like a real family binary (bench/common/bench_main.c) and, when
 run, "runs" the benchmarks its --benchmark_filter selects by sleeping, then
 writes Google Benchmark JSON to --benchmark_out whose context records what
-the runner did to it: its CPU affinity, its argv, when it started and ended
+the runner did to it: its CPU affinity (sampled as it runs: "seen", a list of
+[time, CPUs]), its argv, when it started and ended
 (also into $NB_FAKE_CTX/<pid>.json when set: joined files keep one context).
 
 make(folder, families) writes folder/<name>/nb-bench-<name> for
@@ -30,14 +31,16 @@ if "--describe" in args:
     print("\n".join(names))
     sys.exit(0)
 t0 = time.time()
-benches = []
+benches, seen = [], [(t0, sorted(os.sched_getaffinity(0)))]
 for n in names:
-    time.sleep(SPEC["sleep"])
+    for _ in range(5):           # where it may run, sampled as it runs
+        time.sleep(SPEC["sleep"] / 5)
+        seen.append((time.time(), sorted(os.sched_getaffinity(0))))
     benches.append({"name": n, "run_name": n, "run_type": "iteration", "repetitions": 1,
                     "repetition_index": 0, "threads": 1, "iterations": 1,
                     "real_time": SPEC["sleep"] * 1e9, "cpu_time": 1000.0, "time_unit": "ns"})
-ctx = {"affinity": sorted(os.sched_getaffinity(0)), "argv": args, "t0": t0, "t1": time.time(),
-       "pid": os.getpid()}
+ctx = {"affinity": sorted(os.sched_getaffinity(0)), "seen": seen, "argv": args, "t0": t0,
+       "t1": time.time(), "pid": os.getpid()}
 if os.environ.get("NB_FAKE_CTX"):
     with open(os.path.join(os.environ["NB_FAKE_CTX"], "%%d.json" %% os.getpid()), "w") as f:
         json.dump(dict(ctx, family=SPEC["family"], names=names), f)

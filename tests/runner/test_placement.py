@@ -1,15 +1,14 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Where `nestbench run` puts its processes (src/cli/run_sched.c), seen by the
-processes themselves (stand-in binaries, fakebench.py, record their CPU
-affinity, argv and start/end times):
-  --jobs=2: processes overlap in time (the run uses the cores);
+"""Where `nestbench run` puts its processes (src/cli/run_place.c), seen by the
+processes themselves (stand-in binaries, fakebench.py, record the CPUs they
+may run on as they run, their argv, their start and end):
+  --jobs=2: processes overlap in time, never more than 2 at once;
   a host-timed part holds a whole core (all its allowed hardware threads, from
-    /sys/devices/system/cpu/*/topology: the reference), no process that ran at
-    the same time had a CPU of that core, and its --cpu is one of them;
-  a counting part holds one hardware thread;
+    /sys/devices/system/cpu/*/topology: the reference) for its whole run, no
+    other process may run on that core meanwhile, and its --cpu is on it;
+  a counting part may run on the CPUs no host-timed part holds (at least one);
   an exclusive family holds every allowed CPU and overlaps nothing;
-  no two processes that overlap share a CPU;
   a family run in parts ends as one raw/<family>.json in its listing's order;
   --jobs=1: nothing overlaps and nothing is pinned.
 Needs two allowed CPUs (else SKIP)."""
@@ -75,8 +74,12 @@ def main():
     bench = os.path.join(t.tmp, "bench")
     fakebench.make(bench, FAMILIES)
     est = os.path.join(t.tmp, "estimates.tsv")
-    with open(est, "w") as f:   # large estimates: pgwalk and strategies are cut in parts
-        f.write("".join("%s\t3\t3\n" % n for fam in FAMILIES.values() for n in fam["names"]))
+    # large estimates: pgwalk and strategies are cut in parts; strategies' parts
+    # the longest, so they start first and a host-timed part later takes a
+    # core from under a running one
+    with open(est, "w") as f:
+        f.write("".join("%s\t%d\t%d\n" % (n, w, w) for name, fam in FAMILIES.items()
+                        for n in fam["names"] for w in [5 if name == "strategies" else 3]))
     core = cores()
 
     out, procs = run(t, bench, est, 2)
@@ -89,25 +92,34 @@ def main():
             {k: len(v) for k, v in fams.items()})
     t.check(any(overlap(a, b) for i, a in enumerate(procs) for b in procs[i + 1:]),
             "processes ran at the same time")
+    t.check(max(sum(1 for q in procs if q["t0"] <= p["t0"] < q["t1"]) for p in procs) <= 2,
+            "never more than 2 processes at once")
     for p in procs:
         aff, fam = set(p["affinity"]), p["family"]
         others = [q for q in procs if q is not p and overlap(p, q)]
         if fam == "pgwalk":
             cpu = [int(a.split("=")[1]) for a in p["argv"] if a.startswith("--cpu=")]
-            t.check(len({core[c] for c in aff}) == 1 and aff == core[next(iter(aff))] and
-                    not any(set(q["affinity"]) & aff for q in others) and cpu and cpu[0] in aff,
-                    "host-timed part (pid %d) holds core %s alone, --cpu inside it" % (
-                        p["pid"], sorted(aff)),
-                    "affinity %s, --cpu %s, overlapping: %s" % (
-                        sorted(aff), cpu, [(q["family"], q["affinity"]) for q in others]))
+            mine = core[next(iter(aff))]
+            intruders = [(q["family"], tm, cpus) for q in others for tm, cpus in q["seen"]
+                         if p["t0"] <= tm <= p["t1"] and set(cpus) & mine]
+            t.check(aff == mine and all(set(c) == mine for _, c in p["seen"]) and not intruders and
+                    cpu and cpu[0] in mine,
+                    "host-timed part (pid %d) holds core %s alone all along, --cpu on it" % (
+                        p["pid"], sorted(mine)),
+                    "seen %s, --cpu %s, others there meanwhile: %s" % (p["seen"], cpu, intruders[:3]))
         elif fam == "strategies":
-            t.check(len(aff) == 1 and not any(set(q["affinity"]) & aff for q in others),
-                    "counting part (pid %d) holds one CPU %s, no one else's" % (p["pid"], sorted(aff)),
-                    [(q["family"], q["affinity"]) for q in others])
+            t.check(all(c and set(c) <= allowed for _, c in p["seen"]) and
+                    not any(a.startswith("--cpu") for a in p["argv"]),
+                    "counting part (pid %d) runs on free CPUs %s, unpinned within them" % (
+                        p["pid"], sorted({c for _, cs in p["seen"] for c in cs})), p["seen"])
         else:
             t.check(aff == allowed and not others,
                     "exclusive family holds every CPU and runs alone",
                     "affinity %s; overlapping %s" % (sorted(aff), [q["family"] for q in others]))
+    beside = [(p["pid"], q["pid"]) for p in procs for q in procs
+              if p["family"] == "strategies" and q["family"] == "pgwalk" and overlap(p, q)]
+    t.check(bool(beside), "a counting part ran beside a host-timed one (kept off its core: above)",
+            [(p["family"], p["t0"], p["t1"]) for p in procs])
     runj = json.load(open(os.path.join(out, "run.json")))
     t.check(all(p["place"] == PLACE[f["name"]] for f in runj["families"] for p in f["parts"]),
             "run.json names each part's place (core, shared, machine)",
