@@ -193,7 +193,7 @@ static void register_all(void)
 static const struct nb_bench_family family = {
 	.name = "strategies",
 	.register_all = register_all,
-	.quick = "strategies/(instances/smmuv3/shared_s2|guest_path/[a-z]+/(vtd|smmuv3|amd)/)",
+	.quick = "strategies/(instances/smmuv3/shared_s2|guest_path/[a-z]+/(vtd|smmuv3|amd)/)|calibrate/",
 };
 
 int main(int argc, char **argv)
