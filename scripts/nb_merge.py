@@ -28,7 +28,8 @@ DIR...        the shards of one suite (`nestbench run --shard=I/N`, any machines
 --no-report   the merged results only (no plots, index.html, summary.md).
 
 Exit status: 0 merged (and the report written); 1 merged, but a family failed or
-was interrupted in some shard, or the report generator failed; 2 usage, or
+was interrupted in some shard, or the report generator failed or found a
+self-check failed (nb_report.py exit 3); 2 usage, or
 folders that cannot be merged as given (the message says why); 4 OUT or a file in
 it could not be written.
 """
@@ -117,8 +118,10 @@ def main():
         print("nb_merge: %s" % e, file=sys.stderr)
         return EXIT_OUTPUT
     rc = EXIT_PROBLEMS if bad else EXIT_OK
-    if not a.no_report and report(a.out):
-        print("nb_merge: the report generator failed", file=sys.stderr)
+    rep = report(a.out) if not a.no_report else 0
+    if rep:   # 3: written, but a self-check of the results failed
+        print("nb_merge: the report generator %s" % (
+            "found a self-check failed (see the report)" if rep == 3 else "failed"), file=sys.stderr)
         rc = EXIT_PROBLEMS
     print("nb_merge: merged %d folders into %s" % (len(a.dirs), a.out))
     return rc

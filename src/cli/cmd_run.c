@@ -264,9 +264,10 @@ static int run(int argc, char **argv)
 	if (r.o.report) {
 		int rep = python("nb_report.py", r.dir, NULL, false);
 
-		if (rep) {
+		if (rep) { /* 3: written, but a self-check of the results failed (nb_report.py) */
 			fprintf(stderr, "nestbench run: the report generator %s\n",
-				rep < 0 ? "did not finish" : "failed");
+				rep < 0 ? "did not finish" : rep == 3 ? "found a self-check failed (see the report)"
+								      : "failed");
 			rc = 1;
 		}
 	}
