@@ -74,6 +74,10 @@ struct nb_flush_req {
 	uint64_t addr, size;	/* size 0: everything of the domain */
 	bool leaf;		/* only leaves changed (no table freed) */
 	uint64_t pgsize_mask;	/* leaf sizes removed (0: unknown) */
+	/* Only the leaves' dirty bits were cleared (iommufd's
+	 * iommu_read_and_clear_dirty): its gather holds a range and no page
+	 * size, which some drivers flush and some do not. */
+	bool dirty;
 };
 
 #define NB_PWC_LEVELS 6 /* walk-cache levels counted (our levels 0..5) */

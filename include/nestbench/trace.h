@@ -157,3 +157,87 @@ int nb_replay_ex(const char *path, const struct nb_hw_params *p, const struct nb
  * negative on a read error (nb_errmsg() says which file).
  */
 int nb_trace_meta(const char *path, const char *key, char *out, size_t len);
+
+/* ---- nested replay (src/trace/nested_*.c; docs/nested.md) ---- */
+
+/*
+ * K guests' real stage-1 streams over one shared stage 2 driven by a real
+ * VMM's stage-2 stream, through one model (docs/nested.md says every rule
+ * below and why):
+ *
+ *   - guest k replays stage-1 stream s1[k % n_s1] (a first-stage capture:
+ *     header "first-stage: 1", every map and DMA with out=); each of its
+ *     trace domains is a nested domain of its own over the one parent, with
+ *     the tags the model gives it; its devices get source ids
+ *     (k << 8) | sid; its maps and unmaps change its own stage-1 tables
+ *     (no host command: the guest owns them);
+ *   - its PASID-based IOTLB descriptors (P_IOTLB, raw words) up to its next
+ *     wait descriptor are one guest request per domain, converted into the
+ *     model's own (nb_iommu_guest_invalidate_array); its other descriptors
+ *     (context and PASID caches) are counted, not forwarded;
+ *   - the stage-2 stream's events before its VM's first DMA are the stage 2
+ *     the guests start on (the VMM's set-up), its map2/unmap2 from that DMA
+ *     to the last one are the changes, each flushed as the model does; what
+ *     comes after its last DMA (the VM's teardown) is left out; its own dma
+ *     and inv events are its capture's, not the guests': skipped;
+ *   - dirty rounds (dirty2 of `dirty`) flush their range, relocated onto the
+ *     guests' data (leaf-only: only dirty bits changed);
+ *   - alignment: the guests' memory is the largest IPA range the stage 2
+ *     maps linearly all through the replay (the VM's RAM); their stage-1
+ *     tables come first in it, then each guest's block: the IPA runs its
+ *     stream maps or DMAs to, in ascending order, laid end to end, each at
+ *     an address congruent to its own modulo the largest power of two not
+ *     above its length (2 MiB at most), so page offsets and leaf sizes stay;
+ *   - clock: every stream is spread over the same replay span (stage 1:
+ *     its first to last event; stage 2: its DMA window; dirty: its rounds).
+ */
+struct nb_nested_cost {
+	uint64_t events;		/* guest requests, or stage-2 changes of a kind */
+	uint64_t cmds, syncs, doorbells; /* what the model sent for them (cmds includes syncs) */
+	uint64_t cmd_cycles;		/* modelled: the configs' command costs */
+	uint64_t invalidated, collateral; /* cached entries dropped; still-valid ones among them */
+};
+
+enum nb_nested_s2_kind { NB_NS2_MAP, NB_NS2_UNMAP, NB_NS2_DIRTY, NB_NS2_KIND_COUNT };
+
+struct nb_nested_replay_result {
+	uint32_t guests, captures, nested_domains, devices;
+	uint64_t events;
+	/* the guests' DMA, through the model's caches */
+	uint64_t dmas, dma_iotlb_hits, refs, s1_faults, s2_faults, implied_maps;
+	uint64_t s1_maps, s1_unmaps, live_maps, maps_replaced, unmaps_unmapped, reattached;
+	/* the guests' invalidations (one event: one request) */
+	struct nb_nested_cost guest;
+	uint64_t guest_entries;		/* P_IOTLB descriptors in those requests */
+	uint64_t guest_descs_other;	/* the guests' other descriptors (waits not counted) */
+	/* the stage-2 changes, by kind */
+	struct nb_nested_cost s2[NB_NS2_KIND_COUNT];
+	uint64_t s2_setup_events, s2_skipped, s2_after_window, dirty_pages;
+	/* the alignment (IPAs) */
+	uint64_t ram_ipa, ram_bytes, table_ipa, table_bytes, data_ipa, data_bytes;
+	/* the oracle: at quiescent completions (every guest has invalidated what it unmapped) */
+	uint64_t oracle_checks, stale;
+	char stale_msg[320];		/* the first stale entry */
+	struct nb_iommu_stats st;	/* the whole replay (xlate_ns, mem_llc, mem_dram ...) */
+	double wall_s, oracle_s;	/* host time: the replay (oracle included), the oracle */
+};
+
+struct nb_nested_replay_opts {
+	const char *const *s1;		/* stage-1 streams */
+	uint32_t n_s1;
+	uint32_t guests;		/* K, 1..255 */
+	const char *s2;			/* a VMM's stage-2 stream (trace version 2) */
+	const char *dirty;		/* NULL, or a stream of dirty2 rounds */
+	bool static_s2;			/* replay no stage-2 change (the VM as set up) */
+	const struct nb_tag_model *model; /* NULL: the registered model p->model */
+	uint32_t oracle_every;		/* 0: off; N: 1 in N quiescent completions */
+	/* every guest DMA: its event, the IPA its out= was placed at (0: none),
+	 * the model's result */
+	void (*on_dma)(void *user, uint32_t guest, const struct nb_trace_event *ev, uint64_t ipa,
+		       const struct nb_dma_result *r);
+	void *user;
+};
+
+/* 0, or a negative errno with nb_errmsg() naming the file, line and rule. */
+int nb_nested_replay(const struct nb_hw_params *p, const struct nb_nested_replay_opts *o,
+		     struct nb_nested_replay_result *r);

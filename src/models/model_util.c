@@ -20,15 +20,22 @@ struct nb_split_caps nb_model_caps(const struct nb_iommu *m, unsigned tg)
 				       .granule_lg2 = (uint8_t)(tg ? tg : 12) };
 }
 
+static void range_caps(const struct nb_iommu *m, struct nb_inv_batch *b, const struct nb_inv_cmd *tmpl,
+		       uint64_t addr, uint64_t size, const struct nb_inv_cmd *whole,
+		       const struct nb_split_caps *caps)
+{
+	if ((size >> caps->granule_lg2) > nb_iommu_params(m)->policy.range_max_pages ||
+	    nb_inv_batch_split(b, tmpl, addr, size, caps) == -ERANGE)
+		nb_inv_batch_add(b, whole);
+}
+
 void nb_model_range_at(const struct nb_iommu *m, struct nb_inv_batch *b,
 		       const struct nb_inv_cmd *tmpl, uint64_t addr, uint64_t size,
 		       const struct nb_inv_cmd *whole)
 {
 	struct nb_split_caps caps = nb_model_caps(m, tmpl->tg);
 
-	if ((size >> caps.granule_lg2) > nb_iommu_params(m)->policy.range_max_pages ||
-	    nb_inv_batch_split(b, tmpl, addr, size, &caps) == -ERANGE)
-		nb_inv_batch_add(b, whole);
+	range_caps(m, b, tmpl, addr, size, whole, &caps);
 }
 
 void nb_model_range(const struct nb_iommu *m, struct nb_inv_batch *b,
@@ -39,6 +46,20 @@ void nb_model_range(const struct nb_iommu *m, struct nb_inv_batch *b,
 		nb_inv_batch_add(b, whole);
 	else
 		nb_model_range_at(m, b, tmpl, req->addr, req->size, whole);
+}
+
+void nb_model_range_stride(const struct nb_iommu *m, struct nb_inv_batch *b,
+			   const struct nb_flush_req *req, const struct nb_inv_cmd *tmpl,
+			   const struct nb_inv_cmd *whole, unsigned stride_lg2)
+{
+	struct nb_split_caps caps = nb_model_caps(m, tmpl->tg);
+
+	if (!caps.ril && stride_lg2 > caps.granule_lg2)
+		caps.granule_lg2 = (uint8_t)stride_lg2;
+	if (!req->size)
+		nb_inv_batch_add(b, whole);
+	else
+		range_caps(m, b, tmpl, req->addr, req->size, whole, &caps);
 }
 
 void nb_model_devtlbs(const struct nb_iommu *m, struct nb_inv_batch *b, const struct nb_xdomain *d,

@@ -35,6 +35,13 @@ void nb_model_range(const struct nb_iommu *m, struct nb_inv_batch *b,
 		    const struct nb_flush_req *req, const struct nb_inv_cmd *tmpl,
 		    const struct nb_inv_cmd *whole);
 
+/* The same, one command per 2^stride_lg2 bytes where the unit has no
+ * range encoding and the stride is above the granule (SMMUv3 without RIL
+ * strides a leaf invalidation by the gather's page size). */
+void nb_model_range_stride(const struct nb_iommu *m, struct nb_inv_batch *b,
+			   const struct nb_flush_req *req, const struct nb_inv_cmd *tmpl,
+			   const struct nb_inv_cmd *whole, unsigned stride_lg2);
+
 /* Device-TLB invalidation of every ATS device of domain d, with the
  * vendor's command (op), for the request's range or everything. */
 void nb_model_devtlbs(const struct nb_iommu *m, struct nb_inv_batch *b, const struct nb_xdomain *d,

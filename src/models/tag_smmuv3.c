@@ -100,12 +100,27 @@ static void atc_s2(const struct nb_iommu *m, struct nb_inv_batch *b, const struc
 	nb_inv_batch_sync(b);
 }
 
+/* __arm_smmu_tlb_inv_range without RIL issues one command per `granule`,
+ * which arm_smmu_iotlb_sync passes as the gather's page size: the size of
+ * the leaves unmapped (a gather holds one size: iommu_iotlb_gather_add_page
+ * syncs before it changes). Else the table granule. */
+static unsigned stride_of(const struct nb_flush_req *req, unsigned tg)
+{
+	return req->leaf && req->pgsize_mask ? (unsigned)__builtin_ctzll(req->pgsize_mask) : tg;
+}
+
 static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req,
 		 struct nb_inv_batch *b)
 {
 	uint32_t vmid = vmid_of(d);
 	uint8_t tg = (uint8_t)nb_model_granule(d), ttl = ttl_of(req, tg);
 
+	/* A dirty-bit clear gathers a range without a page size
+	 * (iommu_dirty_bitmap_record -> iommu_iotlb_gather_add_range), and
+	 * arm_smmu_iotlb_sync returns when gather->pgsize is 0: nothing sent
+	 * (6.12 and mainline; docs/nested.md). */
+	if (req->dirty)
+		return 0;
 	if (nb_xdomain_kind(d) == NB_XD_S2) {
 		struct nb_inv_cmd t = { .op = NB_SMMU_TLBI_S2_IPA, .tag = vmid, .leaf = req->leaf,
 					.tg = tg, .ttl = ttl };
@@ -113,7 +128,7 @@ static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush
 
 		if (!nb_xdomain_ndevs(d) && !nb_xdomain_nchildren(d))
 			return 0;
-		nb_model_range(m, b, req, &t, &whole);
+		nb_model_range_stride(m, b, req, &t, &whole, stride_of(req, tg));
 		nb_inv_batch_sync(b);
 		if (nb_xdomain_nchildren(d) && req->size && !nb_mutant(NB_MUT_SMMU_NH_ALL))
 			nb_model_cmd_sync(b, &(struct nb_inv_cmd){ .op = NB_SMMU_TLBI_NH_ALL,
@@ -132,7 +147,7 @@ static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush
 		if (nb_mutant(NB_MUT_SMMU_VMID)) t.tag = whole.tag = 0;
 		if (!nb_xdomain_ndevs(d))
 			return 0;
-		nb_model_range(m, b, req, &t, &whole);
+		nb_model_range_stride(m, b, req, &t, &whole, stride_of(req, tg));
 		nb_model_devtlbs(m, b, d, req, NB_SMMU_ATC_INV);
 	}
 	return 0;
