@@ -235,6 +235,8 @@ static struct trace *find_traces(int *n)
 	return t;
 }
 
+void nb_replay_register_nested(void); /* nested.c */
+
 static void register_all(void)
 {
 	static const char *const hit_args[] = { "ways", "entries" }, *const fq_arg[] = { "fq_entries" };
@@ -287,6 +289,7 @@ static void register_all(void)
 			nb_bench_unit(r, NB_BENCH_MS);
 		}
 	}
+	nb_replay_register_nested();
 }
 
 static const struct nb_bench_family family = {

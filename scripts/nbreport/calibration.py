@@ -18,6 +18,8 @@ fit no longer holds), "input" (the workload's shape sets it).
 """
 import re
 
+# The model whose single-page guest request configs/guest_path.cfg was fitted with.
+FIT_MODEL = "intel_cachetag"
 NAME = re.compile(r"^calibrate/nic_rx/(?P<model>[^/]+)/flows:(?P<flows>\d+)$")
 FS = "F&S SOSP'24, results_summary/"
 

@@ -7,6 +7,9 @@
   fitted        every calibration figure a constant was fitted to
                 (configs/guest_path.cfg) is still reproduced within 2%: the
                 model's command costs or the formula moved under the fit.
+  nested oracle the stale-translation oracle found nothing in the nested replay
+                (replay/nested*: real guest streams over a VMM's stage 2) with
+                the shipped models, and it ran.
 A check with nothing to look at (the family did not run) is "not run", not
 passed. nb_report.py exits 3 when one fails.
 """
@@ -18,6 +21,7 @@ from .util import num
 BOUND = 0.9
 FIT_TOLERANCE = 0.02
 WALK = re.compile(r"^pgwalk/(single|nested)/")
+NESTED = re.compile(r"^replay/nested")
 
 
 class Check:
@@ -55,5 +59,20 @@ def fitted(results):
         len(rows), FIT_TOLERANCE * 100))
 
 
+def nested_oracle(results):
+    runs = [(v.get("stale", 0), v.get("oracle_checks", 0), n) for n, v in results.values().items()
+            if NESTED.match(n) and "oracle_checks" in v]
+    checks = sum(c for _, c, _ in runs)
+    if not runs or not checks:
+        return Check("nested oracle", "not run", "no replay/nested benchmark ran the oracle "
+                     "(--oracle-every=0, or the family did not run)")
+    bad = [(s, n) for s, _, n in runs if s]
+    if bad:
+        return Check("nested oracle", "fail", "stale translations in %d nested replay(s): %s" % (
+            len(bad), "; ".join("%s: %s" % (n, num(s)) for s, n in bad[:5])))
+    return Check("nested oracle", "ok", "%s checks over %d nested replays, nothing stale" % (
+        num(checks), len(runs)))
+
+
 def run_all(results):
-    return [limit_bound(results), fitted(results)]
+    return [limit_bound(results), fitted(results), nested_oracle(results)]

@@ -6,6 +6,7 @@ error happened, and writes the verdict into #nb-selfcheck (the browser test
 reads it)."""
 from html import escape
 
+from . import nested
 from .util import num
 
 # The two kinds of time, as every title, axis and reading words them.
@@ -222,6 +223,7 @@ def page(res, plots, skipped, title, raw_links, checks=(), calib=(), machines=No
     if checks:
         body.append(checks_section(checks))
     body.append(calibration_section(list(calib)))
+    body.append(nested.section_html(res))
     body.append("<h2>Plots</h2>")
     if plots:
         body.append("<ul>%s</ul>" % "".join('<li><a href="#%s">%s</a></li>' % (

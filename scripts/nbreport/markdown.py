@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
 """summary.md: the run in a page of Markdown (status, readings, environment)."""
+from . import nested
 from .util import num
 
 ENV_KEYS = ("nestbench", "build", "date_utc", "kernel", "cpu", "topology", "pmu",
@@ -41,6 +42,7 @@ def summary(res, plots, skipped, title, checks=(), calib=(), machines=None):
                 cell(r.figure + (" (%s)" % r.unit if r.unit else "")), r.flows, num(r.published),
                 cell(r.source), num(r.model) if r.model is not None else "–",
                 "%.2f" % r.ratio if r.ratio is not None else "–", r.role))
+    out += nested.section_md(res).split("\n")
     missing = res.missing() if not machines else []
     if missing:
         out += ["", "**Missing or incomplete:** " + "; ".join("%s (%s)" % (cell(n), cell(w))

@@ -122,6 +122,18 @@ def merge_ties(series):
     return out
 
 
+def _expand(rows, ys):
+    """ys {word: counter}: one row per counter a benchmark has, its value as
+    y ("_ys") and the word as group "path" (two counters of one run, e.g.
+    a request's trapped and virtualized time, as two series)."""
+    out = []
+    for g, vals in rows:
+        for word, counter in ys.items():
+            if counter in vals:
+                out.append((dict(g, path=word), dict(vals, _ys=vals[counter])))
+    return out
+
+
 def _fix(rows, where):
     fixed = {}
     for k, v in where.items():
@@ -178,6 +190,8 @@ def build(spec, results):
     """([Plot], reason): the plots of one spec, or why there are none."""
     values, spread, nreps = results.values(), results.spread(), results.reps()
     rows = _rows(values, re.compile(spec["match"]), spec["split"])
+    if spec.get("ys"):
+        rows = _expand(rows, spec["ys"])
     if not rows:
         prefix = re.match(r"\^?([^(\\\[]*)", spec["match"]).group(1)
         return [], "no %s… benchmarks in the results" % prefix

@@ -28,6 +28,8 @@ One row per plot (or one per panel value, when the row has a panel):
             shows title instead (a title never promises a line that is not
             drawn)
   xfmt      "kib" to label x tics as sizes, else plain numbers
+  ys        {word: counter}: several counters of one benchmark as series (y is
+            then "_ys", the word the group "path")
   xlabel, ylabel  axis labels with units
   reading   (kind, options) for readings.py: the one-sentence reading
 Words: "host time" is this machine's time running the simulator (its speed,
@@ -60,12 +62,17 @@ RP_HIT = (r"^replay/hit/(?P<config>[^/]+)/(?P<workload>[^/]+)/(?P<model>[^/]+)"
 RP_INVAL = (r"^replay/inval/(?P<config>[^/]+)/(?P<workload>[^/]+)/(?P<model>[^/]+)"
             r"/fq_entries:(?P<fq_entries>\d+)$")
 RP_CONFIG = ["vtd-lazy", "vtd-strict", "vtd-cm", "virtio", "amd"]
+# replay/nested/<config>/<model>/guests:K: the nested replay (bench/replay/nested.c,
+# docs/nested.md): real guest stage-1 streams over a real VMM's stage 2. flts: the
+# strict guests (a request per unmap); the report's section has the tables.
+NESTED = r"^replay/nested/(?P<config>[^/]+)/(?P<model>[^/]+)/guests:(?P<guests>\d+)$"
+NESTED_X = "guests (K; each guest's NIC and NVMe domains nested; log scale)"
 CACHED = (r"^pgwalk/cached/(?P<model>[^/]+)/(?P<pwc>pwc_on|pwc_off)"
           r"/(?P<pattern>seq|random)/pages:(?P<pages>\d+)$")
 
 
 def spec(**kw):
-    d = dict(panel=None, where={}, refs=(), split={}, color_by=None, distinct=(), dashed=None,
+    d = dict(panel=None, where={}, refs=(), split={}, color_by=None, distinct=(), dashed=None, ys=None,
              logx=True, logy="auto", xfmt=None, yscale=1.0, yrange="", template="lines",
              reading=("extremes", {}), alt_title=None)
     d.update(kw)
@@ -277,6 +284,56 @@ SPECS = [
          ylabel="invalidation commands per I/O (count, incl. syncs; log scale)",
          reading=("at_max", {"x": "{x} flush-queue entries", "verb": "sends",
                              "what": "commands per I/O"})),
+    spec(id="nested_s2_cmds", family="replay",
+         title="Nested, real streams: invalidation commands per stage-2 unmap (a VMM's 2 MiB "
+               "virtio-mem unplug) vs guests (strict guests: nested/{config})",
+         match=NESTED, where={"config": "flts"}, x="guests", y="cmds_per_unmap2", series="{model}",
+         logy="auto", xlabel=NESTED_X,
+         ylabel="invalidation commands per stage-2 unmap (count, incl. syncs)",
+         reading=("at_max", {"x": "{x} guests", "verb": "sends",
+                             "what": "invalidation commands per stage-2 unmap"})),
+    spec(id="nested_s2_syncs", family="replay",
+         title="Nested, real streams: waits (syncs) per stage-2 unmap vs guests "
+               "(strict guests: nested/{config})",
+         match=NESTED, where={"config": "flts"}, x="guests", y="syncs_per_unmap2", series="{model}",
+         logy="auto", xlabel=NESTED_X, ylabel="syncs per stage-2 unmap (count)",
+         reading=("at_max", {"x": "{x} guests", "verb": "waits", "what": "times per stage-2 unmap"})),
+    spec(id="nested_s2_collateral", family="replay",
+         title="Nested, real streams: still-valid cached entries thrown away per stage-2 unmap vs "
+               "guests (strict guests: nested/{config})",
+         match=NESTED, where={"config": "flts"}, x="guests", y="collateral_per_unmap2",
+         series="{model}", logy="auto", xlabel=NESTED_X,
+         ylabel="collateral per stage-2 unmap (count)",
+         reading=("at_max", {"x": "{x} guests", "verb": "throws away",
+                             "what": "still-valid cached entries per stage-2 unmap"})),
+    spec(id="nested_dirty_cmds", family="replay",
+         title="Nested, real streams: invalidation commands per dirty-tracking round (a 64-page "
+               "dirty-bit clear) vs guests (strict guests: nested/{config})",
+         match=NESTED, where={"config": "flts"}, x="guests", y="cmds_per_dirty2", series="{model}",
+         logy=False, yrange="[0:*]", xlabel=NESTED_X,
+         ylabel="invalidation commands per dirty round (count, incl. syncs)",
+         reading=("at_max", {"x": "{x} guests", "verb": "sends",
+                             "what": "invalidation commands per dirty round"})),
+    spec(id="nested_guest_path", family="replay",
+         title="Nested, real streams: modelled time of a guest's invalidation request, trapped vs "
+               "hardware-virtualized queue (strict guests: nested/{config}; "
+               "configs/guest_path.cfg)",
+         match=NESTED, where={"config": "flts"}, x="guests", y="_ys",
+         ys={"trapped": "guest_inv_trapped_ns", "virtualized": "guest_inv_virtualized_ns"},
+         series="{model} {path}", color_by="{model}", dashed="trapped", logy=True, xlabel=NESTED_X,
+         ylabel="modelled time per guest request (ns, log scale)",
+         reading=("onoff", {"pairs": [("virtualized", "trapped", "a hardware-virtualized queue",
+                                       True)],
+                            "what": "modelled time per request", "unit": "ns",
+                            "x": "{x} guests", "lower": True})),
+    spec(id="nested_hit", family="replay",
+         title="Nested, real streams: IOTLB hit rate vs guests sharing the IOMMU "
+               "(strict guests: nested/{config})",
+         match=NESTED, where={"config": "flts"}, x="guests", y="hit_rate", yscale=100.0,
+         yrange="[0:100]", series="{model}", logy=False, xlabel=NESTED_X,
+         ylabel="IOTLB hit rate per DMA (%)",
+         reading=("at_max", {"x": "{x} guests", "verb": "hits", "unit": "%",
+                             "what": "of DMAs in the IOTLB"})),
     spec(id="mapunmap_latency", family="mapunmap",
          title="map + unmap host time vs mapping size: the emulation vs the real iommufd",
          alt_title=("^iommufd", "map + unmap host time vs mapping size: the emulation only "

@@ -39,6 +39,8 @@ FULL_PLOTS = [
     "inval_policy", "inval_collateral_equal", "inval_ats",
     "iotlb_hit-nic", "iotlb_hit-random", "iotlb_hit-seq", "iotlb_hit-storage", "iotlb_hit-zipf",
     "mapunmap_latency", "concurrency_walk", "strategies_instances", "strategies_guest_path",
+    "nested_s2_cmds", "nested_s2_syncs", "nested_s2_collateral", "nested_dirty_cmds",
+    "nested_guest_path", "nested_hit",
 ]
 DEGRADED_PLOTS = ["pgwalk_ns_single", "pgwalk_refs", "mapunmap_latency"]
 
