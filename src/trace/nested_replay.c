@@ -460,7 +460,9 @@ static int memory(struct nrp *r, uint64_t host_tables)
 	return nb_palloc_init(&r->host, r->arena, HOST_TABLES);
 }
 
-/* The stage 2 as the VMM set it up: tables only (nothing is cached yet). */
+/* The stage 2 as the VMM set it up: its state when the VM's DMA began,
+ * each range mapped once as the VMM's call mapped it (tables only: nothing
+ * is cached yet). */
 static int stage2(struct nrp *r, const struct nb_tag_model *model)
 {
 	struct nb_pt_cfg s1, s2;
@@ -472,20 +474,16 @@ static int stage2(struct nrp *r, const struct nb_tag_model *model)
 	    (ret = nb_domain_alloc(&r->s2pt, &s2, r->arena, &(struct nb_tspace){ .alloc = &r->host })) ||
 	    (ret = nb_xdomain_paging(r->m, r->s2pt, NB_XD_S2, &r->parent)))
 		return ret;
-	for (size_t i = 0; i < r->s2.nsetup; i++) {
-		const struct nb_trace_event *ev = &r->s2.setup[i];
-		struct nb_gather g;
-		uint64_t first, len;
-		int64_t got = 0;
+	for (size_t i = 0; i < r->s2.at_start.n; i++) {
+		const struct nested_range *x = &r->s2.at_start.r[i];
 
-		nested_pages(ev, &first, &len);
-		nb_gather_init(&g);
-		if (ev->kind == NB_TR_UNMAP2 || ev->kind == NB_TR_MAP2)
-			got = nb_domain_unmap(r->s2pt, first, len, &g); /* a map2 replaces what was there */
-		nb_gather_release(r->s2pt, &g);
-		if (got < 0 || (ev->kind == NB_TR_MAP2 &&
-				(got = nb_domain_map(r->s2pt, first, nb_align_down(ev->out, 12), len, NB_PROT_RW))))
-			return failed_at((int)got, r->o->s2, ev->line, "the VMM's set-up: ");
+		if ((ret = nb_domain_map(r->s2pt, x->first, x->to, x->end - x->first, NB_PROT_RW))) {
+			char why[400];
+
+			snprintf(why, sizeof(why), "%s", nb_errmsg());
+			return nb_fail(-ret, "%s: nested replay: the VMM's set-up, IPA %#llx+%#llx: %s", r->o->s2,
+				       (unsigned long long)x->first, (unsigned long long)(x->end - x->first), why);
+		}
 	}
 	if (nb_domain_iova_to_phys(r->s2pt, r->res->table_ipa, &pa) || pa != r->tables.base)
 		return nb_fail(EFAULT, "nested replay: the stage 2 does not map the tables' IPA %#llx to %#llx",
@@ -684,7 +682,9 @@ int nb_nested_replay(const struct nb_hw_params *p, const struct nb_nested_replay
 		return nb_fail(ENOMEM, "nested replay: out of memory");
 	*r = (struct nrp){ .p = p, .o = o, .res = res };
 	res->guests = o->guests;
-	if (!(ret = setup(r))) {
+	if (!(ret = setup(r)) && nb_iommu_stats(r->m)->flush_fallbacks)
+		ret = nb_fail(ENOMEM, "nested replay: out of memory for the set-up's invalidations");
+	if (!ret) {
 		nb_iommu_stats_reset(r->m); /* counting starts with the streams */
 		ret = run(r, &s2pos, &dpos);
 	}

@@ -22,7 +22,7 @@
 #include "sweep.h"
 
 static const struct fn_family *const families[] = {
-	&fn_formats, &fn_iommu, &fn_testbed, &fn_config, &fn_script, &fn_replay, &fn_backend,
+	&fn_formats, &fn_iommu, &fn_testbed, &fn_config, &fn_script, &fn_replay, &fn_nested, &fn_backend,
 };
 
 #define MAX_BUG_LINES 30 /* per case: the first ones say it all */

@@ -52,7 +52,8 @@ struct fn_family {
 	void (*run)(struct fn_ctx *c, int i);
 };
 
-extern const struct fn_family fn_formats, fn_iommu, fn_testbed, fn_config, fn_script, fn_replay, fn_backend;
+extern const struct fn_family fn_formats, fn_iommu, fn_testbed, fn_config, fn_script, fn_replay, fn_backend,
+	fn_nested;
 
 /* Where the shipped files are (CMake passes the source tree). */
 #ifndef NB_SOURCE_DIR
