@@ -16,15 +16,18 @@ NB_MUTANT(RANGE_END, "range_end",
 	  "a range invalidation covers the range's last page (the range ends one page short)",
 	  "include/linux/iommu.h iommu_iotlb_gather_add_range (end = iova + size - 1, inclusive); "
 	  "intel/cache.c cache_tag_flush_range (start, end inclusive)",
-	  "inval/test_inval_split models/test_oracle replay/test_descriptors fuzz/fuzz_ops_replay")
+	  "inval/test_inval_split models/test_oracle replay/test_descriptors fuzz/fuzz_ops_replay "
+	  "replay/test_nested_replay replay/test_nested_fanout")
 NB_MUTANT(DECODE_VTD_AM, "decode_vtd_am",
 	  "the executor reads a VT-d page-selective descriptor's address mask (AM lost in decode)",
 	  "VT-d spec 6.5.2.3 IOTLB invalidate descriptor, qw1 AM 5:0",
-	  "inval/test_inval_vtd inval/test_inval_roundtrip models/test_oracle replay/test_qemu_exact")
+	  "inval/test_inval_vtd inval/test_inval_roundtrip models/test_oracle replay/test_qemu_exact "
+	  "replay/test_nested_replay")
 NB_MUTANT(DECODE_AMD_DOMID, "decode_amd_domid",
 	  "the executor reads INVALIDATE_IOMMU_PAGES' DomainID (lost in decode)",
 	  "AMD IOMMU spec 2.4.3 INVALIDATE_IOMMU_PAGES, DomainID word 0 47:32",
-	  "inval/test_inval_amd inval/test_inval_roundtrip models/test_models fuzz/fuzz_ops_replay")
+	  "inval/test_inval_amd inval/test_inval_roundtrip models/test_models fuzz/fuzz_ops_replay "
+	  "replay/test_nested_replay")
 NB_MUTANT(DECODE_SMMU_VMID, "decode_smmu_vmid",
 	  "the executor reads TLBI_S2_IPA's VMID (lost in decode)",
 	  "SMMUv3 spec (IHI 0070) 4.4.2 TLBI_S2_IPA, VMID 47:32 (Linux CMDQ_TLBI_0_VMID)",
@@ -32,7 +35,8 @@ NB_MUTANT(DECODE_SMMU_VMID, "decode_smmu_vmid",
 NB_MUTANT(QUEUE_DROP, "queue_drop",
 	  "the hardware runs every published descriptor (every third range command is lost)",
 	  "VT-d spec 6.5.2 (the queue runs from head to tail); SMMUv3 3.5; AMD IOMMU 3.3 (command buffer)",
-	  "models/test_oracle models/test_models replay/test_qemu_exact fuzz/fuzz_ops_replay")
+	  "models/test_oracle models/test_models replay/test_qemu_exact fuzz/fuzz_ops_replay "
+	  "replay/test_nested_replay")
 
 /* ---- tags ---- */
 NB_MUTANT(VTD_NESTED_DID, "vtd_nested_did",
@@ -42,11 +46,11 @@ NB_MUTANT(VTD_NESTED_DID, "vtd_nested_did",
 NB_MUTANT(SMMU_ASID, "smmu_asid",
 	  "SMMUv3: a guest's TLBI_NH_VA/NH_ASID keeps the guest's ASID",
 	  "arm-smmu-v3-iommufd.c arm_vsmmu_convert_user_cmd (only the VMID is replaced); IHI 0070 4.4.1",
-	  "models/test_guest_array models/test_models models/test_oracle")
+	  "models/test_guest_array models/test_models models/test_oracle replay/test_nested_replay")
 NB_MUTANT(SMMU_VMID, "smmu_vmid",
 	  "SMMUv3: a guest's TLBI_NH_* carries the vSMMU's VMID (the stage-2 parent's)",
 	  "arm-smmu-v3-iommufd.c arm_vsmmu_convert_user_cmd (FIELD_PREP(CMDQ_TLBI_0_VMID, vsmmu->vmid))",
-	  "models/test_guest_array models/test_models models/test_oracle")
+	  "models/test_guest_array models/test_models models/test_oracle replay/test_nested_replay")
 NB_MUTANT(AMD_HOST_DOMID, "amd_host_domid",
 	  "AMD: a stage-2 change flushes each nested domain's host DomainID, not the parent's again",
 	  "amd/nested.c iommu_flush_pages_v1_hdom_ids (INVALIDATE_IOMMU_PAGES per gDomID's hdom_id)",
@@ -68,7 +72,7 @@ NB_MUTANT(NESTED_TLB, "nested_tlb",
 NB_MUTANT(VTD_NESTING_TAGS, "vtd_nesting_tags",
 	  "VT-d: a nested domain's attach puts NESTING_IOTLB/NESTING_DEVTLB tags on its parent's list",
 	  "intel/cache.c cache_tag_assign_domain -> __cache_tag_assign_parent_domain(domain->s2_domain)",
-	  "models/test_models models/test_fanout models/test_oracle fuzz/fuzz_ops_replay")
+	  "models/test_models models/test_fanout models/test_oracle fuzz/fuzz_ops_replay replay/test_nested_fanout")
 
 /* ---- device TLBs (ATS) ---- */
 NB_MUTANT(DEVTLB_MISSING, "devtlb_missing",
@@ -114,7 +118,8 @@ NB_MUTANT(FQ_FULL, "fq_full",
 NB_MUTANT(SMMU_NH_ALL, "smmu_nh_all",
 	  "SMMUv3: a stage-2 change on a nest parent is followed by TLBI_NH_ALL (its own CMD_SYNC)",
 	  "arm-smmu-v3.c arm_smmu_tlb_inv_range_domain (nest_parent, 6.13+)",
-	  "models/test_linux_rules models/test_models models/test_fanout models/test_oracle fuzz/fuzz_ops_replay")
+	  "models/test_linux_rules models/test_models models/test_fanout models/test_oracle fuzz/fuzz_ops_replay "
+	  "replay/test_nested_fanout")
 NB_MUTANT(AMD_PDE, "amd_pde",
 	  "AMD: INVALIDATE_IOMMU_PAGES always has PDE set, a leaf unmap too",
 	  "amd/iommu.c build_inv_iommu_pages (CMD_INV_IOMMU_PAGES_PDE_MASK, always)",
@@ -138,13 +143,14 @@ NB_MUTANT(BATCH_SYNC, "batch_sync",
 	  "the driver waits where Linux waits (every wait point inside an operation is lost)",
 	  "qi_submit_sync per qi_flush_* (VT-d <= 6.11); arm-smmu-v3.c arm_smmu_cmdq_issue_cmd_with_sync; "
 	  "intel/cache.c qi_batch_flush_descs",
-	  "models/test_linux_rules models/test_models models/test_fanout")
+	  "models/test_linux_rules models/test_models models/test_fanout replay/test_nested_fanout")
 NB_MUTANT(FINAL_SYNC, "final_sync",
 	  "an operation ends by publishing its commands and waiting for them (the last wait and doorbell lost)",
 	  "intel/dmar.c qi_submit_sync; arm-smmu-v3.c arm_smmu_cmdq_batch_submit; amd/iommu.c iommu_completion_wait",
-	  "models/test_models models/test_oracle models/test_linux_rules fuzz/fuzz_ops_replay")
+	  "models/test_models models/test_oracle models/test_linux_rules fuzz/fuzz_ops_replay "
+	  "replay/test_nested_replay replay/test_nested_fanout")
 NB_MUTANT(BATCH_MAX, "batch_max",
 	  "a full batch is submitted before the next command (VT-d 16 with a wait, SMMUv3 64 without)",
 	  "intel/cache.c qi_batch_increment_index (QI_MAX_BATCHED_DESC_COUNT); "
 	  "arm-smmu-v3.c arm_smmu_cmdq_batch_add (CMDQ_BATCH_ENTRIES)",
-	  "models/test_fanout models/test_linux_rules")
+	  "models/test_fanout models/test_linux_rules replay/test_nested_fanout")
