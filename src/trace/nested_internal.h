@@ -52,8 +52,8 @@ struct nested_capture {
 
 /* The stage-2 side: the set-up, the changes, the RAM the guests live in. */
 struct nested_s2 {
-	struct nb_trace_event *setup, *change; /* in order */
-	size_t nsetup, nchange;
+	struct nb_trace_event *change; /* the changes in the window, in order */
+	size_t nsetup, nchange;	  /* nsetup: the set-up's events (their net state: at_start) */
 	uint64_t w0, w1;	   /* the window: first and last DMA of its VM */
 	uint64_t skipped, after;   /* its own dma/inv events; events past the window */
 	struct nested_ranges at_start; /* the stage 2 the guests start on: IPA -> host */

@@ -393,7 +393,7 @@ static int load_dirty(struct nested_s2 *s, const char *path)
 int nested_s2_load(struct nested_s2 *s, const char *path, const char *dirty, bool static_s2)
 {
 	struct nb_trace_event *ev;
-	size_t n, capc = 0, caps = 0;
+	size_t n, capc = 0;
 	bool dma = false;
 	int ret;
 
@@ -413,18 +413,18 @@ int nested_s2_load(struct nested_s2 *s, const char *path, const char *dirty, boo
 				       "window (first to last dma) tells the VMM's set-up from its changes", path);
 	}
 	for (size_t i = 0; i < n && !ret; i++) {
-		if (!s2_kind(ev[i].kind))
+		if (!s2_kind(ev[i].kind)) {
 			s->skipped++;
-		else if (ev[i].time_ns < s->w0)
-			ret = push(&s->setup, &s->nsetup, &caps, &ev[i]);
-		else if (ev[i].time_ns <= s->w1 && !static_s2)
+		} else if (ev[i].time_ns < s->w0) { /* the set-up: its net state */
+			s->nsetup++;
+			ret = apply(&s->at_start, &ev[i]);
+		} else if (ev[i].time_ns <= s->w1 && !static_s2) {
 			ret = push(&s->change, &s->nchange, &capc, &ev[i]);
-		else
+		} else {
 			s->after++;
+		}
 	}
 	free(ev);
-	for (size_t i = 0; i < s->nsetup && !ret; i++)
-		ret = apply(&s->at_start, &s->setup[i]);
 	if (!ret)
 		ret = find_ram(s, path);
 	if (!ret && dirty && !static_s2)
@@ -436,7 +436,6 @@ int nested_s2_load(struct nested_s2 *s, const char *path, const char *dirty, boo
 
 void nested_s2_fini(struct nested_s2 *s)
 {
-	free(s->setup);
 	free(s->change);
 	free(s->dirty);
 	nested_ranges_fini(&s->at_start);
