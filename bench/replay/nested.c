@@ -251,6 +251,33 @@ static void drop(struct nested_bench *b)
 	free(b);
 }
 
+/* The bench of one model on nested/<config> (fs: the F&S-shaped run), or
+ * NULL where the streams are not there. */
+static struct nested_bench *bench_for(const char *model, const char *config, bool fs)
+{
+	struct nested_bench *b = calloc(1, sizeof(*b));
+
+	if (!b)
+		return NULL;
+	b->model = model;
+	if (!streams(b, config, fs)) {
+		drop(b);
+		return NULL;
+	}
+	return b;
+}
+
+/* One whole replay per iteration, timed by its own clock. */
+static nb_bench *reg(const char *name, nb_bench_fn fn, struct nested_bench *b)
+{
+	nb_bench *r = nb_bench_register(name, fn, b);
+
+	nb_bench_iterations(r, 1);
+	nb_bench_use_manual_time(r);
+	nb_bench_unit(r, NB_BENCH_MS);
+	return r;
+}
+
 void nb_replay_register_nested(void);
 
 void nb_replay_register_nested(void)
@@ -261,42 +288,25 @@ void nb_replay_register_nested(void)
 
 	for (size_t c = 0; c < NB_ARRAY_SIZE(CONFIGS); c++)
 		for (int m = 0; nb_tag_model_at(m); m++) {
-			struct nested_bench *b = calloc(1, sizeof(*b));
+			struct nested_bench *b = bench_for(nb_tag_model_at(m)->name, CONFIGS[c], false);
 			nb_bench *r;
 
 			if (!b)
-				return;
-			b->model = nb_tag_model_at(m)->name;
-			if (!streams(b, CONFIGS[c], false)) {
-				drop(b);
 				continue;
-			}
 			configs += !m;
 			snprintf(name, sizeof(name), "replay/nested/%s/%s", CONFIGS[c], b->model);
-			r = nb_bench_register(name, bm_nested, b);
+			r = reg(name, bm_nested, b);
 			nb_bench_arg_names(r, garg, 1);
 			for (size_t k = 0; k < NB_ARRAY_SIZE(GUESTS); k++)
 				nb_bench_arg(r, GUESTS[k]);
-			nb_bench_iterations(r, 1);
-			nb_bench_use_manual_time(r);
-			nb_bench_unit(r, NB_BENCH_MS);
 		}
 	for (int m = 0; nb_tag_model_at(m); m++) {
-		struct nested_bench *b = calloc(1, sizeof(*b));
-		nb_bench *r;
+		struct nested_bench *b = bench_for(nb_tag_model_at(m)->name, "flts", true); /* tcp-rx */
 
 		if (!b)
-			return;
-		b->model = nb_tag_model_at(m)->name;
-		if (!streams(b, "flts", true)) { /* WORKLOADS[0]: tcp-rx */
-			drop(b);
 			continue;
-		}
 		snprintf(name, sizeof(name), "replay/nested_fs/%s", b->model);
-		r = nb_bench_register(name, bm_fs, b);
-		nb_bench_iterations(r, 1);
-		nb_bench_use_manual_time(r);
-		nb_bench_unit(r, NB_BENCH_MS);
+		reg(name, bm_fs, b);
 	}
 	nb_bench_ctx("nested_configs", "%d", configs);
 }

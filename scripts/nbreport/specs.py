@@ -54,6 +54,7 @@ INVAL_POLICIES = INVAL.replace("[a-z_]+", "strict|lazy|batch|nobatch")
 PWC = [("pwc_on", "pwc_off", "page-walk caches", False)]
 POLICY = [("lazy", "strict", "the lazy flush queue", True),
           ("batch", "nobatch", "batched command submission", True)]
+VIRTUALIZED = [("virtualized", "trapped", "a hardware-virtualized queue", True)]
 # replay/...: real traces (tests/traces/<config>/<workload>.trace.gz) through every model.
 # Every captured configuration (the guest driver's IOMMU mode: VT-d caching mode,
 # strict, lazy, virtio, AMD) is a line of the hit-rate and command plots.
@@ -77,6 +78,14 @@ def spec(**kw):
              reading=("extremes", {}), alt_title=None)
     d.update(kw)
     return d
+
+
+def nested_spec(**kw):
+    """A plot of the nested replay's strict guests against K (the section's plots)."""
+    d = dict(family="replay", match=NESTED, where={"config": "flts"}, x="guests", xlabel=NESTED_X,
+             series="{model}", logy="auto")
+    d.update(kw)
+    return spec(**d)
 
 
 SPECS = [
@@ -284,56 +293,49 @@ SPECS = [
          ylabel="invalidation commands per I/O (count, incl. syncs; log scale)",
          reading=("at_max", {"x": "{x} flush-queue entries", "verb": "sends",
                              "what": "commands per I/O"})),
-    spec(id="nested_s2_cmds", family="replay",
-         title="Nested, real streams: invalidation commands per stage-2 unmap (a VMM's 2 MiB "
-               "virtio-mem unplug) vs guests (strict guests: nested/{config})",
-         match=NESTED, where={"config": "flts"}, x="guests", y="cmds_per_unmap2", series="{model}",
-         logy="auto", xlabel=NESTED_X,
-         ylabel="invalidation commands per stage-2 unmap (count, incl. syncs)",
-         reading=("at_max", {"x": "{x} guests", "verb": "sends",
-                             "what": "invalidation commands per stage-2 unmap"})),
-    spec(id="nested_s2_syncs", family="replay",
-         title="Nested, real streams: waits (syncs) per stage-2 unmap vs guests "
-               "(strict guests: nested/{config})",
-         match=NESTED, where={"config": "flts"}, x="guests", y="syncs_per_unmap2", series="{model}",
-         logy="auto", xlabel=NESTED_X, ylabel="syncs per stage-2 unmap (count)",
-         reading=("at_max", {"x": "{x} guests", "verb": "waits", "what": "times per stage-2 unmap"})),
-    spec(id="nested_s2_collateral", family="replay",
-         title="Nested, real streams: still-valid cached entries thrown away per stage-2 unmap vs "
-               "guests (strict guests: nested/{config})",
-         match=NESTED, where={"config": "flts"}, x="guests", y="collateral_per_unmap2",
-         series="{model}", logy="auto", xlabel=NESTED_X,
-         ylabel="collateral per stage-2 unmap (count)",
-         reading=("at_max", {"x": "{x} guests", "verb": "throws away",
-                             "what": "still-valid cached entries per stage-2 unmap"})),
-    spec(id="nested_dirty_cmds", family="replay",
-         title="Nested, real streams: invalidation commands per dirty-tracking round (a 64-page "
-               "dirty-bit clear) vs guests (strict guests: nested/{config})",
-         match=NESTED, where={"config": "flts"}, x="guests", y="cmds_per_dirty2", series="{model}",
-         logy=False, yrange="[0:*]", xlabel=NESTED_X,
-         ylabel="invalidation commands per dirty round (count, incl. syncs)",
-         reading=("at_max", {"x": "{x} guests", "verb": "sends",
-                             "what": "invalidation commands per dirty round"})),
-    spec(id="nested_guest_path", family="replay",
-         title="Nested, real streams: modelled time of a guest's invalidation request, trapped vs "
-               "hardware-virtualized queue (strict guests: nested/{config}; "
-               "configs/guest_path.cfg)",
-         match=NESTED, where={"config": "flts"}, x="guests", y="_ys",
-         ys={"trapped": "guest_inv_trapped_ns", "virtualized": "guest_inv_virtualized_ns"},
-         series="{model} {path}", color_by="{model}", dashed="trapped", logy=True, xlabel=NESTED_X,
-         ylabel="modelled time per guest request (ns, log scale)",
-         reading=("onoff", {"pairs": [("virtualized", "trapped", "a hardware-virtualized queue",
-                                       True)],
-                            "what": "modelled time per request", "unit": "ns",
-                            "x": "{x} guests", "lower": True})),
-    spec(id="nested_hit", family="replay",
-         title="Nested, real streams: IOTLB hit rate vs guests sharing the IOMMU "
-               "(strict guests: nested/{config})",
-         match=NESTED, where={"config": "flts"}, x="guests", y="hit_rate", yscale=100.0,
-         yrange="[0:100]", series="{model}", logy=False, xlabel=NESTED_X,
-         ylabel="IOTLB hit rate per DMA (%)",
-         reading=("at_max", {"x": "{x} guests", "verb": "hits", "unit": "%",
-                             "what": "of DMAs in the IOTLB"})),
+    nested_spec(id="nested_s2_cmds",
+                title="Nested, real streams: invalidation commands per stage-2 unmap (a VMM's "
+                      "2 MiB virtio-mem unplug) vs guests (strict guests: nested/{config})",
+                y="cmds_per_unmap2",
+                ylabel="invalidation commands per stage-2 unmap (count, incl. syncs)",
+                reading=("at_max", {"x": "{x} guests", "verb": "sends",
+                                    "what": "invalidation commands per stage-2 unmap"})),
+    nested_spec(id="nested_s2_syncs",
+                title="Nested, real streams: waits (syncs) per stage-2 unmap vs guests "
+                      "(strict guests: nested/{config})",
+                y="syncs_per_unmap2", ylabel="syncs per stage-2 unmap (count)",
+                reading=("at_max", {"x": "{x} guests", "verb": "waits",
+                                    "what": "times per stage-2 unmap"})),
+    nested_spec(id="nested_s2_collateral",
+                title="Nested, real streams: still-valid cached entries thrown away per stage-2 "
+                      "unmap vs guests (strict guests: nested/{config})",
+                y="collateral_per_unmap2", ylabel="collateral per stage-2 unmap (count)",
+                reading=("at_max", {"x": "{x} guests", "verb": "throws away",
+                                    "what": "still-valid cached entries per stage-2 unmap"})),
+    nested_spec(id="nested_dirty_cmds",
+                title="Nested, real streams: invalidation commands per dirty-tracking round (a "
+                      "64-page dirty-bit clear) vs guests (strict guests: nested/{config})",
+                y="cmds_per_dirty2", logy=False, yrange="[0:*]",
+                ylabel="invalidation commands per dirty round (count, incl. syncs)",
+                reading=("at_max", {"x": "{x} guests", "verb": "sends",
+                                    "what": "invalidation commands per dirty round"})),
+    nested_spec(id="nested_guest_path",
+                title="Nested, real streams: modelled time of a guest's invalidation request, "
+                      "trapped vs hardware-virtualized queue (strict guests: nested/{config}; "
+                      "configs/guest_path.cfg)",
+                y="_ys", ys={"trapped": "guest_inv_trapped_ns",
+                             "virtualized": "guest_inv_virtualized_ns"},
+                series="{model} {path}", color_by="{model}", dashed="trapped", logy=True,
+                ylabel="modelled time per guest request (ns, log scale)",
+                reading=("onoff", {"pairs": VIRTUALIZED, "what": "modelled time per request",
+                                   "unit": "ns", "x": "{x} guests", "lower": True})),
+    nested_spec(id="nested_hit",
+                title="Nested, real streams: IOTLB hit rate vs guests sharing the IOMMU "
+                      "(strict guests: nested/{config})",
+                y="hit_rate", yscale=100.0, yrange="[0:100]", logy=False,
+                ylabel="IOTLB hit rate per DMA (%)",
+                reading=("at_max", {"x": "{x} guests", "verb": "hits", "unit": "%",
+                                    "what": "of DMAs in the IOTLB"})),
     spec(id="mapunmap_latency", family="mapunmap",
          title="map + unmap host time vs mapping size: the emulation vs the real iommufd",
          alt_title=("^iommufd", "map + unmap host time vs mapping size: the emulation only "
@@ -366,10 +368,8 @@ SPECS = [
          dashed="trapped", logy=True,
          xlabel="invalidation entries per request (log scale)",
          ylabel="modelled time per entry (ns, log scale)",
-         reading=("onoff", {"pairs": [("virtualized", "trapped", "a hardware-virtualized queue",
-                                       True)],
-                            "what": "modelled time per entry", "unit": "ns",
-                            "x": "{x} entries per request", "lower": True})),
+         reading=("onoff", {"pairs": VIRTUALIZED, "what": "modelled time per entry",
+                            "unit": "ns", "x": "{x} entries per request", "lower": True})),
     spec(id="concurrency_walk", family="concurrency",
          title="Walk throughput while other threads map and unmap (host speed of the "
                "simulator's lock-free tables)",
