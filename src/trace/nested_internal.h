@@ -79,6 +79,69 @@ uint64_t nested_dirty_time(const struct nested_s2 *s, uint64_t t);
 /* The host address the stage 2 maps ipa to when the guests start (0: none). */
 uint64_t nested_s2_host(const struct nested_s2 *s, uint64_t ipa);
 
+/* ---- the run's objects (nested_replay.c, nested_setup.c) ---- */
+
+/* One nested domain: a guest's trace domain. */
+struct gdom {
+	uint32_t did;
+	struct nb_nested *nn;
+	struct nb_xdomain *xd;
+	struct nested_ranges pending; /* IOVAs it unmapped and has not invalidated yet */
+	struct nb_gather gather;      /* the stage-1 tables those unmaps freed */
+	struct nb_flush_req *req;     /* its request being built (P_IOTLBs since the last wait) */
+	uint32_t nreq, capreq;
+};
+
+struct gdev {
+	uint32_t sid; /* the guest's (trace) source id */
+	struct nb_xdev *dev;
+	struct gdom *d;
+};
+
+struct guest {
+	uint32_t k;
+	const struct nested_capture *cap;
+	size_t pos;
+	uint64_t base; /* its block's IPA */
+	struct gdom dom[NESTED_MAX_DOMS];
+	struct gdev dev[NESTED_MAX_DOMS];
+	uint32_t ndom, ndev;
+	struct gdom *order[NESTED_MAX_DOMS]; /* domains with a request, in order */
+	uint32_t norder;
+};
+
+/* One replay. */
+struct nrp {
+	const struct nb_hw_params *p;
+	const struct nb_nested_replay_opts *o;
+	struct nb_nested_replay_result *res;
+	struct nested_capture *caps;
+	uint32_t ncaps;
+	struct nested_s2 s2;
+	struct nb_arena *arena;
+	struct nb_palloc host, filler, tables;
+	struct nb_tspace guest_ts;
+	struct nb_domain *s2pt;
+	struct nb_xdomain *parent;
+	struct nb_iommu *m;
+	struct guest *g;
+	uint32_t K;
+	uint32_t pending_doms; /* domains with something unmapped and not invalidated */
+	uint64_t quiescent;    /* completions while none had (the oracle's sample clock) */
+	/* caching mode: the map2 call not flushed yet */
+	bool call_open;
+	uint64_t call_lo, call_hi;
+};
+
+/* nested_setup.c: the streams loaded, the memory laid out, the stage 2 as
+ * set up, every guest's domains, devices and live maps; and back. */
+int nested_setup(struct nrp *r);
+void nested_teardown(struct nrp *r);
+/* nested_replay.c */
+struct gdom *nested_gdom(struct guest *g, uint32_t did);
+int nested_guest_event(struct nrp *r, struct guest *g, const struct nb_trace_event *ev);
+int nested_failed_at(int ret, const char *path, unsigned line, const char *who);
+
 /* The pages an event's [iova, iova + size) touches (size 0: one byte). */
 static inline void nested_pages(const struct nb_trace_event *ev, uint64_t *first, uint64_t *len)
 {
