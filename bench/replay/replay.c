@@ -235,6 +235,8 @@ static struct trace *find_traces(int *n)
 	return t;
 }
 
+void nb_replay_register_speed(const char *dir); /* replay_speed.c */
+
 static void register_all(void)
 {
 	static const char *const hit_args[] = { "ways", "entries" }, *const fq_arg[] = { "fq_entries" };
@@ -244,6 +246,7 @@ static void register_all(void)
 
 	nb_bench_ctx("trace_dir", "%s", trace_dir());
 	nb_bench_ctx("traces", "%d", n);
+	nb_replay_register_speed(trace_dir());
 	for (int i = 0; i < n; i++) {
 		if (t[i].vtd) {
 			static const char *const e_arg[] = { "entries" };
