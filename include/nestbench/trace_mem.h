@@ -86,9 +86,11 @@ int nb_trace_cache_path(const char *path, char *out, size_t len);
 static inline void nb_trace_mem_event(const struct nb_trace_mem *m, uint64_t i,
 				      struct nb_trace_event *ev)
 {
+	static const struct nb_inv_raw no_raw;
 	const struct nb_trace_rec *r = &m->rec[i];
 
-	memset(ev, 0, sizeof(*ev));
+	/* every field stored once (no memset: the event is rewritten whole, its
+	 * padding aside); op names are 32 zero-padded bytes, entry 0 is "" */
 	ev->time_ns = r->time_ns;
 	ev->kind = (enum nb_trace_kind)r->kind;
 	ev->sid = r->sid;
@@ -96,16 +98,13 @@ static inline void nb_trace_mem_event(const struct nb_trace_mem *m, uint64_t i,
 	ev->size = r->size;
 	ev->domain = r->domain;
 	ev->prot = r->prot;
-	ev->line = r->line;
+	ev->has_raw = r->raw != NB_TREC_NO_RAW;
+	ev->raw = ev->has_raw ? m->raw[r->raw] : no_raw;
+	memcpy(ev->op, m->ops[r->op], sizeof(ev->op));
+	ev->hit = r->flags & NB_TREC_HIT_KNOWN ? !!(r->flags & NB_TREC_HIT) : -1;
 	ev->more = r->flags & NB_TREC_MORE;
 	ev->live = r->flags & NB_TREC_LIVE;
-	ev->hit = r->flags & NB_TREC_HIT_KNOWN ? !!(r->flags & NB_TREC_HIT) : -1;
-	if (r->raw != NB_TREC_NO_RAW) {
-		ev->has_raw = true;
-		ev->raw = m->raw[r->raw];
-	}
-	if (r->op)
-		memcpy(ev->op, m->ops[r->op], sizeof(ev->op));
+	ev->line = r->line;
 }
 
 /* Replay a loaded trace (nb_replay_ex's loop without the parse). */

@@ -402,10 +402,14 @@ uint64_t nb_cache_invalidate_if(struct nb_cache *c, nb_cache_visit_fn fn, void *
 
 	if (!c->used) /* nothing to visit */
 		return 0;
+	/* the packed keys (8 bytes a way) say which ways are valid */
 	for (uint64_t i = 0; i < total; i++) {
-		struct nb_cache_entry *e = &c->e[i];
+		struct nb_cache_entry *e;
 
-		if (e->valid && fn(user, c, e)) {
+		if (!c->key[i])
+			continue;
+		e = &c->e[i];
+		if (fn(user, c, e)) {
 			e->valid = false;
 			drop_way(c, (uint32_t)(i / c->ways), i);
 			c->used--;
