@@ -121,6 +121,7 @@ void nb_domain_free(struct nb_domain *d)
 
 struct map_op {
 	unsigned prot;
+	uint64_t bits0; /* a level-0 leaf's bits but its output address (prot encoded once) */
 	uint64_t done; /* IOVA up to which leaves were installed (for rollback) */
 	/* the last level-0 table reached and the IOVA its first entry maps */
 	uint64_t leaf_table, leaf_lo;
@@ -178,12 +179,12 @@ static bool leaf_fits(const struct nb_domain *d, int l, uint64_t iova, uint64_t 
  * number of leaves installed.
  */
 static uint64_t fill_leaves(const struct nb_domain *d, int l, uint64_t table_pa, uint64_t iova,
-			    uint64_t pa, uint64_t end, unsigned prot)
+			    uint64_t pa, uint64_t end, const struct map_op *op)
 {
 	const struct nb_pt_level *lv = &d->geom.lv[l];
 	uint64_t idx = nb_pt_index(&d->geom, l, iova), room = lv->index_mask + 1 - idx;
 	uint64_t n = (end - iova) >> lv->shift, span = 1ull << lv->shift;
-	uint64_t leaf = nb_pt_encode_leaf(&d->geom, l, pa, prot), bits = leaf & ~lv->leaf_oa_mask;
+	uint64_t bits = l == 0 ? op->bits0 : nb_pt_encode_leaf(&d->geom, l, 0, op->prot) & ~lv->leaf_oa_mask;
 	_Atomic uint64_t *e = nb_arena_u64(d->arena, table_pa + (idx << 3));
 	uint64_t k;
 
@@ -210,7 +211,7 @@ static int map_range(struct nb_domain *d, int l, uint64_t table_pa, uint64_t iov
 		int ret;
 
 		if (leaf_fits(d, l, iova, pa, end)) {
-			uint64_t n = fill_leaves(d, l, table_pa, iova, pa, end, op->prot);
+			uint64_t n = fill_leaves(d, l, table_pa, iova, pa, end, op);
 
 			iova += n << d->geom.lv[l].shift;
 			pa += n << d->geom.lv[l].shift;
@@ -285,7 +286,8 @@ static void map_rollback(struct nb_domain *d, uint64_t iova, const struct map_op
 int nb_domain_map(struct nb_domain *d, uint64_t iova, uint64_t pa, uint64_t size,
 		  unsigned prot)
 {
-	struct map_op op = { .prot = prot, .done = iova };
+	struct map_op op = { .prot = prot, .done = iova,
+			     .bits0 = nb_pt_encode_leaf(&d->geom, 0, 0, prot) & ~d->geom.lv[0].leaf_oa_mask };
 	int ret = check_range(d, iova, size, pa, true, "map");
 
 	if (ret)
@@ -305,17 +307,26 @@ int nb_domain_map(struct nb_domain *d, uint64_t iova, uint64_t pa, uint64_t size
 int nb_domain_map_sg(struct nb_domain *d, uint64_t iova, const struct nb_map_seg *seg, size_t n,
 		     unsigned prot)
 {
-	struct map_op op = { .prot = prot, .done = iova };
+	struct map_op op = { .prot = prot, .done = iova,
+			     .bits0 = nb_pt_encode_leaf(&d->geom, 0, 0, prot) & ~d->geom.lv[0].leaf_oa_mask };
 	uint64_t at = iova, total = 0, table_span = d->geom.levels > 1 ? 1ull << d->geom.lv[1].shift : 0;
 	int ret;
 
 	if (!(prot & NB_PROT_RW))
 		return nb_fail(EINVAL, "map: prot %#x grants neither read nor write", prot);
+	/* the pieces one by one (cheap tests first, check_range names a failure),
+	 * then the whole IOVA range once */
 	for (size_t i = 0; i < n; i++) {
-		if ((ret = check_range(d, at, seg[i].len, seg[i].pa, true, "map_sg")))
-			return ret;
-		at += seg[i].len;
-		total += seg[i].len;
+		uint64_t pa = seg[i].pa, len = seg[i].len, gmask = (1ull << d->geom.granule_lg2) - 1;
+
+		if (!len || ((pa | len) & gmask) || pa + len - 1 < pa || ((pa + len - 1) >> d->geom.oa_bits)) {
+			ret = check_range(d, at, len, pa, true, "map_sg");
+			return ret ? ret : nb_fail(EINVAL, "map_sg: piece %zu", i);
+		}
+		if (total + len < total)
+			return nb_fail(ERANGE, "map_sg: the pieces' lengths add up past 2^64");
+		at += len;
+		total += len;
 	}
 	if (!n || (ret = check_range(d, iova, total, 0, false, "map_sg")))
 		return n ? ret : nb_fail(EINVAL, "map_sg: an empty scatter list");
@@ -326,7 +337,7 @@ int nb_domain_map_sg(struct nb_domain *d, uint64_t iova, const struct nb_map_seg
 		/* inside the last leaf table: fill there, no walk from the root */
 		if (op.leaf_table && at - op.leaf_lo < table_span && end - op.leaf_lo <= table_span &&
 		    leaf_fits(d, 0, at, pa, end)) {
-			uint64_t k = fill_leaves(d, 0, op.leaf_table, at, pa, end, prot) << d->geom.lv[0].shift;
+			uint64_t k = fill_leaves(d, 0, op.leaf_table, at, pa, end, &op) << d->geom.lv[0].shift;
 
 			at += k;
 			pa += k;
@@ -366,7 +377,8 @@ static int check_no_split(const struct nb_domain *d, int l, uint64_t table_pa, u
 				       "unmap: partial superpage unmap: range cuts the %llu KiB leaf at IOVA %#llx",
 				       (unsigned long long)(entry_span(d, l) >> 10),
 				       (unsigned long long)nb_align_down(iova, d->geom.lv[l].shift));
-		if (k == NB_DESC_TABLE && l > 0) {
+		/* a granule-aligned range cuts no level-0 leaf: no need to look */
+		if (k == NB_DESC_TABLE && l > 1) {
 			ret = check_no_split(d, l - 1, to_pa(d, cur & d->geom.table_oa_mask), iova,
 					     cend);
 			if (ret)
@@ -406,6 +418,37 @@ static void gather_leaf(struct nb_gather *g, uint64_t iova, unsigned lg2)
 	g->leaves++;
 }
 
+/* The level-0 entries of one table in [iova, end): cleared in one pass,
+ * gathered as one run. */
+static void unmap_leaves(struct nb_domain *d, uint64_t table_pa, uint64_t iova, uint64_t end,
+			 struct nb_gather *g)
+{
+	const struct nb_pt_level *lv = &d->geom.lv[0];
+	unsigned shift = lv->shift;
+	_Atomic uint64_t *e = nb_arena_u64(d->arena, table_pa + (nb_pt_index(&d->geom, 0, iova) << 3));
+	uint64_t n = (end - iova) >> shift, first = UINT64_MAX, last = 0, cleared = 0;
+
+	for (uint64_t k = 0; k < n; k++) {
+		uint64_t cur = atomic_load_explicit(&e[k], memory_order_acquire);
+
+		if ((cur & d->geom.valid_mask) && (cur & lv->leaf_mask) == lv->leaf_match &&
+		    (cur & lv->table_mask) != lv->table_match) {
+			atomic_store_explicit(&e[k], 0, memory_order_release);
+			first = first < k ? first : k;
+			last = k;
+			cleared++;
+		}
+	}
+	if (!cleared)
+		return;
+	gather_leaf(g, iova + (first << shift), shift);
+	if (cleared > 1) {
+		gather_leaf(g, iova + (last << shift), shift);
+		g->bytes += (cleared - 2) << shift;
+		g->leaves += cleared - 2;
+	}
+}
+
 /* Returns false if a table whose whole span the range covers stays in place
  * (no memory to gather it): it is empty, but the tables above it must stay
  * too, or it would be lost with them (fail-nth sweep: a leaked table page). */
@@ -414,6 +457,10 @@ static bool unmap_range(struct nb_domain *d, int l, uint64_t table_pa, uint64_t 
 {
 	bool released = true;
 
+	if (l == 0) {
+		unmap_leaves(d, table_pa, iova, end, g);
+		return true;
+	}
 	while (iova < end) {
 		_Atomic uint64_t *e = entry_of(d, table_pa, l, iova);
 		uint64_t cur = atomic_load_explicit(e, memory_order_acquire);
