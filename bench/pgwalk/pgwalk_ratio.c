@@ -153,7 +153,22 @@ static void bm_ratio(nb_bench_state *st, void *ctx)
 		env_free(&e);
 		return;
 	}
-	/* refs per walk, from one untimed walk (all walks here read as many) */
+	/* every page must translate, each walk reading as many descriptors */
+	for (int i = 0; i < PAGES; i++) {
+		struct nb_walk_result r;
+		struct nb_walk1 w;
+
+		if (b->nested)
+			nb_walk_nested(&e.nest->ctx, e.iova[i], NB_PROT_R, &r);
+		else
+			nb_walk1(&e.single->geom, e.arena, e.single->root_pa, e.single->geom.levels - 1, e.iova[i],
+				 NB_PROT_R, &w);
+		if (b->nested ? r.fault != 0 : w.fault != 0) {
+			nb_bench_skip_with_error(st, "a mapped page did not translate");
+			env_free(&e);
+			return;
+		}
+	}
 	walk_block(&e, b->nested, &refs, 0);
 	rpw = refs / WALKS;
 	refs = 0;
