@@ -23,6 +23,17 @@ static _Atomic uint64_t *entry_of(const struct nb_domain *d, uint64_t table_pa, 
 	return nb_arena_u64(d->arena, table_pa + (nb_pt_index(&d->geom, l, iova) << 3));
 }
 
+/* Is d a table entry at level l? Inline for the common encoding (every
+ * valid bit set); the format's classifier decides anything else. */
+static inline bool is_table(const struct nb_domain *d, int l, uint64_t e)
+{
+	const struct nb_pt_level *lv = &d->geom.lv[l];
+
+	if (l > 0 && (e & (lv->table_mask | d->geom.valid_mask)) == (lv->table_match | d->geom.valid_mask))
+		return true;
+	return nb_pt_classify(&d->geom, l, e) == NB_DESC_TABLE;
+}
+
 /* Span of IOVA one entry at level l covers. */
 static uint64_t entry_span(const struct nb_domain *d, int l)
 {
@@ -153,7 +164,7 @@ static int get_or_install_table(struct nb_domain *d, _Atomic uint64_t *e, int l,
 		}
 		free_table(d, pa, l - 1); /* lost the race: the winner's table stays */
 	}
-	if (nb_pt_classify(&d->geom, l, cur) != NB_DESC_TABLE)
+	if (!is_table(d, l, cur))
 		return map_overlap(iova, l, d);
 	*child_pa = to_pa(d, cur & d->geom.table_oa_mask);
 	return 0;
@@ -223,7 +234,7 @@ static int map_range(struct nb_domain *d, int l, uint64_t table_pa, uint64_t iov
 		}
 		e = entry_of(d, table_pa, l, iova);
 		cur = atomic_load_explicit(e, memory_order_acquire);
-		if (leaf_fits(d, l, iova, pa, end) && nb_pt_classify(&d->geom, l, cur) != NB_DESC_TABLE)
+		if (leaf_fits(d, l, iova, pa, end) && !is_table(d, l, cur))
 			return map_overlap(iova, l, d); /* the run stopped at an entry in use */
 		if (l == 0)
 			return map_overlap(iova, l, d);
