@@ -37,6 +37,7 @@ struct nb_domain {
 	uint64_t pgsize_bitmap;
 	_Atomic uint64_t tables;       /* tables in use, root included */
 	_Atomic uint64_t table_bytes;  /* their bytes */
+	_Atomic uint64_t mapped_bytes;
 	_Atomic uint64_t deferred;     /* batches of unmapped tables still waiting for
 					* their grace period: free waits only if any */
 };

@@ -311,6 +311,7 @@ int nb_domain_map(struct nb_domain *d, uint64_t iova, uint64_t pa, uint64_t size
 		map_rollback(d, iova, &op, ret);
 		return ret;
 	}
+	atomic_fetch_add(&d->mapped_bytes, size);
 	return 0;
 }
 
@@ -364,6 +365,7 @@ int nb_domain_map_sg(struct nb_domain *d, uint64_t iova, const struct nb_map_seg
 		}
 		at = end;
 	}
+	atomic_fetch_add(&d->mapped_bytes, total);
 	return 0;
 }
 
@@ -507,6 +509,7 @@ int64_t nb_domain_unmap(struct nb_domain *d, uint64_t iova, uint64_t size,
 	if (ret)
 		return ret;
 	unmap_range(d, d->geom.levels - 1, d->root_pa, iova, iova + size, g);
+	atomic_fetch_sub(&d->mapped_bytes, g->bytes - before);
 	return (int64_t)(g->bytes - before);
 }
 
