@@ -174,7 +174,7 @@ struct builder {
 	uint32_t cap_ops;
 };
 
-static int grow(void **p, uint64_t *cap, uint64_t need, size_t size)
+static int grow(const char *path, void **p, uint64_t *cap, uint64_t need, size_t size)
 {
 	uint64_t n = *cap ? *cap : 1024;
 	void *q;
@@ -185,7 +185,7 @@ static int grow(void **p, uint64_t *cap, uint64_t need, size_t size)
 		n *= 2;
 	q = realloc(*p, n * size);
 	if (!q)
-		return nb_fail(ENOMEM, "trace: out of memory for %llu events", (unsigned long long)need);
+		return nb_fail(ENOMEM, "%s: out of memory for %llu events", path, (unsigned long long)need);
 	*p = q;
 	*cap = n;
 	return 0;
@@ -206,7 +206,7 @@ static int op_index(struct builder *b, const char *op, uint16_t *out)
 		}
 	if (m->nops > MAX_OPS - 1)
 		return nb_fail(E2BIG, "%s: more than %u distinct op= names", m->path, MAX_OPS - 1);
-	if (grow((void **)&m->own_ops, &cap, m->nops + 1, sizeof(*m->own_ops)))
+	if (grow(m->path, (void **)&m->own_ops, &cap, m->nops + 1, sizeof(*m->own_ops)))
 		return -ENOMEM;
 	b->cap_ops = (uint32_t)cap;
 	memset(m->own_ops[m->nops], 0, sizeof(m->own_ops[0]));
@@ -220,7 +220,7 @@ static int add_event(struct builder *b, const struct nb_trace_event *ev)
 	struct nb_trace_mem *m = b->m;
 	struct nb_trace_rec *r;
 
-	if (grow((void **)&m->own_rec, &b->cap, m->n + 1, sizeof(*r)))
+	if (grow(m->path, (void **)&m->own_rec, &b->cap, m->n + 1, sizeof(*r)))
 		return -ENOMEM;
 	r = &m->own_rec[m->n];
 	memset(r, 0, sizeof(*r));
@@ -236,7 +236,7 @@ static int add_event(struct builder *b, const struct nb_trace_event *ev)
 			     (ev->hit >= 0 ? NB_TREC_HIT_KNOWN : 0) | (ev->hit > 0 ? NB_TREC_HIT : 0));
 	r->raw = NB_TREC_NO_RAW;
 	if (ev->has_raw) {
-		if (grow((void **)&m->own_raw, &b->cap_raw, m->nraw + 1, sizeof(*m->own_raw)))
+		if (grow(m->path, (void **)&m->own_raw, &b->cap_raw, m->nraw + 1, sizeof(*m->own_raw)))
 			return -ENOMEM;
 		m->own_raw[m->nraw] = ev->raw;
 		r->raw = (uint32_t)m->nraw++;
@@ -263,7 +263,7 @@ int nb_trace_parse(struct nb_trace_mem **out, const char *path)
 	int got, ret;
 
 	if (!m)
-		return nb_fail(ENOMEM, "trace: out of memory");
+		return nb_fail(ENOMEM, "%s: out of memory", path);
 	snprintf(m->path, sizeof(m->path), "%s", path);
 	m->cache = NB_TRACE_CACHE_NONE;
 	if ((ret = nb_trace_open(&t, path)))
@@ -273,7 +273,7 @@ int nb_trace_parse(struct nb_trace_mem **out, const char *path)
 	m->own_ops = calloc(b.cap_ops, sizeof(*m->own_ops));
 	m->nops = 1;
 	if (!m->own_ops) {
-		ret = nb_fail(ENOMEM, "trace: out of memory");
+		ret = nb_fail(ENOMEM, "%s: out of memory", path);
 		goto err;
 	}
 	while ((got = nb_trace_next(t, &ev)) == 1)
@@ -432,7 +432,7 @@ int nb_trace_load(struct nb_trace_mem **out, const char *path)
 		return ret;
 	m = calloc(1, sizeof(*m));
 	if (!m)
-		return nb_fail(ENOMEM, "trace: out of memory");
+		return nb_fail(ENOMEM, "%s: out of memory", path);
 	snprintf(m->path, sizeof(m->path), "%s", path);
 	ret = map_cache(m, cpath, &id);
 	if (ret != 0) {
