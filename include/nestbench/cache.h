@@ -99,9 +99,10 @@ struct nb_cache {
 	uint64_t *key, *ktags;
 	uint32_t *ksid;
 	uint8_t *plru;		  /* PLRU tree bits: sets * ways bytes */
-	uint32_t *set_clock;	  /* LRU: each set's own clock (a hit's age update
-				   * depends on its set's last one only, not on every
-				   * lookup before it) */
+	/* LRU: each set's own clock (a hit's age update depends on its set's
+	 * last one only, not on every lookup before it); a struct, so that the
+	 * compiler knows its stores do not touch this cache's fields */
+	struct nb_cache_set_clock { uint32_t now; } *set_clock;
 	/* ways > NB_CACHE_SCAN_WAYS: a chained hash index over every way
 	 * (head[bucket], next[way]; -1 ends), a bitmap of free ways per set
 	 * and, for LRU, a recency list per set (lru_head most recent) */
@@ -154,7 +155,7 @@ static inline uint64_t nb_cache_key_(uint64_t k_addr, uint8_t level)
 static inline void nb_cache_touch(struct nb_cache *c, uint32_t set, uint32_t way, struct nb_cache_entry *e)
 {
 	if (NB_LIKELY(c->touch == NB_TOUCH_STAMP))
-		e->stamp = ++c->set_clock[set];
+		e->stamp = ++c->set_clock[set].now;
 	else if (c->touch == NB_TOUCH_PLRU)
 		nb_cache_plru_touch(c, set, way);
 	else
