@@ -89,7 +89,7 @@ int emu_ioas_map_sg(struct nb_backend *b, uint32_t ioas_id, uint64_t iova, const
 		    size_t n, unsigned prot)
 {
 	struct emu_obj *o = emu_get(b, ioas_id, EMU_IOAS, "ioas_map_sg");
-	uint64_t len = 0, at = iova;
+	uint64_t len = 0;
 	int ret;
 
 	if (!o)
@@ -98,19 +98,13 @@ int emu_ioas_map_sg(struct nb_backend *b, uint32_t ioas_id, uint64_t iova, const
 		len += segs[i].len;
 	if (!n || (ret = emu_space_check(&o->space, iova, len)))
 		return n ? ret : nb_fail(EINVAL, "emu: ioas_map_sg: an empty scatter list");
+	if (n > UINT32_MAX)
+		return nb_fail(E2BIG, "emu: ioas_map_sg: %zu pieces", n);
 	if ((ret = nb_iommu_map_sg(b->m, o->xd, iova, segs, n, prot)))
 		return ret;
-	for (size_t i = 0; i < n; at += segs[i++].len)
-		if ((ret = emu_space_add(&o->space, at, segs[i].len, segs[i].pa, prot))) {
-			/* no room to record it: the areas so far and the tables go */
-			uint32_t first, end;
-
-			if (i && emu_space_inside(&o->space, iova, at - iova, &first, &end) == 0)
-				emu_space_del(&o->space, first, end);
-			nb_iommu_unmap(b->m, o->xd, iova, len);
-			return ret;
-		}
-	return 0;
+	if ((ret = emu_space_add_run(&o->space, iova, segs, (uint32_t)n, prot)))
+		nb_iommu_unmap(b->m, o->xd, iova, len); /* no room to record it: the tables go */
+	return ret;
 }
 
 int emu_ioas_map_any(struct nb_backend *b, uint32_t ioas_id, void *buf, uint64_t len, unsigned prot,
