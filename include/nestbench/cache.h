@@ -98,6 +98,8 @@ struct nb_cache {
 	 *   ksid  sid */
 	uint64_t *key, *ktags;
 	uint32_t *ksid;
+	uint64_t *valid_bits;	  /* bit i: way i (of sets * ways) holds an entry:
+				   * invalidations visit these, not every way */
 	uint8_t *plru;		  /* PLRU tree bits: sets * ways bytes */
 	/* LRU: each set's own clock (a hit's age update depends on its set's
 	 * last one only, not on every lookup before it); a struct, so that the

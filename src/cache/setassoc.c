@@ -118,7 +118,8 @@ int nb_cache_init(struct nb_cache *c, enum nb_cache_kind kind, const struct nb_c
 	c->key = zalloc(n, sizeof(*c->key));
 	c->ktags = zalloc(n, sizeof(*c->ktags));
 	c->ksid = zalloc(n, sizeof(*c->ksid));
-	if (!c->e || !c->plru || !c->set_clock || !c->key || !c->ktags || !c->ksid ||
+	c->valid_bits = zalloc((n + 63) / 64, sizeof(*c->valid_bits));
+	if (!c->e || !c->plru || !c->set_clock || !c->key || !c->ktags || !c->ksid || !c->valid_bits ||
 	    (ways > NB_CACHE_SCAN_WAYS && index_init(c))) {
 		nb_cache_fini(c);
 		return nb_fail(ENOMEM, "%s: out of memory for %u entries", kind_names[kind], p->entries);
@@ -129,7 +130,7 @@ int nb_cache_init(struct nb_cache *c, enum nb_cache_kind kind, const struct nb_c
 void nb_cache_fini(struct nb_cache *c)
 {
 	void **all[] = { (void **)&c->e, (void **)&c->plru, (void **)&c->set_clock, (void **)&c->key, (void **)&c->ktags,
-			 (void **)&c->ksid, (void **)&c->head, (void **)&c->next, (void **)&c->free_bits,
+			 (void **)&c->ksid, (void **)&c->valid_bits, (void **)&c->head, (void **)&c->next, (void **)&c->free_bits,
 			 (void **)&c->lru_prev, (void **)&c->lru_next, (void **)&c->lru_head };
 
 	for (size_t i = 0; i < NB_ARRAY_SIZE(all); i++) {
@@ -148,6 +149,7 @@ void nb_cache_flush_all(struct nb_cache *c)
 		memset(c->key, 0, bytes_of(n, sizeof(*c->key)));
 		memset(c->ktags, 0, bytes_of(n, sizeof(*c->ktags)));
 		memset(c->ksid, 0, bytes_of(n, sizeof(*c->ksid)));
+		memset(c->valid_bits, 0, bytes_of((n + 63) / 64, sizeof(*c->valid_bits)));
 		index_reset(c);
 	}
 	c->used = 0;
@@ -341,6 +343,7 @@ static void drop_way(struct nb_cache *c, uint32_t set, size_t i)
 	c->key[i] = 0;
 	c->ktags[i] = 0;
 	c->ksid[i] = 0;
+	c->valid_bits[i / 64] &= ~(1ull << (i % 64));
 }
 
 struct nb_cache_entry *nb_cache_fill(struct nb_cache *c, uint64_t k_addr, uint64_t k_tags,
@@ -384,6 +387,7 @@ struct nb_cache_entry *nb_cache_fill(struct nb_cache *c, uint64_t k_addr, uint64
 	c->key[i] = key;
 	c->ktags[i] = k_tags;
 	c->ksid[i] = sid;
+	c->valid_bits[i / 64] |= 1ull << (i % 64);
 	if (indexed(c)) {
 		index_link(c, i);
 		c->free_bits[(size_t)set * free_words(c) + w / 64] &= ~(1ull << (w % 64));
@@ -398,24 +402,23 @@ struct nb_cache_entry *nb_cache_fill(struct nb_cache *c, uint64_t k_addr, uint64
 
 uint64_t nb_cache_invalidate_if(struct nb_cache *c, nb_cache_visit_fn fn, void *user)
 {
-	uint64_t n = 0, total = (uint64_t)c->sets * c->ways;
+	uint64_t n = 0, words = ((uint64_t)c->sets * c->ways + 63) / 64;
 
 	if (!c->used) /* nothing to visit */
 		return 0;
-	/* the packed keys (8 bytes a way) say which ways are valid */
-	for (uint64_t i = 0; i < total; i++) {
-		struct nb_cache_entry *e;
+	/* only the ways that hold an entry, from the valid bitmap */
+	for (uint64_t w = 0; w < words; w++)
+		for (uint64_t bits = c->valid_bits[w]; bits; bits &= bits - 1) {
+			uint64_t i = w * 64 + (uint64_t)__builtin_ctzll(bits);
+			struct nb_cache_entry *e = &c->e[i];
 
-		if (!c->key[i])
-			continue;
-		e = &c->e[i];
-		if (fn(user, c, e)) {
-			e->valid = false;
-			drop_way(c, (uint32_t)(i / c->ways), i);
-			c->used--;
-			n++;
+			if (fn(user, c, e)) {
+				e->valid = false;
+				drop_way(c, (uint32_t)(i / c->ways), i);
+				c->used--;
+				n++;
+			}
 		}
-	}
 	c->st.invalidated += n;
 	return n;
 }
