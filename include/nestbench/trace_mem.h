@@ -15,8 +15,8 @@
  * nb_trace_mem.cache.
  *
  * Records keep one byte for the kind and the cache its version, so event
- * kinds can be added: a new field of nb_trace_event needs a field here and
- * the version bumped (tests/trace/test_trace_bin.c compares every field of
+ * kinds can be added: a new field of nb_trace_event needs a place here (a
+ * record field, or the side entries) and the version bumped (tests/trace/test_trace_bin.c compares every field of
  * every committed trace's events both ways).
  */
 #ifndef NESTBENCH_TRACE_MEM_H
@@ -26,25 +26,34 @@
 
 #include "trace.h"
 
-#define NB_TRACE_BIN_VERSION 1
-#define NB_TREC_NO_RAW 0xffffffffu
+#define NB_TRACE_BIN_VERSION 2
+#define NB_TREC_NO_SIDE 0xffffffffu
 
 enum {
 	NB_TREC_MORE = 1 << 0,
 	NB_TREC_LIVE = 1 << 1,
 	NB_TREC_HIT_KNOWN = 1 << 2,
 	NB_TREC_HIT = 1 << 3,
+	NB_TREC_RAW = 1 << 4,	  /* side entry: the raw descriptor words */
+	NB_TREC_EXT = 1 << 5,	  /* side entry (after the raw one): out, dirty, flush range */
+	NB_TREC_HAS_OUT = 1 << 6,
+};
+
+/* What a record keeps apart (32 bytes): an inv event's raw words, or a
+ * version-2 event's out=, dirty=, flush-iova=, flush-size=. */
+struct nb_trace_side {
+	uint64_t w[4];
 };
 
 /* One event, 48 bytes. */
 struct nb_trace_rec {
 	uint64_t time_ns, iova, size;
 	uint32_t sid, domain, line;
-	uint32_t raw;	/* index into the raw descriptor words, NB_TREC_NO_RAW if none */
+	uint32_t side;	/* index of its side entries (NB_TREC_RAW, NB_TREC_EXT), or NB_TREC_NO_SIDE */
 	uint8_t kind;	/* enum nb_trace_kind */
 	uint8_t prot;
 	uint8_t flags;	/* NB_TREC_* */
-	uint8_t pad0;
+	uint8_t version; /* the trace's format version */
 	uint16_t op;	/* index into the op names; 0 is "" (none) */
 	uint16_t pad1;
 };
@@ -58,9 +67,9 @@ enum nb_trace_cache_state {
 struct nb_trace_mem {
 	char path[512];
 	const struct nb_trace_rec *rec;
-	const struct nb_inv_raw *raw;
+	const struct nb_trace_side *side;
 	const char (*ops)[32];
-	uint64_t n, nraw;
+	uint64_t n, nside;
 	uint32_t nops;
 	enum nb_trace_cache_state cache;
 	char cache_path[640];
@@ -69,7 +78,7 @@ struct nb_trace_mem {
 	void *map;
 	size_t map_len;
 	struct nb_trace_rec *own_rec;
-	struct nb_inv_raw *own_raw;
+	struct nb_trace_side *own_side;
 	char (*own_ops)[32];
 };
 
@@ -86,8 +95,11 @@ int nb_trace_cache_path(const char *path, char *out, size_t len);
 static inline void nb_trace_mem_event(const struct nb_trace_mem *m, uint64_t i,
 				      struct nb_trace_event *ev)
 {
-	static const struct nb_inv_raw no_raw;
+	static const struct nb_trace_side none;
 	const struct nb_trace_rec *r = &m->rec[i];
+	const struct nb_trace_side *raw = r->flags & NB_TREC_RAW ? &m->side[r->side] : &none;
+	const struct nb_trace_side *ext =
+		r->flags & NB_TREC_EXT ? &m->side[r->side + !!(r->flags & NB_TREC_RAW)] : &none;
 
 	/* every field stored once (no memset: the event is rewritten whole, its
 	 * padding aside); op names are 32 zero-padded bytes, entry 0 is "" */
@@ -98,12 +110,18 @@ static inline void nb_trace_mem_event(const struct nb_trace_mem *m, uint64_t i,
 	ev->size = r->size;
 	ev->domain = r->domain;
 	ev->prot = r->prot;
-	ev->has_raw = r->raw != NB_TREC_NO_RAW;
-	ev->raw = ev->has_raw ? m->raw[r->raw] : no_raw;
+	ev->has_raw = r->flags & NB_TREC_RAW;
+	memcpy(&ev->raw, raw, sizeof(ev->raw));
 	memcpy(ev->op, m->ops[r->op], sizeof(ev->op));
 	ev->hit = r->flags & NB_TREC_HIT_KNOWN ? !!(r->flags & NB_TREC_HIT) : -1;
 	ev->more = r->flags & NB_TREC_MORE;
 	ev->live = r->flags & NB_TREC_LIVE;
+	ev->has_out = r->flags & NB_TREC_HAS_OUT;
+	ev->out = ext->w[0];
+	ev->dirty = ext->w[1];
+	ev->flush_iova = ext->w[2];
+	ev->flush_size = ext->w[3];
+	ev->version = r->version;
 	ev->line = r->line;
 }
 

@@ -6,7 +6,8 @@
  *   struct bin_hdr (128 bytes)
  *   op names:   nops x char[32] (entry 0 is "")
  *   records:    n x struct nb_trace_rec (48 bytes)
- *   raw words:  nraw x struct nb_inv_raw (32 bytes)
+ *   side:       nside x struct nb_trace_side (32 bytes: raw words, or the
+ *               version-2 fields out, dirty, flush range)
  * The header records what the cache was made from (the source's size,
  * mtime in ns and a hash of its bytes) and a hash of everything after it.
  */
@@ -32,7 +33,7 @@ struct bin_hdr {
 	uint32_t rec_size;	/* sizeof(struct nb_trace_rec) */
 	uint32_t kind_count;	/* NB_TR_KIND_COUNT of the writer */
 	uint32_t nops;
-	uint64_t n, nraw;
+	uint64_t n, nside;
 	uint64_t src_size;
 	int64_t src_mtime_ns;
 	uint64_t src_hash;	/* of the source file's bytes (gzip as stored) */
@@ -161,7 +162,7 @@ void nb_trace_mem_free(struct nb_trace_mem *m)
 	if (m->map)
 		munmap(m->map, m->map_len);
 	free(m->own_rec);
-	free(m->own_raw);
+	free(m->own_side);
 	free(m->own_ops);
 	free(m);
 }
@@ -170,7 +171,7 @@ void nb_trace_mem_free(struct nb_trace_mem *m)
 
 struct builder {
 	struct nb_trace_mem *m;
-	uint64_t cap, cap_raw;
+	uint64_t cap, cap_side;
 	uint32_t cap_ops;
 };
 
@@ -234,12 +235,24 @@ static int add_event(struct builder *b, const struct nb_trace_event *ev)
 	r->prot = (uint8_t)ev->prot;
 	r->flags = (uint8_t)((ev->more ? NB_TREC_MORE : 0) | (ev->live ? NB_TREC_LIVE : 0) |
 			     (ev->hit >= 0 ? NB_TREC_HIT_KNOWN : 0) | (ev->hit > 0 ? NB_TREC_HIT : 0));
-	r->raw = NB_TREC_NO_RAW;
-	if (ev->has_raw) {
-		if (grow(m->path, (void **)&m->own_raw, &b->cap_raw, m->nraw + 1, sizeof(*m->own_raw)))
+	r->version = (uint8_t)ev->version;
+	r->flags |= (uint8_t)((ev->has_raw ? NB_TREC_RAW : 0) | (ev->has_out ? NB_TREC_HAS_OUT : 0));
+	if (ev->out || ev->dirty || ev->flush_iova || ev->flush_size)
+		r->flags |= NB_TREC_EXT;
+	r->side = NB_TREC_NO_SIDE;
+	if (r->flags & (NB_TREC_RAW | NB_TREC_EXT)) {
+		uint64_t need = m->nside + !!ev->has_raw + !!(r->flags & NB_TREC_EXT);
+
+		if (need > NB_TREC_NO_SIDE)
+			return nb_fail(E2BIG, "%s: more than 2^32 side entries", m->path);
+		if (grow(m->path, (void **)&m->own_side, &b->cap_side, need, sizeof(*m->own_side)))
 			return -ENOMEM;
-		m->own_raw[m->nraw] = ev->raw;
-		r->raw = (uint32_t)m->nraw++;
+		r->side = (uint32_t)m->nside;
+		if (ev->has_raw)
+			memcpy(&m->own_side[m->nside++], &ev->raw, sizeof(ev->raw));
+		if (r->flags & NB_TREC_EXT)
+			m->own_side[m->nside++] = (struct nb_trace_side){
+				{ ev->out, ev->dirty, ev->flush_iova, ev->flush_size } };
 	}
 	if (op_index(b, ev->op, &r->op))
 		return -E2BIG;
@@ -250,7 +263,7 @@ static int add_event(struct builder *b, const struct nb_trace_event *ev)
 static void publish(struct nb_trace_mem *m)
 {
 	m->rec = m->own_rec;
-	m->raw = m->own_raw;
+	m->side = m->own_side;
 	m->ops = (const char(*)[32])m->own_ops;
 }
 
@@ -297,13 +310,13 @@ static int write_cache(const struct nb_trace_mem *m, const struct src_id *id, co
 		       char *why, size_t whylen)
 {
 	size_t ops_len = (size_t)m->nops * sizeof(m->ops[0]), rec_len = m->n * sizeof(m->rec[0]),
-	       raw_len = m->nraw * sizeof(m->raw[0]), len = sizeof(struct bin_hdr) + ops_len + rec_len + raw_len;
+	       raw_len = m->nside * sizeof(m->side[0]), len = sizeof(struct bin_hdr) + ops_len + rec_len + raw_len;
 	struct bin_hdr h = {
 		.magic = BIN_MAGIC, .version = NB_TRACE_BIN_VERSION,
 		.rec_size = sizeof(struct nb_trace_rec), .kind_count = NB_TR_KIND_COUNT,
-		.nops = m->nops, .n = m->n, .nraw = m->nraw, .src_size = id->size,
+		.nops = m->nops, .n = m->n, .nside = m->nside, .src_size = id->size,
 		.src_mtime_ns = id->mtime_ns, .src_hash = id->hash,
-		.body_hash = body_hash(m->ops, ops_len, m->rec, rec_len, m->raw, raw_len),
+		.body_hash = body_hash(m->ops, ops_len, m->rec, rec_len, m->side, raw_len),
 	};
 	char *buf = malloc(len), *p = buf;
 	int ret;
@@ -319,7 +332,7 @@ static int write_cache(const struct nb_trace_mem *m, const struct src_id *id, co
 	else
 		p += ops_len;
 	if (raw_len)
-		memcpy(p + rec_len, m->raw, raw_len);
+		memcpy(p + rec_len, m->side, raw_len);
 	ret = make_dirs(cpath);
 	if (ret)
 		snprintf(why, whylen, "%s: cannot create its folder: %s", cpath, strerror(-ret));
@@ -355,26 +368,28 @@ static enum cache_verdict check_cache(const unsigned char *p, size_t len, const 
 	    h.rec_size != sizeof(struct nb_trace_rec) || h.kind_count != NB_TR_KIND_COUNT ||
 	    h.src_size != id->size || h.src_mtime_ns != id->mtime_ns || h.src_hash != id->hash)
 		return CACHE_STALE;
-	if (h.nops < 1 || h.nops > MAX_OPS || h.n > (1ull << 40) || h.nraw > h.n)
+	if (h.nops < 1 || h.nops > MAX_OPS || h.n > (1ull << 40) || h.nside > 2 * h.n)
 		return corrupt(why, whylen, "counts out of range");
 	ops_len = (uint64_t)h.nops * 32;
 	rec_len = h.n * sizeof(struct nb_trace_rec);
-	raw_len = h.nraw * sizeof(struct nb_inv_raw);
+	raw_len = h.nside * sizeof(struct nb_trace_side);
 	if (len != sizeof(h) + ops_len + rec_len + raw_len)
 		return corrupt(why, whylen, "its size does not match its header");
 	m->ops = (const char(*)[32])(p + sizeof(h));
 	m->rec = (const struct nb_trace_rec *)(p + sizeof(h) + ops_len);
-	m->raw = (const struct nb_inv_raw *)(p + sizeof(h) + ops_len + rec_len);
+	m->side = (const struct nb_trace_side *)(p + sizeof(h) + ops_len + rec_len);
 	m->n = h.n;
-	m->nraw = h.nraw;
+	m->nside = h.nside;
 	m->nops = h.nops;
-	if (body_hash(m->ops, ops_len, m->rec, rec_len, m->raw, raw_len) != h.body_hash)
+	if (body_hash(m->ops, ops_len, m->rec, rec_len, m->side, raw_len) != h.body_hash)
 		return corrupt(why, whylen, "its contents do not match their hash");
 	for (uint64_t i = 0; i < m->n; i++) {
 		const struct nb_trace_rec *r = &m->rec[i];
 
+		unsigned sides = !!(r->flags & NB_TREC_RAW) + !!(r->flags & NB_TREC_EXT);
+
 		if (r->kind >= NB_TR_KIND_COUNT || r->op >= m->nops ||
-		    (r->raw != NB_TREC_NO_RAW && r->raw >= m->nraw)) {
+		    (sides && (r->side == NB_TREC_NO_SIDE || r->side + (uint64_t)sides > m->nside))) {
 			snprintf(why, whylen, "record %llu out of range", (unsigned long long)i);
 			return CACHE_CORRUPT;
 		}
@@ -406,9 +421,9 @@ static int map_cache(struct nb_trace_mem *m, const char *cpath, const struct src
 	if (v != CACHE_OK) {
 		munmap(p, (size_t)st.st_size);
 		m->rec = NULL;
-		m->raw = NULL;
+		m->side = NULL;
 		m->ops = NULL;
-		m->n = m->nraw = m->nops = 0;
+		m->n = m->nside = m->nops = 0;
 		if (v == CACHE_CORRUPT)
 			return nb_fail(EINVAL, "%s: trace cache of %s is corrupt: %s (delete it to rebuild, "
 					       "or NB_TRACE_CACHE=off)", cpath, m->path, why);

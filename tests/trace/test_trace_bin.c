@@ -25,7 +25,7 @@
 /* Every field of an event: a new one changes the size and stops this
  * test from compiling until it is compared here and carried by the
  * binary form (nb_trace_rec, NB_TRACE_BIN_VERSION). */
-_Static_assert(sizeof(struct nb_trace_event) == 128, "a new nb_trace_event field: compare it here");
+_Static_assert(sizeof(struct nb_trace_event) == 160, "a new nb_trace_event field: compare it here");
 
 static bool same_event(const struct nb_trace_event *a, const struct nb_trace_event *b)
 {
@@ -33,7 +33,9 @@ static bool same_event(const struct nb_trace_event *a, const struct nb_trace_eve
 	       a->size == b->size && a->domain == b->domain && a->prot == b->prot &&
 	       a->has_raw == b->has_raw && memcmp(&a->raw, &b->raw, sizeof(a->raw)) == 0 &&
 	       memcmp(a->op, b->op, sizeof(a->op)) == 0 && a->hit == b->hit && a->more == b->more &&
-	       a->live == b->live && a->line == b->line;
+	       a->live == b->live && a->has_out == b->has_out && a->out == b->out && a->dirty == b->dirty &&
+	       a->flush_iova == b->flush_iova && a->flush_size == b->flush_size && a->version == b->version &&
+	       a->line == b->line;
 }
 
 /* Compare t's events with the text reader's; returns the event count. */
