@@ -558,6 +558,28 @@ def causality(items, bounds, st, window_us=5000, look=3000):
         return e.dom == dom and e.iova < hi and lo < e.iova + e.size
 
     n = len(items)
+    # A DMA's forward scan looks only at guest events: jump from one to the next
+    # (gpos) instead of stepping over every QEMU event between them, and stop
+    # where the scan would have met an item later than its window (block maxima
+    # of the times; items are in placement order, their times nearly so).
+    gpos = [k for k in range(n) if items[k][0] == "g"]
+    times = [it[2] for it in items]
+    block = 64
+    bmax = [max(times[b:b + block]) for b in range(0, n, block)]
+
+    def later_than(lo, hi, limit):
+        """Is any item in [lo, hi] later than limit?"""
+        k = lo
+        while k <= hi:
+            if k % block == 0 and k + block - 1 <= hi:
+                if bmax[k // block] > limit:
+                    return True
+                k += block
+            elif times[k] > limit:
+                return True
+            else:
+                k += 1
+        return False
     for i in range(n):
         kind, e, t, qi = items[i]
         if kind == "g":
@@ -582,11 +604,13 @@ def causality(items, bounds, st, window_us=5000, look=3000):
             apply(e)
         else:
             if e.kind == "dma" and (e.dom, e.iova >> 12) not in live:
-                for j in range(i + 1, min(i + look, n)):
-                    kj, ej, tj, _ = items[j]
-                    if tj > t + window_us:
+                end = min(i + look, n)
+                for p in range(bisect.bisect_right(gpos, i), len(gpos)):
+                    j = gpos[p]
+                    if j >= end or later_than(i + 1, j, t + window_us):
                         break
-                    if kj != "g" or id(ej) in done or not touches(ej, e.dom, e.iova, e.iova + 1):
+                    ej = items[j][1]
+                    if id(ej) in done or not touches(ej, e.dom, e.iova, e.iova + 1):
                         continue
                     if ej.kind == "map":
                         grp = [items[k] for k in range(i + 1, j + 1) if items[k][0] == "g"

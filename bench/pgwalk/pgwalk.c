@@ -503,6 +503,7 @@ static void add(struct walk_bench *b, const char *name)
 }
 
 void nb_pgwalk_register_cached(void); /* pgwalk_cached.c */
+void nb_pgwalk_register_ratio(void);  /* pgwalk_ratio.c */
 
 static void register_all(void)
 {
@@ -551,6 +552,7 @@ static void register_all(void)
 				add(b, name);
 			}
 	nb_pgwalk_register_cached();
+	nb_pgwalk_register_ratio();
 	nb_bench *c = nb_bench_register("pgwalk/chase", bm_chase, NULL);
 	nb_bench_arg_names(c, chase_names, 1);
 	for (size_t i = 0; i < NB_ARRAY_SIZE(ws_kib); i++)

@@ -236,6 +236,7 @@ static struct trace *find_traces(int *n)
 }
 
 void nb_replay_register_nested(void); /* nested.c */
+void nb_replay_register_speed(const char *dir); /* replay_speed.c */
 
 static void register_all(void)
 {
@@ -246,6 +247,7 @@ static void register_all(void)
 
 	nb_bench_ctx("trace_dir", "%s", trace_dir());
 	nb_bench_ctx("traces", "%d", n);
+	nb_replay_register_speed(trace_dir());
 	for (int i = 0; i < n; i++) {
 		if (t[i].vtd) {
 			static const char *const e_arg[] = { "entries" };

@@ -487,6 +487,7 @@ const struct nb_backend_ops nb_backend_emu = {
 	.dev_open = emu_dev_open,
 	.ioas_alloc = emu_ioas_alloc,
 	.ioas_map = emu_ioas_map,
+	.ioas_map_sg = emu_ioas_map_sg,
 	.ioas_unmap = emu_ioas_unmap,
 	.hwpt_alloc = emu_hwpt_alloc,
 	.attach = emu_attach,

@@ -62,6 +62,8 @@ int emu_ioas_alloc(struct nb_backend *b, uint32_t *ioas_id);
 void emu_ioas_free(struct nb_backend *b, struct emu_obj *o);
 int emu_ioas_map(struct nb_backend *b, uint32_t ioas_id, uint64_t iova, void *buf, uint64_t len,
 		 unsigned prot);
+int emu_ioas_map_sg(struct nb_backend *b, uint32_t ioas_id, uint64_t iova, const struct nb_map_seg *segs,
+		    size_t n, unsigned prot);
 int emu_ioas_map_any(struct nb_backend *b, uint32_t ioas_id, void *buf, uint64_t len, unsigned prot,
 		     uint64_t *iova);
 int emu_ioas_unmap(struct nb_backend *b, uint32_t ioas_id, uint64_t iova, uint64_t len,

@@ -82,6 +82,31 @@ int emu_ioas_map(struct nb_backend *b, uint32_t ioas_id, uint64_t iova, void *bu
 	return map_area(b, o, iova, emu_pa_of(buf), len, prot);
 }
 
+/* A scatter list back to back from iova, in one pass over the tables; each
+ * piece becomes an area of its own (its memory is contiguous), so an unmap
+ * of the whole range takes them all. */
+int emu_ioas_map_sg(struct nb_backend *b, uint32_t ioas_id, uint64_t iova, const struct nb_map_seg *segs,
+		    size_t n, unsigned prot)
+{
+	struct emu_obj *o = emu_get(b, ioas_id, EMU_IOAS, "ioas_map_sg");
+	uint64_t len = 0;
+	int ret;
+
+	if (!o)
+		return -ENOENT;
+	for (size_t i = 0; i < n; i++)
+		len += segs[i].len;
+	if (!n || (ret = emu_space_check(&o->space, iova, len)))
+		return n ? ret : nb_fail(EINVAL, "emu: ioas_map_sg: an empty scatter list");
+	if (n > UINT32_MAX)
+		return nb_fail(E2BIG, "emu: ioas_map_sg: %zu pieces", n);
+	if ((ret = nb_iommu_map_sg(b->m, o->xd, iova, segs, n, prot)))
+		return ret;
+	if ((ret = emu_space_add_run(&o->space, iova, segs, (uint32_t)n, prot)))
+		nb_iommu_unmap(b->m, o->xd, iova, len); /* no room to record it: the tables go */
+	return ret;
+}
+
 int emu_ioas_map_any(struct nb_backend *b, uint32_t ioas_id, void *buf, uint64_t len, unsigned prot,
 		     uint64_t *iova)
 {

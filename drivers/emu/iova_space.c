@@ -215,6 +215,24 @@ int emu_space_add(struct emu_space *s, uint64_t iova, uint64_t len, uint64_t pa,
 	return 0;
 }
 
+int emu_space_add_run(struct emu_space *s, uint64_t iova, const struct nb_map_seg *seg, uint32_t n,
+		      unsigned prot)
+{
+	uint32_t i = 0;
+	int ret = n > UINT32_MAX - s->narea ? nb_fail(ENOMEM, "emu: more than 2^32 mappings in one IOAS")
+					    : grow((void **)&s->area, &s->carea, s->narea + n, sizeof(*s->area));
+
+	if (ret)
+		return ret;
+	while (i < s->narea && s->area[i].iova < iova)
+		i++;
+	memmove(&s->area[i + n], &s->area[i], sizeof(*s->area) * (s->narea - i));
+	for (uint32_t k = 0; k < n; iova += seg[k++].len)
+		s->area[i + k] = (struct emu_area){ .iova = iova, .len = seg[k].len, .pa = seg[k].pa, .prot = prot };
+	s->narea += n;
+	return 0;
+}
+
 int emu_space_inside(const struct emu_space *s, uint64_t iova, uint64_t len, uint32_t *first,
 		     uint32_t *end)
 {

@@ -45,6 +45,10 @@ int emu_space_check(const struct emu_space *s, uint64_t iova, uint64_t len);
 int emu_space_alloc(const struct emu_space *s, uint64_t uptr, uint64_t len, uint64_t *iova);
 /* Record a mapping (emu_space_check passed). */
 int emu_space_add(struct emu_space *s, uint64_t iova, uint64_t len, uint64_t pa, unsigned prot);
+/* Record n mappings back to back from iova, one per piece (a scatter list:
+ * emu_space_check passed for the whole run), in one insertion. */
+int emu_space_add_run(struct emu_space *s, uint64_t iova, const struct nb_map_seg *seg, uint32_t n,
+		      unsigned prot);
 /* Areas [*first, *end) lying inside [iova, iova + len), as IOAS_UNMAP takes
  * them: -ENOENT when none, or one reaches outside the range. */
 int emu_space_inside(const struct emu_space *s, uint64_t iova, uint64_t len, uint32_t *first,

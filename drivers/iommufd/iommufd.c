@@ -463,6 +463,9 @@ const struct nb_backend_ops nb_backend_iommufd = {
 	.ioas_alloc = iofd_ioas_alloc,
 	.ioas_map = iofd_ioas_map,
 	.ioas_unmap = iofd_ioas_unmap,
+	/* IOMMU_IOAS_MAP takes one contiguous user range: the uAPI has no
+	 * scatter list (the kernel's iommu_map_sg runs inside it) */
+	.ioas_map_sg = NULL,
 	.hwpt_alloc = iofd_hwpt_alloc,
 	.attach = iofd_attach,
 	.hwpt_invalidate = iofd_hwpt_invalidate,

@@ -73,6 +73,11 @@ struct nb_backend_ops {
 			unsigned prot);
 	int (*ioas_unmap)(struct nb_backend *b, uint32_t ioas_id, uint64_t iova, uint64_t len,
 			  uint64_t *unmapped);
+	/* Map a scatter list back to back from iova in one call (iommu_map_sg):
+	 * segs[i].pa is the physical address of the i-th piece (emu's buffers
+	 * are their own PAs). */
+	int (*ioas_map_sg)(struct nb_backend *b, uint32_t ioas_id, uint64_t iova,
+			   const struct nb_map_seg *segs, size_t n, unsigned prot);
 	int (*hwpt_alloc)(struct nb_backend *b, const struct nb_hwpt_req *req, uint32_t *hwpt_id);
 	/* IOAS_MAP without FIXED_IOVA: the IOAS picks the lowest free IOVA at
 	 * or above 4 KiB in its allowed ranges (all usable ones when none were

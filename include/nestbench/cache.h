@@ -77,16 +77,40 @@ static inline uint64_t nb_cache_lookups(const struct nb_cache_stats *st)
 	return st->hits + st->misses;
 }
 
+/* Sets with more ways than this (fully associative structures) keep a
+ * hash index of their keys and an LRU list instead of scanning every way. */
+#define NB_CACHE_SCAN_WAYS 16
+
+/* How a hit refreshes an entry's age (chosen once, at init). */
+enum nb_cache_touch_kind { NB_TOUCH_STAMP, NB_TOUCH_PLRU, NB_TOUCH_LIST };
+
 struct nb_cache {
 	enum nb_cache_kind kind;
+	uint8_t touch;		  /* enum nb_cache_touch_kind */
 	struct nb_cache_params p;
 	uint32_t sets, ways, set_mask;
 	struct nb_cache_entry *e; /* sets * ways */
-	uint64_t *key;		  /* sets * ways: each entry's k_addr, 0 when invalid.
-				   * A lookup scans one set's keys (one cache line at
-				   * 8 ways) and opens an entry only on an address match. */
+	/* The identity of every way, packed apart from the entries so that a
+	 * lookup compares address, level, tags and source id without opening
+	 * an entry (at 8 ways: one cache line of keys, one of tags):
+	 *   key   k_addr | level << 6 (k_addr's bits 6..11 are 0), 0 when free
+	 *   ktags k_tags
+	 *   ksid  sid */
+	uint64_t *key, *ktags;
+	uint32_t *ksid;
+	uint64_t *valid_bits;	  /* bit i: way i (of sets * ways) holds an entry:
+				   * invalidations visit these, not every way */
 	uint8_t *plru;		  /* PLRU tree bits: sets * ways bytes */
-	uint32_t clock;
+	/* LRU: each set's own clock (a hit's age update depends on its set's
+	 * last one only, not on every lookup before it); a struct, so that the
+	 * compiler knows its stores do not touch this cache's fields */
+	struct nb_cache_set_clock { uint32_t now; } *set_clock;
+	/* ways > NB_CACHE_SCAN_WAYS: a chained hash index over every way
+	 * (head[bucket], next[way]; -1 ends), a bitmap of free ways per set
+	 * and, for LRU, a recency list per set (lru_head most recent) */
+	int32_t *head, *next, *lru_prev, *lru_next, *lru_head;
+	uint64_t *free_bits;
+	uint32_t hmask;
 	uint64_t rng;
 	uint32_t used;		  /* valid entries (QEMU mode: drop all when full) */
 	struct nb_cache_stats st;
@@ -120,31 +144,42 @@ static inline uint32_t nb_cache_set_of(const struct nb_cache *c, uint64_t k_addr
 }
 
 void nb_cache_plru_touch(struct nb_cache *c, uint32_t set, uint32_t way);
+void nb_cache_lru_touch_(struct nb_cache *c, uint32_t set, uint32_t way);
+struct nb_cache_entry *nb_cache_lookup_indexed_(struct nb_cache *c, uint32_t set, uint64_t key,
+						 uint64_t k_tags, uint32_t sid);
+
+static inline uint64_t nb_cache_key_(uint64_t k_addr, uint8_t level)
+{
+	return k_addr | (uint64_t)level << 6;
+}
 
 /* Refresh an entry's age on a hit or fill. */
 static inline void nb_cache_touch(struct nb_cache *c, uint32_t set, uint32_t way, struct nb_cache_entry *e)
 {
-	if (c->p.repl == NB_REPL_PLRU)
+	if (NB_LIKELY(c->touch == NB_TOUCH_STAMP))
+		e->stamp = ++c->set_clock[set].now;
+	else if (c->touch == NB_TOUCH_PLRU)
 		nb_cache_plru_touch(c, set, way);
 	else
-		e->stamp = ++c->clock;
+		nb_cache_lru_touch_(c, set, way);
 }
 
+/* One set's ways: the key (address, level) first, then tags and source id
+ * from the packed arrays; the entry is opened only on a hit. */
 static inline struct nb_cache_entry *nb_cache_scan_(struct nb_cache *c, uint32_t set, uint32_t ways,
-						   uint64_t k_addr, uint64_t k_tags, uint32_t sid,
-						   uint8_t level)
+						   uint64_t key, uint64_t k_tags, uint32_t sid)
 {
-	const uint64_t *key = c->key + (size_t)set * ways;
+	const size_t base = (size_t)set * ways;
+	const uint64_t *kw = c->key + base, *tw = c->ktags + base;
+	const uint32_t *sw = c->ksid + base;
 
 	for (uint32_t w = 0; w < ways; w++) {
-		if (key[w] == k_addr) { /* a free way holds 0: only a bogus key matches it */
-			struct nb_cache_entry *e = &c->e[(size_t)set * ways + w];
+		if (kw[w] == key && NB_LIKELY(tw[w] == k_tags && sw[w] == sid)) {
+			struct nb_cache_entry *e = &c->e[base + w];
 
-			if (e->k_tags == k_tags && e->valid && e->sid == sid && e->level == level) {
-				c->st.hits++;
-				nb_cache_touch(c, set, w, e);
-				return e;
-			}
+			c->st.hits++;
+			nb_cache_touch(c, set, w, e);
+			return e;
 		}
 	}
 	c->st.misses++;
@@ -156,6 +191,7 @@ static inline struct nb_cache_entry *nb_cache_scan_(struct nb_cache *c, uint32_t
 static inline struct nb_cache_entry *nb_cache_lookup(struct nb_cache *c, uint64_t k_addr, uint64_t k_tags,
 						     uint32_t sid, uint8_t level)
 {
+	uint64_t key = nb_cache_key_(k_addr, level);
 	uint32_t set;
 
 	if (NB_UNLIKELY(!c->sets)) {
@@ -165,8 +201,10 @@ static inline struct nb_cache_entry *nb_cache_lookup(struct nb_cache *c, uint64_
 	set = nb_cache_set_of(c, k_addr, k_tags, sid, level);
 	/* The common associativity gets a loop the compiler unrolls. */
 	if (c->ways == 8)
-		return nb_cache_scan_(c, set, 8, k_addr, k_tags, sid, level);
-	return nb_cache_scan_(c, set, c->ways, k_addr, k_tags, sid, level);
+		return nb_cache_scan_(c, set, 8, key, k_tags, sid);
+	if (c->ways > NB_CACHE_SCAN_WAYS)
+		return nb_cache_lookup_indexed_(c, set, key, k_tags, sid);
+	return nb_cache_scan_(c, set, c->ways, key, k_tags, sid);
 }
 /* Insert; returns the new entry (to fill the payload), evicting if needed. */
 struct nb_cache_entry *nb_cache_fill(struct nb_cache *c, uint64_t k_addr, uint64_t k_tags,

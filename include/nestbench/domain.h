@@ -76,6 +76,23 @@ void nb_domain_free(struct nb_domain *d);
 int nb_domain_map(struct nb_domain *d, uint64_t iova, uint64_t pa, uint64_t size,
 		  unsigned prot);
 
+/* One piece of a scatter list: len bytes at physical address pa. */
+struct nb_map_seg {
+	uint64_t pa, len;
+};
+
+/*
+ * Map a scatter list back to back from iova (iommu_map_sg, generic_pt's
+ * map_range over a run): segment i at iova + the lengths before it, each
+ * with the largest leaves its alignment allows. Every segment is checked
+ * before anything is mapped (as nb_domain_map: granule multiples, aligned
+ * PAs, inside the input and output sizes); runs of leaves are filled one
+ * table at a time, and a segment inside the last leaf table reached goes
+ * there without a walk from the root. On any refusal nothing stays mapped.
+ */
+int nb_domain_map_sg(struct nb_domain *d, uint64_t iova, const struct nb_map_seg *seg, size_t n,
+		     unsigned prot);
+
 /*
  * Unmap every leaf inside [iova, iova + size); holes are skipped. Returns
  * the bytes unmapped (>= 0) and fills gather, or a negative errno with

@@ -210,6 +210,11 @@ int nb_iommu_map(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, uint64
  * the queue's flush, so that flush runs first. *flushed (may be NULL): it did. */
 int nb_iommu_map_after_fq(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, uint64_t pa,
 			  uint64_t size, unsigned prot, bool *flushed);
+/* A scatter list mapped back to back from iova (nb_domain_map_sg), after
+ * the flush queue's flush where the range is still queued (as
+ * nb_iommu_map_after_fq). */
+int nb_iommu_map_sg(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova,
+		    const struct nb_map_seg *seg, size_t n, unsigned prot);
 /* Invalidate a change the caller already made to d's tables (one IOMMU
  * unit of several sharing the tables: each flushes its own caches). */
 int nb_iommu_flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush_req *req);

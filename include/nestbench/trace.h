@@ -88,6 +88,10 @@ struct nb_replay_result {
 	struct nb_iommu_stats st;		/* the model's commands, collateral ... */
 	struct nb_cache_stats cache[NB_CACHE_KIND_COUNT]; /* each structure's counters */
 	double wall_s, trace_s;			/* replay time; the trace's own span */
+	double model_s;				/* host time of the event loop alone (no parse,
+						 * no set-up or teardown) */
+	double load_s;				/* nb_replay_ex: host time loading the trace (its
+						 * binary cache, or parsing the text) */
 };
 
 /*

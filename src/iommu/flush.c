@@ -40,6 +40,20 @@ int nb_iommu_map(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, uint64
 	return nb_domain_map(d->pt, iova, pa, size, prot);
 }
 
+int nb_iommu_map_sg(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova,
+		    const struct nb_map_seg *seg, size_t n, unsigned prot)
+{
+	uint64_t size = 0;
+
+	if (d->kind == NB_XD_NESTED)
+		return nb_fail(EINVAL, "map on a nested domain: the guest owns its stage-1 tables");
+	for (size_t i = 0; i < n; i++)
+		size += seg[i].len;
+	if (fq_overlaps(m, d, iova, size)) /* the allocator hands it out after the flush */
+		nb_iommu_fq_flush(m);
+	return nb_domain_map_sg(d->pt, iova, seg, n, prot);
+}
+
 int nb_iommu_map_after_fq(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, uint64_t pa,
 			  uint64_t size, unsigned prot, bool *flushed)
 {

@@ -89,11 +89,47 @@ static int truncated(struct nb_trace *t)
 		       t->path, t->line + 1);
 }
 
+/* Plain decimal (up to 19 digits) or 0x hex (up to 16 digits), the forms
+ * traces use: parsed here; anything else (suffixes, errors) goes through
+ * nb_parse_u64, which decides and words the refusal. */
+static bool plain_number(const char *tok, uint64_t *v)
+{
+	uint64_t x = 0;
+	int n = 0;
+
+	if (tok[0] == '0' && (tok[1] == 'x' || tok[1] == 'X')) {
+		for (tok += 2; n < 17; tok++, n++) {
+			unsigned c = (unsigned char)*tok, d = c - '0', h = (c | 0x20) - 'a';
+
+			if (d < 10)
+				x = x << 4 | d;
+			else if (h < 6)
+				x = x << 4 | (h + 10);
+			else
+				break;
+		}
+		if (*tok || n == 0 || n > 16)
+			return false;
+	} else {
+		for (; n < 20; tok++, n++) {
+			unsigned d = (unsigned char)*tok - '0';
+
+			if (d >= 10)
+				break;
+			x = x * 10 + d;
+		}
+		if (*tok || n == 0 || n > 19)
+			return false;
+	}
+	*v = x;
+	return true;
+}
+
 static int number(struct nb_trace *t, const char *field, const char *tok, uint64_t *v)
 {
 	char msg[300];
 
-	if (nb_parse_u64(tok, v) == 0)
+	if (plain_number(tok, v) || nb_parse_u64(tok, v) == 0)
 		return 0;
 	snprintf(msg, sizeof(msg), "%s", nb_errmsg());
 	return bad(t, field, msg);
@@ -180,12 +216,24 @@ int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
 			if (!gzeof(t->f))
 				return bad(t, "line too long", "");
 		}
-		buf[strcspn(buf, "#\r\n")] = '\0';
+		/* split at blanks, up to a comment or the line's end */
 		n = 0;
-		for (char *p = strtok(buf, " \t"); p; p = strtok(NULL, " \t")) {
+		for (char *p = buf;;) {
+			while (*p == ' ' || *p == '\t')
+				p++;
+			if (!*p || *p == '#' || *p == '\r' || *p == '\n')
+				break;
 			if (n == (int)NB_ARRAY_SIZE(tok))
 				return bad(t, "too many fields", "");
 			tok[n++] = p;
+			while (*p && *p != ' ' && *p != '\t' && *p != '#' && *p != '\r' && *p != '\n')
+				p++;
+			if (*p == ' ' || *p == '\t') {
+				*p++ = '\0';
+				continue;
+			}
+			*p = '\0'; /* the comment or the line ends the last field */
+			break;
 		}
 		if (!n)
 			continue;

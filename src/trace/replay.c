@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "nestbench/trace.h"
+#include "nestbench/trace_mem.h"
 
 #define MAX_DOMS 256
 #define MAX_DEVS 1024
@@ -320,12 +320,31 @@ int nb_replay(const char *path, const struct nb_hw_params *p, bool apply_inv,
 int nb_replay_ex(const char *path, const struct nb_hw_params *p, const struct nb_replay_opts *o,
 		 struct nb_replay_result *res)
 {
+	double w0 = seconds(), w1;
+	struct nb_trace_mem *t;
+	int ret = nb_trace_load(&t, path);
+
+	if (ret) {
+		memset(res, 0, sizeof(*res));
+		return ret;
+	}
+	w1 = seconds();
+	ret = nb_replay_mem(t, p, o, res);
+	nb_trace_mem_free(t);
+	res->load_s = w1 - w0;
+	res->wall_s = seconds() - w0;
+	return ret;
+}
+
+int nb_replay_mem(const struct nb_trace_mem *t, const struct nb_hw_params *p,
+		  const struct nb_replay_opts *o, struct nb_replay_result *res)
+{
 	struct rp *r = calloc(1, sizeof(*r));
-	struct nb_trace *t = NULL;
+	const char *path = t->path;
 	struct nb_trace_event ev;
 	uint64_t t0 = 0, t1 = 0;
-	double w0 = seconds();
-	int ret = 0, got;
+	double w0 = seconds(), m0;
+	int ret = 0;
 
 	memset(res, 0, sizeof(*res));
 	if (!r)
@@ -352,7 +371,7 @@ int nb_replay_ex(const char *path, const struct nb_hw_params *p, const struct nb
 	if (o->on_cmd)
 		r->wrap.effect = hooked_effect;
 	tl_rp = r;
-	if ((ret = nb_trace_open(&t, path)) || (ret = nb_arena_create(&r->arena, 4ull << 30)) ||
+	if ((ret = nb_arena_create(&r->arena, 4ull << 30)) ||
 	    (ret = nb_palloc_init(&r->pal, r->arena, 1ull << 30)) ||
 	    (ret = nb_iommu_create_with(&r->m, p, r->arena, &r->wrap))) {
 		/* say which replay failed (fail-nth sweep: "iotlb: out of memory") */
@@ -366,7 +385,9 @@ int nb_replay_ex(const char *path, const struct nb_hw_params *p, const struct nb
 	}
 	if (o->on_desc)
 		nb_iommu_set_observer(r->m, observed, r);
-	while ((got = nb_trace_next(t, &ev)) == 1) {
+	m0 = seconds();
+	for (uint64_t i = 0; i < t->n; i++) {
+		nb_trace_mem_event(t, i, &ev);
 		if (!res->events++)
 			t0 = ev.time_ns;
 		t1 = ev.time_ns;
@@ -383,8 +404,8 @@ int nb_replay_ex(const char *path, const struct nb_hw_params *p, const struct nb
 			goto out;
 		}
 	}
-	ret = got < 0 ? got : 0;
 	sync_map(r);
+	res->model_s = seconds() - m0;
 	r->cur = NULL;
 	/* counts from a unit that dropped everything for want of memory are
 	 * not the model's (fail-nth sweep: a replay reported them) */
@@ -398,7 +419,6 @@ int nb_replay_ex(const char *path, const struct nb_hw_params *p, const struct nb
 	for (int k = 0; k < NB_CACHE_KIND_COUNT; k++)
 		if (k != NB_CACHE_DEVTLB) /* per device, none attached with ATS here */
 			res->cache[k] = nb_iommu_cache(r->m, (enum nb_cache_kind)k)->st;
-	res->wall_s = seconds() - w0;
 	res->trace_s = (double)(t1 - t0) / 1e9;
 out:
 	if (r->m)
@@ -415,7 +435,7 @@ out:
 	if (r->pal.arena)
 		nb_palloc_fini(&r->pal);
 	nb_arena_destroy(r->arena);
-	nb_trace_close(t);
 	free(r);
+	res->wall_s = seconds() - w0;
 	return ret;
 }

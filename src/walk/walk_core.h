@@ -24,6 +24,16 @@ NBW_INLINE enum nbw_kind nbw_classify(const struct nb_pt_geom *g, int l, uint64_
 {
 	const struct nb_pt_level *lv = &g->lv[l];
 
+	/* The common case first, in one test: a table entry with every valid
+	 * bit set and no address bit beyond the output size. Anything else
+	 * takes the exact checks below. (Level 0 holds no tables: its match
+	 * is made unmatchable with bits outside its mask, which this test's
+	 * extra valid bits could hide.) */
+	if (NB_LIKELY(l != 0 && (d & (lv->table_mask | g->valid_mask | g->oa_rsvd)) ==
+				(lv->table_match | g->valid_mask))) {
+		*next = d & g->table_oa_mask;
+		return NBW_TABLE;
+	}
 	if (NB_UNLIKELY(!(d & g->valid_mask))) {
 		*fault = NB_FAULT_NOT_PRESENT;
 		return NBW_FAULT;
@@ -76,7 +86,7 @@ NBW_INLINE enum nbw_kind nbw_read(const struct nb_pt_geom *g, struct nbw_mem m,
 	uint64_t d;
 
 	/* The largest table fits in the guard, so checking its start suffices. */
-	if (NB_UNLIKELY(table_pa >= m.limit || table_pa == 0)) {
+	if (NB_UNLIKELY(table_pa - 1 >= m.limit - 1)) { /* 0, or at or above the limit */
 		*desc = 0;
 		*fault = NB_FAULT_ADDR_SIZE;
 		return NBW_FAULT;

@@ -148,17 +148,40 @@ static void random_ops(const struct nb_pt_cfg *cfg, const char *name)
 			unsigned prot = (rnd() & 1) ? NB_PROT_RW : NB_PROT_R;
 			bool overlap = ref_overlaps(&r, iova, size);
 
+			struct nb_map_seg seg[4];
+			size_t nseg = 1;
+
 			/* half the time PA shares IOVA's alignment, else only the granule's */
 			pa = nb_align_down(rnd() % (1ull << 40), (rnd() & 1) ? lg2 : d->geom.granule_lg2);
-			ret = nb_domain_map(d, iova, pa, size, prot);
+			seg[0] = (struct nb_map_seg){ pa, size };
+			if (rnd() & 1) {
+				/* a scatter list: up to 4 pieces cut at granule multiples, each
+				 * with a PA of its own */
+				uint64_t left = size, granules = size >> d->geom.granule_lg2;
+
+				for (nseg = 0; left && nseg < 4; nseg++) {
+					uint64_t len = nseg == 3 ? left : ((rnd() % granules) + 1) << d->geom.granule_lg2;
+
+					len = len > left ? left : len;
+					seg[nseg] = (struct nb_map_seg){
+						nb_align_down(rnd() % (1ull << 40), (rnd() & 1) ? lg2 : d->geom.granule_lg2),
+						len };
+					left -= len;
+				}
+				ret = nb_domain_map_sg(d, iova, seg, nseg, prot);
+			} else {
+				ret = nb_domain_map(d, iova, pa, size, prot);
+			}
 			if (overlap) {
 				CHECK(ret == -EEXIST, "%s: overlapping map must be refused, got %d", name, ret);
 				CHECK(strstr(nb_errmsg(), "overlaps") != NULL, "message: %s", nb_errmsg());
 			} else {
-				CHECK(ret == 0, "%s: map %#llx+%#llx: %s", name, (unsigned long long)iova,
-				      (unsigned long long)size, nb_errmsg());
-				if (ret == 0 && r.n < 4000)
-					r.v[r.n++] = (struct ival){ iova, size, pa, prot };
+				uint64_t at = iova;
+
+				CHECK(ret == 0, "%s: map %#llx+%#llx (%zu pieces): %s", name, (unsigned long long)iova,
+				      (unsigned long long)size, nseg, nb_errmsg());
+				for (size_t k = 0; ret == 0 && k < nseg && r.n < 4000; at += seg[k++].len)
+					r.v[r.n++] = (struct ival){ at, seg[k].len, seg[k].pa, prot };
 			}
 		} else {
 			struct nb_gather g;
@@ -258,6 +281,37 @@ static void leaf_choice(void)
 	      "map running into the 2M leaf at 0x80200000");
 	nb_walk1(&d->geom, arena, d->root_pa, d->geom.levels - 1, 0x80200000 - 0x3000, 0, &w);
 	CHECK(w.fault == NB_FAULT_NOT_PRESENT, "rolled-back part of a refused map must be unmapped");
+	/* A scatter list (hand-derived): 4K at PA 0x7000000, 8K at 0x7100000,
+	 * then 2M at 0x7400000: the third piece starts 2M-aligned at IOVA
+	 * 0xb0200000 with a 2M-aligned PA, so it is one 2M leaf. */
+	{
+		const struct nb_map_seg sg[] = { { 0x7000000, 0x1000 }, { 0x7100000, 0x2000 },
+						 { 0x7400000, 2ull << 20 } };
+		uint64_t got_pa;
+
+		CHECK(nb_domain_map_sg(d, 0xb0200000 - 0x3000, sg, 3, NB_PROT_RW) == 0, "map_sg: %s",
+		      nb_errmsg());
+		CHECK(nb_domain_iova_to_phys(d, 0xb01fd010, &got_pa) == 0 && got_pa == 0x7000010, "sg piece 0");
+		CHECK(nb_domain_iova_to_phys(d, 0xb01ff020, &got_pa) == 0 && got_pa == 0x7101020, "sg piece 1");
+		CHECK(nb_domain_iova_to_phys(d, 0xb0300000, &got_pa) == 0 && got_pa == 0x7500000, "sg piece 2");
+		nb_walk1(&d->geom, arena, d->root_pa, d->geom.levels - 1, 0xb0200000, 0, &w);
+		CHECK(w.fault == 0 && w.page_lg2 == 21, "sg piece 2 is a 2M leaf: %u", w.page_lg2);
+		/* refused for its second piece's misaligned PA, and for running into
+		 * the 4K at 0xb01fd000 in the middle: nothing of either stays */
+		const struct nb_map_seg bad[] = { { 0x8000000, 0x1000 }, { 0x8100800, 0x1000 } };
+		CHECK(nb_domain_map_sg(d, 0xc0000000, bad, 2, NB_PROT_RW) == -EINVAL, "misaligned piece");
+		CHECK(nb_domain_iova_to_phys(d, 0xc0000000, &got_pa) == -ENOENT, "nothing mapped");
+		const struct nb_map_seg over[] = { { 0x9000000, 0x1000 }, { 0x9001000, 0x2000 } };
+		CHECK(nb_domain_map_sg(d, 0xb01fc000, over, 2, NB_PROT_RW) == -EEXIST, "sg overlap");
+		CHECK(nb_domain_iova_to_phys(d, 0xb01fc000, &got_pa) == -ENOENT, "sg rolled back");
+		CHECK(nb_domain_iova_to_phys(d, 0xb01fd000, &got_pa) == 0 && got_pa == 0x7000000,
+		      "the mapping it ran into is intact");
+		/* 4K pieces across a leaf-table boundary (the cursor's table ends) */
+		const struct nb_map_seg across[] = { { 0xa000000, 0x1000 }, { 0xa005000, 0x1000 },
+						     { 0xa00a000, 0x1000 } };
+		CHECK(nb_domain_map_sg(d, 0xd01ff000, across, 3, NB_PROT_RW) == 0, "across: %s", nb_errmsg());
+		CHECK(nb_domain_iova_to_phys(d, 0xd0201000, &got_pa) == 0 && got_pa == 0xa00a000, "across end");
+	}
 	struct nb_gather g;
 	uint64_t tables = atomic_load(&d->tables);
 	nb_gather_init(&g);

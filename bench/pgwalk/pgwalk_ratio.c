@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pgwalk/ratio/<single|nested>/<formats>: the walker against the physical
+ * limit of its own work, with every table in L1: a walk of R descriptor
+ * reads (4 single-stage 4-level, 24 nested 4x4) against R dependent loads of
+ * a pointer chase laid out in the same arena (one 8-byte pointer per 64-byte
+ * line of a 4 KiB block, from the same allocator as the tables). Walks are
+ * chained (each one's root depends on the previous result, as in pgwalk/),
+ * over 8 pages of one last-level table. Blocks of walks and of chase loads
+ * alternate in each iteration, so load on the machine falls on both alike.
+ *
+ * Counters: refs_per_walk, walk_ns, limit_ns (R x ns per chased load),
+ * ratio_to_limit = walk_ns / limit_ns over all blocks, ratio_best = the same
+ * for each side's fastest block (the least disturbed).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench_common.h"
+#include "nestbench/domain.h"
+#include "walk/walk_core.h"
+
+#define PAGES 8
+#define WALKS 4096 /* per timed block */
+
+struct ratio_bench {
+	struct nb_pt_cfg s1, s2;
+	bool nested;
+};
+
+struct ratio_env {
+	struct nb_arena *arena;
+	struct nb_palloc host;
+	struct nb_domain *single, *parent;
+	struct nb_guest_ram ram;
+	struct nb_nested *nest;
+	uint64_t iova[PAGES];
+	uintptr_t chase; /* the pointer chase's first line (host address) */
+};
+
+static void env_free(struct ratio_env *e)
+{
+	if (e->nest) {
+		nb_nested_free(e->nest);
+		nb_guest_ram_fini(&e->ram, e->parent);
+	}
+	nb_domain_free(e->parent);
+	nb_domain_free(e->single);
+	if (e->host.arena)
+		nb_palloc_fini(&e->host);
+	nb_arena_destroy(e->arena);
+}
+
+/* A cyclic chase through the 64 lines of a 4 KiB block of the arena, lines
+ * in a scrambled order (no stride for a prefetcher to follow). */
+static uintptr_t make_chase(struct ratio_env *e)
+{
+	uint64_t pa = nb_palloc_alloc(&e->host, 4096);
+	uintptr_t *line[64];
+
+	if (!pa)
+		return 0;
+	for (int i = 0; i < 64; i++)
+		line[i] = (uintptr_t *)(void *)(e->arena->mem + pa + (uint64_t)((i * 37) % 64) * 64);
+	for (int i = 0; i < 64; i++)
+		*line[i] = (uintptr_t)line[(i + 1) % 64];
+	return (uintptr_t)line[0];
+}
+
+static int env_build(struct ratio_env *e, const struct ratio_bench *b)
+{
+	struct nb_tspace ts;
+
+	memset(e, 0, sizeof(*e));
+	if (nb_arena_create(&e->arena, 1ull << 30) || nb_palloc_init(&e->host, e->arena, 256ull << 20))
+		return -1;
+	ts = (struct nb_tspace){ .alloc = &e->host };
+	for (int i = 0; i < PAGES; i++)
+		e->iova[i] = (1ull << 30) + (uint64_t)i * 4096;
+	if (!b->nested) {
+		if (nb_domain_alloc(&e->single, &b->s1, e->arena, &ts))
+			return -1;
+		for (int i = 0; i < PAGES; i++)
+			if (nb_domain_map(e->single, e->iova[i], (1ull << 32) + (uint64_t)i * 4096, 4096, NB_PROT_RW))
+				return -1;
+	} else {
+		/* guest RAM mapped with base pages (a full stage-2 walk per table) */
+		if (nb_domain_alloc(&e->parent, &b->s2, e->arena, &ts) ||
+		    nb_guest_ram_init(&e->ram, e->arena, e->parent, (1ull << 34) + 4096, 64ull << 20) ||
+		    nb_nested_alloc(&e->nest, e->parent, &b->s1, &e->ram.ts) ||
+		    nb_domain_map(e->parent, 1ull << 35, 1ull << 36, PAGES * 4096, NB_PROT_RW))
+			return -1;
+		for (int i = 0; i < PAGES; i++)
+			if (nb_domain_map(e->nest->s1, e->iova[i], (1ull << 35) + (uint64_t)i * 4096, 4096,
+					  NB_PROT_RW))
+				return -1;
+	}
+	e->chase = make_chase(e);
+	return e->chase ? 0 : -1;
+}
+
+/* Always 0, unknown to the compiler: chains each walk to the last. */
+static volatile uint64_t zero_src;
+
+static uint64_t walk_block(const struct ratio_env *e, bool nested, uint64_t *refs, uint64_t dep)
+{
+	const uint64_t zero = zero_src;
+
+	if (nested) {
+		const struct nb_nest_ctx *nc = &e->nest->ctx;
+
+		for (int k = 0; k < WALKS; k++) {
+			struct nb_walk_result r;
+
+			nbw_nested(nc, e->iova[k % PAGES], NB_PROT_R, nc->s1->levels - 1, nc->s1_root_ipa + dep,
+				   false, &r, NULL, nbw_s2_plain, (void *)nc);
+			dep = r.oa & zero;
+			*refs += r.refs;
+		}
+	} else {
+		const struct nb_pt_geom *g = &e->single->geom;
+		const struct nbw_mem m = nbw_mem_of(e->arena);
+
+		for (int k = 0; k < WALKS; k++) {
+			struct nb_walk1 w;
+
+			nbw_stage(g, m, e->single->root_pa + dep, g->levels - 1, e->iova[k % PAGES], NB_PROT_R,
+				  &w, NULL, 1, false);
+			dep = w.desc & zero;
+			*refs += w.refs;
+		}
+	}
+	return dep;
+}
+
+static uintptr_t chase_block(uintptr_t p, uint64_t loads)
+{
+	for (uint64_t i = 0; i < loads; i++)
+		p = *(const uintptr_t *)p;
+	return p;
+}
+
+static void bm_ratio(nb_bench_state *st, void *ctx)
+{
+	const struct ratio_bench *b = ctx;
+	struct ratio_env e;
+	uint64_t refs = 0, walks = 0, loads = 0, t_walk = 0, t_chase = 0, dep = 0, rpw;
+	uint64_t best_walk = UINT64_MAX, best_chase = UINT64_MAX;
+	uintptr_t p;
+
+	if (env_build(&e, b)) {
+		nb_bench_skip_with_error(st, nb_errmsg());
+		env_free(&e);
+		return;
+	}
+	/* every page must translate, each walk reading as many descriptors */
+	for (int i = 0; i < PAGES; i++) {
+		struct nb_walk_result r;
+		struct nb_walk1 w;
+
+		if (b->nested)
+			nb_walk_nested(&e.nest->ctx, e.iova[i], NB_PROT_R, &r);
+		else
+			nb_walk1(&e.single->geom, e.arena, e.single->root_pa, e.single->geom.levels - 1, e.iova[i],
+				 NB_PROT_R, &w);
+		if (b->nested ? r.fault != 0 : w.fault != 0) {
+			nb_bench_skip_with_error(st, "a mapped page did not translate");
+			env_free(&e);
+			return;
+		}
+	}
+	walk_block(&e, b->nested, &refs, 0);
+	rpw = refs / WALKS;
+	refs = 0;
+	p = e.chase;
+	while (nb_bench_keep_running(st)) {
+		uint64_t t0 = nb_now_ns(), t1, t2;
+
+		dep = walk_block(&e, b->nested, &refs, dep);
+		t1 = nb_now_ns();
+		p = chase_block(p, WALKS * rpw);
+		t2 = nb_now_ns();
+		t_walk += t1 - t0;
+		t_chase += t2 - t1;
+		best_walk = t1 - t0 < best_walk ? t1 - t0 : best_walk;
+		best_chase = t2 - t1 < best_chase ? t2 - t1 : best_chase;
+		walks += WALKS;
+		loads += WALKS * rpw;
+	}
+	nb_bench_do_not_optimize((void *)p);
+	if (walks && loads) {
+		double walk_ns = (double)t_walk / (double)walks;
+		double limit_ns = (double)t_chase / (double)loads * (double)rpw;
+
+		nb_bench_counter(st, "refs_per_walk", (double)refs / (double)walks, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "walk_ns", walk_ns, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "limit_ns", limit_ns, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "ratio_to_limit", walk_ns / limit_ns, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "ratio_best", (double)best_walk / (double)best_chase, NB_COUNTER_PLAIN);
+		nb_bench_set_items_processed(st, (int64_t)walks);
+	}
+	env_free(&e);
+}
+
+void nb_pgwalk_register_ratio(void);
+
+void nb_pgwalk_register_ratio(void)
+{
+	static const struct ratio_bench single = { .s1 = { .fmt = NB_FMT_X86_64, .ia_bits = 48 } };
+	static const struct ratio_bench nested = { .s1 = { .fmt = NB_FMT_X86_64, .ia_bits = 48 },
+						   .s2 = { .fmt = NB_FMT_VTDSS, .ia_bits = 48 },
+						   .nested = true };
+
+	nb_bench_register("pgwalk/ratio/single/x86_64-4lvl", bm_ratio, (void *)&single);
+	nb_bench_register("pgwalk/ratio/nested/x86_64-4lvl+vtdss-4lvl", bm_ratio, (void *)&nested);
+}
