@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The keys of a hardware description: names, the key tables every part of
+ * src/config walks, what a dotted key names, and the neutral defaults.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hwparams_internal.h"
+
+/* ---- names ------------------------------------------------------------ */
+
+const char *const hw_vendor_names[NB_VENDOR_COUNT] = {
+	[NB_VENDOR_VTD] = "vtd",
+	[NB_VENDOR_AMD] = "amd",
+	[NB_VENDOR_SMMUV3] = "smmuv3",
+};
+
+const char *const hw_repl_names[NB_REPL_COUNT] = {
+	[NB_REPL_LRU] = "lru",
+	[NB_REPL_PLRU] = "plru",
+	[NB_REPL_RANDOM] = "random",
+	[NB_REPL_QEMU] = "qemu",
+};
+
+const char *nb_repl_name(enum nb_repl r)
+{
+	return (unsigned)r < NB_REPL_COUNT ? hw_repl_names[r] : "invalid";
+}
+
+const char *hw_vendor_name(enum nb_vendor v)
+{
+	return (unsigned)v < NB_VENDOR_COUNT ? hw_vendor_names[v] : "invalid";
+}
+
+const char *hw_op_name(int op)
+{
+	return nb_inv_op_name((enum nb_inv_op)op);
+}
+
+/* ---- the key tables ----------------------------------------------------- */
+
+const struct hw_key hw_top_keys[] = {
+	{ "model", .type = HW_MODEL, HW_FIELD(struct nb_hw_params, model) },
+	{ "vendor", .type = HW_VENDOR, HW_FIELD(struct nb_hw_params, vendor) },
+	{ "mem_llc_ns", HW_U(struct nb_hw_params, mem_llc_ns, 0, HW_MAX_NS) },
+	{ "mem_dram_ns", HW_U(struct nb_hw_params, mem_dram_ns, 0, HW_MAX_NS) },
+	{ "mem_llc_lines", HW_U(struct nb_hw_params, mem_llc_lines, 0, HW_MAX_LLC_LINES) },
+};
+
+#define HW_C(f) HW_FIELD(struct nb_cache_params, f)
+const struct hw_key hw_cache_keys[] = {
+	{ "entries", HW_U(struct nb_cache_params, entries, 0, HW_MAX_ENTRIES),
+	  .caches = HW_ALL_CACHES },
+	{ "ways", HW_U(struct nb_cache_params, ways, 0, HW_MAX_ENTRIES), .caches = HW_ALL_CACHES },
+	{ "replacement", .type = HW_REPL, HW_C(repl), .caches = HW_ALL_CACHES },
+	{ "page_sizes", .type = HW_SIZES, HW_C(page_sizes), .caches = HW_FINAL_TLBS },
+	{ "levels", .type = HW_LEVELS, HW_C(levels), .caches = HW_PWCS },
+	{ "lookup_ns", HW_U(struct nb_cache_params, lookup_ns, 0, HW_MAX_NS),
+	  .caches = HW_ALL_CACHES },
+};
+
+const struct hw_key hw_policy_keys[] = {
+	{ "strict", .type = HW_BOOL, HW_FIELD(struct nb_inval_policy, strict) },
+	{ "fq_entries", HW_U(struct nb_inval_policy, fq_entries, 1, 1u << 20) },
+	{ "fq_timeout_us", HW_U(struct nb_inval_policy, fq_timeout_us, 1, 60000000) },
+	{ "range_max_pages", HW_U(struct nb_inval_policy, range_max_pages, 0, UINT32_MAX) },
+	{ "batch", .type = HW_BOOL, HW_FIELD(struct nb_inval_policy, batch) },
+	{ "max_am", HW_U(struct nb_inval_policy, max_am, 0, 63) },
+	{ "ril", .type = HW_BOOL, HW_FIELD(struct nb_inval_policy, ril) },
+	{ "batch_max", HW_U(struct nb_inval_policy, batch_max, 0, 1u << 16) },
+	{ "batch_full_sync", .type = HW_BOOL, HW_FIELD(struct nb_inval_policy, batch_full_sync) },
+	{ "doorbell_per_cmd", .type = HW_BOOL, HW_FIELD(struct nb_inval_policy, doorbell_per_cmd) },
+	{ "scalable_mode", .type = HW_BOOL, HW_FIELD(struct nb_inval_policy, scalable_mode) },
+};
+
+const struct hw_key hw_cost_key = { "cost", .type = HW_UINT, .size = sizeof(uint32_t),
+				    .max = HW_MAX_CYCLES };
+
+const char *const hw_group_names[HW_NGROUPS] = {
+	[HW_IOTLB] = "iotlb",	    [HW_PWC_S1] = "pwc_s1",	    [HW_PWC_S2] = "pwc_s2",
+	[HW_NESTED_TLB] = "nested_tlb", [HW_CTX_CACHE] = "ctx_cache", [HW_DEVTLB] = "devtlb",
+	[HW_G_COSTS] = "costs",	    [HW_G_POLICY] = "policy",
+};
+
+struct nb_cache_params *hw_cache(struct nb_hw_params *p, int c)
+{
+	struct nb_cache_params *const all[HW_NCACHES] = {
+		&p->iotlb, &p->pwc_s1, &p->pwc_s2, &p->nested_tlb, &p->ctx_cache, &p->devtlb,
+	};
+	return all[c];
+}
+
+const struct nb_cache_params *hw_ccache(const struct nb_hw_params *p, int c)
+{
+	return hw_cache((struct nb_hw_params *)p, c);
+}
+
+int hw_find_group(const char *name)
+{
+	for (int g = 0; g < HW_NGROUPS; g++)
+		if (strcmp(name, hw_group_names[g]) == 0)
+			return g;
+	return -1;
+}
+
+/* ---- key resolution ------------------------------------------------------ */
+
+int hw_resolve_top(const struct hw_ctx *c, unsigned line, struct nb_hw_params *p,
+			  const char *name, struct hw_target *t)
+{
+	for (size_t i = 0; i < NB_ARRAY_SIZE(hw_top_keys); i++) {
+		if (strcmp(name, hw_top_keys[i].name) == 0) {
+			t->key = &hw_top_keys[i];
+			t->field = (char *)p + hw_top_keys[i].off;
+			t->cache = -1;
+			snprintf(t->path, sizeof(t->path), "%s", name);
+			return 0;
+		}
+	}
+	return hw_unknown(c, line, name, -1, name, p->vendor);
+}
+
+int hw_resolve_member(const struct hw_ctx *c, unsigned line, struct nb_hw_params *p, int g,
+			     const char *name, struct hw_target *t)
+{
+	const struct hw_key *keys = g < HW_NCACHES ? hw_cache_keys : hw_policy_keys;
+	size_t n = g < HW_NCACHES ? NB_ARRAY_SIZE(hw_cache_keys) : NB_ARRAY_SIZE(hw_policy_keys);
+
+	snprintf(t->path, sizeof(t->path), "%s.%s", hw_group_names[g], name);
+	t->cache = g < HW_NCACHES ? g : -1;
+	if (g == HW_G_COSTS) {
+		for (int op = 0; op < NB_INV_OP_COUNT; op++) {
+			if (!hw_op_name(op) || strcmp(name, hw_op_name(op)) != 0)
+				continue;
+			if (nb_inv_op_vendor((enum nb_inv_op)op) != p->vendor)
+				return hw_fail(c, line, t->path, EINVAL,
+					       "%s is a command of vendor %s, not of %s", name,
+					       hw_vendor_name(nb_inv_op_vendor((enum nb_inv_op)op)),
+					       hw_vendor_name(p->vendor));
+			t->key = &hw_cost_key;
+			t->field = &p->cmd_cycles[op];
+			return 0;
+		}
+		return hw_unknown(c, line, t->path, g, name, p->vendor);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(name, keys[i].name) != 0)
+			continue;
+		if (g < HW_NCACHES && !(keys[i].caches & (1u << g)))
+			return hw_fail(c, line, t->path, EINVAL, "%s has no %s (only %s)",
+				       hw_group_names[g], name,
+				       keys[i].type == HW_SIZES ? "iotlb and devtlb hold page sizes"
+								: "pwc_s1 and pwc_s2 cache levels");
+		t->key = &keys[i];
+		t->field = (char *)(g < HW_NCACHES ? (void *)hw_cache(p, g) : (void *)&p->policy) +
+			   keys[i].off;
+		return 0;
+	}
+	return hw_unknown(c, line, t->path, g, name, p->vendor);
+}
+
+/* ---- defaults ---------------------------------------------------------------------- */
+
+void nb_hwparams_defaults(struct nb_hw_params *p, enum nb_vendor v)
+{
+	/* static: zero padding, so whole descriptions compare with memcmp (an
+	 * automatic compound literal may copy stack garbage into padding) */
+	static const struct nb_cache_params small = { .entries = 16, .ways = 4, .repl = NB_REPL_LRU,
+						      .lookup_ns = 1 };
+	static const struct nb_inval_policy policy = {
+		.strict = true,
+		.fq_entries = 256,
+		.fq_timeout_us = 10000,
+		.range_max_pages = UINT32_MAX,
+		.batch = false,
+		.max_am = 63,
+		.ril = false,
+	};
+
+	memset(p, 0, sizeof(*p));
+	if ((unsigned)v < NB_VENDOR_COUNT)
+		memcpy(p->model, hw_vendor_names[v], strlen(hw_vendor_names[v]));
+	p->vendor = v;
+	for (int ci = 0; ci < HW_NCACHES; ci++)
+		memcpy(hw_cache(p, ci), &small, sizeof(small));
+	p->iotlb.entries = 64;
+	p->iotlb.page_sizes = NB_BIT(12) | NB_BIT(21) | NB_BIT(30);
+	p->devtlb.page_sizes = p->iotlb.page_sizes;
+	p->pwc_s1.levels = p->pwc_s2.levels = NB_BIT(1) | NB_BIT(2) | NB_BIT(3);
+	p->mem_llc_ns = p->mem_dram_ns = 1;
+	p->mem_llc_lines = 0;
+	for (int op = 0; op < NB_INV_OP_COUNT; op++)
+		p->cmd_cycles[op] = nb_inv_op_vendor((enum nb_inv_op)op) == v ? 1 : 0;
+	memcpy(&p->policy, &policy, sizeof(policy));
+}
