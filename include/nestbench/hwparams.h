@@ -85,7 +85,9 @@ struct nb_hw_params {
  * Load a model description. path: a file; on error -EINVAL etc. with
  * nb_errmsg() = "FILE:LINE: FIELD: what is wrong" (unknown keys are errors,
  * so a typo is never silently ignored). Values missing from the file keep
- * what *p held (so a file can be partial over nb_hwparams_defaults()).
+ * what *p held (so a file can be partial over nb_hwparams_defaults()). A
+ * file that names its base (base = "MODEL";) is loaded over MODEL.cfg from
+ * the same folder, loaded first the same way (configs/README.md: the rules).
  */
 int nb_hwparams_load(struct nb_hw_params *p, const char *path);
 /* Apply one "key=value" override (keys as in the file, dotted: iotlb.ways,

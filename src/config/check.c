@@ -146,8 +146,9 @@ int nb_hwparams_validate(const struct nb_hw_params *p)
 	return 0;
 }
 
-/* Report a whole-struct issue at the key this call assigned (with its line),
- * preferring the rule's main key. */
+/* Report a whole-struct issue at a key this call assigned (with its file and
+ * line), preferring the file asked for over its bases, then the rule's main
+ * key. */
 int hw_check_ctx(const struct hw_ctx *c, const struct nb_hw_params *p)
 {
 	struct hw_issue is;
@@ -157,9 +158,14 @@ int hw_check_ctx(const struct hw_ctx *c, const struct nb_hw_params *p)
 		return 0;
 	keys[0] = is.key;
 	keys[1] = is.key2;
-	for (int k = 0; k < 2; k++)
-		for (unsigned i = c->nseen; i-- > 0;)
-			if (keys[k][0] && strcmp(c->seen[i].path, keys[k]) == 0)
-				return hw_fail(c, c->seen[i].line, keys[k], is.err, "%s", is.msg);
+	/* the file (or --set) asked for first, its bases after: what it
+	 * changed is what broke the rule */
+	for (int own = 1; own >= 0; own--)
+		for (int k = 0; k < 2; k++)
+			for (unsigned i = c->nseen; i-- > 0;)
+				if (keys[k][0] && (!own || c->seen[i].file == c->file) &&
+				    strcmp(c->seen[i].path, keys[k]) == 0)
+					return hw_fail_in(c->seen[i].file, c->seen[i].line, keys[k], is.err,
+							  "%s", is.msg);
 	return hw_fail(c, 0, is.key, is.err, "%s", is.msg);
 }

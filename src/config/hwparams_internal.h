@@ -34,7 +34,8 @@
 #define HW_LEVEL_MAX 5
 #define HW_MODEL_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-"
 #define HW_PATH 64
-#define HW_MAX_SEEN 128
+#define HW_MAX_SEEN 256	  /* a file and its bases set about 60 keys each */
+#define HW_MAX_BASES 8	  /* a longer chain of bases is a mistake */
 
 /* ---- the key tables (keys.c) --------------------------------------------- */
 
@@ -111,13 +112,14 @@ struct hw_lit {
 };
 
 struct hw_ctx {
-	const char *file; /* NULL: --set */
+	const char *file; /* NULL: --set; else the file, which outlives the context */
 	struct hw_lit *lits;
 	size_t nlits, cap;
-	/* Keys this call assigned (file: with their line), for blaming
-	 * whole-struct checks on the right place. */
+	/* Keys this call assigned (file: with their file and line, the bases'
+	 * first), for blaming whole-struct checks on the right place. */
 	struct {
 		char path[HW_PATH];
+		const char *file;
 		unsigned line;
 	} seen[HW_MAX_SEEN];
 	unsigned nseen;
@@ -129,8 +131,12 @@ struct hw_src {
 	const char *text;
 };
 
+/* "FILE:LINE: KEY: what" (no line: "FILE: KEY: what"; --set: "--set KEY: what"). */
 __attribute__((format(printf, 5, 6))) int hw_fail(const struct hw_ctx *c, unsigned line,
 						  const char *path, int err, const char *fmt, ...);
+/* The same about another file than the context's (a base). */
+__attribute__((format(printf, 5, 6))) int hw_fail_in(const char *file, unsigned line,
+						     const char *path, int err, const char *fmt, ...);
 unsigned hw_src_line(const struct hw_src *v);
 void hw_seen(struct hw_ctx *c, const char *path, unsigned line);
 int hw_src_type_error(const struct hw_ctx *c, const struct hw_src *v, const char *path,

@@ -160,7 +160,8 @@ static int hw_add_lit(struct hw_ctx *c, const struct hw_lit *l)
  * Lex the text the way libconfig does, far enough to find every integer
  * literal (skipping comments and strings), and refuse what libconfig would
  * read wrongly or not at all: control bytes (a binary file), @include (a
- * description is one file, and included numbers would go unchecked).
+ * description inherits through base = "MODEL";, load.c, and included
+ * numbers would go unchecked).
  */
 int hw_scan(struct hw_ctx *c, const char *s, size_t len)
 {
@@ -197,7 +198,7 @@ int hw_scan(struct hw_ctx *c, const char *s, size_t len)
 			i += s[i] ? 1 : 0;
 		} else if (ch == '@') {
 			return nb_fail(EINVAL,
-				       "%s:%u: syntax error: @include is not supported (one file describes one IOMMU)",
+				       "%s:%u: syntax error: @include is not supported (a model names its base: base = \"MODEL\";)",
 				       c->file, line);
 		} else if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '*') {
 			while (hw_name_char(s[i]))

@@ -32,6 +32,8 @@ static int hw_set_one(struct hw_ctx *c, struct nb_hw_params *p, char *assignment
 		if (strchr(dot + 1, '.'))
 			return hw_unknown(c, 0, key, g, dot + 1, p->vendor);
 		ret = hw_resolve_member(c, 0, p, g, dot + 1, &t);
+	} else if (strcmp(key, "base") == 0) {
+		return hw_fail(c, 0, key, EINVAL, "only a file names its base (base = \"MODEL\";)");
 	} else {
 		g = hw_find_group(key);
 		if (g >= 0) {

@@ -72,6 +72,7 @@ void hw_names_of(int g, int cache_bit, enum nb_vendor v, const char *want,
 			hw_names_add(n, want, hw_top_keys[i].name);
 		for (int i = 0; i < HW_NGROUPS; i++)
 			hw_names_add(n, want, hw_group_names[i]);
+		hw_names_add(n, want, "base"); /* a file's, not a field (load.c) */
 	} else if (g < HW_NCACHES) {
 		for (size_t i = 0; i < NB_ARRAY_SIZE(hw_cache_keys); i++)
 			if (hw_cache_keys[i].caches & (unsigned)cache_bit)

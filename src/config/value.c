@@ -11,27 +11,45 @@
 #include "hwparams_internal.h"
 #include "nestbench/parse.h"
 
-int hw_fail(const struct hw_ctx *c, unsigned line,
-							const char *path, int err,
-							const char *fmt, ...)
+static int hw_vfail(const char *file, unsigned line, const char *path, int err, const char *fmt,
+		    va_list ap)
 {
 	char msg[400], full[1024];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (!c->file)
+	if (!file)
 		snprintf(full, sizeof(full), "--set %s: %s", path, msg);
 	else if (line)
-		snprintf(full, sizeof(full), "%s:%u: %s: %s", c->file, line, path, msg);
+		snprintf(full, sizeof(full), "%s:%u: %s: %s", file, line, path, msg);
 	else
-		snprintf(full, sizeof(full), "%s: %s: %s", c->file, path, msg);
+		snprintf(full, sizeof(full), "%s: %s: %s", file, path, msg);
 	/* One line, whatever a quoted value holds (a libconfig string may span lines). */
 	for (char *q = full; *q; q++)
 		if (*q == '\n' || *q == '\r')
 			*q = ' ';
 	return nb_fail(err, "%s", full);
+}
+
+int hw_fail(const struct hw_ctx *c, unsigned line, const char *path, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = hw_vfail(c->file, line, path, err, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+int hw_fail_in(const char *file, unsigned line, const char *path, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = hw_vfail(file, line, path, err, fmt, ap);
+	va_end(ap);
+	return ret;
 }
 
 unsigned hw_src_line(const struct hw_src *v)
@@ -43,6 +61,7 @@ void hw_seen(struct hw_ctx *c, const char *path, unsigned line)
 {
 	if (c->nseen < HW_MAX_SEEN) {
 		snprintf(c->seen[c->nseen].path, HW_PATH, "%s", path);
+		c->seen[c->nseen].file = c->file;
 		c->seen[c->nseen++].line = line;
 	}
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Shipped configs load to the values written below (copied by hand from
- * configs/README.md, not read back from the code) and are complete (the
- * base they are loaded over does not show through); write -> load gives the
+ * configs/README.md, not read back from the code; the variants that name a
+ * base as that base's values with the differences the README gives) and
+ * are complete (the description they are loaded over does not show through); write -> load gives the
  * same struct for the shipped configs, the defaults and random valid
  * descriptions; write refuses invalid input and leaves no temporary file;
  * validate names the broken key.
@@ -370,16 +371,33 @@ static void validate(void)
 	}
 }
 
+/* A shipped variant: its base's description under its own name, with the
+ * differences configs/README.md gives it (its table of files). */
+static struct nb_hw_params variant_of(const struct nb_hw_params *base, const char *model)
+{
+	struct nb_hw_params v = *base;
+
+	memset(v.model, 0, sizeof(v.model));
+	memcpy(v.model, model, strlen(model));
+	return v;
+}
+
 int main(void)
 {
-	struct nb_hw_params p, vmid = want_vtd;
+	struct nb_hw_params p, vmid = variant_of(&want_vtd, "vtd_vmid");
+	struct nb_hw_params legacy = variant_of(&want_vtd, "vtd_legacy");
+	struct nb_hw_params cachetag = variant_of(&want_vtd, "intel_cachetag");
+	struct nb_hw_params hostdid = variant_of(&want_amd, "amd_hostdid");
 
 	CHECK(mkdir(NB_TMP_DIR, 0777) == 0 || errno == EEXIST, "mkdir %s", NB_TMP_DIR);
-	memcpy(vmid.model, "vtd_vmid", sizeof("vtd_vmid"));
+	legacy.policy.batch = false; /* Linux 6.8/6.9: every descriptor its own wait */
 
 	shipped("vtd.cfg", &want_vtd);
 	shipped("vtd_vmid.cfg", &vmid);
+	shipped("vtd_legacy.cfg", &legacy);
+	shipped("intel_cachetag.cfg", &cachetag);
 	shipped("amd.cfg", &want_amd);
+	shipped("amd_hostdid.cfg", &hostdid);
 	shipped("smmuv3.cfg", &want_smmuv3);
 	roundtrip(&want_vtd, "vtd");
 	roundtrip(&vmid, "vtd_vmid");

@@ -205,6 +205,8 @@ def config_seeds():
                           'iotlb.page_sizes=4K,2M\nmodel=vtd_vmid\niotlb.entries=48; iotlb.ways=6\n'
                           'costs.IOTLB_PSI=0x40\nvendor=amd\nnope=1\niotlb.ways\n'),
         'empty.cfg': '',
+        # a base beside the input (there is none: the input is a memfd)
+        'base.cfg': 'base = "vtd";\nmodel = "over_vtd";\niotlb = { entries = 128; };\n',
     }
     seeds = {k: v.encode() for k, v in seeds.items()}
     # a finding, kept as a regression: a string value spanning lines made a
