@@ -218,6 +218,12 @@ static int hw_load_base(struct hw_chain *ch, int i, struct nb_hw_params *p, stru
 	free(bc->lits);
 	free(bc);
 	*b = (struct hw_base){ .name = name, .file = ch->f[i + 1].path, .line = line };
+	if (ret && i == 0) { /* named from the file the caller asked for too */
+		char msg[1024];
+
+		snprintf(msg, sizeof(msg), "%s", nb_errmsg());
+		return hw_fail(c, line, "base", -ret, "\"%s\": %s", name, msg);
+	}
 	return ret;
 }
 
