@@ -14,10 +14,15 @@ const struct nb_backend_ops *const nb_backends[NB_BACKEND_COUNT] = {
 
 int nb_backend_by_name(const char *name, const struct nb_backend_ops **out)
 {
-	for (int i = 0; i < NB_BACKEND_COUNT; i++)
+	char known[NB_NAME_LIST] = "";
+
+	for (int i = 0; i < NB_BACKEND_COUNT; i++) {
 		if (nb_backends[i] && strcmp(nb_backends[i]->name, name) == 0) {
 			*out = nb_backends[i];
 			return 0;
 		}
-	return nb_fail(EINVAL, "unknown backend '%s' (emu, iommufd)", name);
+		if (nb_backends[i])
+			nb_name_list_add(known, sizeof(known), nb_backends[i]->name);
+	}
+	return nb_fail(EINVAL, "unknown backend '%s' (%s)", name, known);
 }

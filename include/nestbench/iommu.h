@@ -159,6 +159,8 @@ struct nb_tag_model {
 
 int nb_tag_model_by_name(const char *name, const struct nb_tag_model **out);
 const struct nb_tag_model *nb_tag_model_at(int i); /* NULL past the end */
+/* The registered models' names, "vtd, amd, ...", in buf (returned). */
+const char *nb_tag_model_list(char *buf, size_t len);
 /* The formats a vendor's IOMMU walks: stage 1 (guest / first stage) and
  * stage 2 (host / second stage), 4 KiB granule, 48-bit. */
 void nb_vendor_formats(enum nb_vendor v, struct nb_pt_cfg *s1, struct nb_pt_cfg *s2);

@@ -31,6 +31,13 @@ const char *nb_errmsg(void);
 /* Clear the calling thread's failure message. */
 void nb_errclear(void);
 
+/* The names a registry holds, for a message ("unknown X 'y' (known: a, b)")
+ * or a help text: each registry builds its list from its own entries, so no
+ * list is kept by hand. nb_name_list_add appends ", name" (or name) to the
+ * NUL-terminated buf, cutting what does not fit. */
+#define NB_NAME_LIST 256
+void nb_name_list_add(char *buf, size_t len, const char *name);
+
 #define NB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define NB_BIT(n) (1ull << (n))
 #define NB_GENMASK(hi, lo) ((~0ull >> (63 - (hi))) & ~((1ull << (lo)) - 1))

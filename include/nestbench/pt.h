@@ -89,8 +89,11 @@ struct nb_fmt {
 
 extern const struct nb_fmt *const nb_fmts[NB_FMT_COUNT];
 
-/* Look a format up by name ("x86_64", "vtdss", "amdv1", "arm_s1", "arm_s2"). */
+/* Look a format up by its name (nb_fmts[i]->name). */
 int nb_fmt_by_name(const char *name, enum nb_fmt_id *out);
+/* The registered formats' names, "x86_64, vtdss, ...", in buf (returned):
+ * every message and help text that lists them takes them from here. */
+const char *nb_fmt_list(char *buf, size_t len);
 
 /* Everything the walker needs about one level, in one cache line. */
 struct nb_pt_level {

@@ -16,7 +16,7 @@
  *
  * With only stage1 declared the walk is single stage (OUT is a PA); with
  * only stage2, map1/translate address stage 2 directly.
- * FORMAT: x86_64, vtdss, amdv1, arm_s1, arm_s2.
+ * FORMAT: a registered format's name (nb_fmt_list).
  */
 #ifndef NESTBENCH_SCRIPT_H
 #define NESTBENCH_SCRIPT_H

@@ -81,6 +81,10 @@ enum { HW_G_COSTS = HW_NCACHES, HW_G_POLICY, HW_NGROUPS };
 extern const char *const hw_group_names[HW_NGROUPS];
 
 const char *hw_vendor_name(enum nb_vendor v);
+/* "vtd, amd, smmuv3" (the vendors, from hw_vendor_names) in buf. */
+const char *hw_vendor_list(char *buf, size_t len);
+/* "lru, plru, ..." (the replacement policies, from hw_repl_names) in buf. */
+const char *hw_repl_list(char *buf, size_t len);
 /* Cost keys are the commands' spec names (nb_inv_op_name): one table of
  * commands for the encoders, the reports and this file format. */
 const char *hw_op_name(int op);

@@ -34,6 +34,22 @@ const char *hw_vendor_name(enum nb_vendor v)
 	return (unsigned)v < NB_VENDOR_COUNT ? hw_vendor_names[v] : "invalid";
 }
 
+const char *hw_vendor_list(char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (int v = 0; v < NB_VENDOR_COUNT; v++)
+		nb_name_list_add(buf, len, hw_vendor_names[v]);
+	return buf;
+}
+
+const char *hw_repl_list(char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (int r = 0; r < NB_REPL_COUNT; r++)
+		nb_name_list_add(buf, len, hw_repl_names[r]);
+	return buf;
+}
+
 const char *hw_op_name(int op)
 {
 	return nb_inv_op_name((enum nb_inv_op)op);

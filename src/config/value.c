@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "hwparams_internal.h"
+#include "nestbench/iommu.h"
 #include "nestbench/parse.h"
 
 static int hw_vfail(const char *file, unsigned line, const char *path, int err, const char *fmt,
@@ -249,10 +250,11 @@ static int hw_page_lg2(const char *s, unsigned *lg2, char *why, size_t n)
 
 bool hw_model_ok(const char *s, char *why, size_t n)
 {
+	char known[NB_NAME_LIST];
 	size_t len = strnlen(s, sizeof(((struct nb_hw_params *)0)->model));
 
 	if (!len)
-		snprintf(why, n, "empty; name the tag model (vtd, amd, smmuv3, vtd_vmid, ...)");
+		snprintf(why, n, "empty; name the tag model (%s)", nb_tag_model_list(known, sizeof(known)));
 	else if (len >= sizeof(((struct nb_hw_params *)0)->model))
 		snprintf(why, n, "longer than %zu characters",
 			 sizeof(((struct nb_hw_params *)0)->model) - 1);
@@ -331,6 +333,7 @@ static int hw_apply_levels(const struct hw_ctx *c, const struct hw_src *v, const
 int hw_apply(struct hw_ctx *c, struct nb_hw_params *p, const struct hw_target *t,
 		    const struct hw_src *v)
 {
+	char known[NB_NAME_LIST];
 	const struct hw_key *k = t->key;
 	char buf[64], why[128];
 	const char *s;
@@ -359,7 +362,7 @@ int hw_apply(struct hw_ctx *c, struct nb_hw_params *p, const struct hw_target *t
 				goto done;
 			}
 		return hw_fail(c, hw_src_line(v), t->path, EINVAL,
-			       "unknown replacement \"%s\" (lru, plru, random, qemu)", s);
+			       "unknown replacement \"%s\" (%s)", s, hw_repl_list(known, sizeof(known)));
 	case HW_SIZES:
 		ret = hw_apply_sizes(c, v, t->path, &u);
 		if (!ret)
@@ -386,8 +389,8 @@ int hw_apply(struct hw_ctx *c, struct nb_hw_params *p, const struct hw_target *t
 				hw_set_vendor(p, (enum nb_vendor)i);
 				goto done;
 			}
-		return hw_fail(c, hw_src_line(v), t->path, EINVAL,
-			       "unknown vendor \"%s\" (vtd, amd, smmuv3)", s);
+		return hw_fail(c, hw_src_line(v), t->path, EINVAL, "unknown vendor \"%s\" (%s)", s,
+			       hw_vendor_list(known, sizeof(known)));
 	}
 done:
 	if (!ret)

@@ -38,17 +38,24 @@ const struct nb_tag_model *nb_tag_model_at(int i)
 
 int nb_tag_model_by_name(const char *name, const struct nb_tag_model **out)
 {
-	char known[256] = "";
+	char known[NB_NAME_LIST];
 
 	for (size_t i = 0; i < NB_ARRAY_SIZE(models); i++) {
 		if (strcmp(models[i]->name, name) == 0) {
 			*out = models[i];
 			return 0;
 		}
-		strncat(known, i ? ", " : "", sizeof(known) - strlen(known) - 1);
-		strncat(known, models[i]->name, sizeof(known) - strlen(known) - 1);
 	}
-	return nb_fail(EINVAL, "unknown tag model '%s' (known: %s)", name, known);
+	return nb_fail(EINVAL, "unknown tag model '%s' (known: %s)", name,
+		       nb_tag_model_list(known, sizeof(known)));
+}
+
+const char *nb_tag_model_list(char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (size_t i = 0; i < NB_ARRAY_SIZE(models); i++)
+		nb_name_list_add(buf, len, models[i]->name);
+	return buf;
 }
 
 const char *nb_gen_kind_name(enum nb_gen_kind k)

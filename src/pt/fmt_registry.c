@@ -15,11 +15,22 @@ const struct nb_fmt *const nb_fmts[NB_FMT_COUNT] = {
 
 int nb_fmt_by_name(const char *name, enum nb_fmt_id *out)
 {
+	char known[NB_NAME_LIST];
+
 	for (int i = 0; i < NB_FMT_COUNT; i++) {
 		if (strcmp(nb_fmts[i]->name, name) == 0) {
 			*out = (enum nb_fmt_id)i;
 			return 0;
 		}
 	}
-	return nb_fail(EINVAL, "unknown page-table format '%s' (known: x86_64, vtdss, amdv1, arm_s1, arm_s2)", name);
+	return nb_fail(EINVAL, "unknown page-table format '%s' (known: %s)", name,
+		       nb_fmt_list(known, sizeof(known)));
+}
+
+const char *nb_fmt_list(char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (int i = 0; i < NB_FMT_COUNT; i++)
+		nb_name_list_add(buf, len, nb_fmts[i]->name);
+	return buf;
 }

@@ -61,9 +61,10 @@ static int parse_stage(struct tscript *t, char **tok, int n, struct nb_pt_cfg *c
 {
 	enum nb_fmt_id id;
 	struct nb_pt_geom g;
+	char known[NB_NAME_LIST];
 
 	if (n < 2)
-		return bad(t, "%s needs a FORMAT (x86_64, vtdss, amdv1, arm_s1, arm_s2)", tok[0]);
+		return bad(t, "%s needs a FORMAT (%s)", tok[0], nb_fmt_list(known, sizeof(known)));
 	if (nb_fmt_by_name(tok[1], &id))
 		return bad(t, "%s", nb_errmsg());
 	*cfg = (struct nb_pt_cfg){ .fmt = id };
