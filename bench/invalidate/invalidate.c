@@ -394,12 +394,17 @@ static void register_all(void)
 		}
 	}
 	/* hit rates depend on the hardware, not on the flush strategy: the
-	 * three vendors' basic models */
-	for (int mi = 0; mi < 3; mi++)
+	 * models whose file describes hardware of its own (no base) */
+	for (int mi = 0; model_name(mi); mi++)
 		for (int wl = 0; wl < NB_WL_COUNT; wl++) {
-			struct wl_bench *b = calloc(1, sizeof(*b));
+			struct wl_bench *b;
+			char base[64];
 			nb_bench *r;
 
+			if (!nb_hwparams_model_base(nb_bench_config_dir(), model_name(mi), base, sizeof(base)) &&
+			    base[0])
+				continue;
+			b = calloc(1, sizeof(*b));
 			b->model = model_name(mi);
 			b->wl = (enum nb_wl_kind)wl;
 			snprintf(name, sizeof(name), "iotlb/%s/%s", nb_wl_name(b->wl), b->model);

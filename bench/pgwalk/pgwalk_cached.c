@@ -90,18 +90,24 @@ void nb_pgwalk_register_cached(void);
 
 void nb_pgwalk_register_cached(void)
 {
-	static const char *const models[] = { "vtd", "amd", "smmuv3" };
 	static const char *const arg[] = { "pages" };
-	char name[128];
+	char name[128], base[64];
 
-	for (size_t m = 0; m < NB_ARRAY_SIZE(models); m++)
+	/* Walk caches are hardware: the registered models whose file
+	 * describes hardware of its own (no base; a variant walks the same). */
+	for (int m = 0; nb_tag_model_at(m); m++)
 		for (int pwc = 1; pwc >= 0; pwc--)
 			for (int rnd = 1; rnd < 2; rnd++) {
-				struct cached_bench *b = calloc(1, sizeof(*b));
+				const char *model = nb_tag_model_at(m)->name;
+				struct cached_bench *b;
 				nb_bench *r;
 
-				*b = (struct cached_bench){ models[m], pwc, rnd };
-				snprintf(name, sizeof(name), "pgwalk/cached/%s/%s/%s", models[m],
+				if (!nb_hwparams_model_base(nb_bench_config_dir(), model, base, sizeof(base)) &&
+				    base[0])
+					continue;
+				b = calloc(1, sizeof(*b));
+				*b = (struct cached_bench){ model, pwc, rnd };
+				snprintf(name, sizeof(name), "pgwalk/cached/%s/%s/%s", model,
 					 pwc ? "pwc_on" : "pwc_off", rnd ? "random" : "seq");
 				r = nb_bench_register(name, bm_cached, b);
 				nb_bench_arg_names(r, arg, 1);

@@ -156,16 +156,16 @@ void nb_strategies_register_calibrate(void); /* calibrate.c */
 static void register_all(void)
 {
 	static const char *const uarg[] = { "units" }, *const earg[] = { "entries" };
-	static const char *const inst_models[] = { "smmuv3", "intel_cachetag", "amd_hostdid", "vtd" };
 	char name[160];
 
-	for (size_t m = 0; m < NB_ARRAY_SIZE(inst_models); m++)
+	/* Every registered tag model takes part: a new strategy is in every sweep. */
+	for (int m = 0; nb_tag_model_at(m); m++)
 		for (int shared = 1; shared >= 0; shared--) {
 			struct inst_bench *b = calloc(1, sizeof(*b));
 			nb_bench *r;
 
-			*b = (struct inst_bench){ inst_models[m], shared };
-			snprintf(name, sizeof(name), "strategies/instances/%s/%s", inst_models[m],
+			*b = (struct inst_bench){ nb_tag_model_at(m)->name, shared };
+			snprintf(name, sizeof(name), "strategies/instances/%s/%s", b->model,
 				 shared ? "shared_s2" : "per_instance_s2");
 			r = nb_bench_register(name, bm_instances, b);
 			nb_bench_arg_names(r, uarg, 1);

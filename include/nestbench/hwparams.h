@@ -99,6 +99,10 @@ int nb_hwparams_set(struct nb_hw_params *p, const char *assignment);
  * name the file, the model and the override. */
 int nb_hwparams_model(const char *dir, const char *model, const char *const *sets, int nsets,
 		      struct nb_hw_params *p);
+/* The model DIR/<model>.cfg names as its base (base = "MODEL";) in base,
+ * or "" when the file describes hardware of its own: sweeps whose figures
+ * depend on the hardware alone take the models with their own. */
+int nb_hwparams_model_base(const char *dir, const char *model, char *base, size_t len);
 /* Sanity of the whole set (ways divides entries, PLRU power of two, ...). */
 int nb_hwparams_validate(const struct nb_hw_params *p);
 /* Built-in neutral defaults (every structure present, all costs and

@@ -297,3 +297,27 @@ int nb_hwparams_load(struct nb_hw_params *p, const char *path)
 	free(ch);
 	return ret;
 }
+
+int nb_hwparams_model_base(const char *dir, const char *model, char *base, size_t len)
+{
+	const config_setting_t *bs;
+	char path[PATH_MAX], *text = NULL;
+	size_t n = 0;
+	config_t cfg;
+	int ret;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s.cfg", dir, model) >= sizeof(path))
+		return nb_fail(ENAMETOOLONG, "%s/%s.cfg: path too long", dir, model);
+	if ((ret = hw_read(path, &text, &n)))
+		return ret;
+	config_init(&cfg);
+	if (!config_read_string(&cfg, text)) {
+		ret = nb_fail(EINVAL, "%s:%d: syntax error", path, config_error_line(&cfg));
+	} else {
+		bs = config_setting_get_member(config_root_setting(&cfg), "base");
+		snprintf(base, len, "%s", bs && config_setting_get_string(bs) ? config_setting_get_string(bs) : "");
+	}
+	config_destroy(&cfg);
+	free(text);
+	return ret;
+}
