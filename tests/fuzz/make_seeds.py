@@ -12,6 +12,7 @@ which libFuzzer mutates.
 """
 import base64
 import os
+import re
 import struct
 import sys
 
@@ -111,9 +112,19 @@ def walk_seeds():
 # ---- fuzz_ops ----------------------------------------------------------------
 
 DMA, S2_UNMAP, S2_MAP, G_UNMAP, G_MAP, ATTACH, RAM, FQ, ORACLE, DMA_ALL = 0, 3, 4, 5, 6, 7, 8, 9, 10, 11
-# registry order (src/models/registry.c)
-MODELS = {'vtd': 0, 'amd': 1, 'smmuv3': 2, 'vtd_vmid': 3, 'vtd_legacy': 4, 'intel_cachetag': 5,
-          'amd_hostdid': 6}
+
+
+def registered_models():
+    """The tag models in registry order, read from src/models/registry.c's
+    models[] (entry &nb_model_NAME is the model NAME: tests/registry checks
+    both against the built registry), as fuzz_ops numbers them."""
+    path = os.path.join(HERE, '..', '..', 'src', 'models', 'registry.c')
+    with open(path) as f:
+        body = f.read().split('models[] = {', 1)[1].split('};', 1)[0]
+    return re.findall(r'&nb_model_(\w+)', body)
+
+
+MODELS = {name: i for i, name in enumerate(registered_models())}
 
 
 def ops_header(model, batch=True, ats=False, lazy=False, tiny=False, k=2, d=1, units=1, b2=0, b3=0,
