@@ -27,12 +27,11 @@
 
 #define NB_MAX_LEVELS 6
 
+/* One per registered format, in registry order (fmt_list.h). */
 enum nb_fmt_id {
-	NB_FMT_X86_64, /* x86-64 paging, 4/5 level: VT-d first stage, AMD v2 */
-	NB_FMT_VTDSS,  /* Intel VT-d second stage, 3/4/5 level (AGAW 39/48/57) */
-	NB_FMT_AMDV1,  /* AMD-Vi v1 host page table */
-	NB_FMT_ARM_S1, /* ARM VMSAv8-64 stage 1 (4K/16K/64K granule) */
-	NB_FMT_ARM_S2, /* ARM VMSAv8-64 stage 2, concatenated root tables */
+#define NB_FMT_ENTRY(ID, name) NB_FMT_##ID,
+#include "fmt_list.h"
+#undef NB_FMT_ENTRY
 	NB_FMT_COUNT
 };
 

@@ -1,27 +1,21 @@
 // SPDX-License-Identifier: MIT
 /*
  * The tag-model registry: adding a strategy is one tag_*.c file and one
- * line here. The vendor command sets are registered beside them.
+ * line in model_list.h. The vendor command sets are registered beside them.
  */
 #include <errno.h>
 #include <string.h>
 
 #include "cmdset.h"
 
-extern const struct nb_tag_model nb_model_vtd, nb_model_amd, nb_model_smmuv3,
-	nb_model_vtd_vmid, nb_model_vtd_legacy, nb_model_intel_cachetag, nb_model_amd_hostdid;
+#define NB_MODEL(name) extern const struct nb_tag_model nb_model_##name;
+#include "model_list.h"
+#undef NB_MODEL
 
 static const struct nb_tag_model *const models[] = {
-	/* each vendor as Linux does it now, and the seed's AMD conjecture */
-	&nb_model_vtd,
-	&nb_model_amd,
-	&nb_model_smmuv3,
-	/* a hypothetical: VT-d with a VMID-style stage-2 tag */
-	&nb_model_vtd_vmid,
-	/* older Linux generations, and AMD's nesting as merged */
-	&nb_model_vtd_legacy,
-	&nb_model_intel_cachetag,
-	&nb_model_amd_hostdid,
+#define NB_MODEL(name) &nb_model_##name,
+#include "model_list.h"
+#undef NB_MODEL
 };
 
 static void (*const vendor_effects[NB_VENDOR_COUNT])(const struct nb_inv_cmd *,

@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* Internal: the format descriptions registered in fmt_registry.c. */
+/* Internal: the format descriptions registered in fmt_registry.c (one line
+ * each in nestbench/fmt_list.h). */
 #ifndef NB_SRC_PT_FMT_H
 #define NB_SRC_PT_FMT_H
 
 #include "nestbench/pt.h"
 
-extern const struct nb_fmt nb_fmt_x86_64;
-extern const struct nb_fmt nb_fmt_vtdss;
-extern const struct nb_fmt nb_fmt_amdv1;
-extern const struct nb_fmt nb_fmt_arm_s1;
-extern const struct nb_fmt nb_fmt_arm_s2;
+#define NB_FMT_ENTRY(ID, name) extern const struct nb_fmt nb_fmt_##name;
+#include "nestbench/fmt_list.h"
+#undef NB_FMT_ENTRY
 
 #endif

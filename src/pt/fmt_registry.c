@@ -1,16 +1,15 @@
 // SPDX-License-Identifier: MIT
-/* The format registry: adding a format is one fmt_*.c file and one line here. */
+/* The format registry: adding a format is one fmt_*.c file and one line in
+ * nestbench/fmt_list.h. */
 #include <errno.h>
 #include <string.h>
 
 #include "fmt.h"
 
 const struct nb_fmt *const nb_fmts[NB_FMT_COUNT] = {
-	[NB_FMT_X86_64] = &nb_fmt_x86_64,
-	[NB_FMT_VTDSS] = &nb_fmt_vtdss,
-	[NB_FMT_AMDV1] = &nb_fmt_amdv1,
-	[NB_FMT_ARM_S1] = &nb_fmt_arm_s1,
-	[NB_FMT_ARM_S2] = &nb_fmt_arm_s2,
+#define NB_FMT_ENTRY(ID, name) [NB_FMT_##ID] = &nb_fmt_##name,
+#include "nestbench/fmt_list.h"
+#undef NB_FMT_ENTRY
 };
 
 int nb_fmt_by_name(const char *name, enum nb_fmt_id *out)

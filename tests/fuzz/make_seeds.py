@@ -20,7 +20,18 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 # ---- fuzz_walk -------------------------------------------------------------
 
-X86, VTDSS, AMDV1, ARM_S1, ARM_S2 = range(5)
+def registered_formats():
+    """The page-table formats in registry order, as fuzz_walk numbers them:
+    the NB_FMT_ENTRY(ID, name) lines of include/nestbench/fmt_list.h
+    (tests/registry checks them against the built registry)."""
+    path = os.path.join(HERE, '..', '..', 'include', 'nestbench', 'fmt_list.h')
+    with open(path) as f:
+        return re.findall(r'^NB_FMT_ENTRY\(\w+, (\w+)\)', f.read(), re.M)
+
+
+X86, VTDSS, AMDV1, ARM_S1, ARM_S2 = (registered_formats().index(n)
+                                     for n in ('x86_64', 'vtdss', 'amdv1', 'arm_s1', 'arm_s2'))
+# each format's min_ia_bits (src/pt/fmt_*.c; tests/registry checks them)
 MIN_IA = {X86: 48, VTDSS: 21, AMDV1: 21, ARM_S1: 25, ARM_S2: 25}
 GRANULE = {12: 0, 14: 1, 16: 2}
 
@@ -115,13 +126,12 @@ DMA, S2_UNMAP, S2_MAP, G_UNMAP, G_MAP, ATTACH, RAM, FQ, ORACLE, DMA_ALL = 0, 3, 
 
 
 def registered_models():
-    """The tag models in registry order, read from src/models/registry.c's
-    models[] (entry &nb_model_NAME is the model NAME: tests/registry checks
-    both against the built registry), as fuzz_ops numbers them."""
-    path = os.path.join(HERE, '..', '..', 'src', 'models', 'registry.c')
+    """The tag models in registry order, as fuzz_ops numbers them: the
+    NB_MODEL(name) lines of src/models/model_list.h (tests/registry checks
+    them against the built registry)."""
+    path = os.path.join(HERE, '..', '..', 'src', 'models', 'model_list.h')
     with open(path) as f:
-        body = f.read().split('models[] = {', 1)[1].split('};', 1)[0]
-    return re.findall(r'&nb_model_(\w+)', body)
+        return re.findall(r'^NB_MODEL\((\w+)\)', f.read(), re.M)
 
 
 MODELS = {name: i for i, name in enumerate(registered_models())}
