@@ -32,6 +32,7 @@ Output (--out DIR):
 import argparse
 import bisect
 import gzip
+import io
 import json
 import os
 import re
@@ -39,6 +40,7 @@ import sys
 from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import nb_atomic  # noqa: E402 (scripts/: the one way results are published)
 import nb_trace_convert as conv  # noqa: E402
 
 FORMAT_VERSION = 2
@@ -112,9 +114,13 @@ def step_at(steps, t):
 
 
 class Out:
+    """One trace, compressed in memory and published whole at close (nb_atomic)."""
+
     def __init__(self, path, header):
         self.path = path
-        self.f = gzip.open(path + ".tmp", "wt", compresslevel=9)
+        self.buf = io.BytesIO()
+        self.f = io.TextIOWrapper(gzip.GzipFile(fileobj=self.buf, mode="wb", compresslevel=9),
+                                  encoding="utf-8")
         self.f.write("nestbench-trace %d\n" % FORMAT_VERSION)
         for h in header:
             self.f.write("# %s\n" % h)
@@ -135,10 +141,10 @@ class Out:
 
     def close(self):
         self.f.close()
-        os.replace(self.path + ".tmp", self.path)
+        nb_atomic.write_atomic(self.path, self.buf.getvalue())
         d = dict(self.n)
         d["span_s"] = self.last / 1e9
-        d["bytes_gz"] = os.path.getsize(self.path)
+        d["bytes_gz"] = len(self.buf.getvalue())
         return d
 
 
@@ -356,7 +362,7 @@ def main():
            "vmm_calls": dict(vmm_calls), "virtio_mem_requests": len(vmem),
            "clock_offsets_us": clock_offsets, "steps": [list(s) for s in steps], "dirty": dirty_info,
            "qmp_errors": [l for l in qmp.splitlines() if '"error"' in l], "balloon": balloon, "traces": traces}
-    json.dump(res, open(os.path.join(a.out, "convert.json"), "w"), indent=1, sort_keys=True)
+    nb_atomic.write_atomic(os.path.join(a.out, "convert.json"), json.dumps(res, indent=1, sort_keys=True))
     al = traces["all"]
     print("s2vmm: %d map2, %d unmap2, %d dma, %d inv; %d anchors; dirty rounds %s" % (
         al.get("map2", 0), al.get("unmap2", 0), al.get("dma", 0), al.get("inv", 0), st["anchors"],
