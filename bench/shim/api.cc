@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 //
-// nb_bench shim: the C API of nb_bench.h over Google Benchmark. The project's
-// only C++; nothing of it leaks into the header.
+// nb_bench shim: the C API of nb_bench.h over Google Benchmark (with
+// flags.cc, the command line, and output.cc, the published output: the
+// project's only C++; nothing of it leaks into the header).
 //
 // Loop model. Google Benchmark's own range-for loop reads state.max_iterations
 // once and counts down in a register. The shim does the same for C: the first
@@ -17,69 +18,16 @@
 // before the run and only read during it; the one shared, written datum is
 // g_error_seen (atomic).
 
-#include "nb_bench.h"
-#include "nestbench/atomic_file.h"
+#include "shim_internal.h"
 
-#include <benchmark/benchmark.h>
-
-#include <atomic>
 #include <cerrno>
 #include <cmath>
-#include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fcntl.h>
-#include <map>
-#include <memory>
-#include <sstream>
-#include <string>
-#include <type_traits>
-#include <unistd.h>
 #include <utility>
-#include <vector>
 
-#ifndef NB_BENCH_GBENCH_PACKAGE_VERSION
-#define NB_BENCH_GBENCH_PACKAGE_VERSION "unknown"
-#endif
-#ifndef NB_BENCH_GBENCH_OPT
-#define NB_BENCH_GBENCH_OPT "optimisation unknown"
-#endif
-
-// One registered family. Mirrors what the library needs checked before it is
-// told (its own checks abort, or loop forever for a DenseRange step of 0).
-struct nb_bench {
-	benchmark::internal::Benchmark *bm = nullptr;
-	std::string name;
-	nb_bench_fn fn = nullptr;
-	void *ctx = nullptr;
-	int n_args = 0;  // arguments per instance; 0 until an argument call
-	int n_names = 0; // arg_names given
-	bool has_iterations = false;
-	bool has_min_time = false;
-	bool real_time = false;
-	bool manual_time = false;
-};
-
-namespace {
-
-// Per-thread loop state; pub is what C sees (first member: the C pointer and
-// the StateImpl pointer are interconvertible).
-struct StateImpl {
-	nb_bench_state pub;
-	benchmark::State *st;
-	const nb_bench *b;
-	bool begun;  // the first loop call took iterations (the run's timer started)
-	bool ended;  // the library's loop is finished (its final call returned false)
-	bool paused; // nb_bench_pause() without nb_bench_resume() yet
-};
-static_assert(std::is_standard_layout<StateImpl>::value, "StateImpl must stay standard-layout");
-static_assert(offsetof(StateImpl, pub) == 0, "pub must be StateImpl's first member");
-
-StateImpl *impl(nb_bench_state *pub)
-{
-	return reinterpret_cast<StateImpl *>(pub);
-}
+namespace nb_shim {
 
 std::vector<std::unique_ptr<nb_bench>> g_benches;
 std::vector<std::string> g_config_errors;
@@ -94,16 +42,6 @@ std::atomic<bool> g_error_seen{false};
 bool g_initialised;
 bool g_ran;
 
-// The argv copy the library parses and keeps argv[0] of: stable buffers.
-std::vector<std::unique_ptr<char[]>> g_argv_store;
-std::vector<char *> g_argv_ptrs;
-// --benchmark_out=FINAL is handed to the library as /dev/null; the shim
-// publishes FINAL itself after the run (BufferedFileReporter).
-std::string g_out_final;
-std::string g_out_format = "json";
-// What --help and -h print before Google Benchmark's own flags.
-std::string g_usage;
-
 __attribute__((format(printf, 1, 0))) std::string vformat(const char *fmt, va_list ap)
 {
 	va_list again;
@@ -116,9 +54,8 @@ __attribute__((format(printf, 1, 0))) std::string vformat(const char *fmt, va_li
 	return out;
 }
 
-// Record a configuration mistake; nb_bench_run() prints them and refuses to run.
-__attribute__((format(printf, 3, 4))) void config_error(const nb_bench *b, const char *call,
-							 const char *fmt, ...)
+
+void config_error(const nb_bench *b, const char *call, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -131,6 +68,8 @@ __attribute__((format(printf, 3, 4))) void config_error(const nb_bench *b, const
 	va_end(ap);
 	g_config_errors.push_back(msg);
 }
+
+namespace {
 
 // Fail the running benchmark (first message wins) and end the countdown so the
 // next loop call returns false.
@@ -242,202 +181,10 @@ bool reserved_context_key(const char *key)
 	return false;
 }
 
-// Flags whose bad values make Google Benchmark 1.7.1 print help and exit(0),
-// crash it or are taken silently wrong: refuse them ourselves, with a
-// message and a failing status.
-bool check_choice_flags(const char *argv0, int argc, char **argv)
-{
-	struct choice {
-		const char *flag; // "--name="
-		const char *const *ok;
-		const char *list;
-	};
-	static const char *const formats[] = {"console", "json", "csv", nullptr};
-	static const char *const units[] = {"ns", "us", "ms", "s", nullptr};
-	// Any word is a true boolean to the library ("--benchmark_list_tests=maybe").
-	static const char *const bools[] = {"true", "false", "1", "0", "yes", "no", "on", "off", nullptr};
-	static const choice choices[] = {
-		{"--benchmark_format=", formats, "console, json or csv"},
-		{"--benchmark_out_format=", formats, "console, json or csv"},
-		{"--benchmark_time_unit=", units, "ns, us, ms or s"},
-		{"--benchmark_color=", nullptr, "a non-empty value"},
-		// empty: the library runs and silently writes no file
-		{"--benchmark_out=", nullptr, "a file name"},
-		{"--benchmark_list_tests=", bools, "true or false"},
-		{"--benchmark_counters_tabular=", bools, "true or false"},
-		{"--benchmark_report_aggregates_only=", bools, "true or false"},
-		{"--benchmark_display_aggregates_only=", bools, "true or false"},
-		{"--benchmark_enable_random_interleaving=", bools, "true or false"},
-	};
-	// Numbers the library takes silently wrong: a negative repetition count
-	// aborts it (vector::reserve), 0 runs nothing, a negative minimum time
-	// runs a single iteration.
-	struct number {
-		const char *flag;
-		double min;
-		bool integer;
-		const char *what;
-	};
-	static const number numbers[] = {
-		{"--benchmark_repetitions=", 1, true, "an integer >= 1"},
-		{"--benchmark_min_time=", 0, false, "a number of seconds >= 0"},
-		{"--benchmark_min_warmup_time=", 0, false, "a number of seconds >= 0"},
-	};
-	for (int i = 1; i < argc; i++) {
-		for (const number &c : numbers) {
-			size_t len = strlen(c.flag);
-			if (!argv[i] || strncmp(argv[i], c.flag, len) != 0)
-				continue;
-			char *end;
-			errno = 0;
-			double x = strtod(argv[i] + len, &end);
-			if (end == argv[i] + len || *end || errno || !std::isfinite(x) || x < c.min ||
-			    (c.integer && (x != std::floor(x) || x > 2147483647.0))) {
-				fprintf(stderr, "%s: bad value in '%s': expected %s\n", argv0, argv[i],
-					c.what);
-				return false;
-			}
-		}
-		for (const choice &c : choices) {
-			size_t len = strlen(c.flag);
-			if (!argv[i] || strncmp(argv[i], c.flag, len) != 0)
-				continue;
-			const char *v = argv[i] + len;
-			bool good = c.ok ? false : *v != '\0';
-			for (const char *const *o = c.ok; o && *o; o++)
-				good |= strcmp(v, *o) == 0;
-			if (!good) {
-				fprintf(stderr, "%s: bad value in '%s': expected %s\n", argv0, argv[i],
-					c.list);
-				return false;
-			}
-		}
-	}
-	return true;
-}
-
-char *store_arg(const std::string &s)
-{
-	auto buf = std::make_unique<char[]>(s.size() + 1);
-	memcpy(buf.get(), s.c_str(), s.size() + 1);
-	g_argv_store.push_back(std::move(buf));
-	return g_argv_store.back().get();
-}
-
-// Google Benchmark writes --benchmark_out through its own std::ofstream and
-// checks none of its writes: on a full disk a cut-off file is all there is.
-// The shim gives the library /dev/null as the file and this reporter, which
-// keeps the whole output in memory; after the run the shim publishes it with
-// nb_atomic_write (every write checked, fsync, rename). A run stopped by a
-// signal leaves no temporary file: there is none until the end.
-class BufferedFileReporter : public benchmark::BenchmarkReporter {
-      public:
-	explicit BufferedFileReporter(benchmark::BenchmarkReporter *inner) : inner_(inner)
-	{
-		inner_->SetOutputStream(&buf_);
-		inner_->SetErrorStream(&buf_);
-	}
-	bool ReportContext(const Context &c) override
-	{
-		return inner_->ReportContext(c);
-	}
-	void ReportRuns(const std::vector<Run> &runs) override
-	{
-		inner_->ReportRuns(runs);
-	}
-	void Finalize() override
-	{
-		inner_->Finalize();
-	}
-	std::string text() const
-	{
-		return buf_.str();
-	}
-
-      private:
-	std::unique_ptr<benchmark::BenchmarkReporter> inner_;
-	std::ostringstream buf_;
-};
-
-// The reporter --benchmark_out_format names (checked in check_choice_flags).
-benchmark::BenchmarkReporter *file_reporter_for(const std::string &format)
-{
-	if (format == "csv") {
-		// deprecated in 1.7.1 but a format the library's flag offers
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-		return new benchmark::CSVReporter();
-#pragma GCC diagnostic pop
-	}
-	if (format == "console")
-		return new benchmark::ConsoleReporter(benchmark::ConsoleReporter::OO_None);
-	return new benchmark::JSONReporter();
-}
-
-// --help and -h: the caller's own flags and environment, then the library's.
-[[noreturn]] void print_help(const char *argv0)
-{
-	if (!g_usage.empty())
-		fputs(g_usage.c_str(), stdout);
-	else
-		printf("usage: %s [Google Benchmark's --benchmark_* flags]\n", argv0);
-	printf("\nGoogle Benchmark's flags (its own help, 1.7.1):\n");
-	fflush(stdout);
-	static char help_flag[] = "--help";
-	char *args[] = {const_cast<char *>(argv0), help_flag, nullptr};
-	int n = 2;
-	benchmark::Initialize(&n, args); // prints its usage and exits 0
-	exit(0);
-}
-
-// Check the --benchmark_out file can be published, so an unwritable one is
-// one clear error before anything runs.
-bool prepare_output(const char *argv0)
-{
-	char why[512];
-	if (g_out_final.empty() || nb_atomic_check(g_out_final.c_str(), why, sizeof(why)) == 0)
-		return true;
-	fprintf(stderr, "%s: cannot write --benchmark_out file '%s': %s\n", argv0,
-		g_out_final.c_str(), why);
-	g_out_final.clear();
-	return false;
-}
-
-// Put the output in place. Nothing reported (--benchmark_list_tests, no
-// match): the old file stays.
-bool publish_output(const BufferedFileReporter *rep, bool matched)
-{
-	char why[512];
-	if (!rep || !matched)
-		return true;
-	const std::string text = rep->text();
-	if (text.empty())
-		return true;
-	if (nb_atomic_write(g_out_final.c_str(), text.data(), text.size(), why, sizeof(why)) == 0)
-		return true;
-	fprintf(stderr, "nb_bench: --benchmark_out: %s\n", why);
-	return false;
-}
-
-// The library's own statement about NDEBUG: the library_build_type its JSON
-// reporter writes into "context".
-std::string probe_assertions()
-{
-	std::ostringstream out;
-	benchmark::JSONReporter json;
-	json.SetOutputStream(&out);
-	json.SetErrorStream(&out);
-	benchmark::BenchmarkReporter::Context ctx;
-	json.ReportContext(ctx);
-	const std::string text = out.str();
-	if (text.find("\"library_build_type\": \"debug\"") != std::string::npos)
-		return "assertions enabled (no NDEBUG: library_build_type=debug)";
-	if (text.find("\"library_build_type\": \"release\"") != std::string::npos)
-		return "assertions disabled (NDEBUG: library_build_type=release)";
-	return "assertions unknown (no library_build_type in the library's context)";
-}
-
 } // namespace
+} // namespace nb_shim
+
+using namespace nb_shim;
 
 // ---- registration and configuration ----------------------------------------
 
@@ -883,10 +630,6 @@ void nb_bench_context(const char *key, const char *value)
 	g_context[key] = value;
 }
 
-void nb_bench_set_usage(const char *text)
-{
-	g_usage = text ? text : "";
-}
 
 void nb_bench_set_region_hooks(nb_bench_region_fn begin, nb_bench_region_fn end, void *user)
 {
@@ -905,82 +648,6 @@ void nb_bench_set_pause_hooks(nb_bench_region_fn pause, nb_bench_region_fn resum
 bool nb_bench_uses_manual_time(nb_bench_state *pub)
 {
 	return impl(pub)->b->manual_time;
-}
-
-// ---- running -----------------------------------------------------------------
-
-int nb_bench_init(int *argc, char **argv)
-{
-	static char fallback0[] = "nb_bench";
-	static char *fallback[] = {fallback0, nullptr};
-	if (g_initialised) {
-		fprintf(stderr, "nb_bench: nb_bench_init called twice\n");
-		return 2;
-	}
-	int dummy = 1;
-	if (!argc || *argc < 1 || !argv || !argv[0]) {
-		argc = &dummy;
-		argv = fallback;
-	}
-	if (!check_choice_flags(argv[0], *argc, argv))
-		return 2;
-
-	static const char out_flag[] = "--benchmark_out=";
-	static const char fmt_flag[] = "--benchmark_out_format=";
-	static char dev_null[] = "/dev/null";
-	const size_t out_len = sizeof(out_flag) - 1, fmt_len = sizeof(fmt_flag) - 1;
-	g_argv_ptrs.clear();
-	for (int i = 0; i < *argc; i++) {
-		std::string arg = argv[i] ? argv[i] : "";
-		if (i > 0 && (arg == "--help" || arg == "-h")) {
-			print_help(argv[0]);
-			exit(0);
-		}
-		if (i > 0 && arg.compare(0, out_len, out_flag) == 0 && arg.size() > out_len) {
-			g_out_final = arg.substr(out_len);
-			arg = std::string(out_flag) + dev_null;
-		}
-		if (i > 0 && arg.compare(0, fmt_len, fmt_flag) == 0)
-			g_out_format = arg.substr(fmt_len);
-		g_argv_ptrs.push_back(store_arg(arg));
-	}
-	if (!prepare_output(argv[0]))
-		return 2;
-	g_initialised = true;
-	std::vector<char *> copy = g_argv_ptrs; // what the library may reorder
-	copy.push_back(nullptr);
-	int n = *argc;
-	benchmark::Initialize(&n, copy.data());
-
-	// Hand the caller back its own strings, in the library's order.
-	const std::vector<char *> orig(argv, argv + *argc);
-	for (int j = 1; j < n; j++)
-		for (int i = 1; i < *argc; i++)
-			if (copy[j] == g_argv_ptrs[i]) {
-				argv[j] = orig[i];
-				break;
-			}
-	if (n < *argc)
-		argv[n] = nullptr;
-	*argc = n;
-	return 0;
-}
-
-int nb_bench_main(int argc, char **argv)
-{
-	int rc = nb_bench_init(&argc, argv);
-	if (rc)
-		return rc;
-	if (argc > 1) {
-		std::string line = argv[0] ? argv[0] : "nb_bench";
-		line += argc > 2 ? ": unrecognized or malformed arguments:"
-				 : ": unrecognized or malformed argument:";
-		for (int i = 1; i < argc; i++)
-			line += std::string(" '") + argv[i] + "'";
-		fprintf(stderr, "%s\n", line.c_str());
-		return 2;
-	}
-	return nb_bench_run();
 }
 
 int nb_bench_run(void)
@@ -1008,9 +675,7 @@ int nb_bench_run(void)
 		benchmark::AddCustomContext(kv.first, kv.second);
 
 	g_error_seen.store(false);
-	std::unique_ptr<BufferedFileReporter> file;
-	if (!g_out_final.empty())
-		file = std::make_unique<BufferedFileReporter>(file_reporter_for(g_out_format));
+	std::unique_ptr<benchmark::BenchmarkReporter> file = output_reporter();
 	const size_t matched = benchmark::RunSpecifiedBenchmarks(nullptr, file.get());
 	benchmark::Shutdown();
 	const bool published = publish_output(file.get(), matched > 0);
@@ -1019,18 +684,3 @@ int nb_bench_run(void)
 	return g_error_seen.load() || !published ? 1 : 0;
 }
 
-const char *nb_bench_library_version(void)
-{
-#ifdef NB_BENCH_HAVE_GET_VERSION
-	static const std::string v = benchmark::GetBenchmarkVersion();
-	return v.c_str();
-#else
-	return NB_BENCH_GBENCH_PACKAGE_VERSION;
-#endif
-}
-
-const char *nb_bench_library_build(void)
-{
-	static const std::string s = std::string(NB_BENCH_GBENCH_OPT) + ", " + probe_assertions();
-	return s.c_str();
-}

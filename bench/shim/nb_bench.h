@@ -5,7 +5,7 @@
  * The project's benchmarks are C; Google Benchmark is C++. This header is the
  * whole bridge: register a C function, configure it (arguments, threads, time
  * unit), and inside it run the measured loop and report counters. All C++ lives
- * in shim.cc. Names, arguments and JSON output are Google Benchmark's own, so
+ * in api.cc. Names, arguments and JSON output are Google Benchmark's own, so
  * its tools (compare.py) and ours key on the same slash-joined names.
  *
  *	static void bm_walk(nb_bench_state *st, void *ctx)
@@ -61,9 +61,9 @@ extern "C" {
  * Per-thread loop state. The only public field is the countdown of iterations
  * the shim has already obtained from Google Benchmark and not yet handed out;
  * it makes nb_bench_keep_running() an inline decrement. Touch it only through
- * the functions below. The benchmark::State behind it stays in shim.cc.
+ * the functions below. The benchmark::State behind it stays in the shim (api.cc).
  */
-/* In C++ (shim.cc) the enums get a fixed underlying type, so that any int a C
+/* In C++ (the shim) the enums get a fixed underlying type, so that any int a C
  * caller passes is a valid value there too and can be checked, not UB. */
 #ifdef __cplusplus
 #define NB_BENCH_ENUM(name) enum name : int
