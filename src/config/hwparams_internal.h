@@ -6,8 +6,9 @@
  * hw_policy_keys, the command names of inval.h; keys.c); the file loader
  * (load.c over lexer.c), the --set parser (set.c), the validator (check.c)
  * and the writer (write.c) all walk the same tables, so a key added there is
- * read, checked and written everywhere. value.c reads and stores one value
- * of any key; suggest.c words "unknown key" with the keys that exist.
+ * read, checked and written everywhere. resolve.c finds what a key names,
+ * value.c reads and stores one value of any key, suggest.c words "unknown
+ * key" with the keys that exist, errors.c says where a value came from.
  *
  * Contract: load and set work on a copy and commit only on success, so a
  * failed call leaves *p byte for byte as it was. Messages name the place and
@@ -105,7 +106,7 @@ static inline void hw_put_uint(void *field, size_t size, uint64_t v)
 		*(uint32_t *)field = (uint32_t)v;
 }
 
-/* ---- where a value came from, and errors that say so (value.c) ------------ */
+/* ---- where a value came from, and errors that say so (errors.c) ------------ */
 
 /* One integer literal of the file, as written. */
 struct hw_lit {
@@ -145,12 +146,14 @@ unsigned hw_src_line(const struct hw_src *v);
 void hw_seen(struct hw_ctx *c, const char *path, unsigned line);
 int hw_src_type_error(const struct hw_ctx *c, const struct hw_src *v, const char *path,
 		      const char *want);
+/* ---- one value (value.c) ------------------------------------------------------- */
+
 /* s without its leading and trailing blanks (cut in place). */
 char *hw_trim(char *s);
 /* A usable model name, or false with why. */
 bool hw_model_ok(const char *s, char *why, size_t n);
 
-/* ---- key resolution (keys.c) ------------------------------------------------ */
+/* ---- key resolution (resolve.c) ------------------------------------------------ */
 
 /* What a dotted key names: a key descriptor and the field in *p. */
 struct hw_target {
