@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "iommu_internal.h"
+#include "unit.h"
 #include "util/mutant.h"
 
 /* Which address spaces an entry's key belongs to. A command's range names

@@ -11,7 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "iommu_internal.h"
+#include "unit.h"
 #include "util/mutant.h"
 
 static bool fq_overlaps(const struct nb_iommu *m, const struct nb_xdomain *d, uint64_t iova,

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "iommu_internal.h"
+#include "unit.h"
 
 static bool grow(void **arr, int *cap, int need, size_t elem)
 {

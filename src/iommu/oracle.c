@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "iommu_internal.h"
+#include "unit.h"
 #include "walk/walk_core.h"
 
 static bool walk_ctx(const struct nb_iommu *m, const struct nb_xctx *c, uint64_t addr,

@@ -22,7 +22,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "iommu_internal.h"
+#include "unit.h"
 #include "util/mutant.h"
 
 static void note_tag(struct nb_iommu *m, uint32_t tag)

@@ -8,7 +8,7 @@
  * a lookup per structure consulted, a memory read per entry read, at the
  * LLC's or DRAM's latency.
  */
-#include "iommu_internal.h"
+#include "unit.h"
 #include "walk/walk_core.h"
 
 /* Context entries read on a context-cache miss (root/context/PASID entry,

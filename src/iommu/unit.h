@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Internal: the simulated IOMMU's objects (see nestbench/iommu.h). */
-#ifndef NB_SRC_IOMMU_INTERNAL_H
-#define NB_SRC_IOMMU_INTERNAL_H
+/* Internal to src/iommu: the simulated IOMMU unit's objects (see nestbench/iommu.h). */
+#ifndef NB_SRC_IOMMU_UNIT_H
+#define NB_SRC_IOMMU_UNIT_H
 
 #include "nestbench/iommu.h"
 #include "nestbench/timing.h"
