@@ -14,19 +14,9 @@
 #include "unit.h"
 #include "util/mutant.h"
 
-static bool fq_overlaps(const struct nb_iommu *m, const struct nb_xdomain *d, uint64_t iova,
-			uint64_t size)
-{
-	for (uint32_t i = 0; i < m->nfq; i++)
-		if (m->fq[i].d == d && iova < m->fq[i].iova + m->fq[i].size &&
-		    m->fq[i].iova < iova + size)
-			return true;
-	return false;
-}
-
 bool nb_iommu_fq_holds(const struct nb_iommu *m, const struct nb_xdomain *d, uint64_t iova)
 {
-	return fq_overlaps(m, d, iova, 1);
+	return nb_fq_overlaps(m, d, iova, 1);
 }
 
 int nb_iommu_map(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, uint64_t pa,
@@ -34,7 +24,7 @@ int nb_iommu_map(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, uint64
 {
 	if (d->kind == NB_XD_NESTED)
 		return nb_fail(EINVAL, "map on a nested domain: the guest owns its stage-1 tables");
-	if (fq_overlaps(m, d, iova, size))
+	if (nb_fq_overlaps(m, d, iova, size))
 		return nb_fail(EBUSY, "map: IOVA %#llx is still in the flush queue (not yet invalidated)",
 			       (unsigned long long)iova);
 	return nb_domain_map(d->pt, iova, pa, size, prot);
@@ -49,7 +39,7 @@ int nb_iommu_map_sg(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova,
 		return nb_fail(EINVAL, "map on a nested domain: the guest owns its stage-1 tables");
 	for (size_t i = 0; i < n; i++)
 		size += seg[i].len;
-	if (fq_overlaps(m, d, iova, size)) /* the allocator hands it out after the flush */
+	if (nb_fq_overlaps(m, d, iova, size)) /* the allocator hands it out after the flush */
 		nb_iommu_fq_flush(m);
 	return nb_domain_map_sg(d->pt, iova, seg, n, prot);
 }

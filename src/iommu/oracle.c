@@ -132,7 +132,7 @@ static bool allowed_stale(const struct nb_iommu *m, enum nb_cache_kind k,
 
 	if (k == NB_CACHE_NESTED_TLB || k == NB_CACHE_CTX || !c->d)
 		return false;
-	return nb_iommu_fq_holds(m, c->d, nb_cache_entry_addr(e));
+	return nb_fq_overlaps(m, c->d, nb_cache_entry_addr(e), 1);
 }
 
 struct oracle_visit {

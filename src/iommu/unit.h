@@ -53,6 +53,7 @@ struct nb_fq_entry {
 	struct nb_gather gather;
 };
 
+
 /* Keys of entries dropped as collateral, to count refill misses. */
 #define NB_REFILL_SLOTS 65536
 
@@ -106,6 +107,17 @@ struct nb_iommu {
 	struct nb_llc llc; /* the timing model's LLC share (timing.h) */
 	struct nb_iommu_stats st;
 };
+
+/* Does the flush queue hold [iova, iova + size) of d (parked, not yet
+ * invalidated)? The policy's (flush.c) and the oracle's question. */
+static inline bool nb_fq_overlaps(const struct nb_iommu *m, const struct nb_xdomain *d, uint64_t iova,
+				  uint64_t size)
+{
+	for (uint32_t i = 0; i < m->nfq; i++)
+		if (m->fq[i].d == d && iova < m->fq[i].iova + m->fq[i].size && m->fq[i].iova < iova + size)
+			return true;
+	return false;
+}
 
 /* translate.c */
 uint16_t nb_iommu_ctx_new(struct nb_iommu *m, const struct nb_xctx *c);
