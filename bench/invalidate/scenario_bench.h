@@ -85,10 +85,8 @@ static inline void bscenario_guest_unmap(struct bscenario *s, uint64_t iova, uin
 	struct nb_flush_req req;
 
 	nb_gather_init(&g);
-	nb_domain_unmap(s->tb.nn[0]->s1, iova, size, &g);
-	req = (struct nb_flush_req){ .addr = iova, .size = size, .leaf = !g.tables_freed,
-				     .pgsize_mask = g.pgsize_mask };
-	nb_iommu_guest_invalidate(s->m, s->tb.nest[0], &req);
+	if (nb_domain_unmap(s->tb.nn[0]->s1, iova, size, &g) >= 0 && nb_flush_req_of_unmap(&g, iova, size, &req))
+		nb_iommu_guest_invalidate(s->m, s->tb.nest[0], &req);
 	nb_gather_release(s->tb.nn[0]->s1, &g);
 }
 

@@ -80,6 +80,14 @@ struct nb_flush_req {
 	bool dirty;
 };
 
+/* The one rule that turns an unmap of [iova, iova + size) that gathered g
+ * into the flush its driver sends (iommu_iotlb_sync of the gather): the
+ * removed leaves' span, leaf-only unless tables went, their page sizes;
+ * when no leaf was left but emptied tables went, the whole range (walk
+ * caches may still point at them). false: nothing to flush. */
+bool nb_flush_req_of_unmap(const struct nb_gather *g, uint64_t iova, uint64_t size,
+			   struct nb_flush_req *req);
+
 #define NB_PWC_LEVELS 6 /* walk-cache levels counted (our levels 0..5) */
 
 /* Per-IOMMU counters, reset by nb_iommu_stats_reset. Counts of events,

@@ -83,18 +83,27 @@ static int run_flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_f
 	return ret ? ret : sub;
 }
 
-static void flush_gather(struct nb_iommu *m, struct nb_xdomain *d, struct nb_gather *g)
+bool nb_flush_req_of_unmap(const struct nb_gather *g, uint64_t iova, uint64_t size,
+			   struct nb_flush_req *req)
 {
-	struct nb_flush_req req = {
-		.addr = g->start,
-		.size = g->last - g->start + 1,
+	bool leaves = g->start <= g->last;
+
+	if (!leaves && !g->tables_freed)
+		return false;
+	*req = (struct nb_flush_req){
+		.addr = leaves ? g->start : iova,
+		.size = leaves ? g->last - g->start + 1 : size,
 		.leaf = !g->tables_freed,
 		.pgsize_mask = g->pgsize_mask,
 	};
+	return true;
+}
 
-	if (nb_mutant(NB_MUT_WALK_CACHE_LEAF)) req.leaf = true;
-	if (g->start <= g->last)
-		run_flush(m, d, &req);
+static void flush_gather(struct nb_iommu *m, struct nb_xdomain *d, struct nb_gather *g,
+			 struct nb_flush_req *req)
+{
+	if (nb_mutant(NB_MUT_WALK_CACHE_LEAF)) req->leaf = true;
+	run_flush(m, d, req);
 	nb_gather_release(d->pt, g);
 }
 
@@ -142,6 +151,7 @@ static int fq_push(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, uint
 
 int64_t nb_iommu_unmap(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, uint64_t size)
 {
+	struct nb_flush_req req;
 	struct nb_gather g;
 	int64_t got;
 	/* nest parents are iommufd's: always strict */
@@ -151,22 +161,16 @@ int64_t nb_iommu_unmap(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, 
 		return nb_fail(EINVAL, "unmap on a nested domain: the guest owns its stage-1 tables");
 	nb_gather_init(&g);
 	got = nb_domain_unmap(d->pt, iova, size, &g);
-	if (got < 0 || (got == 0 && !g.tables_freed)) {
+	if (got < 0 || !nb_flush_req_of_unmap(&g, iova, size, &req)) {
 		nb_gather_release(d->pt, &g);
 		return got;
-	}
-	if (g.start > g.last) {
-		/* no leaf left, but tables emptied by earlier unmaps went: the
-		 * walk caches may still point at them (the range covers them) */
-		g.start = iova;
-		g.last = iova + size - 1;
 	}
 	if (lazy && fq_push(m, d, iova, size, &g) == 0) {
 		if (m->nfq >= m->p.policy.fq_entries && !nb_mutant(NB_MUT_FQ_FULL))
 			nb_iommu_fq_flush(m);
 		return got;
 	}
-	flush_gather(m, d, &g);
+	flush_gather(m, d, &g, &req);
 	return got;
 }
 

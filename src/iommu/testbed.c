@@ -219,16 +219,9 @@ int64_t nb_testbed_unmap_s2(struct nb_testbed *t, uint64_t ipa, uint64_t size)
 
 	nb_gather_init(&g);
 	got = nb_domain_unmap(t->s2, ipa, size, &g);
-	if (got == 0 && g.tables_freed) { /* only emptied tables went (see nb_iommu_unmap) */
-		g.start = ipa;
-		g.last = ipa + size - 1;
-	}
-	if (got > 0 || g.tables_freed) {
-		req = (struct nb_flush_req){ .addr = g.start, .size = g.last - g.start + 1,
-					     .leaf = !g.tables_freed, .pgsize_mask = g.pgsize_mask };
+	if (got >= 0 && nb_flush_req_of_unmap(&g, ipa, size, &req))
 		for (int u = 0; u < t->units; u++)
 			nb_iommu_flush(t->unit[u], t->parent_u[u], &req);
-	}
 	nb_gather_release(t->s2, &g);
 	return got;
 }
