@@ -12,11 +12,14 @@
  * units) sharing the one stage 2: each holds its own view of the parent,
  * nested domain k lives on unit k % units with its devices, and a stage-2
  * change is flushed by every unit (nb_testbed_unmap_s2).
+ *
+ * Built on a scenario (scenario.h): its memory, units, stage 2 and guest
+ * RAM; the testbed adds the domains and devices of its layout.
  */
 #ifndef NESTBENCH_TESTBED_H
 #define NESTBENCH_TESTBED_H
 
-#include "iommu.h"
+#include "scenario.h"
 
 #define NB_TB_DATA_IPA 0x100000000ull
 #define NB_TB_RAM_IPA 0x40010000ull
@@ -35,16 +38,13 @@ struct nb_testbed_cfg {
 
 struct nb_testbed {
 	struct nb_testbed_cfg cfg;
-	struct nb_arena *arena;
-	struct nb_palloc host;
+	struct nb_scenario sc;	  /* memory, IOMMU units, guest RAM (sc.ram) */
+	struct nb_arena *arena;	  /* sc.arena */
 	struct nb_iommu *m;	  /* unit 0 */
-	struct nb_iommu **unit;	  /* [units] */
+	struct nb_iommu **unit;	  /* sc.unit: [units] */
 	struct nb_xdomain **parent_u; /* [units]: each unit's view of the parent */
 	int units;
-	int units_kept;		  /* IOMMUs in unit[] (>= units), kept released
-				   * between nb_testbed_release and _reset */
 	struct nb_domain *s2;
-	struct nb_guest_ram ram;
 	struct nb_xdomain *parent;
 	struct nb_xdev *direct;
 	struct nb_xdomain **nest; /* [K] */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* The testbed (see nestbench/testbed.h). */
+/* The testbed (see nestbench/testbed.h), on a scenario (scenario.h). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,12 +7,14 @@
 #include "nestbench/testbed.h"
 
 #define DATA_PA 0x2000001000ull /* not 2M-aligned with the IPA: 4K leaves */
+#define ARENA_BYTES (2ull << 30)
+#define HOST_BYTES (256ull << 20)
 
 static int add_nested(struct nb_testbed *t, int k, const struct nb_pt_cfg *s1, uint32_t *sid)
 {
 	int u = k % t->units, ret;
 
-	if ((ret = nb_nested_alloc(&t->nn[k], t->s2, s1, &t->ram.ts)) ||
+	if ((ret = nb_nested_alloc(&t->nn[k], t->s2, s1, &t->sc.ram.ts)) ||
 	    (ret = nb_xdomain_nested(t->unit[u], t->nn[k], t->parent_u[u], &t->nest[k])))
 		return ret;
 	/* a guest maps its IOVA pages one by one, as its DMA API would */
@@ -33,44 +35,12 @@ static uint64_t ram_bytes(const struct nb_testbed_cfg *c)
 	return c->ram_mib ? (uint64_t)c->ram_mib << 20 : (32ull << 20) + (uint64_t)c->nested * (1ull << 20);
 }
 
-/* The IOMMU units: those kept from the last build made again in their
- * memory (nb_iommu_reset), new ones created. */
-static int units(struct nb_testbed *t, const struct nb_testbed_cfg *c)
-{
-	const struct nb_tag_model *model = c->model;
-	int ret;
-
-	if (!model && (ret = nb_tag_model_by_name(c->p->model, &model)))
-		return ret;
-	if (t->units_kept < t->units) {
-		struct nb_iommu **n = realloc(t->unit, (size_t)t->units * sizeof(*n));
-
-		if (!n)
-			return nb_fail(ENOMEM, "testbed: out of memory");
-		t->unit = n;
-	}
-	for (int u = 0; u < t->units; u++) {
-		if (u < t->units_kept) {
-			ret = nb_iommu_reset(t->unit[u], c->p, t->arena, model);
-			if (ret) /* it is gone: the ones after it take its place */
-				t->unit[u] = t->unit[--t->units_kept];
-		} else {
-			ret = nb_iommu_create_with(&t->unit[u], c->p, t->arena, model);
-			t->units_kept += !ret;
-		}
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-/* Everything but the simulated memory (the arena and the host allocator,
- * which the caller has; and the guest RAM if ram_ready: to map again). */
-static int build(struct nb_testbed *t, const struct nb_testbed_cfg *c, bool ram_ready)
+/* Everything but the memory (the scenario's; its guest RAM and units made
+ * again when they can be). */
+static int build(struct nb_testbed *t, const struct nb_testbed_cfg *c)
 {
 	uint64_t data = (uint64_t)(c->nested ? c->nested : 1) * c->pages * 4096;
 	struct nb_pt_cfg s1, s2;
-	struct nb_tspace ts = { .alloc = &t->host };
 	uint32_t sid = 1;
 	int ret;
 
@@ -83,17 +53,17 @@ static int build(struct nb_testbed *t, const struct nb_testbed_cfg *c, bool ram_
 	t->parent_u = calloc((size_t)t->units, sizeof(*t->parent_u));
 	if (!t->nest || !t->nn || !t->dev || !t->parent_u)
 		return nb_fail(ENOMEM, "testbed: out of memory");
-	if ((ret = units(t, c)))
+	if ((ret = nb_scenario_units(&t->sc, c->p, c->model, t->units)))
 		return ret;
+	t->unit = t->sc.unit;
 	t->m = t->unit[0];
-	if ((ret = nb_domain_alloc(&t->s2, &s2, t->arena, &ts)))
+	if ((ret = nb_scenario_stage2(&t->sc, c->p->vendor, &t->s2)))
 		return ret;
 	for (int u = 0; u < t->units; u++)
 		if ((ret = nb_xdomain_paging(t->unit[u], t->s2, NB_XD_S2, &t->parent_u[u])))
 			return ret;
 	t->parent = t->parent_u[0];
-	if ((ret = ram_ready ? nb_guest_ram_reset(&t->ram, t->s2)
-			     : nb_guest_ram_init(&t->ram, t->arena, t->s2, NB_TB_RAM_IPA, ram_bytes(c))) ||
+	if ((ret = nb_scenario_ram_map(&t->sc, t->s2, NB_TB_RAM_IPA, ram_bytes(c))) ||
 	    (ret = nb_domain_map(t->s2, NB_TB_DATA_IPA, DATA_PA, data, NB_PROT_RW)) ||
 	    (ret = nb_xdev_attach(t->m, sid++, 0, c->ats, t->parent, &t->direct)))
 		return ret;
@@ -110,14 +80,15 @@ int nb_testbed_init(struct nb_testbed *t, const struct nb_testbed_cfg *c)
 	int ret;
 
 	memset(t, 0, sizeof(*t));
-	if ((ret = nb_arena_create(&t->arena, 2ull << 30)) ||
-	    (ret = nb_palloc_init(&t->host, t->arena, 256ull << 20)))
+	if ((ret = nb_scenario_open(&t->sc, ARENA_BYTES, HOST_BYTES)))
 		return ret;
-	return build(t, c, false);
+	t->arena = t->sc.arena;
+	return build(t, c);
 }
 
-/* The objects on the simulated memory; with keep_memory, the guest RAM is
- * left for nb_guest_ram_reset (its tables go with the domains). */
+/* The objects on the simulated memory; with keep_memory, the units and the
+ * guest RAM are kept for the next build (the RAM's tables go with the
+ * domains). */
 static void teardown(struct nb_testbed *t, bool keep_memory)
 {
 	/* (both arrays: a build that failed may have only the first one, fail-nth sweep) */
@@ -129,23 +100,12 @@ static void teardown(struct nb_testbed *t, bool keep_memory)
 	for (int u = 0; t->parent_u && u < t->units; u++)
 		if (t->parent_u[u])
 			nb_xdomain_free(t->unit[u], t->parent_u[u]);
-	if (t->ram.size && !keep_memory) {
-		if (t->s2)
-			nb_guest_ram_fini(&t->ram, t->s2);
-		else /* released: no parent maps it any more */
-			nb_palloc_fini(&t->ram.alloc);
-	}
+	if (!keep_memory)
+		nb_scenario_ram_free(&t->sc, t->s2);
 	nb_domain_free(t->s2);
-	for (int u = 0; u < t->units_kept; u++) {
-		if (keep_memory)
-			nb_iommu_release(t->unit[u]); /* for nb_iommu_reset */
-		else
-			nb_iommu_destroy(t->unit[u]);
-	}
-	if (!keep_memory) {
-		free(t->unit);
-		t->unit = NULL;
-		t->units_kept = 0;
+	if (keep_memory) {
+		nb_scenario_ram_forget(&t->sc);
+		nb_scenario_units_release(&t->sc);
 	}
 	free(t->parent_u);
 	free(t->nest);
@@ -164,9 +124,7 @@ static void teardown(struct nb_testbed *t, bool keep_memory)
 void nb_testbed_fini(struct nb_testbed *t)
 {
 	teardown(t, false);
-	if (t->host.arena)
-		nb_palloc_fini(&t->host);
-	nb_arena_destroy(t->arena);
+	nb_scenario_close(&t->sc);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -177,27 +135,20 @@ void nb_testbed_release(struct nb_testbed *t)
 
 int nb_testbed_reset(struct nb_testbed *t, const struct nb_testbed_cfg *c)
 {
-	/* the same guest RAM size */
-	bool keep_ram = t->ram.size && ram_bytes(c) == ram_bytes(&t->cfg);
 	int ret;
 
-	if (!t->arena || !t->host.arena)
+	if (!t->sc.arena || !t->sc.host.arena)
 		return nb_testbed_init(t, c);
 	if (t->nest) /* not released yet */
 		teardown(t, true);
 	/* every domain is freed, each after its own deferred frees (nb_domain_free):
 	 * nothing of the memory is in use */
-	nb_palloc_reset(&t->host);
-	if (t->ram.size && !keep_ram) {
-		nb_palloc_fini(&t->ram.alloc); /* its range goes back to the arena, for the new size */
-		memset(&t->ram, 0, sizeof(t->ram));
-	}
-	ret = build(t, c, keep_ram);
+	nb_palloc_reset(&t->sc.host);
+	ret = build(t, c);
 	if (ret)
 		nb_testbed_fini(t);
 	return ret;
 }
-
 void nb_testbed_touch_all(struct nb_testbed *t, unsigned access)
 {
 	struct nb_dma_result r;

@@ -82,8 +82,8 @@ uint64_t fz_digest(void)
 static void mix_counters(const struct st *s)
 {
 	/* where the tables went: the allocators' high-water marks */
-	fz_mix(&digest, s->t.host.bump - s->t.host.base);
-	fz_mix(&digest, s->t.ram.alloc.bump - s->t.ram.alloc.base);
+	fz_mix(&digest, s->t.sc.host.bump - s->t.sc.host.base);
+	fz_mix(&digest, s->t.sc.ram.alloc.bump - s->t.sc.ram.alloc.base);
 	fz_mix(&digest, s->t.s2->root_pa);
 	for (int u = 0; u < s->units; u++) {
 		const struct nb_iommu_stats *st = nb_iommu_stats(s->t.unit[u]);
@@ -422,7 +422,7 @@ static void op_attach(struct st *s, struct fz *in)
 static void op_ram(struct st *s, struct fz *in)
 {
 	int r = fz_u8(in) % RAM_PAGES;
-	uint64_t ipa = s->t.ram.ipa_base + (uint64_t)r * PG;
+	uint64_t ipa = s->t.sc.ram.ipa_base + (uint64_t)r * PG;
 
 	if (!s->ram_hole[r]) {
 		int64_t got = s2_unmap(s, ipa, PG);
@@ -432,7 +432,7 @@ static void op_ram(struct st *s, struct fz *in)
 		s->ram_hole[r] = true;
 		s->ram_holes++;
 	} else {
-		int rc = nb_iommu_map(s->t.m, s->t.parent, ipa, s->t.ram.alloc.base + (uint64_t)r * PG, PG,
+		int rc = nb_iommu_map(s->t.m, s->t.parent, ipa, s->t.sc.ram.alloc.base + (uint64_t)r * PG, PG,
 				      NB_PROT_RW);
 
 		if (rc == -EBUSY && s->lazy)
