@@ -7,18 +7,18 @@
 
 #include "nestbench/domain.h"
 #include "nestbench/parse.h"
+#include "nestbench/scenario.h"
 #include "nestbench/script.h"
 
 #define MAX_TOKENS 8
 #define ARENA_BYTES (512ull << 20)
+#define HOST_BYTES (64ull << 20)
 
-/* The simulated memory, kept from run to run (see script.h). */
+/* The simulated memory, kept from run to run (see script.h): a scenario
+ * without IOMMU units (a script walks the tables itself), whose guest RAM
+ * is kept for the next run that asks for the same. */
 struct nb_tscript_mem {
-	struct nb_arena *arena;
-	struct nb_palloc host;
-	struct nb_guest_ram ram; /* the last run's, if ram_kept: mapped by no one */
-	uint64_t ram_ipa, ram_size; /* as the script asked for it */
-	bool ram_kept;
+	struct nb_scenario sc;
 };
 
 struct tscript {
@@ -95,27 +95,11 @@ static int parse_stage(struct tscript *t, char **tok, int n, struct nb_pt_cfg *c
 }
 
 /* Guest RAM as the script asks for it: the last run's again if it asked
- * the same (nb_guest_ram_reset), else a new one. */
+ * the same, else a new one (nb_scenario_ram_map). */
 static int guest_ram(struct tscript *t)
 {
-	struct nb_tscript_mem *m = t->mem;
-	int ret;
-
-	t->ram = &m->ram;
-	if (m->ram_kept && m->ram_ipa == t->ram_ipa && m->ram_size == t->ram_size) {
-		ret = nb_guest_ram_reset(&m->ram, t->s2);
-		if (ret) { /* keep nothing half made */
-			nb_palloc_fini(&m->ram.alloc);
-			m->ram_kept = false;
-		}
-		return ret;
-	}
-	if (m->ram_kept) /* its range goes back to the arena first: the new one takes it */
-		nb_palloc_fini(&m->ram.alloc);
-	m->ram_kept = false;
-	m->ram_ipa = t->ram_ipa;
-	m->ram_size = t->ram_size;
-	return nb_guest_ram_init(&m->ram, t->arena, t->s2, t->ram_ipa, t->ram_size);
+	t->ram = &t->mem->sc.ram;
+	return nb_scenario_ram_map(&t->mem->sc, t->s2, t->ram_ipa, t->ram_size);
 }
 
 static int build(struct tscript *t)
@@ -328,8 +312,8 @@ static void cleanup(struct tscript *t)
 	/* every domain waited for its deferred frees (nb_domain_free); a run
 	 * without guest RAM leaves the last one kept (fuzz_script_reset) */
 	if (t->have_ram)
-		t->mem->ram_kept = true;
-	nb_palloc_reset(&t->mem->host);
+		nb_scenario_ram_forget(&t->mem->sc);
+	nb_palloc_reset(&t->mem->sc.host);
 }
 
 /* One line into buf, without its newline: 1, or 0 at the end of input.
@@ -374,9 +358,7 @@ int nb_tscript_mem_create(struct nb_tscript_mem **out)
 
 	if (!m)
 		return nb_fail(ENOMEM, "translate: out of memory");
-	if ((ret = nb_arena_create(&m->arena, ARENA_BYTES)) ||
-	    (ret = nb_palloc_init(&m->host, m->arena, 64ull << 20))) {
-		nb_arena_destroy(m->arena); /* fail-nth sweep: it leaked when the carve failed */
+	if ((ret = nb_scenario_open(&m->sc, ARENA_BYTES, HOST_BYTES))) {
 		free(m);
 		return ret;
 	}
@@ -388,10 +370,7 @@ void nb_tscript_mem_destroy(struct nb_tscript_mem *m)
 {
 	if (!m)
 		return;
-	if (m->ram_kept)
-		nb_palloc_fini(&m->ram.alloc);
-	nb_palloc_fini(&m->host);
-	nb_arena_destroy(m->arena);
+	nb_scenario_close(&m->sc);
 	free(m);
 }
 
@@ -411,13 +390,13 @@ int nb_tscript_run(FILE *in, const char *name, FILE *out, FILE *err)
 
 int nb_tscript_run_mem(struct nb_tscript_mem *m, FILE *in, const char *name, FILE *out, FILE *err)
 {
-	struct tscript t = { .name = name, .out = out, .err = err, .mem = m, .arena = m->arena,
+	struct tscript t = { .name = name, .out = out, .err = err, .mem = m, .arena = m->sc.arena,
 			     .ram_ipa = 0x40000000, .ram_size = 16ull << 20 };
 	char line[1024], *tok[MAX_TOKENS];
 	bool over, nul;
 	int rc = 0;
 
-	t.host_ts = (struct nb_tspace){ .alloc = &m->host };
+	t.host_ts = m->sc.host_ts;
 	while (read_line(in, line, sizeof(line), &over, &nul)) {
 		size_t col;
 		int n, c;
