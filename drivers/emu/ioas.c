@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "emu.h"
+#include "ioas.h"
 
 int emu_ioas_alloc(struct nb_backend *b, uint32_t *ioas_id)
 {

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The emu backend's objects, shared by its files: emu.c (lifetime, devices,
- * HWPTs, attach, dirty tracking, the device's DMA) and ioas.c (IOAS map,
- * unmap, copy, IOVA ranges). Object ids are indexes into one array, as
- * iommufd hands out ids from one xarray.
+ * The emu backend's objects, shared by its files: emu.c (the ops table:
+ * lifetime, devices, HWPTs, attach, dirty tracking, the device's DMA),
+ * ioas.c (IOAS map, unmap, copy, IOVA ranges) and objects.c (the object
+ * table). Object ids are indexes into one array, as iommufd hands out ids
+ * from one xarray.
  */
-#ifndef NB_DRIVERS_EMU_EMU_H
-#define NB_DRIVERS_EMU_EMU_H
+#ifndef NB_DRIVERS_EMU_OBJECTS_H
+#define NB_DRIVERS_EMU_OBJECTS_H
 
 #include "iova_space.h"
 #include "nestbench/backend.h"
@@ -56,24 +57,5 @@ static inline uint64_t emu_pa_of(const void *buf)
 {
 	return (uint64_t)(uintptr_t)buf & ((1ull << 47) - 1);
 }
-
-/* ioas.c */
-int emu_ioas_alloc(struct nb_backend *b, uint32_t *ioas_id);
-void emu_ioas_free(struct nb_backend *b, struct emu_obj *o);
-int emu_ioas_map(struct nb_backend *b, uint32_t ioas_id, uint64_t iova, void *buf, uint64_t len,
-		 unsigned prot);
-int emu_ioas_map_sg(struct nb_backend *b, uint32_t ioas_id, uint64_t iova, const struct nb_map_seg *segs,
-		    size_t n, unsigned prot);
-int emu_ioas_map_any(struct nb_backend *b, uint32_t ioas_id, void *buf, uint64_t len, unsigned prot,
-		     uint64_t *iova);
-int emu_ioas_unmap(struct nb_backend *b, uint32_t ioas_id, uint64_t iova, uint64_t len,
-		   uint64_t *unmapped);
-int emu_ioas_copy(struct nb_backend *b, struct nb_copy_req *req);
-int emu_iova_ranges(struct nb_backend *b, uint32_t ioas_id, struct nb_iova_range *r, uint32_t *n,
-		    uint64_t *align);
-int emu_allow_iovas(struct nb_backend *b, uint32_t ioas_id, const struct nb_iova_range *r, uint32_t n);
-/* Reserve what a domain of this IOAS cannot translate (outside its
- * aperture) for owner, and raise the IOAS's IOVA alignment to its granule. */
-int emu_ioas_add_domain(struct emu_obj *ioas, uint32_t owner);
 
 #endif
