@@ -39,35 +39,49 @@ static const struct {
 	[NB_VENDOR_SMMUV3] = { resv_smmuv3, NB_ARRAY_SIZE(resv_smmuv3) },
 };
 
+/* The hardware the backend emulates (nb_backend_ops.open's arg): a
+ * registered model by name, its hardware configs/<model>.cfg
+ * (nb_hwparams_model; NB_CONFIG_DIR in the environment names another
+ * folder), or a description file (a path, or a name ending in .cfg); then
+ * ";key=value..." overrides, applied together (--set syntax). NULL: vtd. */
+static int emu_params(struct nb_hw_params *p, const char *arg)
+{
+	const char *sets = arg ? strchr(arg, ';') : NULL, *dir = getenv("NB_CONFIG_DIR");
+	size_t n = arg ? (sets ? (size_t)(sets - arg) : strlen(arg)) : 0;
+	char what[512];
+	int ret;
+
+	if ((size_t)snprintf(what, sizeof(what), "%.*s", (int)n, arg ? arg : "vtd") >= sizeof(what))
+		return nb_fail(ENAMETOOLONG, "emu: '%.40s...': longer than %zu characters", arg, sizeof(what) - 1);
+	if (!strchr(what, '/') && !(n > 4 && strcmp(what + n - 4, ".cfg") == 0))
+		return nb_hwparams_model(dir ? dir : NB_CONFIG_DIR, what, sets ? &(const char *){ sets + 1 } : NULL,
+					 sets ? 1 : 0, p);
+	nb_hwparams_defaults(p, NB_VENDOR_VTD);
+	ret = nb_hwparams_load(p, what);
+	if (!ret && sets)
+		ret = nb_hwparams_set(p, sets + 1);
+	return ret;
+}
+
 static int emu_open(struct nb_backend **out, const char *arg)
 {
 	struct nb_backend *b = calloc(1, sizeof(*b));
-	char path[512];
 	int ret;
 
 	if (!b)
 		return nb_fail(ENOMEM, "emu: out of memory");
-	/* arg: CONFIG[;key=value...]: a model file and overrides (--set syntax) */
-	snprintf(path, sizeof(path), "%s", arg ? arg : NB_CONFIG_DIR "/vtd.cfg");
-	path[strcspn(path, ";")] = '\0';
-	nb_hwparams_defaults(&b->p, NB_VENDOR_VTD);
-	ret = nb_hwparams_load(&b->p, path);
-	if (!ret && arg && strchr(arg, ';'))
-		ret = nb_hwparams_set(&b->p, strchr(arg, ';') + 1);
-	if (ret || (ret = nb_arena_create(&b->arena, 8ull << 30)) ||
-	    (ret = nb_palloc_init(&b->host, b->arena, 1ull << 30)))
-		goto err;
-	b->ts = (struct nb_tspace){ .alloc = &b->host };
-	if ((ret = nb_iommu_create(&b->m, &b->p, b->arena)))
-		goto err;
+	if ((ret = emu_params(&b->p, arg)) || (ret = nb_scenario_open(&b->sc, 8ull << 30, 1ull << 30))) {
+		free(b);
+		return ret;
+	}
+	if ((ret = nb_scenario_units(&b->sc, &b->p, NULL, 1))) {
+		nb_scenario_close(&b->sc);
+		free(b);
+		return ret;
+	}
+	b->m = b->sc.unit[0];
 	*out = b;
 	return 0;
-err:
-	if (b->host.arena)
-		nb_palloc_fini(&b->host);
-	nb_arena_destroy(b->arena);
-	free(b);
-	return ret;
 }
 
 static int emu_destroy(struct nb_backend *b, uint32_t id);
@@ -82,10 +96,8 @@ static void emu_close(struct nb_backend *b)
 			if (b->o[i].kind == order[k])
 				emu_destroy(b, i);
 	if (b->ram_parent)
-		nb_guest_ram_fini(&b->ram, b->ram_parent);
-	nb_iommu_destroy(b->m);
-	nb_palloc_fini(&b->host);
-	nb_arena_destroy(b->arena);
+		nb_scenario_ram_free(&b->sc, b->ram_parent);
+	nb_scenario_close(&b->sc);
 	free(b);
 }
 
@@ -111,7 +123,7 @@ static int nested_alloc(struct nb_backend *b, uint32_t parent_id, uint32_t *id)
 
 	nb_vendor_formats(b->p.vendor, &s1, &s2);
 	if (!b->ram_parent) { /* the VM's guest RAM, mapped by the first parent */
-		ret = nb_guest_ram_init(&b->ram, b->arena, ioas->pt, 0x40010000ull, 256ull << 20);
+		ret = nb_scenario_ram_map(&b->sc, ioas->pt, 0x40010000ull, 256ull << 20);
 		if (ret)
 			return ret;
 		b->ram_parent = ioas->pt;
@@ -120,7 +132,7 @@ static int nested_alloc(struct nb_backend *b, uint32_t parent_id, uint32_t *id)
 		return ret;
 	o = &b->o[nid];
 	o->parent = parent_id;
-	if ((ret = nb_nested_alloc(&o->nest, ioas->pt, &s1, &b->ram.ts)) ||
+	if ((ret = nb_nested_alloc(&o->nest, ioas->pt, &s1, &b->sc.ram.ts)) ||
 	    (ret = nb_xdomain_nested(b->m, o->nest, ioas->xd, &o->xd))) {
 		nb_nested_free(o->nest);
 		o->kind = EMU_FREE;

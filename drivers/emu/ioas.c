@@ -14,7 +14,6 @@
 
 int emu_ioas_alloc(struct nb_backend *b, uint32_t *ioas_id)
 {
-	struct nb_pt_cfg s1, s2;
 	struct emu_obj *o;
 	uint32_t id = 0;
 	int ret = emu_new_obj(b, EMU_IOAS, &id);
@@ -22,9 +21,8 @@ int emu_ioas_alloc(struct nb_backend *b, uint32_t *ioas_id)
 	if (ret)
 		return ret;
 	o = &b->o[id];
-	nb_vendor_formats(b->p.vendor, &s1, &s2);
 	emu_space_init(&o->space);
-	if ((ret = nb_domain_alloc(&o->pt, &s2, b->arena, &b->ts)) ||
+	if ((ret = nb_scenario_stage2(&b->sc, b->p.vendor, &o->pt)) ||
 	    (ret = nb_xdomain_paging(b->m, o->pt, NB_XD_S2, &o->xd))) {
 		nb_domain_free(o->pt);
 		o->kind = EMU_FREE;
@@ -37,7 +35,7 @@ int emu_ioas_alloc(struct nb_backend *b, uint32_t *ioas_id)
 void emu_ioas_free(struct nb_backend *b, struct emu_obj *o)
 {
 	if (b->ram_parent == o->pt) {
-		nb_guest_ram_fini(&b->ram, o->pt);
+		nb_scenario_ram_free(&b->sc, o->pt);
 		b->ram_parent = NULL;
 	}
 	nb_xdomain_free(b->m, o->xd);

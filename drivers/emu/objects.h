@@ -12,6 +12,7 @@
 #include "iova_space.h"
 #include "nestbench/backend.h"
 #include "nestbench/hwparams.h"
+#include "nestbench/scenario.h"
 
 #define EMU_MAX_OBJS 1024
 
@@ -37,12 +38,9 @@ struct emu_obj {
 
 struct nb_backend {
 	struct nb_hw_params p;
-	struct nb_arena *arena;
-	struct nb_palloc host;
-	struct nb_tspace ts;
-	struct nb_iommu *m;
-	struct nb_guest_ram ram;  /* one VM: guest RAM for every nested HWPT */
-	struct nb_domain *ram_parent;
+	struct nb_scenario sc;	  /* memory, the one unit, the VM's guest RAM */
+	struct nb_iommu *m;	  /* sc.unit[0] */
+	struct nb_domain *ram_parent; /* the stage 2 that maps sc.ram (NULL: none yet) */
 	struct emu_obj o[EMU_MAX_OBJS];
 };
 

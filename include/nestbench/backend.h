@@ -61,8 +61,10 @@ struct nb_backend;
 
 struct nb_backend_ops {
 	const char *name;
-	/* arg: emu: a model config file (NULL: configs/vtd.cfg); iommufd: the
-	 * device node (NULL: /dev/iommu). -ENODEV: the backend is not here. */
+	/* arg: emu: the hardware it emulates, a registered model's name (its
+	 * configs/<model>.cfg) or a description file, then ";key=value..."
+	 * overrides (NULL: vtd); iommufd: the device node (NULL: /dev/iommu).
+	 * -ENODEV: the backend is not here. */
 	int (*open)(struct nb_backend **out, const char *arg);
 	void (*close)(struct nb_backend *b);
 	/* A device: emu: "sim:<sid>"; iommufd: a VFIO cdev path or "mock". */

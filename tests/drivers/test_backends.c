@@ -136,6 +136,43 @@ static void all_features(const struct nb_backend_ops *ops, const char *arg, cons
 	nesting(ops, arg, dev);
 }
 
+/* The emu backend takes any registered model by name (its configs/<model>.cfg)
+ * with overrides: what GET_HW_INFO reports follows the model's vendor (type 1
+ * is IOMMU_HW_INFO_TYPE_INTEL_VTD, uapi/linux/iommufd.h) and the overrides
+ * (VT-d spec 11.4.2 CAP_REG: MAMV bits 53:48, SLLPS bits 34 (2M), 35 (1G)). */
+static void emu_by_model(void)
+{
+	const struct nb_backend_ops *ops = nb_backends[NB_BACKEND_EMU];
+	const struct nb_tag_model *m;
+	struct nb_backend *b;
+	struct nb_hw_info hi;
+	uint32_t dev;
+
+	for (int i = 0; (m = nb_tag_model_at(i)); i++) {
+		if (ops->open(&b, m->name)) {
+			NBT_FAIL("emu %s: open by name: %s", m->name, nb_errmsg());
+			continue;
+		}
+		CHECK(ops->dev_open(b, "sim:1", &dev) == 0 && ops->hw_info(b, dev, &hi) == 0, "emu %s: hw_info: %s",
+		      m->name, nb_errmsg());
+		CHECK_EQ(hi.type, (m->vendor == NB_VENDOR_VTD ? 1u : 0u), "emu %s: the model's vendor", m->name);
+		ops->close(b);
+	}
+	if (ops->open(&b, "vtd_legacy;policy.max_am=5; iotlb.page_sizes=4K,1G") == 0) {
+		CHECK(ops->dev_open(b, "sim:1", &dev) == 0 && ops->hw_info(b, dev, &hi) == 0, "emu overrides: %s",
+		      nb_errmsg());
+		CHECK_EQ((hi.vtd_cap >> 48) & 0x3f, 5, "emu vtd_legacy with policy.max_am=5: CAP.MAMV");
+		CHECK_EQ((hi.vtd_cap >> 34) & 3, 2, "emu with page sizes 4K, 1G: CAP.SLLPS");
+		ops->close(b);
+	} else {
+		NBT_FAIL("emu: a model with overrides: %s", nb_errmsg());
+	}
+	CHECK(ops->open(&b, "nosuch") == -EINVAL && strstr(nb_errmsg(), "unknown tag model 'nosuch'"),
+	      "emu nosuch: '%s'", nb_errmsg());
+	CHECK(ops->open(&b, "vtd;iotlb.ways=3") == -EINVAL && strstr(nb_errmsg(), "iotlb.ways"),
+	      "emu vtd with a bad override: '%s'", nb_errmsg());
+}
+
 /* One emu run per vendor model, with the platform its answers match. */
 static void emu_part(void)
 {
@@ -157,6 +194,7 @@ static void emu_part(void)
 		all_features(nb_backends[NB_BACKEND_EMU], cfg, "sim:1", platform_by_name(models[i].platform));
 	}
 	feature_prefix(NULL);
+	emu_by_model();
 	bad_fd();
 }
 
