@@ -70,12 +70,12 @@ static int emu_open(struct nb_backend **out, const char *arg)
 
 	if (!b)
 		return nb_fail(ENOMEM, "emu: out of memory");
-	if ((ret = emu_params(&b->p, arg)) || (ret = nb_scenario_open(&b->sc, 8ull << 30, 1ull << 30))) {
+	if ((ret = emu_params(&b->p, arg)) || (ret = nb_scenario_init(&b->sc, 8ull << 30, 1ull << 30))) {
 		free(b);
 		return ret;
 	}
 	if ((ret = nb_scenario_units(&b->sc, &b->p, NULL, 1))) {
-		nb_scenario_close(&b->sc);
+		nb_scenario_fini(&b->sc);
 		free(b);
 		return ret;
 	}
@@ -97,7 +97,7 @@ static void emu_close(struct nb_backend *b)
 				emu_destroy(b, i);
 	if (b->ram_parent)
 		nb_scenario_ram_free(&b->sc, b->ram_parent);
-	nb_scenario_close(&b->sc);
+	nb_scenario_fini(&b->sc);
 	free(b);
 }
 

@@ -4,13 +4,43 @@
  * queue with modelled costs, invalidation policies, and the stale-
  * translation oracle (DESIGN parts 4-6).
  *
- * Objects:
- *   nb_iommu    one IOMMU instance: caches, queue, model, parameters
- *   nb_xdomain  a domain as the IOMMU sees it: paging (stage 1 only, or a
- *               stage 2 that may be a nest parent) or nested (stage 1 over
- *               a parent fixed at allocation, as iommufd requires)
- *   nb_xdev     a device (requester id) attached to one domain, maybe with
- *               ATS (a device TLB)
+ * Glossary of the IOMMU side (pt.h has the page tables' words; both are
+ * used everywhere in nestbench):
+ *   unit      one IOMMU instance (struct nb_iommu): its caches, command
+ *             queue, tag model and hardware description. A VM may have
+ *             several sharing one stage 2 (vIOMMUs, testbed units).
+ *   xdomain   a domain as a unit sees it (struct nb_xdomain, "x" for the
+ *             unit's view of a page table it translates through): paging
+ *             (stage 1 only, or a stage 2 that may be a nest parent) or
+ *             nested (stage 1 over a parent fixed at allocation, as iommufd
+ *             requires). The tables themselves are an nb_domain / nb_nested.
+ *   xdev      a device (requester id, PASID) attached to one xdomain, maybe
+ *             with ATS (its own device TLB).
+ *   xctx      a translation context (unit.h): how the entries filled by one
+ *             attachment were translated (single stage or nested, which
+ *             roots), so the oracle and collateral accounting can walk again.
+ *   tag       the id a cached entry is stored under, as the model assigns
+ *             it: VT-d DID, AMD DomainID, SMMU VMID (cache.h).
+ *   sub-tag   ("sub") the id inside a tag: PASID (VT-d, AMD) or ASID (SMMU);
+ *             NB_SUB_S2 marks stage-2-only entries. tag2: the stage-2
+ *             owner's tag of a combined nested entry, what a VMID-style
+ *             command matches.
+ *   space     the address space a command's range applies to (enum
+ *             nb_space): IOVA (stage-1 input) or IPA (stage-2 input).
+ *   effect    what one decoded command hits (struct nb_inv_effect): which
+ *             caches, which tag / sub-tag / sid, which space and range,
+ *             leaves only or walk caches too. The vendor's command set
+ *             fills it; a hypothetical model may redefine it.
+ *   flush request  what a page-table change asks the driver to flush
+ *             (struct nb_flush_req: a range, leaf-only or not, page sizes);
+ *             the model turns it into a batch of commands, the queue into
+ *             descriptor bytes, the executor into effects.
+ *   collateral  a cached entry an invalidation drops that still agreed with
+ *             the page tables (thrown away though correct); a refill miss
+ *             is a later miss on such an entry's key.
+ *   stale     a cached entry that disagrees with the page tables after an
+ *             invalidation completed: a DMA-after-unmap hole (the oracle).
+ *   generation  the Linux range a model reproduces (struct nb_linux_gen).
  * The tag model (models/) decides the cache tags of every attachment and
  * the commands each page-table change needs; the vendor's command set says
  * which cached entries each command hits.

@@ -7,6 +7,23 @@
  * reason worth more than an errno (which rule a map broke, which field of a
  * config was wrong), it also leaves a one-line message that nb_errmsg()
  * returns, per thread, until the next failure overwrites it.
+ *
+ * Lifetime verbs: one pair for each kind of object, chosen by who holds it
+ * (the libperf idea, in the words this code uses):
+ *   NAME_create(&out, ...) / NAME_destroy(obj)  an object the library
+ *         allocates and hands back: nb_iommu, nb_arena, nb_wl, nb_tscript_mem
+ *   NAME_init(obj, ...) / NAME_fini(obj)  a struct the caller holds (often
+ *         embedded): nb_testbed, nb_scenario, nb_cache, nb_palloc,
+ *         nb_guest_ram, nb_inv_batch, nb_llc
+ *   NAME_open(...) / NAME_close(...)  a resource outside this process's
+ *         memory, a file or a kernel object: a backend (/dev/iommu),
+ *         nb_trace, nb_perf counters
+ *   NAME_alloc / NAME_free  only where the object mirrors the Linux object
+ *         of that name: page-table domains (iommu_domain_alloc/free:
+ *         nb_domain_alloc, nb_nested_alloc, nb_xdomain_free)
+ * NAME_release / NAME_reset are no lifetime: release frees what an object
+ * holds but keeps it, reset makes it again in place (nb_iommu, nb_testbed,
+ * the scenario's units), for callers that build thousands.
  */
 #ifndef NESTBENCH_NB_H
 #define NESTBENCH_NB_H

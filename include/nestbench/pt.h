@@ -2,7 +2,7 @@
 /*
  * Page-table formats: one description per format, one walker for all.
  *
- * Glossary (used everywhere in nestbench):
+ * Glossary (used everywhere in nestbench; iommu.h has the IOMMU side's):
  *   level     0 is the leaf-most table (the one holding 4K pages with a 4K
  *             granule); the root is level (levels - 1). Vendor names are kept
  *             only for printing: x86 PT/PD/PDPT/PML4/PML5 = 0/1/2/3/4, ARM

@@ -11,7 +11,8 @@
  * Domains beyond that, nested domains and devices are the caller's (the
  * testbed's K x D layout, an emu IOAS, a script's stages).
  *
- * Lifetime (the rule of nb.h): nb_scenario_open / nb_scenario_close. For
+ * Lifetime (the rule of nb.h: a struct the caller holds): nb_scenario_init
+ * / nb_scenario_fini. For
  * callers that build thousands in a row (fuzzers), a scenario is built
  * again on the memory it has: nb_scenario_units_release keeps the units'
  * memory for the next nb_scenario_units, nb_scenario_ram_forget keeps the
@@ -39,11 +40,11 @@ struct nb_scenario {
 };
 
 /* Memory: an arena of arena_bytes, host_bytes of it the host's table pool. */
-int nb_scenario_open(struct nb_scenario *s, uint64_t arena_bytes, uint64_t host_bytes);
+int nb_scenario_init(struct nb_scenario *s, uint64_t arena_bytes, uint64_t host_bytes);
 /* Everything, units and guest RAM included. The caller freed its domains
  * and devices first (a stage 2 mapping the guest RAM: with
  * nb_scenario_ram_free before it, or nb_scenario_ram_forget after). */
-void nb_scenario_close(struct nb_scenario *s);
+void nb_scenario_fini(struct nb_scenario *s);
 
 /* units IOMMU instances of p with model (NULL: the one p->model names):
  * those kept from the last build made again in their memory

@@ -6,7 +6,7 @@
 
 #include "nestbench/scenario.h"
 
-int nb_scenario_open(struct nb_scenario *s, uint64_t arena_bytes, uint64_t host_bytes)
+int nb_scenario_init(struct nb_scenario *s, uint64_t arena_bytes, uint64_t host_bytes)
 {
 	int ret;
 
@@ -22,7 +22,7 @@ int nb_scenario_open(struct nb_scenario *s, uint64_t arena_bytes, uint64_t host_
 	return 0;
 }
 
-void nb_scenario_close(struct nb_scenario *s)
+void nb_scenario_fini(struct nb_scenario *s)
 {
 	for (int u = 0; u < s->units_kept; u++)
 		nb_iommu_destroy(s->unit[u]);

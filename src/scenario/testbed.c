@@ -80,7 +80,7 @@ int nb_testbed_init(struct nb_testbed *t, const struct nb_testbed_cfg *c)
 	int ret;
 
 	memset(t, 0, sizeof(*t));
-	if ((ret = nb_scenario_open(&t->sc, ARENA_BYTES, HOST_BYTES)))
+	if ((ret = nb_scenario_init(&t->sc, ARENA_BYTES, HOST_BYTES)))
 		return ret;
 	t->arena = t->sc.arena;
 	return build(t, c);
@@ -124,7 +124,7 @@ static void teardown(struct nb_testbed *t, bool keep_memory)
 void nb_testbed_fini(struct nb_testbed *t)
 {
 	teardown(t, false);
-	nb_scenario_close(&t->sc);
+	nb_scenario_fini(&t->sc);
 	memset(t, 0, sizeof(*t));
 }
 

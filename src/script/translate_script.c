@@ -358,7 +358,7 @@ int nb_tscript_mem_create(struct nb_tscript_mem **out)
 
 	if (!m)
 		return nb_fail(ENOMEM, "translate: out of memory");
-	if ((ret = nb_scenario_open(&m->sc, ARENA_BYTES, HOST_BYTES))) {
+	if ((ret = nb_scenario_init(&m->sc, ARENA_BYTES, HOST_BYTES))) {
 		free(m);
 		return ret;
 	}
@@ -370,7 +370,7 @@ void nb_tscript_mem_destroy(struct nb_tscript_mem *m)
 {
 	if (!m)
 		return;
-	nb_scenario_close(&m->sc);
+	nb_scenario_fini(&m->sc);
 	free(m);
 }
 
