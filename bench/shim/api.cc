@@ -39,7 +39,6 @@ nb_bench_region_fn g_pause_hook;
 nb_bench_region_fn g_resume_hook;
 void *g_pause_user;
 std::atomic<bool> g_error_seen{false};
-bool g_initialised;
 bool g_ran;
 
 __attribute__((format(printf, 1, 0))) std::string vformat(const char *fmt, va_list ap)
@@ -73,7 +72,7 @@ namespace {
 
 // Fail the running benchmark (first message wins) and end the countdown so the
 // next loop call returns false.
-__attribute__((format(printf, 2, 3))) void fail(StateImpl *s, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) void fail_run(StateImpl *s, const char *fmt, ...)
 {
 	s->pub.nb_private_left = 0;
 	g_error_seen.store(true, std::memory_order_relaxed);
@@ -107,7 +106,7 @@ bool finish(StateImpl *s)
 	s->paused = false;
 	s->ended = true;
 	if (st.KeepRunning()) {
-		fail(s, "nb_bench: internal error: loop did not end with its iterations used up");
+		fail_run(s, "nb_bench: internal error: loop did not end with its iterations used up");
 		(void)st.KeepRunning();
 	}
 	return false;
@@ -130,7 +129,7 @@ void run_c(nb_bench *b, benchmark::State &st)
 	b->fn(&s.pub, b->ctx);
 	if (!s.ended) {
 		if (!st.error_occurred())
-			fail(&s, "benchmark function returned before nb_bench_keep_running() "
+			fail_run(&s, "benchmark function returned before nb_bench_keep_running() "
 				 "returned false");
 		finish(&s);
 	}
@@ -443,7 +442,7 @@ bool nb_bench_next_(nb_bench_state *pub, int64_t n)
 	if (s->ended)
 		return false;
 	if (n < 1) {
-		fail(s, "nb_bench_keep_running_batch: batch size %lld must be >= 1", (long long)n);
+		fail_run(s, "nb_bench_keep_running_batch: batch size %lld must be >= 1", (long long)n);
 		return finish(s);
 	}
 	if (st.error_occurred())
@@ -456,7 +455,7 @@ bool nb_bench_next_(nb_bench_state *pub, int64_t n)
 		// A batch larger than what an earlier, smaller step left over: take the
 		// difference. Only the library's last iterations can overshoot, once.
 		if (remaining <= 0) {
-			fail(s, "nb_bench_keep_running_batch(%lld) after a smaller step used up the "
+			fail_run(s, "nb_bench_keep_running_batch(%lld) after a smaller step used up the "
 				"run: use one step per loop", (long long)n);
 			return finish(s);
 		}
@@ -502,7 +501,7 @@ int64_t nb_bench_range_arg(nb_bench_state *pub, int i)
 {
 	StateImpl *s = impl(pub);
 	if (i < 0 || i >= s->b->n_args) {
-		fail(s, "nb_bench_range_arg(%d): this benchmark has %d argument(s)", i,
+		fail_run(s, "nb_bench_range_arg(%d): this benchmark has %d argument(s)", i,
 		     s->b->n_args);
 		return 0;
 	}
@@ -536,7 +535,7 @@ void nb_bench_pause(nb_bench_state *pub)
 	if (s->st->error_occurred()) // the timer stopped with the error
 		return;
 	if (!s->begun || s->ended || s->paused) {
-		fail(s, "nb_bench_pause: %s", s->paused ? "timer already paused"
+		fail_run(s, "nb_bench_pause: %s", s->paused ? "timer already paused"
 							: "called outside the measured loop");
 		return;
 	}
@@ -552,7 +551,7 @@ void nb_bench_resume(nb_bench_state *pub)
 	if (s->st->error_occurred())
 		return;
 	if (!s->begun || s->ended || !s->paused) {
-		fail(s, "nb_bench_resume: %s", !s->paused ? "timer not paused"
+		fail_run(s, "nb_bench_resume: %s", !s->paused ? "timer not paused"
 							  : "called outside the measured loop");
 		return;
 	}
@@ -591,7 +590,7 @@ void nb_bench_counter(nb_bench_state *pub, const char *name, double value,
 	const unsigned known = NB_COUNTER_RATE | NB_COUNTER_AVG_THREADS |
 			       NB_COUNTER_ITER_INVARIANT | NB_COUNTER_AVG_ITER | NB_COUNTER_INVERT;
 	if (!name || !*name || (k & ~known)) {
-		fail(s, "nb_bench_counter(%s): %s", name ? name : "NULL",
+		fail_run(s, "nb_bench_counter(%s): %s", name ? name : "NULL",
 		     (k & ~known) ? "unknown kind bits" : "empty name");
 		return;
 	}
@@ -611,7 +610,7 @@ void nb_bench_counter(nb_bench_state *pub, const char *name, double value,
 
 void nb_bench_skip_with_error(nb_bench_state *pub, const char *msg)
 {
-	fail(impl(pub), "%s", msg && *msg ? msg : "(no message)");
+	fail_run(impl(pub), "%s", msg && *msg ? msg : "(no message)");
 }
 
 // ---- run metadata and hooks ------------------------------------------------
@@ -648,6 +647,23 @@ void nb_bench_set_pause_hooks(nb_bench_region_fn pause, nb_bench_region_fn resum
 bool nb_bench_uses_manual_time(nb_bench_state *pub)
 {
 	return impl(pub)->b->manual_time;
+}
+
+int nb_bench_main(int argc, char **argv)
+{
+	int rc = nb_bench_init(&argc, argv);
+	if (rc)
+		return rc;
+	if (argc > 1) {
+		std::string line = argv[0] ? argv[0] : "nb_bench";
+		line += argc > 2 ? ": unrecognized or malformed arguments:"
+				 : ": unrecognized or malformed argument:";
+		for (int i = 1; i < argc; i++)
+			line += std::string(" '") + argv[i] + "'";
+		fprintf(stderr, "%s\n", line.c_str());
+		return 2;
+	}
+	return nb_bench_run();
 }
 
 int nb_bench_run(void)

@@ -17,6 +17,7 @@
 namespace nb_shim {
 
 std::string g_usage;
+bool g_initialised;
 
 namespace {
 
@@ -190,21 +191,3 @@ int nb_bench_init(int *argc, char **argv)
 	*argc = n;
 	return 0;
 }
-
-int nb_bench_main(int argc, char **argv)
-{
-	int rc = nb_bench_init(&argc, argv);
-	if (rc)
-		return rc;
-	if (argc > 1) {
-		std::string line = argv[0] ? argv[0] : "nb_bench";
-		line += argc > 2 ? ": unrecognized or malformed arguments:"
-				 : ": unrecognized or malformed argument:";
-		for (int i = 1; i < argc; i++)
-			line += std::string(" '") + argv[i] + "'";
-		fprintf(stderr, "%s\n", line.c_str());
-		return 2;
-	}
-	return nb_bench_run();
-}
-

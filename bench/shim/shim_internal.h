@@ -60,7 +60,6 @@ inline StateImpl *impl(nb_bench_state *pub)
 // ---- api.cc -------------------------------------------------------------------
 
 extern std::vector<std::string> g_config_errors;
-extern bool g_initialised;
 
 __attribute__((format(printf, 1, 0))) std::string vformat(const char *fmt, va_list ap);
 // Record a configuration mistake; nb_bench_run() prints them and refuses to run.
@@ -71,6 +70,8 @@ __attribute__((format(printf, 3, 4))) void config_error(const nb_bench *b, const
 
 // What --help and -h print before Google Benchmark's own flags.
 extern std::string g_usage;
+// nb_bench_init ran (it takes the command line once).
+extern bool g_initialised;
 
 // ---- output.cc ----------------------------------------------------------------
 
