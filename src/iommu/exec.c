@@ -110,14 +110,8 @@ void nb_iommu_exec(struct nb_iommu *m, const struct nb_inv_cmd *c)
 		if (!(e.caches & (1u << k)))
 			continue;
 		v.k = (enum nb_cache_kind)k;
-		if (k == NB_CACHE_DEVTLB) {
-			/* a device-TLB command names one requester: only its TLB */
-			for (int i = 0; i < m->ndevs; i++)
-				if (m->devs[i]->ats && (!e.match_sid || m->devs[i]->sid == e.sid))
-					nb_cache_invalidate_if(&m->devs[i]->devtlb, visit, &v);
-		} else {
-			nb_cache_invalidate_if(&m->c[k], visit, &v);
-		}
+		/* a device-TLB command names one requester: only its TLB */
+		nb_unit_visit(m, v.k, e.match_sid, e.sid, visit, &v);
 	}
 	m->st.entries_invalidated += v.hit;
 }

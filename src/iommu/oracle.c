@@ -164,13 +164,7 @@ uint64_t nb_iommu_oracle_check(struct nb_iommu *m)
 
 	for (int k = 0; k < NB_CACHE_KIND_COUNT; k++) {
 		v.k = (enum nb_cache_kind)k;
-		if (k == NB_CACHE_DEVTLB) {
-			for (int i = 0; i < m->ndevs; i++)
-				if (m->devs[i]->ats)
-					nb_cache_invalidate_if(&m->devs[i]->devtlb, oracle_visit, &v);
-		} else {
-			nb_cache_invalidate_if(&m->c[k], oracle_visit, &v);
-		}
+		nb_unit_visit(m, v.k, false, 0, oracle_visit, &v);
 	}
 	m->st.stale_found += v.stale;
 	return v.stale;
