@@ -162,7 +162,7 @@ const char *nb_gen_kind_name(enum nb_gen_kind k); /* "linux", "unmerged", ... */
 
 /*
  * Model interface: one file per tag strategy (models/), one registration
- * line in models/registry.c. A model never touches the queue: attach,
+ * line in models/model_list.h. A model never touches the queue: attach,
  * detach and flush append the commands the driver would send to a batch
  * (nb_inv_batch_add / _split / _sync, nestbench/inval.h); the simulated IOMMU
  * encodes the batch into descriptor bytes, and its executor decodes them
