@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 //
-// Internal to bench/shim: what its three files share. api.cc is the C API
-// of nb_bench.h (registration, the measured loop, counters, context, hooks,
-// the run); flags.cc reads the command line (our checks of Google
-// Benchmark's flags, --help, argv handed back); output.cc publishes
+// Internal to bench/shim: what its files share. api.cc is the C API of
+// nb_bench.h (the measured loop, counters, context, hooks, the run);
+// register.cc registers and configures families; flags.cc reads the
+// command line (our checks of Google Benchmark's flags, --help, argv handed
+// back); output.cc publishes
 // --benchmark_out whole (nb_atomic_write) and says what the library is.
 // Loop and thread model: api.cc's opening comment.
 #ifndef NB_BENCH_SHIM_INTERNAL_H
@@ -60,6 +61,11 @@ inline StateImpl *impl(nb_bench_state *pub)
 // ---- api.cc -------------------------------------------------------------------
 
 extern std::vector<std::string> g_config_errors;
+extern std::vector<std::unique_ptr<nb_bench>> g_benches;
+extern bool g_ran; // nb_bench_run ran: no registration after it
+// Run a registered C benchmark on the library's state (what its
+// registration hands the library).
+void run_c(nb_bench *b, benchmark::State &st);
 
 __attribute__((format(printf, 1, 0))) std::string vformat(const char *fmt, va_list ap);
 // Record a configuration mistake; nb_bench_run() prints them and refuses to run.
