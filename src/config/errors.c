@@ -8,8 +8,9 @@
 
 #include "hwparams_internal.h"
 
-static int hw_vfail(const char *file, unsigned line, const char *path, int err, const char *fmt,
-		    va_list ap)
+__attribute__((format(printf, 5, 0))) static int hw_vfail(const char *file, unsigned line,
+							      const char *path, int err,
+							      const char *fmt, va_list ap)
 {
 	char msg[400], full[1024];
 
