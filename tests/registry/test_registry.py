@@ -43,6 +43,11 @@ def first_cells(text):
     return {m.group(1) for m in re.finditer(r"^\| `([^`]+)` \|", text, re.M)}
 
 
+def same_order(what, seeds_order, registry_order):
+    check(seeds_order == registry_order, "tests/fuzz/make_seeds.py numbers the %s %s, the registry %s"
+          % (what, seeds_order, registry_order))
+
+
 def read(src, *path):
     with open(os.path.join(src, *path), encoding="utf-8") as f:
         return f.read()
@@ -76,9 +81,7 @@ def main():
     readme_formats = set(re.findall(r"`([^`]+)`", format_line.group(1))) if format_line else set()
 
     names = [m[0] for m in models]
-    check(make_seeds.registered_models() == names,
-          "tests/fuzz/make_seeds.py numbers the models %s, the registry %s"
-          % (make_seeds.registered_models(), names))
+    same_order("models", make_seeds.registered_models(), names)
     for name, vendor in models:
         check(name in readme_models, "README.md, Models and strategies: no row for model %s" % name)
         check(name in doc_models, "docs/models.md, One row per model: no row for model %s" % name)
@@ -95,9 +98,7 @@ def main():
         failed.append("README.md, Models and strategies: row %s is no registered model" % extra)
 
     fnames = [f[0] for f in formats]
-    check(make_seeds.registered_formats() == fnames,
-          "tests/fuzz/make_seeds.py numbers the formats %s, the registry %s"
-          % (make_seeds.registered_formats(), fnames))
+    same_order("formats", make_seeds.registered_formats(), fnames)
     for name, min_ia in formats:
         check(name in readme_formats, "README.md, The translate script: FORMAT does not list %s" % name)
         check('"%s"' % name in script_dict, "tests/fuzz/fuzz_script.dict: no \"%s\"" % name)
