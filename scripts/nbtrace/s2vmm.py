@@ -41,7 +41,9 @@ from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import nb_atomic  # noqa: E402 (scripts/: the one way results are published)
-import nb_trace_convert as conv  # noqa: E402
+from nbtrace.clocks import local_offsets, vtd_anchors  # noqa: E402
+from nbtrace.ftrace import read_ftrace  # noqa: E402
+from nbtrace.qemu_log import read_qemu  # noqa: E402
 
 FORMAT_VERSION = 2
 L1LINE = re.compile(r"^\d+@(\d+)\.(\d+):(\w+) ?(.*)$")
@@ -161,8 +163,8 @@ def main():
     for need in ("qemu.log", "vmm/ftrace.txt"):
         if not os.path.exists(os.path.join(a.raw, need)):
             raise SystemExit("s2vmm: %s missing in %s (did the guest run finish? see serial.log)" % (need, a.raw))
-    Q = conv.read_qemu(os.path.join(a.raw, "qemu.log"), "vtd", st)
-    G = conv.read_ftrace(os.path.join(vmm, "ftrace.txt"), st)
+    Q = read_qemu(os.path.join(a.raw, "qemu.log"), "vtd", st)
+    G = read_ftrace(os.path.join(vmm, "ftrace.txt"), st)
     L1 = read_l1_qemu(os.path.join(vmm, "qemu-l1.log"), st)
     to_mono, clock_offsets = wall_to_mono(G)
     steps = steps_of(G)
@@ -237,8 +239,8 @@ def main():
 
     # L0's events on L1's clock: the descriptors L1 queued (qi_submit) are the
     # ones L0 executed (vtd_inv_desc), word for word.
-    pairs = conv.vtd_anchors(G, Q, st)
-    offs = conv.local_offsets(G, Q, pairs, True)
+    pairs = vtd_anchors(G, Q, st)
+    offs = local_offsets(G, Q, pairs, True)
     anchor_t = [G[g].t for g, _ in pairs]
 
     def host_of(t_mono):
@@ -314,7 +316,7 @@ def main():
         text = open(dpath, errors="replace").read()
         h = DIRTY_HEAD.search(text)
         rounds = [m for m in DIRTY_ROUND.finditer(text)]
-        GD = conv.read_ftrace(os.path.join(ddir, "ftrace.txt"), st) if os.path.exists(
+        GD = read_ftrace(os.path.join(ddir, "ftrace.txt"), st) if os.path.exists(
             os.path.join(ddir, "ftrace.txt")) else []
         win = [(b, e) for s_, b, e in steps_of(GD) if s_ == "dirty" and b is not None]
         mock = [e for e in GD if e.kind == "map" and any(b <= e.t <= x for b, x in win)]
