@@ -47,14 +47,14 @@ from collections import Counter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import nb_atomic  # noqa: E402 (this folder's publishing helper)
-from nbtrace.attribute import attribute, qemu_sid_domains, report_unattributed  # noqa: E402
+from nbtrace.attribute import attribute, report_unattributed  # noqa: E402
 from nbtrace.capabilities import capabilities, env_regs, hex_reg  # noqa: E402
 from nbtrace.clocks import anchors, place  # noqa: E402
 from nbtrace.ftrace import read_ftrace  # noqa: E402
 from nbtrace.header import trace_header  # noqa: E402
 from nbtrace.inputs import ConvertError  # noqa: E402
-from nbtrace.merge import stream  # noqa: E402
-from nbtrace.qemu_log import read_qemu  # noqa: E402
+from nbtrace.merge import runs, stream  # noqa: E402
+from nbtrace.qemu_lex import read_qemu_log  # noqa: E402
 from nbtrace.summary import write_summary  # noqa: E402
 from nbtrace.windows import write_traces  # noqa: E402
 
@@ -97,28 +97,31 @@ def main():
 
 def convert(a):
     st = Counter()
-    Q = read_qemu(a.qemu_log, a.vendor, st)
+    Q = read_qemu_log(a.qemu_log, a.vendor, st)
     G = read_ftrace(a.ftrace, st) if a.ftrace else []
     if a.no_guest_ops:
         st["guest_ops_left_out"] = sum(1 for e in G if e.kind in ("map", "unmap"))
         G = [e for e in G if e.kind == "mark"]
     regs = env_regs(a.env)
     capabilities(a, regs)
-    sid_dom = qemu_sid_domains(Q)
+    sid_dom = Q.sid_domains()
     attribute(G, sid_dom, a.vendor, st)
-    pairs = anchors(G, Q, a.vendor, a.ftrace, st)
+    QE = Q.events() if G else Q  # one object per event: only for guest events to meet
+    pairs = anchors(G, QE, a.vendor, a.ftrace, st)
     report_unattributed(st)
-    items = stream(G, Q, place(G, Q, pairs, a.vendor == "vtd"), st)
+    placed = place(G, QE, pairs, a.vendor == "vtd")
+    if Q.columns and not any(e.kind in ("map", "unmap") for e in G):
+        items = runs(G, Q, placed, st)  # QEMU's events stay in nb-qemu-lex's columns
+    else:
+        items = stream(G, QE, placed, st)
     try:
         os.makedirs(a.out, exist_ok=True)
     except OSError as e:
         raise ConvertError("--out %s: %s" % (a.out, e.strerror or e))
     traces = write_traces(items, [e for e in G if e.kind == "mark"], trace_header(a, regs), a.out,
-                          a.vendor, a.no_split)
-    large = sum(1 for e in Q if e.kind == "dma" and e.large)
-    write_summary(a, st, sid_dom, large, regs, traces)
+                          a.vendor, a.no_split, Q)
+    write_summary(a, st, sid_dom, Q.large_dmas(), regs, traces)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -3,18 +3,8 @@
 ftrace does not say: the domain QEMU used for the device's DMA, the DID of the
 descriptor the operation caused (VT-d), a live map of the same address."""
 import sys
-from collections import Counter
 
 from nbtrace.decode import VTD_IOTLB, vtd_decode
-
-
-def qemu_sid_domains(Q):
-    """sid -> Counter of the domains QEMU's DMA events of that source id used."""
-    sid_dom = {}
-    for e in Q:
-        if e.kind == "dma":
-            sid_dom.setdefault(e.sid, Counter())[e.dom] += 1
-    return sid_dom
 
 
 def attribute(G, sid_dom, vendor, st):

@@ -41,12 +41,12 @@ def vtd_anchors(G, Q, st):
 
 def amd_anchors(G, Q, st):
     """Guest map/unmap matched to the INVALIDATE_IOMMU_PAGES QEMU executed for it."""
-    import numpy as np
     # the events that have a flush of their own: unmaps, and the last map of a call
     gi = [i for i, e in enumerate(G) if e.kind in ("map", "unmap") and e.dom >= 0 and not e.more]
     qj = [j for j, e in enumerate(Q) if e.kind == "inv" and e.op == "INVALIDATE_IOMMU_PAGES"]
     if not gi or not qj:
         return []
+    import numpy as np  # here: a capture with nothing to match converts without it
     gt = np.array([G[i].t for i in gi], dtype=np.int64)
     qt = np.array([Q[j].t for j in qj], dtype=np.int64)
     # coarse offset: cross-correlate 1 ms event counts (FFT), the peak is the clock offset
@@ -113,6 +113,8 @@ def place(G, Q, pairs, exact):
     highest allowed, host time). The bounds are the anchors of the same CPU around it
     (program order); another CPU's anchor bounds nothing, as that vCPU may have been
     descheduled between tracing a descriptor and queuing it."""
+    if not G:
+        return {}
     qt = []
     m = 0
     for e in Q:  # times made monotone for bisect (log order is what QEMU saw)
@@ -150,6 +152,8 @@ def place(G, Q, pairs, exact):
 def anchors(G, Q, vendor, ftrace, st):
     """The anchor pairs of the capture's vendor; guest map/unmap events that no anchor
     can place stop the conversion (ConvertError naming the ftrace)."""
+    if not G:
+        return []  # nothing to anchor (and Q may be nb-qemu-lex's columns)
     pairs = vtd_anchors(G, Q, st) if vendor == "vtd" else amd_anchors(G, Q, st)
     ops = sum(1 for e in G if e.kind in ("map", "unmap") and e.sid >= 0 and e.dom >= 0)
     if ops and not pairs:

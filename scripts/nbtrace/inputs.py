@@ -16,12 +16,21 @@ def need(rx, args, where):
     return m
 
 
-def open_text(path, flag):
+def open_text(path, flag, mode="rt"):
+    """An input by its name: gunzipped if it ends in .gz; text (errors replaced) or
+    bytes (mode "rb")."""
     opener = gzip.open if path.endswith(".gz") else open
     try:
-        return opener(path, "rt", errors="replace")
+        return opener(path, mode, errors="replace") if mode == "rt" else opener(path, mode)
     except OSError as e:
         raise ConvertError("%s %s: %s" % (flag, path, e.strerror or e))
+
+
+def read_failure(e, flag, path, n):
+    """The error for an input that failed to read after its n-th whole line."""
+    if isinstance(e, EOFError):
+        return ConvertError("%s %s:%d: truncated: the gzip data ends in the middle" % (flag, path, n + 1))
+    return ConvertError("%s %s:%d: %s" % (flag, path, n + 1, e.strerror or e))
 
 
 def lines_of(f, path, flag):
@@ -30,7 +39,5 @@ def lines_of(f, path, flag):
     try:
         for n, line in enumerate(f, 1):
             yield n, line
-    except EOFError:
-        raise ConvertError("%s %s:%d: truncated: the gzip data ends in the middle" % (flag, path, n + 1))
-    except OSError as e:
-        raise ConvertError("%s %s:%d: %s" % (flag, path, n + 1, e.strerror or e))
+    except (EOFError, OSError) as e:
+        raise read_failure(e, flag, path, n)

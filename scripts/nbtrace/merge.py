@@ -152,3 +152,27 @@ def stream(G, Q, placed, st):
     """The merged stream with causality applied and each driver call's maps together."""
     items, bounds = merged(G, Q, placed)
     return gather_calls(causality(items, bounds, st))
+
+
+def runs(G, Q, placed, st):
+    """merge.stream's result when no guest map/unmap takes part (G holds marks and
+    descriptors only) and Q is nb-qemu-lex's columns: each mark before the QEMU event
+    of its position as there, QEMU's events between marks as runs ("r", (first,
+    end), None, None) that nbtrace/windows.py writes whole. Causality has nothing
+    to move then and counts every DMA outside a mapping, as it would one by one."""
+    assert not any(e.kind in ("map", "unmap") for e in G)
+    by_pos = {}
+    for i in sorted(placed):
+        by_pos.setdefault(placed[i][0], []).append(i)
+    items, prev = [], 0
+    for p in sorted(by_pos):
+        if p > prev:
+            items.append(("r", (prev, p), None, None))
+            prev = p
+        items.extend(("g", G[i], placed[i][3], None) for i in by_pos[p])
+    if prev < len(Q):
+        items.append(("r", (prev, len(Q)), None, None))
+    n = Q.dmas()
+    if n:
+        st["dma_outside_mappings"] += n
+    return items

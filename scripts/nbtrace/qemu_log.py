@@ -3,8 +3,8 @@
 
 QEMU's log backend writes "PID@SECONDS.MICROS:EVENT ARGS" (-msg timestamp=on); the
 events of intel-iommu (vtd_*) and amd-iommu (amdvi_*) that the trace needs become
-QEv records, every other line is counted. scripts/nbtrace/qemu_lex.c does the same
-in C (nbtrace/qemu_lex.py runs it); this file is what it must agree with."""
+QEv records, every other line is counted. nb-qemu-lex (scripts/nbtrace/lex/) does the
+same in C (nbtrace/qemu_lex.py runs it); this file is what it must agree with."""
 import re
 
 from nbtrace.decode import devid_sid, vtd_decode
@@ -24,6 +24,12 @@ Q_AMD_UPDATE = re.compile(r"update iotlb domid %s devid: %s gpa %s hpa %s" % (HE
 Q_AMD_PAGES = re.compile(r"AMD-Vi pages for domain %s invalidated" % HEX)
 Q_AMD_DEVTAB = re.compile(r"device table entry for devid: %s invalidated" % DEVID)
 Q_AMD_WAIT = re.compile(r"completion wait requested with store address %s and store data %s" % (HEX, HEX))
+# The events whose arguments must match a pattern, per --vendor (read_qemu's need()s)
+ARGS = {"vtd": {"vtd_iotlb_page_hit": Q_VTD_PAGE, "vtd_iotlb_page_update": Q_VTD_PAGE,
+                "vtd_inv_desc": Q_VTD_DESC, "vtd_inv_desc_iotlb_pages": Q_VTD_PAGES,
+                "vtd_inv_desc_iotlb_domain": Q_VTD_DOMAIN, "vtd_dmar_fault": Q_VTD_FAULT},
+        "amd": {"amdvi_iotlb_hit": Q_AMD_HIT, "amdvi_cache_update": Q_AMD_UPDATE,
+                "amdvi_pages_inval": Q_AMD_PAGES, "amdvi_devtab_inval": Q_AMD_DEVTAB}}
 
 
 class QEv:

@@ -5,6 +5,7 @@ import gzip
 import io
 
 import nb_atomic
+from nbtrace.qemu_lex import OUT, RAW
 
 FORMAT_VERSION = 1
 
@@ -15,7 +16,7 @@ class Writer:
     def __init__(self, path, header, vendor):
         self.path, self.vendor = path, vendor
         self.buf = io.BytesIO()
-        self.f = io.TextIOWrapper(gzip.GzipFile(fileobj=self.buf, mode="wb", compresslevel=9, mtime=0),
+        self.f = io.TextIOWrapper(gzip.GzipFile(fileobj=self.buf, mode="wb", compresslevel=6, mtime=0),
                                   encoding="utf-8")
         self.f.write("nestbench-trace %d\n" % FORMAT_VERSION)
         for h in header:
@@ -69,3 +70,52 @@ class Writer:
         nb_atomic.write_atomic(self.path, self.buf.getvalue())
         self.n["span_s"] = self.last / 1e9
         return self.n
+
+    def qemu_run(self, Q, first, end):
+        """Q's events first..end-1 (nb-qemu-lex's columns) as qemu() writes them one by
+        one, IEC descriptors left out as windows.py leaves them out."""
+        t0, last, n = self.t0, self.last, self.n
+        inv_ops = n["inv_ops"]
+        T, F, sid, iova, dom = Q.t, Q.flags, Q.sid, Q.iova, Q.dom
+        lines = []
+        add = lines.append
+        for j in range(first, end):
+            f = F[j]
+            kind = f & 15
+            if kind == 0:  # dma
+                t = T[j]
+                if t0 is None:
+                    t0 = t
+                ns = (t - t0) * 1000
+                if ns < last:
+                    ns = last
+                last = ns
+                hit = ((f >> 4) & 15) - 1
+                if f & OUT:
+                    add("%d dma %#x %#x 0 %d hit=%d out=%#x\n" % (ns, sid[j], iova[j], dom[j], hit, Q.out[j]))
+                else:
+                    add("%d dma %#x %#x 0 %d hit=%d\n" % (ns, sid[j], iova[j], dom[j], hit))
+                n["dmas"] += 1
+                n["src_hits"] += hit == 1
+                n["events"] += 1
+            elif kind == 1:  # inv
+                op = Q.ops[f >> 16]
+                if op == "IEC":
+                    continue
+                t = T[j]
+                if t0 is None:
+                    t0 = t
+                ns = (t - t0) * 1000
+                if ns < last:
+                    ns = last
+                last = ns
+                raw = " w0=%#x w1=%#x" % (Q.w0[j], Q.w1[j]) if f & RAW else ""
+                add("%d inv %#x %#x %d %d op=%s%s\n" % (ns, sid[j], iova[j], Q.size[j], dom[j], op, raw))
+                n["invs"] += 1
+                inv_ops[op] = inv_ops.get(op, 0) + 1
+                n["events"] += 1
+            else:  # note, fault
+                add("# %s\n" % Q.texts.get(j, ""))
+                n["faults"] += kind == 3
+        self.t0, self.last = t0, last
+        self.f.write("".join(lines))
