@@ -94,8 +94,12 @@ def vtd_log(rng, n=400):
             q.agree, q.disagree = q.agree + good, q.disagree + (not good)
         elif kind == 1:
             q.desc(0x2 | (2 << 4) | (dom << 16), 0, "IOTLB_DSI")
-            q.ev("vtd_inv_desc_iotlb_domain", "iotlb invalidate whole domain 0x%x" % dom)
-            q.agree += 1
+            good = k % 36 != 1
+            q.ev("vtd_inv_desc_iotlb_domain", "iotlb invalidate whole domain 0x%x" % (dom if good else dom + 1))
+            if k % 48 == 1:  # QEMU saying global after a domain-selective descriptor
+                q.ev("vtd_inv_desc_iotlb_global", "")
+                q.disagree += 1
+            q.agree, q.disagree = q.agree + good, q.disagree + (not good)
         elif kind == 2:
             q.desc(0x2 | (1 << 4), 0, "IOTLB_GLOBAL")
             q.ev("vtd_inv_desc_iotlb_global", "")
@@ -119,9 +123,9 @@ def vtd_log(rng, n=400):
         elif kind == 10:  # types the spec leaves reserved here
             t = rng.choice((0, 8, 9, 15))
             q.desc(t, 0, "VTD_TYPE_%d" % t)
-        elif k % 3 == 0:
-            q.ev("vtd_iotlb_reset", "iotlb exceeds size limit")
-            q.ev("vtd_dmar_fault", "sid 0x%x fault 6 addr 0x%x write 1" % (sid, iova))
+        elif k % 24 == 11:
+            q.ev("vtd_iotlb_reset", "iotlb exceeds size limit \t")  # blanks stripped from comments
+            q.ev("vtd_dmar_fault", "sid 0x%x fault 6 addr 0x%x write 1\t" % (sid, iova))
         else:
             q.line("qemu-system-x86_64: warning: host doesn't support requested feature")
             q.line("")
@@ -155,7 +159,7 @@ def amd_log(rng, n=300):
                      if name == "amdvi_completion_wait" else "devid %s" % dev)
                 q.ops[op] = q.ops.get(op, 0) + 1
         elif kind == 3:
-            q.ev("amdvi_iotlb_reset", "iotlb exceeds size limit")
+            q.ev("amdvi_iotlb_reset", "\t iotlb exceeds size limit  ")
             q.ev("amdvi_page_fault", "devid %s addr 0x%x flags 0x0" % (dev, gpa))
         elif kind == 4:
             q.line("some other line of the log")
@@ -213,7 +217,7 @@ class Equiv:
         cwd = os.path.join(self.t.tmp, case, which)
         os.makedirs(cwd)
         env = dict(os.environ, NB_QEMU_LEX=self.lexer if which == "c" else "none")
-        r = subprocess.run([sys.executable, self.t.script("nb_trace_convert.py"), "--out", "out"] + args,
+        r = subprocess.run([sys.executable, os.path.abspath(self.t.script("nb_trace_convert.py")), "--out", "out"] + args,
                            cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
         return r.returncode, r.stderr, os.path.join(cwd, "out")
 
@@ -352,16 +356,24 @@ def main():
         eq.same("handed back: " + case, ["--vendor", "vtd", "--qemu-log", log], lexed="python")
 
     # bad input through the C lexer: the reference's FILE:LINE error, exit 1
-    bad_args = {"vtd": ("vtd_iotlb_page_hit", "vtd_iotlb_page_update", "vtd_inv_desc",
-                        "vtd_inv_desc_iotlb_pages", "vtd_inv_desc_iotlb_domain", "vtd_dmar_fault"),
-                "amd": ("amdvi_iotlb_hit", "amdvi_cache_update", "amdvi_pages_inval", "amdvi_devtab_inval")}
+    # (each event's arguments with their last field cut off, and with a hex digit in upper case)
+    bad_args = {"vtd": (("vtd_iotlb_page_hit", "IOTLB page hit sid 0x10 iova 0x1000 slpte 0x3 domain"),
+                        ("vtd_iotlb_page_update", "IOTLB page update sid 0x10 iova 0x1000 slpte 0X3 domain 0x1"),
+                        ("vtd_inv_desc", "invalidate desc type iotlb high 0x0 low"),
+                        ("vtd_inv_desc_iotlb_pages", "iotlb invalidate domain 0x1 addr 0x1000 mask"),
+                        ("vtd_inv_desc_iotlb_domain", "iotlb invalidate whole domain 0xA"),
+                        ("vtd_dmar_fault", "sid 0x10 fault 6 addr 0x1000 write")),
+                "amd": (("amdvi_iotlb_hit", "hit iotlb devid 00:02.0 gpa 0x1000 hpa"),
+                        ("amdvi_cache_update", "update iotlb domid 0x1 devid: 00:2.0 gpa 0x1000 hpa 0x2000"),
+                        ("amdvi_pages_inval", "AMD-Vi pages for domain 0x1 invalid"),
+                        ("amdvi_devtab_inval", "device table entry for devid: 00:02.0"))}
     for vendor, events in bad_args.items():
         good = (vtd_log if vendor == "vtd" else amd_log)(rng, 30).lines
-        for ev in events:
-            log = eq.file("bad-%s.log" % ev, "\n".join(good[:17] + ["4242@1700000002.5:%s sid 0xzz" % ev]
+        for ev, args in events:
+            log = eq.file("bad-%s.log" % ev, "\n".join(good[:17] + ["4242@1700000002.5:%s %s" % (ev, args)]
                                                         + good[17:]) + "\n")
             rc, err, _ = eq.same("bad line, " + ev, ["--vendor", vendor, "--qemu-log", log], lexed="bad")
-            want = "nb_trace_convert: --qemu-log %s:18: %s: cannot read its arguments: 'sid 0xzz'\n" % (log, ev)
+            want = "nb_trace_convert: --qemu-log %s:18: %s: cannot read its arguments: '%s'\n" % (log, ev, args)
             t.check(rc == 1 and err == want, "bad line, %s: exit 1, FILE:18 named" % ev, err)
     data = open(vgz, "rb").read()
     cut = eq.file("cut.log.gz", "")
