@@ -66,12 +66,25 @@ class QemuList(list):
 class QemuColumns:
     """QEMU's events as nb-qemu-lex gives them, one list per field (index j is the
     j-th event, as in the reference's list); events() makes the QEv list itself
-    (inv events without the descriptor's type name, which no stage reads)."""
+    (inv events without the descriptor's type name, which no stage reads). tails[j]
+    is what the trace line of event j holds after its time (nb-qemu-lex formats
+    them); timed[j] says whether it has a time (a DMA or a descriptor but IEC)."""
     columns = True
 
-    def __init__(self, cols, ops, texts):
-        self.t, self.flags, self.sid, self.iova, self.size, self.dom, self.w0, self.w1, self.out = cols
-        self.ops, self.texts, self._events = ops, texts, None
+    NAMES = ("t", "flags", "sid", "iova", "size", "dom", "w0", "w1", "out")
+
+    def __init__(self, words, ops, texts, tails):
+        self.words, self.ops, self.texts, self.tails, self._events = words, ops, texts, tails, None
+        iec = ops.index("IEC")
+        self.timed = [f & 15 == 0 or (f & 15 == 1 and f >> 16 != iec) for f in self.flags]
+
+    def __getattr__(self, name):
+        """A field's column, made from nb-qemu-lex's words when first asked for."""
+        if name not in QemuColumns.NAMES:
+            raise AttributeError(name)
+        col = self.words[QemuColumns.NAMES.index(name)::FIELDS].tolist()
+        setattr(self, name, col)
+        return col
 
     def __len__(self):
         return len(self.t)
@@ -190,11 +203,14 @@ def lex(exe, path, vendor, st):
         j, text = out[pos:nl].decode().split(" ", 1)
         texts[int(j)] = text
         pos = nl + 1
+    (word, size), pos = fields(out, pos)
+    tails = out[pos:pos + int(size)].decode().split("\n")[:-1]
+    pos += int(size)
     words = memoryview(out)[pos:].cast("Q")
     if len(words) != nev * FIELDS:
         raise ConvertError("%s: %d event words for %d events" % (exe, len(words), nev))
     ops = ["" if o == "-" else o for o in ops[1:]]
-    return QemuColumns([words[k::FIELDS].tolist() for k in range(FIELDS)], ops, texts)
+    return QemuColumns(words, ops, texts, tails)
 
 
 def fields(out, pos):

@@ -3,9 +3,10 @@
 memory and published whole at close."""
 import gzip
 import io
+from collections import Counter
+from itertools import accumulate, compress
 
 import nb_atomic
-from nbtrace.qemu_lex import OUT, RAW
 
 FORMAT_VERSION = 1
 
@@ -73,49 +74,33 @@ class Writer:
 
     def qemu_run(self, Q, first, end):
         """Q's events first..end-1 (nb-qemu-lex's columns) as qemu() writes them one by
-        one, IEC descriptors left out as windows.py leaves them out."""
-        t0, last, n = self.t0, self.last, self.n
-        inv_ops = n["inv_ops"]
-        T, F, sid, iova, dom = Q.t, Q.flags, Q.sid, Q.iova, Q.dom
-        lines = []
-        add = lines.append
-        for j in range(first, end):
-            f = F[j]
+        one, IEC descriptors left out as windows.py leaves them out: nb-qemu-lex wrote
+        each line but its time; the times are clamped here as time() does."""
+        timed = Q.timed[first:end]
+        times = list(compress(Q.t[first:end], timed))
+        if times and self.t0 is None:
+            self.t0 = times[0]
+        t0 = self.t0
+        ns = list(accumulate(((t - t0) * 1000 for t in times), max, initial=self.last))
+        self.last = ns[-1]
+        stamp = map(str, ns[1:])
+        self.f.write("".join([next(stamp) + tail + "\n" if tm else tail + "\n"
+                              for tm, tail in zip(timed, Q.tails[first:end]) if tm or tail]))
+        self.count_run(Q, first, end)
+
+    def count_run(self, Q, first, end):
+        """The counts qemu() keeps, for Q's events first..end-1."""
+        n = self.n
+        for f, k in Counter(Q.flags[first:end]).items():
             kind = f & 15
             if kind == 0:  # dma
-                t = T[j]
-                if t0 is None:
-                    t0 = t
-                ns = (t - t0) * 1000
-                if ns < last:
-                    ns = last
-                last = ns
-                hit = ((f >> 4) & 15) - 1
-                if f & OUT:
-                    add("%d dma %#x %#x 0 %d hit=%d out=%#x\n" % (ns, sid[j], iova[j], dom[j], hit, Q.out[j]))
-                else:
-                    add("%d dma %#x %#x 0 %d hit=%d\n" % (ns, sid[j], iova[j], dom[j], hit))
-                n["dmas"] += 1
-                n["src_hits"] += hit == 1
-                n["events"] += 1
-            elif kind == 1:  # inv
+                n["dmas"] += k
+                n["src_hits"] += k if (f >> 4) & 15 == 2 else 0
+                n["events"] += k
+            elif kind == 1 and Q.ops[f >> 16] != "IEC":
                 op = Q.ops[f >> 16]
-                if op == "IEC":
-                    continue
-                t = T[j]
-                if t0 is None:
-                    t0 = t
-                ns = (t - t0) * 1000
-                if ns < last:
-                    ns = last
-                last = ns
-                raw = " w0=%#x w1=%#x" % (Q.w0[j], Q.w1[j]) if f & RAW else ""
-                add("%d inv %#x %#x %d %d op=%s%s\n" % (ns, sid[j], iova[j], Q.size[j], dom[j], op, raw))
-                n["invs"] += 1
-                inv_ops[op] = inv_ops.get(op, 0) + 1
-                n["events"] += 1
-            else:  # note, fault
-                add("# %s\n" % Q.texts.get(j, ""))
-                n["faults"] += kind == 3
-        self.t0, self.last = t0, last
-        self.f.write("".join(lines))
+                n["invs"] += k
+                n["inv_ops"][op] = n["inv_ops"].get(op, 0) + k
+                n["events"] += k
+            elif kind == 3:
+                n["faults"] += k

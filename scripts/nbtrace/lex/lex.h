@@ -99,6 +99,10 @@ enum lex_verdict lexer_line(struct lexer *lx, const char *s, size_t len);
 /* After the last line: AMD hits whose devid had no domain yet get its last one. */
 void lexer_finish(struct lexer *lx);
 
+/* The trace lines' tails of every event (as Writer.qemu writes them after the
+ * time), each ending in '\n', in *out (malloc'd, *len bytes): 0 or -ENOMEM. */
+int lex_tails(const struct lexer *lx, char **out, size_t *len);
+
 /* Room for one more element in *p (capacity *cap, n used): 0, or -ENOMEM. */
 int lex_grow(void **p, size_t *cap, size_t n, size_t size);
 

@@ -12,6 +12,11 @@
  *   COUNTS lines "N KEY"   the reference's counters (qemu_EVENT, qemu_other_lines,
  *                          qemu_decode_agree, qemu_decode_disagree), none zero
  *   TEXTS lines "I TEXT"   the comment text of note/fault event I
+ *   tails BYTES            then BYTES of EVENTS lines: what nbtrace/writer.py's
+ *                          Writer.qemu writes for each event after its time
+ *                          (" dma ...", " inv ..."; a note or fault its whole
+ *                          comment "# ..."; an IEC descriptor, which no trace
+ *                          takes, an empty line)
  *   EVENTS x struct lex_event, native-endian 64-bit words (lex.h)
  * Exit status: 0 (whatever STATUS says), 1 out of memory or an I/O error (one
  * line on stderr), 2 usage.
@@ -53,6 +58,8 @@ struct result {
 	enum lex_verdict status;
 	size_t line, lines;
 	char *bad_text;
+	char *tails; /* the trace lines' tails, one per event (tails.c) */
+	size_t tail_bytes;
 };
 
 static int stop_at(struct result *r, enum lex_verdict v, size_t lineno, const char *s, size_t len)
@@ -135,6 +142,8 @@ static void write_result(FILE *f, const struct lexer *lx, const struct result *r
 		fprintf(f, "%llu qemu_decode_disagree\n", (unsigned long long)lx->decode_disagree);
 	for (size_t i = 0; i < lx->ntexts; i++)
 		fprintf(f, "%zu %s\n", lx->texts[i].event, lx->texts[i].text);
+	fprintf(f, "tails %zu\n", r->tail_bytes);
+	fwrite(r->tails, 1, r->tail_bytes, f);
 	fwrite(lx->ev, sizeof(*lx->ev), lx->nev, f);
 }
 
@@ -164,6 +173,10 @@ int main(int argc, char **argv)
 		err = lex_input(&lx, &r);
 	if (!err) {
 		lexer_finish(&lx);
+		if (r.status == LEX_OK)
+			err = lex_tails(&lx, &r.tails, &r.tail_bytes);
+	}
+	if (!err) {
 		write_result(stdout, &lx, &r);
 		if (fflush(stdout) || ferror(stdout))
 			err = errno ? -errno : -EIO;
@@ -172,6 +185,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nb-qemu-lex: %s after %zu lines: %s\n", err == -ENOMEM ? "out of memory" : "stdin/stdout",
 			r.lines, strerror(-err));
 	free(r.bad_text);
+	free(r.tails);
 	lexer_fini(&lx);
 	return err ? 1 : 0;
 }
