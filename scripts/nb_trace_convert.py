@@ -58,10 +58,15 @@ from nbtrace.qemu_lex import read_qemu_log  # noqa: E402
 from nbtrace.summary import write_summary  # noqa: E402
 from nbtrace.windows import write_traces  # noqa: E402
 
-EPILOG = """Exit status: 0 converted; 1 an input that cannot be converted (a line whose
+EPILOG = """Environment: NB_QEMU_LEX=PATH runs that nb-qemu-lex (the C lexer of QEMU's
+log), NB_QEMU_LEX=none the Python one; unset: build/release's nb-qemu-lex if it
+was built, else the Python one. Both give the same traces (docs/trace-format.md).
+
+Exit status: 0 converted; 1 an input that cannot be converted (a line whose
 arguments do not parse, a gzip cut short, an ftrace in neither form, guest
-operations without clock anchors, capability registers that disagree) or an
-output that cannot be written, one line naming the file; 2 usage."""
+operations without clock anchors, capability registers that disagree), an
+output that cannot be written, or NB_QEMU_LEX naming no executable, one line
+naming the file; 2 usage."""
 
 
 def parser():

@@ -392,6 +392,14 @@ def main():
     rc, err, _ = eq.same("missing log", ["--vendor", "vtd", "--qemu-log", os.path.join(t.tmp, "none.log")],
                          lexed=None)
     t.check(rc == 1 and "No such file" in err, "missing log: exit 1, the errno named", err)
+    # NB_QEMU_LEX naming no executable, or a lexer that fails: exit 1, one line naming it
+    for name, exe, want in (("not an executable", os.path.join(t.tmp, "none"), "not an executable"),
+                            ("a lexer that fails", "/bin/false", "failed (exit status 1)")):
+        r = subprocess.run([sys.executable, t.script("nb_trace_convert.py"), "--vendor", "vtd", "--qemu-log", vlog,
+                            "--out", os.path.join(t.tmp, "env-out")], env=dict(os.environ, NB_QEMU_LEX=exe),
+                           capture_output=True, text=True, timeout=60)
+        t.check(r.returncode == 1 and len(r.stderr.splitlines()) == 1 and want in r.stderr and exe in r.stderr,
+                "NB_QEMU_LEX=%s (%s): exit 1, one line" % (exe, name), "exit %d: %s" % (r.returncode, r.stderr))
     t.done()
 
 
