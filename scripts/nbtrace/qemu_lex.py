@@ -207,8 +207,9 @@ def lex(exe, path, vendor, st):
     tails = out[pos:pos + int(size)].decode().split("\n")[:-1]
     pos += int(size)
     words = memoryview(out)[pos:].cast("Q")
-    if len(words) != nev * FIELDS:
-        raise ConvertError("%s: %d event words for %d events" % (exe, len(words), nev))
+    if word != "tails" or len(tails) != nev or len(words) != nev * FIELDS:
+        raise ConvertError("%s: %d events announced, %d lines and %d words given" % (
+            exe, nev, len(tails), len(words)))
     ops = ["" if o == "-" else o for o in ops[1:]]
     return QemuColumns(words, ops, texts, tails)
 
