@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """Stage 1 (C): the QEMU trace log through nb-qemu-lex (scripts/nbtrace/lex/), the
-C lexer that does what qemu_log.read_qemu does line by line, about 15x faster.
+C lexer that does what qemu_log.read_qemu does line by line, several times faster
+(scripts/nb_convert_bench.py --stages: read_qemu_log in each).
 
 Which lexer runs (the output is the same either way; tests/trace/test_convert_equiv
 compares the two byte for byte):
