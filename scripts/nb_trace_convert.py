@@ -82,7 +82,8 @@ def parser():
                     help="the VT-d CAP register the guest saw (instead of, or checked against, --env)")
     ap.add_argument("--vtd-ecap", type=hex_reg, default=None, metavar="HEX", help="its ECAP register")
     ap.add_argument("--no-guest-ops", action="store_true",
-                    help="leave the guest's map/unmap out (e.g. an ftrace without clock anchors)")
+                    help="leave the guest's map/unmap out (e.g. an ftrace without clock anchors); its "
+                         "descriptors still place the workload marks")
     ap.add_argument("--out", required=True)
     ap.add_argument("--config", default="")
     ap.add_argument("--note", default="", help="the command that made the capture (written to the header)")
@@ -100,19 +101,40 @@ def main():
         return 1
 
 
+def marks_placeable(G, pairs, a, st):
+    """Workload marks need a clock anchor to be placed among QEMU's events: without
+    one they stop the conversion, or with --no-split are left out (counted)."""
+    marks = sum(1 for e in G if e.kind == "mark")
+    if not marks or pairs:
+        return G
+    if not a.no_split:
+        raise ConvertError(
+            "--ftrace %s: %d workload marks but no clock anchor (%s): they cannot be placed "
+            "among QEMU's events; --no-split writes all.trace.gz alone, without them" % (
+                a.ftrace, marks, "no intel_iommu:qi_submit descriptor matches QEMU's vtd_inv_desc"
+                if a.vendor == "vtd" else "AMD anchors are the guest's unmaps, left out"
+                if a.no_guest_ops else "none matched an INVALIDATE_IOMMU_PAGES of QEMU's"))
+    st["marks_left_out"] = marks
+    return [e for e in G if e.kind != "mark"]
+
+
 def convert(a):
     st = Counter()
     Q = read_qemu_log(a.qemu_log, a.vendor, st)
     G = read_ftrace(a.ftrace, st) if a.ftrace else []
     if a.no_guest_ops:
         st["guest_ops_left_out"] = sum(1 for e in G if e.kind in ("map", "unmap"))
-        G = [e for e in G if e.kind == "mark"]
+        # the descriptors the guest queued stay: they are the clock anchors that
+        # place the workload marks among QEMU's events (without them every mark
+        # fell before QEMU's first event and every trace came out empty)
+        G = [e for e in G if e.kind in ("mark", "qi")]
     regs = env_regs(a.env)
     capabilities(a, regs)
     sid_dom = Q.sid_domains()
     attribute(G, sid_dom, a.vendor, st)
     QE = Q.events() if G else Q  # one object per event: only for guest events to meet
     pairs = anchors(G, QE, a.vendor, a.ftrace, st)
+    G = marks_placeable(G, pairs, a, st)
     report_unattributed(st)
     placed = place(G, QE, pairs, a.vendor == "vtd")
     if Q.columns and not any(e.kind in ("map", "unmap") for e in G):

@@ -333,7 +333,18 @@ def main():
     noqi = eq.file("noqi.txt", compact([x for x in f if x[2] != "qi_submit"]))
     rc, err, _ = eq.same("guest-no-anchors", base + ["--ftrace", noqi])
     t.check(rc == 1 and "no clock anchor" in err, "guest-no-anchors: exit 1, no clock anchor", err)
-    eq.same("guest-no-guest-ops", base + ["--ftrace", noqi, "--no-guest-ops"])
+    # without anchors the workload marks cannot be placed: an error, or with --no-split
+    # all.trace.gz alone with the marks counted as left out (they used to fall before
+    # QEMU's first event, every workload empty, exit 0)
+    rc, err, _ = eq.same("guest-no-guest-ops", base + ["--ftrace", noqi, "--no-guest-ops"])
+    t.check(rc == 1 and "workload marks but no clock anchor" in err,
+            "guest-no-guest-ops without anchors: exit 1, the marks cannot be placed", err)
+    rc, err, out = eq.same("guest-no-guest-ops-no-split", base + ["--ftrace", noqi, "--no-guest-ops", "--no-split"])
+    if rc == 0:
+        with open(os.path.join(out, "convert.json")) as fj:
+            left = json.load(fj)["counts"].get("marks_left_out")
+        t.check(sorted(os.listdir(out)) == ["all.trace.gz", "convert.json"] and left == 4,
+                "guest-no-guest-ops-no-split: all.trace.gz alone, 4 marks left out", (os.listdir(out), left))
 
     # the hand-made capture of test_convert.py, and the real one
     hq, hf = hand_capture()
@@ -344,6 +355,20 @@ def main():
     eq.same("real-flts-lazy", rargs + ["--ftrace", os.path.join(real, "ftrace.txt.gz"),
                                        "--env", os.path.join(real, "nb-env.txt")])
     eq.same("real-flts-lazy-qemu-only", rargs)
+    # --no-guest-ops keeps the anchors: every workload holds the same DMAs and
+    # invalidations as in the conversion with the guest's map/unmap, none of those
+    rc_g, _, out_g = eq.convert("real-flts-lazy-ops", "py", rargs + [
+        "--ftrace", os.path.join(real, "ftrace.txt.gz"), "--env", os.path.join(real, "nb-env.txt")])
+    rc, err, out = eq.same("real-flts-lazy-no-guest-ops", rargs + [
+        "--ftrace", os.path.join(real, "ftrace.txt.gz"), "--env", os.path.join(real, "nb-env.txt"), "--no-guest-ops"])
+    if rc == 0 and rc_g == 0:
+        names = sorted(n for n in os.listdir(out_g) if n.endswith(".trace.gz"))
+        got = [trace_events(out, n) for n in names]
+        want = [trace_events(out_g, n) for n in names]
+        t.check(len(names) == 10 and sorted(os.listdir(out)) == sorted(os.listdir(out_g)) and got == want
+                and all(d > 0 for d, _ in got),
+                "real-flts-lazy --no-guest-ops: the 9 workloads and all hold the DMAs and invalidations "
+                "they hold with the guest's operations", "got %s\nwant %s" % (got, want))
 
     # logs only the reference can lex exactly: handed back, same output
     lines = vtd_log(rng, 40).lines
