@@ -103,10 +103,12 @@ static void bm_walk(nb_bench_state *st, void *ctx)
 	while (nb_bench_keep_running_batch(st, 256)) {
 		nb_rcu_read_lock();
 		for (int k = 0; k < 256; k++) {
-			struct nb_walk1 r;
+			struct nb_walk_result r;
 
-			nbw_stage(g, nbw_mem_of(env.arena), env.d->root_pa, g->levels - 1, env.iova[i], NB_PROT_R,
-				  &r, NULL, 1, false);
+			nbw_stage(&(const struct nbw_cursor){ .g = g, .m = nbw_mem_of(env.arena), .ia = env.iova[i],
+							      .access = NB_PROT_R, .table = env.d->root_pa,
+							      .level = g->levels - 1, .stage = 1, .full_prot = true },
+				  &r);
 			bad += r.fault != NB_FAULT_NONE || r.oa != env.iova[i];
 			i = (i + 1) & (PAGES - 1);
 		}

@@ -191,7 +191,7 @@ static int env_record(struct walk_bench *b)
 
 			nb_walk_nested_traced(&b->nest->ctx, b->iova[i], NB_PROT_R, &r, &t);
 		} else {
-			struct nb_walk1 w;
+			struct nb_walk_result w;
 
 			nb_walk1_traced(&b->single->geom, b->arena, b->single->root_pa,
 					b->single->geom.levels - 1, b->iova[i], NB_PROT_R, &w, &t);
@@ -288,7 +288,7 @@ static bool env_check(struct walk_bench *b, uint64_t *refs)
 				return false;
 			*refs = r.refs;
 		} else {
-			struct nb_walk1 w;
+			struct nb_walk_result w;
 
 			nb_walk1(&b->single->geom, b->arena, b->single->root_pa,
 				 b->single->geom.levels - 1, b->iova[i], NB_PROT_R, &w);
@@ -329,8 +329,11 @@ static inline __attribute__((always_inline)) void walks(const struct walk_bench 
 		for (uint64_t k = 0; k < count; k++) {
 			struct nb_walk_result r;
 
-			nbw_nested(nc, iova[i], NB_PROT_R, nc->s1->levels - 1, nc->s1_root_ipa + dep,
-				   false, &r, NULL, nbw_s2_plain, (void *)nc);
+			nbw_nested(&(const struct nbw_cursor){ .n = nc, .ia = iova[i], .access = NB_PROT_R,
+							       .level = nc->s1->levels - 1,
+							       .table = nc->s1_root_ipa + dep,
+							       .s2 = nbw_s2_plain, .s2ctx = (void *)nc },
+				   &r);
 			dep = r.oa & chain_zero;
 			refs += r.refs;
 			i = i + 1 == n ? 0 : i + 1;
@@ -341,9 +344,12 @@ static inline __attribute__((always_inline)) void walks(const struct walk_bench 
 		const uint64_t root = b->single->root_pa;
 
 		for (uint64_t k = 0; k < count; k++) {
-			struct nb_walk1 w;
+			struct nb_walk_result w;
 
-			nbw_stage(g, m, root + dep, g->levels - 1, iova[i], NB_PROT_R, &w, NULL, 1, false);
+			nbw_stage(&(const struct nbw_cursor){ .g = g, .m = m, .ia = iova[i], .access = NB_PROT_R,
+							      .table = root + dep, .level = g->levels - 1,
+							      .stage = 1, .full_prot = true },
+				  &w);
 			dep = w.desc & chain_zero;
 			refs += w.refs;
 			i = i + 1 == n ? 0 : i + 1;

@@ -112,8 +112,11 @@ static uint64_t walk_block(const struct ratio_env *e, bool nested, uint64_t *ref
 		for (int k = 0; k < WALKS; k++) {
 			struct nb_walk_result r;
 
-			nbw_nested(nc, e->iova[k % PAGES], NB_PROT_R, nc->s1->levels - 1, nc->s1_root_ipa + dep,
-				   false, &r, NULL, nbw_s2_plain, (void *)nc);
+			nbw_nested(&(const struct nbw_cursor){ .n = nc, .ia = e->iova[k % PAGES],
+							       .access = NB_PROT_R, .level = nc->s1->levels - 1,
+							       .table = nc->s1_root_ipa + dep,
+							       .s2 = nbw_s2_plain, .s2ctx = (void *)nc },
+				   &r);
 			dep = r.oa & zero;
 			*refs += r.refs;
 		}
@@ -122,10 +125,12 @@ static uint64_t walk_block(const struct ratio_env *e, bool nested, uint64_t *ref
 		const struct nbw_mem m = nbw_mem_of(e->arena);
 
 		for (int k = 0; k < WALKS; k++) {
-			struct nb_walk1 w;
+			struct nb_walk_result w;
 
-			nbw_stage(g, m, e->single->root_pa + dep, g->levels - 1, e->iova[k % PAGES], NB_PROT_R,
-				  &w, NULL, 1, false);
+			nbw_stage(&(const struct nbw_cursor){ .g = g, .m = m, .ia = e->iova[k % PAGES],
+							      .access = NB_PROT_R, .table = e->single->root_pa + dep,
+							      .level = g->levels - 1, .stage = 1, .full_prot = true },
+				  &w);
 			dep = w.desc & zero;
 			*refs += w.refs;
 		}
@@ -156,7 +161,7 @@ static void bm_ratio(nb_bench_state *st, void *ctx)
 	/* every page must translate, each walk reading as many descriptors */
 	for (int i = 0; i < PAGES; i++) {
 		struct nb_walk_result r;
-		struct nb_walk1 w;
+		struct nb_walk_result w;
 
 		if (b->nested)
 			nb_walk_nested(&e.nest->ctx, e.iova[i], NB_PROT_R, &r);

@@ -20,7 +20,7 @@ static void remember_slot(void *user, const struct nb_walk_step *s)
 }
 
 /* The leaf mapping ia: its slot and its walk (page size, level). */
-static bool leaf_of(struct nb_domain *d, uint64_t ia, _Atomic uint64_t **slot, struct nb_walk1 *w)
+static bool leaf_of(struct nb_domain *d, uint64_t ia, _Atomic uint64_t **slot, struct nb_walk_result *w)
 {
 	struct last_slot ls = { 0 };
 	const struct nb_walk_tracer t = { .step = remember_slot, .user = &ls };
@@ -37,7 +37,7 @@ static bool leaf_of(struct nb_domain *d, uint64_t ia, _Atomic uint64_t **slot, s
 int emu_dirty_mark(struct nb_domain *d, uint64_t ia)
 {
 	_Atomic uint64_t *slot;
-	struct nb_walk1 w;
+	struct nb_walk_result w;
 
 	if (!d->geom.fmt->dirty)
 		return nb_fail(EOPNOTSUPP, "emu: the %s format has no dirty bit", d->geom.fmt->name);
@@ -63,7 +63,7 @@ void emu_dirty_read(struct nb_domain *d, uint64_t iova, uint64_t len, uint64_t p
 	*out = (struct emu_dirty_read){ .first = 1, .last = 0 };
 	while (ia < end) {
 		_Atomic uint64_t *slot;
-		struct nb_walk1 w;
+		struct nb_walk_result w;
 		uint64_t lo, hi, old;
 
 		if (!leaf_of(d, ia, &slot, &w)) {

@@ -34,30 +34,24 @@ enum nb_fault {
 
 const char *nb_fault_name(enum nb_fault f);
 
-/* Result of a single-stage walk. */
-struct nb_walk1 {
-	uint64_t oa;	  /* output address, including ia's offset in the page */
-	uint64_t desc;	  /* the leaf, or the descriptor that faulted */
-	uint8_t page_lg2; /* size of the leaf */
-	uint8_t prot;	  /* enum nb_prot granted by the leaf and its tables */
-	uint8_t fault;	  /* enum nb_fault */
-	int8_t level;	  /* level of the leaf, or of the fault */
-	uint32_t refs;	  /* descriptor reads made */
-};
-
-/* Result of a nested (or single-stage, through nb_xlate) translation. */
+/* The result of every walk, single stage or nested (one type, so a fault
+ * is reported and printed one way). */
 struct nb_walk_result {
-	uint64_t oa;  /* final PA */
-	uint64_t ipa; /* stage-1 output */
-	uint8_t page_lg2; /* effective: the smaller leaf of the two stages */
-	uint8_t prot;	  /* both stages' permissions combined */
-	uint8_t fault;	  /* enum nb_fault */
-	uint8_t fault_stage; /* 1 or 2 when fault != NONE */
-	int8_t fault_level;  /* level, in the faulting stage's geometry */
+	uint64_t oa;	     /* output address (nested: the final PA), including the
+				input's offset in the page */
+	uint64_t ipa;	     /* nested: the stage-1 output; single stage: 0 */
+	uint64_t desc;	     /* the last descriptor read: the leaf (nested: stage 2's),
+				or the one that faulted */
+	uint32_t refs;	     /* descriptor reads made, both stages */
+	uint8_t page_lg2;    /* size of the leaf; nested: the smaller of the two */
+	uint8_t prot;	     /* enum nb_prot granted (nested: both stages combined) */
+	uint8_t fault;	     /* enum nb_fault */
+	uint8_t fault_stage; /* 1 or 2 when fault != NONE, else 0 */
+	int8_t level;	     /* where the walk ended, in that stage's geometry: the
+				leaf's level (nested: stage 2's leaf) or the fault's */
+	int8_t s1_leaf_level; /* nested: level of the stage-1 leaf, once reached */
 	bool fault_s1ptw;    /* stage-2 fault while fetching a stage-1 table */
-	int8_t s1_level;     /* stage-1 level being fetched when s1ptw */
-	int8_t s1_leaf_level, s2_leaf_level;
-	uint32_t refs;	     /* descriptor reads, both stages */
+	int8_t s1_level;     /* stage-1 level being fetched when fault_s1ptw */
 };
 
 /* One descriptor read, for `nestbench translate` and debugging. */
@@ -89,7 +83,7 @@ struct nb_nest_ctx {
 /* Single stage from the table at table_pa (level `level`); access is the
  * enum nb_prot requested (0: just translate). */
 void nb_walk1(const struct nb_pt_geom *g, const struct nb_arena *a, uint64_t table_pa,
-	      int level, uint64_t ia, unsigned access, struct nb_walk1 *r);
+	      int level, uint64_t ia, unsigned access, struct nb_walk_result *r);
 
 /* Nested from the stage-1 root. */
 void nb_walk_nested(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,
@@ -101,7 +95,7 @@ void nb_walk_nested_from(const struct nb_nest_ctx *n, uint64_t iova, unsigned ac
 
 /* The same walks, reporting each descriptor read to tracer. */
 void nb_walk1_traced(const struct nb_pt_geom *g, const struct nb_arena *a, uint64_t table_pa,
-		     int level, uint64_t ia, unsigned access, struct nb_walk1 *r,
+		     int level, uint64_t ia, unsigned access, struct nb_walk_result *r,
 		     const struct nb_walk_tracer *t);
 void nb_walk_nested_traced(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,
 			   struct nb_walk_result *r, const struct nb_walk_tracer *t);

@@ -515,7 +515,7 @@ int64_t nb_domain_unmap(struct nb_domain *d, uint64_t iova, uint64_t size,
 
 int nb_domain_iova_to_phys(struct nb_domain *d, uint64_t iova, uint64_t *pa)
 {
-	struct nb_walk1 w;
+	struct nb_walk_result w;
 
 	nb_walk1(&d->geom, d->arena, d->root_pa, d->geom.levels - 1, iova, 0,
 		 &w);

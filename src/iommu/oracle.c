@@ -25,7 +25,7 @@ static bool walk_ctx(const struct nb_iommu *m, const struct nb_xctx *c, uint64_t
 		*prot = r.prot;
 		return r.fault == NB_FAULT_NONE;
 	} else {
-		struct nb_walk1 w;
+		struct nb_walk_result w;
 
 		nb_walk1(c->g, m->arena, c->root_pa, c->g->levels - 1, addr, 0, &w);
 		*oa = w.oa;
@@ -75,7 +75,7 @@ static uint64_t table_below(const struct nb_iommu *m, const struct nb_xctx *c, b
 	}
 	for (int l = g->levels - 1; l >= level; l--) {
 		if (nested) { /* stage-1 tables are IPAs: translate each one */
-			struct nb_walk1 w;
+			struct nb_walk_result w;
 
 			nbw_s2_plain((void *)c->n, table, NB_PROT_R, true, &w, NULL);
 			if (w.fault)
@@ -88,7 +88,7 @@ static uint64_t table_below(const struct nb_iommu *m, const struct nb_xctx *c, b
 		table = next;
 	}
 	if (nested) {
-		struct nb_walk1 w;
+		struct nb_walk_result w;
 
 		nbw_s2_plain((void *)c->n, table, NB_PROT_R, true, &w, NULL);
 		return w.fault ? 0 : w.oa;

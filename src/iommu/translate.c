@@ -120,7 +120,7 @@ struct s2_ctx {
 	uint64_t pgsizes;
 };
 
-static void s2_cached(void *p, uint64_t ipa, unsigned access, bool for_s1, struct nb_walk1 *w,
+static void s2_cached(void *p, uint64_t ipa, unsigned access, bool for_s1, struct nb_walk_result *w,
 		      const struct nb_walk_tracer *t)
 {
 	struct s2_ctx *s = p;
@@ -136,17 +136,22 @@ static void s2_cached(void *p, uint64_t ipa, unsigned access, bool for_s1, struc
 
 		if (e) {
 			w->oa = e->out | (ipa & ((1ull << lg2) - 1));
+			w->desc = 0; /* no descriptor read */
 			w->page_lg2 = e->out_lg2;
 			w->prot = e->prot;
 			w->refs = 0;
 			w->level = 0;
 			w->fault = (access & ~e->prot) ? NB_FAULT_PERM : NB_FAULT_NONE;
+			w->fault_stage = w->fault ? 2 : 0;
 			return;
 		}
 	}
 	level = pwc_probe(&s->pwc, ipa, &table, &is_pa);
-	nbw_stage_x(s->n->s2, nbw_mem_of(s->n->arena), table, level, ipa, access, w, t, 2, for_s1,
-		    true, pwc_fill, &s->pwc);
+	nbw_stage(&(const struct nbw_cursor){ .g = s->n->s2, .m = nbw_mem_of(s->n->arena), .ia = ipa,
+					      .access = access, .table = table, .level = level, .stage = 2,
+					      .for_s1 = for_s1, .full_prot = true, .t = t,
+					      .fill = pwc_fill, .fctx = &s->pwc },
+		  w);
 	if (w->fault == NB_FAULT_NONE) {
 		struct nb_cache_entry *e = nb_cache_fill(ntlb, nb_cache_k_addr(ipa, w->page_lg2),
 							 s->k_tags, 0, 0);
@@ -216,7 +221,10 @@ static void walk_nested(struct nb_iommu *m, struct nb_xdev *dev, uint64_t iova, 
 	int level = pwc_probe(&s1, iova, &table, &is_pa);
 
 	r->pwc_s1_level = is_pa ? (uint8_t)level : 0xff;
-	nbw_nested_x(n, iova, access, level, table, is_pa, &w, &tr, s2_cached, &s2, pwc_fill, &s1);
+	nbw_nested(&(const struct nbw_cursor){ .n = n, .ia = iova, .access = access, .level = level,
+					       .table = table, .table_is_pa = is_pa, .t = &tr,
+					       .s2 = s2_cached, .s2ctx = &s2, .fill = pwc_fill, .fctx = &s1 },
+		   &w);
 	r->pa = w.oa;
 	r->page_lg2 = w.page_lg2;
 	r->prot = w.prot;
@@ -239,16 +247,18 @@ static void walk_single(struct nb_iommu *m, struct nb_xdev *dev, uint64_t iova, 
 	uint64_t table = pt->root_pa;
 	bool is_pa = false;
 	int level = pwc_probe(&f, iova, &table, &is_pa);
-	struct nb_walk1 w = { 0 };
+	struct nb_walk_result w = { 0 };
 
 	r->pwc_s1_level = is_pa ? (uint8_t)level : 0xff;
-	nbw_stage_x(&pt->geom, nbw_mem_of(m->arena), table, level, iova, access, &w, &tr, 1, false,
-		    true, pwc_fill, &f);
+	nbw_stage(&(const struct nbw_cursor){ .g = &pt->geom, .m = nbw_mem_of(m->arena), .ia = iova,
+					      .access = access, .table = table, .level = level, .stage = 1,
+					      .full_prot = true, .t = &tr, .fill = pwc_fill, .fctx = &f },
+		  &w);
 	r->pa = w.oa;
 	r->page_lg2 = w.page_lg2;
 	r->prot = w.prot;
 	r->fault = w.fault;
-	r->fault_stage = w.fault ? 1 : 0;
+	r->fault_stage = w.fault_stage;
 	r->refs += w.refs;
 }
 

@@ -194,12 +194,38 @@ static void print_step(void *user, const struct nb_walk_step *s)
 		(unsigned long long)s->desc, kind_name(s->kind));
 }
 
+/* One walk's outcome, nested or not (s2 NULL: a single-stage walk of s1). */
+static void print_result(FILE *out, const struct nb_pt_geom *s1, const struct nb_pt_geom *s2,
+			 const struct nb_walk_result *r)
+{
+	char pbuf[4], sz[24];
+
+	if (r->fault) {
+		fputs("  => fault: ", out);
+		if (s2)
+			fprintf(out, "stage %d ", r->fault_stage);
+		fprintf(out, "%s (level %d): %s%s",
+			nb_pt_level_name(r->fault_stage == 2 ? s2 : s1, r->level), r->level,
+			nb_fault_name((enum nb_fault)r->fault),
+			r->fault_s1ptw ? " while fetching a stage-1 table" : "");
+		if (r->fault_s1ptw)
+			fprintf(out, " for stage-1 %s", nb_pt_level_name(s1, r->s1_level));
+		fprintf(out, "; %u reads\n", r->refs);
+		return;
+	}
+	fputs("  => ", out);
+	if (s2)
+		fprintf(out, "IPA %#llx ", (unsigned long long)r->ipa);
+	fprintf(out, "PA %#llx page %s prot %s; %u reads\n", (unsigned long long)r->oa,
+		nb_size_str(1ull << r->page_lg2, sz), nb_prot_str(r->prot, pbuf), r->refs);
+}
+
 static int do_translate(struct tscript *t, char **tok, int n)
 {
 	struct nb_walk_tracer tr = { print_step, t->out };
+	struct nb_walk_result r;
 	unsigned access = 0;
 	uint64_t iova;
-	char pbuf[4], sz[24];
 
 	if (n < 2 || n > 3)
 		return bad(t, "usage: translate IOVA [PROT]");
@@ -212,38 +238,13 @@ static int do_translate(struct tscript *t, char **tok, int n)
 	fprintf(t->out, "translate %#llx%s%s\n", (unsigned long long)iova, n == 3 ? " " : "",
 		n == 3 ? tok[2] : "");
 	if (t->nest) {
-		struct nb_walk_result r;
-
 		nb_walk_nested_traced(&t->nest->ctx, iova, access, &r, &tr);
-		if (r.fault) {
-			const struct nb_pt_geom *g = r.fault_stage == 2 ? t->nest->ctx.s2 : t->nest->ctx.s1;
-
-			fprintf(t->out, "  => fault: stage %d %s (level %d): %s%s", r.fault_stage,
-				nb_pt_level_name(g, r.fault_level), r.fault_level,
-				nb_fault_name((enum nb_fault)r.fault),
-				r.fault_s1ptw ? " while fetching a stage-1 table" : "");
-			if (r.fault_s1ptw)
-				fprintf(t->out, " for stage-1 %s", nb_pt_level_name(t->nest->ctx.s1, r.s1_level));
-			fprintf(t->out, "; %u reads\n", r.refs);
-		} else {
-			fprintf(t->out, "  => IPA %#llx PA %#llx page %s prot %s; %u reads\n",
-				(unsigned long long)r.ipa, (unsigned long long)r.oa,
-				nb_size_str(1ull << r.page_lg2, sz), nb_prot_str(r.prot, pbuf), r.refs);
-		}
-		return 0;
-	}
-	{
+		print_result(t->out, t->nest->ctx.s1, t->nest->ctx.s2, &r);
+	} else {
 		struct nb_domain *d = t->s1 ? t->s1 : t->s2;
-		struct nb_walk1 w;
 
-		nb_walk1_traced(&d->geom, t->arena, d->root_pa, d->geom.levels - 1, iova, access, &w, &tr);
-		if (w.fault)
-			fprintf(t->out, "  => fault: %s (level %d): %s; %u reads\n",
-				nb_pt_level_name(&d->geom, w.level), w.level,
-				nb_fault_name((enum nb_fault)w.fault), w.refs);
-		else
-			fprintf(t->out, "  => PA %#llx page %s prot %s; %u reads\n", (unsigned long long)w.oa,
-				nb_size_str(1ull << w.page_lg2, sz), nb_prot_str(w.prot, pbuf), w.refs);
+		nb_walk1_traced(&d->geom, t->arena, d->root_pa, d->geom.levels - 1, iova, access, &r, &tr);
+		print_result(t->out, &d->geom, NULL, &r);
 	}
 	return 0;
 }

@@ -16,37 +16,51 @@ const char *nb_fault_name(enum nb_fault f)
 }
 
 void nb_walk1(const struct nb_pt_geom *g, const struct nb_arena *a, uint64_t table_pa,
-	      int level, uint64_t ia, unsigned access, struct nb_walk1 *r)
+	      int level, uint64_t ia, unsigned access, struct nb_walk_result *r)
 {
-	nbw_stage(g, nbw_mem_of(a), table_pa, level, ia, access, r, NULL, 1, false);
+	nbw_stage(&(const struct nbw_cursor){ .g = g, .m = nbw_mem_of(a), .ia = ia, .access = access,
+					      .table = table_pa, .level = level, .stage = 1,
+					      .full_prot = true },
+		  r);
 }
 
 void nb_walk1_traced(const struct nb_pt_geom *g, const struct nb_arena *a, uint64_t table_pa,
-		     int level, uint64_t ia, unsigned access, struct nb_walk1 *r,
+		     int level, uint64_t ia, unsigned access, struct nb_walk_result *r,
 		     const struct nb_walk_tracer *t)
 {
-	nbw_stage(g, nbw_mem_of(a), table_pa, level, ia, access, r, t, 1, false);
+	nbw_stage(&(const struct nbw_cursor){ .g = g, .m = nbw_mem_of(a), .ia = ia, .access = access,
+					      .table = table_pa, .level = level, .stage = 1,
+					      .full_prot = true, .t = t },
+		  r);
+}
+
+/* A nested walk from the stage-1 table at (table, level), stage 2 uncached. */
+NBW_INLINE void nested_plain(const struct nb_nest_ctx *n, uint64_t iova, unsigned access, int level,
+			     uint64_t table, bool table_is_pa, const struct nb_walk_tracer *t,
+			     struct nb_walk_result *r)
+{
+	nbw_nested(&(const struct nbw_cursor){ .n = n, .ia = iova, .access = access, .level = level,
+					       .table = table, .table_is_pa = table_is_pa, .t = t,
+					       .s2 = nbw_s2_plain, .s2ctx = (void *)n },
+		   r);
 }
 
 void nb_walk_nested(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,
 		    struct nb_walk_result *r)
 {
-	nbw_nested(n, iova, access, n->s1->levels - 1, n->s1_root_ipa, false, r, NULL,
-		   nbw_s2_plain, (void *)n);
+	nested_plain(n, iova, access, n->s1->levels - 1, n->s1_root_ipa, false, NULL, r);
 }
 
 void nb_walk_nested_from(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,
 			 int s1_level, uint64_t s1_table_pa, struct nb_walk_result *r)
 {
-	nbw_nested(n, iova, access, s1_level, s1_table_pa, true, r, NULL, nbw_s2_plain,
-		   (void *)n);
+	nested_plain(n, iova, access, s1_level, s1_table_pa, true, NULL, r);
 }
 
 void nb_walk_nested_traced(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,
 			   struct nb_walk_result *r, const struct nb_walk_tracer *t)
 {
-	nbw_nested(n, iova, access, n->s1->levels - 1, n->s1_root_ipa, false, r, t,
-		   nbw_s2_plain, (void *)n);
+	nested_plain(n, iova, access, n->s1->levels - 1, n->s1_root_ipa, false, t, r);
 }
 
 int nb_pt_decode(const struct nb_pt_geom *g, int level, uint64_t desc, uint64_t *addr,

@@ -143,35 +143,74 @@ NBW_INLINE bool nbw_access_ok(const struct nb_pt_geom *g, uint64_t leaf, uint64_
  * at table_pa (a physical address). */
 typedef void (*nbw_fill_fn)(void *fctx, int level, uint64_t ia, uint64_t table_pa);
 
-/* Single-stage walk from (table_pa, level). With full_prot false, prot is
- * not decoded: r->prot is `access` when granted (a cheaper check). fill,
+/* How a nested walk translates an IPA through stage 2: the plain walker
+ * from the stage-2 root, or a cached one (src/cache). for_s1 says the IPA
+ * is a stage-1 table's address rather than the final output. */
+typedef void (*nbw_s2_fn)(void *ctx, uint64_t ipa, unsigned access, bool for_s1,
+			  struct nb_walk_result *w, const struct nb_walk_tracer *t);
+
+/*
+ * A walk cursor: what one walk is asked and where it starts, set up once by
+ * the caller and read at every level (instead of a dozen parameters). The
+ * walkers take it by pointer to a const compound literal; they are always
+ * inlined, so its constant members (hooks, flags) fold away.
+ *
+ * Single stage (nbw_stage): g, m, ia, access, level, table (a PA), stage,
+ * for_s1, full_prot, t, fill/fctx. Nested (nbw_nested): n, ia (the IOVA),
+ * access, level and table (the stage-1 table, an IPA unless table_is_pa
+ * says a walk cache already translated it), t, s2/s2ctx, fill/fctx.
+ */
+struct nbw_cursor {
+	const struct nb_pt_geom *g;	/* single stage: its geometry */
+	struct nbw_mem m;		/* single stage: simulated memory */
+	const struct nb_nest_ctx *n;	/* nested: the context */
+	uint64_t ia;
+	uint64_t table;
+	unsigned access;		/* enum nb_prot requested (0: just translate) */
+	int level;			/* the starting table's level */
+	int stage;			/* single stage: 1 or 2, for tracer and fault_stage */
+	bool for_s1;			/* single stage: a stage-2 walk for a stage-1 table */
+	bool full_prot;			/* single stage: decode every permission, not just access */
+	bool table_is_pa;		/* nested: table is already a PA */
+	const struct nb_walk_tracer *t; /* NULL: untraced */
+	nbw_s2_fn s2;			/* nested: how stage 2 is walked */
+	void *s2ctx;
+	nbw_fill_fn fill;		/* NULL: no walk cache to fill */
+	void *fctx;
+};
+
+/* Single-stage walk from (c->table, c->level). With full_prot false, prot
+ * is not decoded: r->prot is `access` when granted (a cheaper check). fill,
  * when not NULL, is told every table entry followed. */
-NBW_INLINE void nbw_stage_x(const struct nb_pt_geom *g, struct nbw_mem m,
-			    uint64_t table_pa, int level, uint64_t ia, unsigned access,
-			    struct nb_walk1 *r, const struct nb_walk_tracer *t, int stage,
-			    bool for_s1, bool full_prot, nbw_fill_fn fill, void *fctx)
+NBW_INLINE void nbw_stage(const struct nbw_cursor *c, struct nb_walk_result *r)
 {
-	uint64_t tand = ~0ull, tor = 0, d, next = 0;
+	const struct nb_pt_geom *g = c->g;
+	uint64_t tand = ~0ull, tor = 0, d, next = 0, table_pa = c->table;
 	enum nb_fault fault = NB_FAULT_NONE;
+	int level = c->level;
 	uint32_t refs = 0;
 
 	r->level = (int8_t)level;
-	if (NB_UNLIKELY(!nb_pt_ia_ok(g, ia))) {
+	r->s1_leaf_level = -1;
+	r->ipa = 0;
+	r->fault_s1ptw = false;
+	if (NB_UNLIKELY(!nb_pt_ia_ok(g, c->ia))) {
 		r->fault = NB_FAULT_ADDR_SIZE;
+		r->fault_stage = (uint8_t)c->stage;
 		r->desc = 0;
 		r->oa = 0;
 		r->refs = 0;
 		return;
 	}
 	for (;;) {
-		enum nbw_kind k = nbw_read(g, m, table_pa, level, ia, &d, &next, &fault, &refs,
-					   t, stage, for_s1);
+		enum nbw_kind k = nbw_read(g, c->m, table_pa, level, c->ia, &d, &next, &fault, &refs,
+					   c->t, c->stage, c->for_s1);
 
 		if (k == NBW_TABLE) {
 			tand &= d;
 			tor |= d;
-			if (fill)
-				fill(fctx, level, ia, next);
+			if (c->fill)
+				c->fill(c->fctx, level, c->ia, next);
 			table_pa = next;
 			level--;
 			continue;
@@ -181,80 +220,77 @@ NBW_INLINE void nbw_stage_x(const struct nb_pt_geom *g, struct nbw_mem m,
 		r->refs = refs;
 		if (k == NBW_FAULT) {
 			r->fault = (uint8_t)fault;
+			r->fault_stage = (uint8_t)c->stage;
 			r->oa = 0;
 			return;
 		}
 		r->oa = next;
 		r->page_lg2 = g->lv[level].shift;
-		if (full_prot) {
+		if (c->full_prot) {
 			r->prot = (uint8_t)nbw_prot(g, d, tand, tor);
-			r->fault = (access & ~r->prot) ? NB_FAULT_PERM : NB_FAULT_NONE;
+			r->fault = (c->access & ~r->prot) ? NB_FAULT_PERM : NB_FAULT_NONE;
 		} else {
-			bool ok = nbw_access_ok(g, d, tand, tor, access);
+			bool ok = nbw_access_ok(g, d, tand, tor, c->access);
 
-			r->prot = ok ? (uint8_t)access : 0;
+			r->prot = ok ? (uint8_t)c->access : 0;
 			r->fault = ok ? NB_FAULT_NONE : NB_FAULT_PERM;
 		}
+		r->fault_stage = r->fault ? (uint8_t)c->stage : 0;
 		return;
 	}
 }
 
-NBW_INLINE void nbw_stage(const struct nb_pt_geom *g, struct nbw_mem m, uint64_t table_pa,
-			  int level, uint64_t ia, unsigned access, struct nb_walk1 *r,
-			  const struct nb_walk_tracer *t, int stage, bool for_s1)
-{
-	nbw_stage_x(g, m, table_pa, level, ia, access, r, t, stage, for_s1, true, NULL, NULL);
-}
-
-/* How a nested walk translates an IPA through stage 2: the plain walker
- * from the stage-2 root, or a cached one (src/cache). for_s1 says the IPA
- * is a stage-1 table's address rather than the final output. */
-typedef void (*nbw_s2_fn)(void *ctx, uint64_t ipa, unsigned access, bool for_s1,
-			  struct nb_walk1 *w, const struct nb_walk_tracer *t);
-
+/* Stage 2 of a nested context from its root, uncached. */
 NBW_INLINE void nbw_s2_plain(void *ctx, uint64_t ipa, unsigned access, bool for_s1,
-			     struct nb_walk1 *w, const struct nb_walk_tracer *t)
+			     struct nb_walk_result *w, const struct nb_walk_tracer *t)
 {
 	const struct nb_nest_ctx *n = ctx;
 
-	nbw_stage_x(n->s2, nbw_mem_of(n->arena), n->s2_root_pa, n->s2->levels - 1, ipa, access,
-		    w, t, 2, for_s1, !for_s1, NULL, NULL);
+	nbw_stage(&(const struct nbw_cursor){
+			  .g = n->s2, .m = nbw_mem_of(n->arena), .ia = ipa, .access = access,
+			  .table = n->s2_root_pa, .level = n->s2->levels - 1, .stage = 2,
+			  .for_s1 = for_s1, .full_prot = !for_s1, .t = t,
+		  },
+		  w);
 }
 
 NBW_INLINE void nbw_fault(struct nb_walk_result *r, enum nb_fault f, int stage, int level,
-			  uint32_t refs)
+			  uint64_t desc, uint32_t refs)
 {
 	r->fault = (uint8_t)f;
 	r->oa = 0;
+	r->desc = desc;
 	r->fault_stage = (uint8_t)stage;
-	r->fault_level = (int8_t)level;
+	r->level = (int8_t)level;
 	r->refs = refs;
 }
 
 /*
- * Nested walk. The stage-1 walk starts at `level` from table_addr, which is
- * an IPA (from the root pointer or a table entry) unless is_pa says a walk
- * cache already translated it. fill, when not NULL, is told the PA of each
- * stage-1 table reached below the starting one (a nested walk cache caches
- * stage-1 entries with the host address of the table they point to).
+ * Nested walk (cursor: see struct nbw_cursor). fill, when not NULL, is told
+ * the PA of each stage-1 table reached below the starting one (a nested
+ * walk cache caches stage-1 entries with the host address of the table
+ * they point to).
  */
-NBW_INLINE void nbw_nested_x(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,
-			     int level, uint64_t table_addr, bool is_pa,
-			     struct nb_walk_result *r, const struct nb_walk_tracer *t,
-			     nbw_s2_fn s2, void *s2ctx, nbw_fill_fn fill, void *fctx)
+NBW_INLINE void nbw_nested(const struct nbw_cursor *c, struct nb_walk_result *r)
 {
-	const int start = level;
+	const struct nb_nest_ctx *n = c->n;
+	const int start = c->level;
 	const struct nb_pt_geom *g = n->s1;
 	const struct nbw_mem m = nbw_mem_of(n->arena);
-	uint64_t tand = ~0ull, tor = 0, d, next = 0;
+	const uint64_t iova = c->ia;
+	uint64_t tand = ~0ull, tor = 0, d, next = 0, table_addr = c->table;
 	enum nb_fault fault = NB_FAULT_NONE;
+	bool is_pa = c->table_is_pa;
+	int level = start;
 	uint32_t refs = 0;
-	struct nb_walk1 w;
+	struct nb_walk_result w;
 	unsigned s1prot;
 
 	r->fault_s1ptw = false;
+	r->s1_leaf_level = -1;
+	r->ipa = 0;
 	if (NB_UNLIKELY(!nb_pt_ia_ok(g, iova))) {
-		nbw_fault(r, NB_FAULT_ADDR_SIZE, 1, level, 0);
+		nbw_fault(r, NB_FAULT_ADDR_SIZE, 1, level, 0, 0);
 		return;
 	}
 	for (;;) {
@@ -262,20 +298,20 @@ NBW_INLINE void nbw_nested_x(const struct nb_nest_ctx *n, uint64_t iova, unsigne
 		enum nbw_kind k;
 
 		if (!is_pa) {
-			s2(s2ctx, table_addr, NB_PROT_R, true, &w, t);
+			c->s2(c->s2ctx, table_addr, NB_PROT_R, true, &w, c->t);
 			refs += w.refs;
 			if (NB_UNLIKELY(w.fault)) {
-				nbw_fault(r, (enum nb_fault)w.fault, 2, w.level, refs);
+				nbw_fault(r, (enum nb_fault)w.fault, 2, w.level, w.desc, refs);
 				r->fault_s1ptw = true;
 				r->s1_level = (int8_t)level;
 				return;
 			}
 			table_pa = w.oa;
-			if (fill && level < start)
-				fill(fctx, level + 1, iova, table_pa);
+			if (c->fill && level < start)
+				c->fill(c->fctx, level + 1, iova, table_pa);
 		}
 		is_pa = false;
-		k = nbw_read(g, m, table_pa, level, iova, &d, &next, &fault, &refs, t, 1, false);
+		k = nbw_read(g, m, table_pa, level, iova, &d, &next, &fault, &refs, c->t, 1, false);
 		if (k == NBW_TABLE) {
 			tand &= d;
 			tor |= d;
@@ -284,7 +320,7 @@ NBW_INLINE void nbw_nested_x(const struct nb_nest_ctx *n, uint64_t iova, unsigne
 			continue;
 		}
 		if (k == NBW_FAULT) {
-			nbw_fault(r, fault, 1, level, refs);
+			nbw_fault(r, fault, 1, level, d, refs);
 			return;
 		}
 		break;
@@ -292,31 +328,24 @@ NBW_INLINE void nbw_nested_x(const struct nb_nest_ctx *n, uint64_t iova, unsigne
 	s1prot = nbw_prot(g, d, tand, tor);
 	r->ipa = next;
 	r->s1_leaf_level = (int8_t)level;
-	if (NB_UNLIKELY(access & ~s1prot)) {
-		nbw_fault(r, NB_FAULT_PERM, 1, level, refs);
+	if (NB_UNLIKELY(c->access & ~s1prot)) {
+		nbw_fault(r, NB_FAULT_PERM, 1, level, d, refs);
 		return;
 	}
-	s2(s2ctx, next, access, false, &w, t);
+	c->s2(c->s2ctx, next, c->access, false, &w, c->t);
 	refs += w.refs;
 	if (NB_UNLIKELY(w.fault)) {
-		nbw_fault(r, (enum nb_fault)w.fault, 2, w.level, refs);
+		nbw_fault(r, (enum nb_fault)w.fault, 2, w.level, w.desc, refs);
 		return;
 	}
 	r->oa = w.oa;
-	r->s2_leaf_level = w.level;
+	r->desc = w.desc;
+	r->level = w.level;
 	r->page_lg2 = g->lv[level].shift < w.page_lg2 ? g->lv[level].shift : w.page_lg2;
 	r->prot = (uint8_t)(s1prot & w.prot);
 	r->fault = NB_FAULT_NONE;
 	r->fault_stage = 0;
 	r->refs = refs;
-}
-
-NBW_INLINE void nbw_nested(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,
-			   int level, uint64_t table_addr, bool is_pa,
-			   struct nb_walk_result *r, const struct nb_walk_tracer *t,
-			   nbw_s2_fn s2, void *s2ctx)
-{
-	nbw_nested_x(n, iova, access, level, table_addr, is_pa, r, t, s2, s2ctx, NULL, NULL);
 }
 
 #endif

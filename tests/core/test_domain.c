@@ -76,7 +76,7 @@ static struct nb_arena *arena;
 static void probe(struct nb_domain *d, const struct ref *r, uint64_t iova, const char *ctx)
 {
 	const struct ival *v = ref_find(r, iova);
-	struct nb_walk1 w;
+	struct nb_walk_result w;
 
 	nb_walk1(&d->geom, arena, d->root_pa, d->geom.levels - 1, iova, 0, &w);
 	if (!v) {
@@ -191,7 +191,7 @@ static void random_ops(const struct nb_pt_cfg *cfg, const char *name)
 			got = nb_domain_unmap(d, iova, size, &g);
 			if (got == -EINVAL) {
 				/* Must really cut a leaf: one boundary inside a bigger page. */
-				struct nb_walk1 w1, w2;
+				struct nb_walk_result w1, w2;
 				bool cut = false;
 
 				CHECK(strstr(nb_errmsg(), "partial superpage") != NULL, "msg %s", nb_errmsg());
@@ -247,7 +247,7 @@ static void leaf_choice(void)
 	struct nb_tspace ts = { .alloc = &pal };
 	struct nb_pt_cfg cfg = { .fmt = NB_FMT_X86_64 };
 	struct nb_domain *d;
-	struct nb_walk1 w;
+	struct nb_walk_result w;
 	struct {
 		uint64_t iova, pa, size, probe;
 		unsigned want_lg2;

@@ -57,16 +57,16 @@ static void one(const struct grid_cfg *s1, const struct grid_cfg *s2)
 	CHECK(nb_domain_map(f.nest->s1, iova, data_ipa, page, NB_PROT_R) == 0, "s1 map %s", nb_errmsg());
 	nb_walk_nested(&f.nest->ctx, iova + 0x10, NB_PROT_R, &r);
 	CHECK(r.fault == NB_FAULT_NONE, "%s over %s: fault %s stage %d level %d s1ptw %d", s1->name,
-	      s2->name, nb_fault_name(r.fault), r.fault_stage, r.fault_level, r.fault_s1ptw);
+	      s2->name, nb_fault_name(r.fault), r.fault_stage, r.level, r.fault_s1ptw);
 	CHECK_EQ(r.refs, want, "%s over %s: (n+1)(m+1)-1 references", s1->name, s2->name);
 	CHECK_EQ(r.oa, data_pa + 0x10, "%s over %s: final PA", s1->name, s2->name);
 	CHECK_EQ(r.ipa, data_ipa + 0x10, "IPA");
 	CHECK((r.prot & NB_PROT_RW) == NB_PROT_R, "prot combined: s1 read-only");
 	/* Write: stage 1 grants only read -> stage-1 permission fault at the leaf. */
 	nb_walk_nested(&f.nest->ctx, iova, NB_PROT_W, &r);
-	CHECK(r.fault == NB_FAULT_PERM && r.fault_stage == 1 && r.fault_level == 0,
+	CHECK(r.fault == NB_FAULT_PERM && r.fault_stage == 1 && r.level == 0,
 	      "%s over %s: write: fault %d stage %d level %d", s1->name, s2->name, r.fault,
-	      r.fault_stage, r.fault_level);
+	      r.fault_stage, r.level);
 	/* Unmapped IOVA: stage-1 not-present at the level where the walk stops. */
 	nb_walk_nested(&f.nest->ctx, iova + (1ull << (g1 + (s1->levels - 1) * (g1 - 3))), NB_PROT_R, &r);
 	CHECK(r.fault == NB_FAULT_NOT_PRESENT && r.fault_stage == 1, "unmapped: %d stage %d", r.fault,
@@ -110,8 +110,8 @@ static void page_size_and_s1ptw(void)
 	CHECK(r.fault == 0 && r.oa == 0x100005000, "2M over 2M-of-4K-pages oa %#llx", (unsigned long long)r.oa);
 	CHECK(r.page_lg2 == 21, "s2 range mapped with 2M leaves (aligned): %u", r.page_lg2);
 	nb_walk_nested(&f.nest->ctx, 0x400000 + 0x5000, NB_PROT_RW, &r);
-	CHECK(r.fault == 0 && r.page_lg2 == 21 && r.s2_leaf_level == 2, "2M over 1G: page %u s2 level %d",
-	      r.page_lg2, r.s2_leaf_level);
+	CHECK(r.fault == 0 && r.page_lg2 == 21 && r.level == 2, "2M over 1G: page %u s2 level %d",
+	      r.page_lg2, r.level);
 	/* Stage 1 stops at its 2M leaf (PD): 3 reads, each after a 4-read stage-2
 	 * walk of the table's IPA; the final IPA hits a 1G stage-2 leaf: 2 reads. */
 	CHECK_EQ(r.refs, 3 * (4 + 1) + 2, "2M s1 over 1G s2");

@@ -112,7 +112,7 @@ static void walks(void)
 		load_image(sc->writes, sc->n_writes);
 		for (size_t i = 0; i < sc->n_q; i++) {
 			const struct pt_walk_query *q = &sc->q[i];
-			struct nb_walk1 w;
+			struct nb_walk_result w;
 
 			nb_walk1(&g, arena, sc->root_pa, g.levels - 1, q->ia, q->access, &w);
 			CHECK_EQ(w.fault, q->fault, "%s: %s", sc->name, q->why);
@@ -151,7 +151,7 @@ static void nested_walks(void)
 				CHECK_EQ(r.fault_s1ptw, q->fault_on_s1_table_fetch, "%s: s1ptw: %s", sc->name,
 					 q->why);
 				if (q->fault != PT_FAULT_PERM)
-					CHECK_EQ(r.fault_level, q->fault_level, "%s: level: %s", sc->name, q->why);
+					CHECK_EQ(r.level, q->fault_level, "%s: level: %s", sc->name, q->why);
 			} else {
 				CHECK_EQ(r.oa, q->oa, "%s: PA: %s", sc->name, q->why);
 				CHECK_EQ(r.page_lg2, q->page_lg2, "%s: page: %s", sc->name, q->why);

@@ -153,7 +153,7 @@ static void *reader_main(void *arg)
 				ok = res.fault == NB_FAULT_NOT_PRESENT && res.fault_stage == 1;
 			}
 		} else {
-			struct nb_walk1 w;
+			struct nb_walk_result w;
 
 			nb_walk1(&single->geom, fx.arena, single->root_pa, single->geom.levels - 1, iova,
 				 NB_PROT_R, &w);

@@ -99,7 +99,7 @@ static void check(struct run *r, const char *after)
 		uint64_t iova = r->probes[i], pa = 0;
 		unsigned prot = 0;
 		bool mapped = ref_lookup(&r->ref, iova, &pa, &prot);
-		struct nb_walk1 w;
+		struct nb_walk_result w;
 
 		nb_walk1(g, r->d->arena, r->d->root_pa, g->levels - 1, iova, 0, &w);
 		if (mapped)

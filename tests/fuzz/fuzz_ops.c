@@ -203,7 +203,7 @@ static void check_s2_tables(const struct st *s)
 	const struct nb_domain *d = s->t.s2;
 
 	for (uint32_t j = 0; j < s->win + 4; j++) {
-		struct nb_walk1 w;
+		struct nb_walk_result w;
 		struct expect e = expect_s2(s, j, 0, 0);
 
 		nb_walk1(&d->geom, s->t.arena, d->root_pa, d->geom.levels - 1, NB_TB_DATA_IPA + j * PG, 0, &w);

@@ -300,7 +300,7 @@ static void on_step(void *user, const struct nb_walk_step *s)
 static void check_walk1(const struct nb_pt_geom *g, uint64_t root, int level, uint64_t ia,
 			unsigned access)
 {
-	struct nb_walk1 w, wt;
+	struct nb_walk_result w, wt;
 	struct ref r;
 	struct trace tr = { 0 };
 	struct nb_walk_tracer t = { on_step, &tr };
@@ -351,10 +351,10 @@ static void check_nested(const struct nb_nest_ctx *n, uint64_t iova, unsigned ac
 		 s2->fmt->name, (unsigned long long)iova, w.fault, w.refs, r.fault, r.refs);
 	FZ_CHECK(w.refs <= max_refs, "%u refs > %u", w.refs, max_refs);
 	if (w.fault) {
-		FZ_CHECK(w.fault_stage == r.stage && w.fault_level == r.level &&
+		FZ_CHECK(w.fault_stage == r.stage && w.level == r.level &&
 				 w.fault_s1ptw == r.s1ptw && (!r.s1ptw || w.s1_level == r.s1_level),
 			 "nested iova %#llx: fault stage %u level %d s1ptw %d/%d, reference %u %d %d/%d",
-			 (unsigned long long)iova, w.fault_stage, w.fault_level, w.fault_s1ptw,
+			 (unsigned long long)iova, w.fault_stage, w.level, w.fault_s1ptw,
 			 w.s1_level, r.stage, r.level, r.s1ptw, r.s1_level);
 		FZ_CHECK(w.fault_stage == 1 || w.fault_stage == 2, "fault stage %u", w.fault_stage);
 	} else {
@@ -365,12 +365,12 @@ static void check_nested(const struct nb_nest_ctx *n, uint64_t iova, unsigned ac
 			 r.page_lg2, r.prot);
 		FZ_CHECK(s2->oa_bits >= 64 || (w.oa >> s2->oa_bits) == 0, "pa %#llx beyond %u bits",
 			 (unsigned long long)w.oa, s2->oa_bits);
-		FZ_CHECK(s1->lv[w.s1_leaf_level].leaf_ok && s2->lv[w.s2_leaf_level].leaf_ok &&
+		FZ_CHECK(s1->lv[w.s1_leaf_level].leaf_ok && s2->lv[w.level].leaf_ok &&
 				 w.s1_leaf_level == r.level,
-			 "leaf levels %d/%d", w.s1_leaf_level, w.s2_leaf_level);
-		FZ_CHECK(w.page_lg2 == (nb_pt_page_lg2(s1, w.s1_leaf_level) < nb_pt_page_lg2(s2, w.s2_leaf_level)
+			 "leaf levels %d/%d", w.s1_leaf_level, w.level);
+		FZ_CHECK(w.page_lg2 == (nb_pt_page_lg2(s1, w.s1_leaf_level) < nb_pt_page_lg2(s2, w.level)
 						? nb_pt_page_lg2(s1, w.s1_leaf_level)
-						: nb_pt_page_lg2(s2, w.s2_leaf_level)),
+						: nb_pt_page_lg2(s2, w.level)),
 			 "effective page 2^%u", w.page_lg2);
 		FZ_CHECK((access & ~w.prot) == 0, "granted %u, asked %u", w.prot, access);
 	}
@@ -392,7 +392,7 @@ static void check_nested(const struct nb_nest_ctx *n, uint64_t iova, unsigned ac
 		if (r.prot_above[l] == NB_PROT_ALL || !(w.fault == NB_FAULT_PERM || w.fault == NB_FAULT_NONE))
 			FZ_CHECK(f.fault == w.fault && f.refs == w.refs - r.refs_before[l] &&
 					 (w.fault || (f.oa == w.oa && f.prot == w.prot && f.page_lg2 == w.page_lg2)) &&
-					 (!w.fault || (f.fault_stage == w.fault_stage && f.fault_level == w.fault_level)),
+					 (!w.fault || (f.fault_stage == w.fault_stage && f.level == w.level)),
 				 "walk from level %d: fault %d refs %u, full walk %d %u (-%u)", l, f.fault,
 				 f.refs, w.fault, w.refs, r.refs_before[l]);
 		else if (w.fault == NB_FAULT_NONE)
