@@ -40,7 +40,7 @@
 #include "nestbench/domain.h"
 #include "nestbench/hwparams.h"
 #include "nestbench/timing.h"
-#include "walk/walk_core.h"
+#include "walk/walk_4k4.h"
 
 #define NONE NB_FMT_COUNT
 
@@ -329,7 +329,7 @@ static inline __attribute__((always_inline)) void walks(const struct walk_bench 
 		for (uint64_t k = 0; k < count; k++) {
 			struct nb_walk_result r;
 
-			nbw_nested(&(const struct nbw_cursor){ .n = nc, .ia = iova[i], .access = NB_PROT_R,
+			nbw_nested_plain(&(const struct nbw_cursor){ .n = nc, .ia = iova[i], .access = NB_PROT_R,
 							       .level = nc->s1->levels - 1,
 							       .table = nc->s1_root_ipa + dep,
 							       .s2 = nbw_s2_plain, .s2ctx = (void *)nc },

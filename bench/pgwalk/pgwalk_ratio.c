@@ -18,7 +18,7 @@
 
 #include "bench_common.h"
 #include "nestbench/domain.h"
-#include "walk/walk_core.h"
+#include "walk/walk_4k4.h"
 
 #define PAGES 8
 #define WALKS 4096 /* per timed block */
@@ -112,7 +112,7 @@ static uint64_t walk_block(const struct ratio_env *e, bool nested, uint64_t *ref
 		for (int k = 0; k < WALKS; k++) {
 			struct nb_walk_result r;
 
-			nbw_nested(&(const struct nbw_cursor){ .n = nc, .ia = e->iova[k % PAGES],
+			nbw_nested_plain(&(const struct nbw_cursor){ .n = nc, .ia = e->iova[k % PAGES],
 							       .access = NB_PROT_R, .level = nc->s1->levels - 1,
 							       .table = nc->s1_root_ipa + dep,
 							       .s2 = nbw_s2_plain, .s2ctx = (void *)nc },

@@ -105,6 +105,10 @@ struct nb_pt_level {
 	uint64_t leaf_oa_mask; /* OA bits of a leaf at this level */
 	uint64_t leaf_rsvd;    /* bits that must be 0 in a leaf here (OA below page) */
 	uint64_t set_table, set_leaf; /* encoding: bits set in a table entry / leaf */
+	/* The walker's common case in one and+compare: (d & table_test_mask)
+	 * == table_test_match iff d is a valid table entry with no address bit
+	 * at or above oa_bits (never true at level 0). */
+	uint64_t table_test_mask, table_test_match;
 };
 
 /* A format instantiated for one address space. */
@@ -113,6 +117,7 @@ struct nb_pt_geom {
 	const struct nb_fmt *fmt;
 	uint8_t levels, granule_lg2, ia_bits, oa_bits;
 	uint8_t root_concat_lg2; /* ARM S2: log2 of concatenated root tables */
+	bool ia_sign_extend;	 /* fmt->ia_sign_extend, here for the walker */
 	uint32_t leaf_levels;	 /* bit l set: level l may hold a leaf */
 	uint64_t table_oa_mask;	 /* next-table address bits of a table entry */
 	uint64_t oa_rsvd;	 /* address bits at or above oa_bits, must be 0 */
@@ -123,6 +128,10 @@ struct nb_pt_geom {
 	uint64_t leaf_allow[NB_PERM_COUNT], leaf_deny[NB_PERM_COUNT];
 	uint64_t table_allow[NB_PERM_COUNT], table_deny[NB_PERM_COUNT];
 	struct nb_pt_level lv[NB_MAX_LEVELS];
+	/* 4 levels of 512 entries over a 4 KiB granule, root not concatenated:
+	 * the walker may take its unrolled path (src/walk/walk_4k4.h). Set once
+	 * here, at init, so the walk tests one flag. */
+	bool walk_4k4;
 };
 
 /* Parameters of a geometry. levels = 0 picks the fewest levels that cover
@@ -176,7 +185,7 @@ static inline uint64_t nb_pt_index(const struct nb_pt_geom *g, int l, uint64_t i
 /* Is ia inside the geometry's input range? (x86: canonical) */
 static inline bool nb_pt_ia_ok(const struct nb_pt_geom *g, uint64_t ia)
 {
-	if (g->fmt->ia_sign_extend) {
+	if (g->ia_sign_extend) {
 		unsigned s = 64 - g->ia_bits;
 		return (uint64_t)(((int64_t)(ia << s)) >> s) == ia;
 	}

@@ -102,6 +102,10 @@ static void init_level(struct nb_pt_geom *g, int l, unsigned index_bits)
 	lv->leaf_rsvd = g->oa_rsvd;
 	if (lv->shift > gr)
 		lv->leaf_rsvd |= NB_GENMASK(lv->shift - 1, gr) & ~f->leaf_oa_exempt;
+	/* Level 0 holds no tables: its test stays unmatchable (0 != 1); the
+	 * extra valid bits of the combined test could otherwise hide that. */
+	lv->table_test_mask = l ? lv->table_mask | g->valid_mask | g->oa_rsvd : 0;
+	lv->table_test_match = l ? lv->table_match | g->valid_mask : 1;
 }
 
 int nb_pt_geom_init(struct nb_pt_geom *g, const struct nb_pt_cfg *cfg)
@@ -145,6 +149,7 @@ int nb_pt_geom_init(struct nb_pt_geom *g, const struct nb_pt_cfg *cfg)
 		.ia_bits = ia,
 		.oa_bits = oa,
 		.root_concat_lg2 = root_bits > bpl ? root_bits - bpl : 0,
+		.ia_sign_extend = f->ia_sign_extend,
 		.leaf_levels = f->leaf_levels[granule_index(gr)] & (NB_BIT(levels) - 1),
 		.table_oa_mask = NB_GENMASK(oa - 1, gr),
 		.valid_mask = f->valid_mask,
@@ -160,6 +165,7 @@ int nb_pt_geom_init(struct nb_pt_geom *g, const struct nb_pt_cfg *cfg)
 	init_perm(f->table_perm, g->table_allow, g->table_deny);
 	for (unsigned l = 0; l < levels; l++)
 		init_level(g, l, l == levels - 1 ? root_bits : bpl);
+	g->walk_4k4 = levels == 4 && gr == 12 && root_bits == bpl;
 	return 0;
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* Out-of-line instances of the walker core: plain and traced. */
-#include "walk_core.h"
+/* Out-of-line instances of the walker: plain (nested: the unrolled 4k4
+ * path where both geometries allow it, walk_4k4.h) and traced (always the
+ * generic walker, which reports every read). */
+#include "walk_4k4.h"
 
 static const char *const fault_names[NB_FAULT_COUNT] = {
 	[NB_FAULT_NONE] = "none",
@@ -34,33 +36,33 @@ void nb_walk1_traced(const struct nb_pt_geom *g, const struct nb_arena *a, uint6
 		  r);
 }
 
-/* A nested walk from the stage-1 table at (table, level), stage 2 uncached. */
-NBW_INLINE void nested_plain(const struct nb_nest_ctx *n, uint64_t iova, unsigned access, int level,
-			     uint64_t table, bool table_is_pa, const struct nb_walk_tracer *t,
-			     struct nb_walk_result *r)
-{
-	nbw_nested(&(const struct nbw_cursor){ .n = n, .ia = iova, .access = access, .level = level,
-					       .table = table, .table_is_pa = table_is_pa, .t = t,
-					       .s2 = nbw_s2_plain, .s2ctx = (void *)n },
-		   r);
-}
 
 void nb_walk_nested(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,
 		    struct nb_walk_result *r)
 {
-	nested_plain(n, iova, access, n->s1->levels - 1, n->s1_root_ipa, false, NULL, r);
+	nbw_nested_plain(&(const struct nbw_cursor){ .n = n, .ia = iova, .access = access,
+						     .level = n->s1->levels - 1, .table = n->s1_root_ipa,
+						     .s2 = nbw_s2_plain, .s2ctx = (void *)n },
+			 r);
 }
 
 void nb_walk_nested_from(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,
 			 int s1_level, uint64_t s1_table_pa, struct nb_walk_result *r)
 {
-	nested_plain(n, iova, access, s1_level, s1_table_pa, true, NULL, r);
+	nbw_nested_plain(&(const struct nbw_cursor){ .n = n, .ia = iova, .access = access,
+						     .level = s1_level, .table = s1_table_pa,
+						     .table_is_pa = true, .s2 = nbw_s2_plain,
+						     .s2ctx = (void *)n },
+			 r);
 }
 
 void nb_walk_nested_traced(const struct nb_nest_ctx *n, uint64_t iova, unsigned access,
 			   struct nb_walk_result *r, const struct nb_walk_tracer *t)
 {
-	nested_plain(n, iova, access, n->s1->levels - 1, n->s1_root_ipa, false, t, r);
+	nbw_nested(&(const struct nbw_cursor){ .n = n, .ia = iova, .access = access,
+					       .level = n->s1->levels - 1, .table = n->s1_root_ipa, .t = t,
+					       .s2 = nbw_s2_plain, .s2ctx = (void *)n },
+		   r);
 }
 
 int nb_pt_decode(const struct nb_pt_geom *g, int level, uint64_t desc, uint64_t *addr,

@@ -24,13 +24,10 @@ NBW_INLINE enum nbw_kind nbw_classify(const struct nb_pt_geom *g, int l, uint64_
 {
 	const struct nb_pt_level *lv = &g->lv[l];
 
-	/* The common case first, in one test: a table entry with every valid
-	 * bit set and no address bit beyond the output size. Anything else
-	 * takes the exact checks below. (Level 0 holds no tables: its match
-	 * is made unmatchable with bits outside its mask, which this test's
-	 * extra valid bits could hide.) */
-	if (NB_LIKELY(l != 0 && (d & (lv->table_mask | g->valid_mask | g->oa_rsvd)) ==
-				(lv->table_match | g->valid_mask))) {
+	/* The common case first, in one test (set up by nb_pt_geom_init): a
+	 * table entry with every valid bit set and no address bit beyond the
+	 * output size. Anything else takes the exact checks below. */
+	if (NB_LIKELY((d & lv->table_test_mask) == lv->table_test_match)) {
 		*next = d & g->table_oa_mask;
 		return NBW_TABLE;
 	}
@@ -179,64 +176,76 @@ struct nbw_cursor {
 	void *fctx;
 };
 
-/* Single-stage walk from (c->table, c->level). With full_prot false, prot
- * is not decoded: r->prot is `access` when granted (a cheaper check). fill,
- * when not NULL, is told every table entry followed. */
+/* Where a single-stage walk stands: the entry last read, where it leads
+ * (next), what the tables above it granted, and the reads made. */
+struct nbw_pos {
+	uint64_t d, next, tand, tor;
+	int level;
+	uint32_t refs;
+	enum nb_fault fault;
+};
+
+/* Finish a single-stage walk at the entry it stopped on (k: a leaf or a
+ * fault). With c->full_prot false, prot is not decoded: r->prot is
+ * c->access when granted (a cheaper check). */
+NBW_INLINE void nbw_stage_end(const struct nbw_cursor *c, const struct nbw_pos *p,
+			      enum nbw_kind k, struct nb_walk_result *r)
+{
+	const struct nb_pt_geom *g = c->g;
+
+	r->ipa = 0;
+	r->s1_leaf_level = -1;
+	r->fault_s1ptw = false;
+	r->desc = p->d;
+	r->level = (int8_t)p->level;
+	r->refs = p->refs;
+	if (k == NBW_FAULT) {
+		r->fault = (uint8_t)p->fault;
+		r->fault_stage = (uint8_t)c->stage;
+		r->oa = 0;
+		return;
+	}
+	r->oa = p->next;
+	r->page_lg2 = g->lv[p->level].shift;
+	if (c->full_prot) {
+		r->prot = (uint8_t)nbw_prot(g, p->d, p->tand, p->tor);
+		r->fault = (c->access & ~r->prot) ? NB_FAULT_PERM : NB_FAULT_NONE;
+	} else {
+		bool ok = nbw_access_ok(g, p->d, p->tand, p->tor, c->access);
+
+		r->prot = ok ? (uint8_t)c->access : 0;
+		r->fault = ok ? NB_FAULT_NONE : NB_FAULT_PERM;
+	}
+	r->fault_stage = r->fault ? (uint8_t)c->stage : 0;
+}
+
+/* Single-stage walk from (c->table, c->level). fill, when not NULL, is
+ * told every table entry followed. */
 NBW_INLINE void nbw_stage(const struct nbw_cursor *c, struct nb_walk_result *r)
 {
 	const struct nb_pt_geom *g = c->g;
-	uint64_t tand = ~0ull, tor = 0, d, next = 0, table_pa = c->table;
-	enum nb_fault fault = NB_FAULT_NONE;
-	int level = c->level;
-	uint32_t refs = 0;
+	struct nbw_pos p = { .tand = ~0ull, .level = c->level, .fault = NB_FAULT_NONE };
+	uint64_t table_pa = c->table;
 
-	r->level = (int8_t)level;
-	r->s1_leaf_level = -1;
-	r->ipa = 0;
-	r->fault_s1ptw = false;
 	if (NB_UNLIKELY(!nb_pt_ia_ok(g, c->ia))) {
-		r->fault = NB_FAULT_ADDR_SIZE;
-		r->fault_stage = (uint8_t)c->stage;
-		r->desc = 0;
-		r->oa = 0;
-		r->refs = 0;
+		p.fault = NB_FAULT_ADDR_SIZE;
+		nbw_stage_end(c, &p, NBW_FAULT, r);
 		return;
 	}
 	for (;;) {
-		enum nbw_kind k = nbw_read(g, c->m, table_pa, level, c->ia, &d, &next, &fault, &refs,
-					   c->t, c->stage, c->for_s1);
+		enum nbw_kind k = nbw_read(g, c->m, table_pa, p.level, c->ia, &p.d, &p.next, &p.fault,
+					   &p.refs, c->t, c->stage, c->for_s1);
 
-		if (k == NBW_TABLE) {
-			tand &= d;
-			tor |= d;
-			if (c->fill)
-				c->fill(c->fctx, level, c->ia, next);
-			table_pa = next;
-			level--;
-			continue;
-		}
-		r->desc = d;
-		r->level = (int8_t)level;
-		r->refs = refs;
-		if (k == NBW_FAULT) {
-			r->fault = (uint8_t)fault;
-			r->fault_stage = (uint8_t)c->stage;
-			r->oa = 0;
+		if (k != NBW_TABLE) {
+			nbw_stage_end(c, &p, k, r);
 			return;
 		}
-		r->oa = next;
-		r->page_lg2 = g->lv[level].shift;
-		if (c->full_prot) {
-			r->prot = (uint8_t)nbw_prot(g, d, tand, tor);
-			r->fault = (c->access & ~r->prot) ? NB_FAULT_PERM : NB_FAULT_NONE;
-		} else {
-			bool ok = nbw_access_ok(g, d, tand, tor, c->access);
-
-			r->prot = ok ? (uint8_t)c->access : 0;
-			r->fault = ok ? NB_FAULT_NONE : NB_FAULT_PERM;
-		}
-		r->fault_stage = r->fault ? (uint8_t)c->stage : 0;
-		return;
+		p.tand &= p.d;
+		p.tor |= p.d;
+		if (c->fill)
+			c->fill(c->fctx, p.level, c->ia, p.next);
+		table_pa = p.next;
+		p.level--;
 	}
 }
 

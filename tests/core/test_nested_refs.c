@@ -110,8 +110,11 @@ static void page_size_and_s1ptw(void)
 	CHECK(r.fault == 0 && r.oa == 0x100005000, "2M over 2M-of-4K-pages oa %#llx", (unsigned long long)r.oa);
 	CHECK(r.page_lg2 == 21, "s2 range mapped with 2M leaves (aligned): %u", r.page_lg2);
 	nb_walk_nested(&f.nest->ctx, 0x400000 + 0x5000, NB_PROT_RW, &r);
-	CHECK(r.fault == 0 && r.page_lg2 == 21 && r.level == 2, "2M over 1G: page %u s2 level %d",
-	      r.page_lg2, r.level);
+	/* levels count from 0 at the 4K leaf: a 2M leaf is level 1 (PD), a 1G
+	 * leaf level 2 (PDPT); Intel SDM vol. 3A 4.5, VT-d spec 3.7 */
+	CHECK(r.fault == 0 && r.page_lg2 == 21 && r.level == 2 && r.s1_leaf_level == 1,
+	      "2M over 1G: page %u s2 level %d s1 level %d", r.page_lg2, r.level, r.s1_leaf_level);
+	CHECK(r.ipa == 0xc0005000, "2M over 1G: IPA %#llx", (unsigned long long)r.ipa);
 	/* Stage 1 stops at its 2M leaf (PD): 3 reads, each after a 4-read stage-2
 	 * walk of the table's IPA; the final IPA hits a 1G stage-2 leaf: 2 reads. */
 	CHECK_EQ(r.refs, 3 * (4 + 1) + 2, "2M s1 over 1G s2");
