@@ -109,6 +109,11 @@ struct nb_pt_level {
 	 * == table_test_match iff d is a valid table entry with no address bit
 	 * at or above oa_bits (never true at level 0). */
 	uint64_t table_test_mask, table_test_match;
+	/* The same for a leaf: (d & leaf_test_mask) == leaf_test_match only if
+	 * d is a leaf the exact rules accept here (valid, leaf encoding, no
+	 * reserved bit, not a table); it may refuse some they accept (never
+	 * matches where the one test cannot be exact). */
+	uint64_t leaf_test_mask, leaf_test_match;
 };
 
 /* A format instantiated for one address space. */

@@ -71,6 +71,21 @@ static void init_perm(const struct nb_perm_bits *p, uint64_t *allow, uint64_t *d
 	}
 }
 
+/* The leaf's one test: every valid bit set, the leaf encoding, no reserved
+ * bit. Exact only if the encoding asks no valid bit to be 0 and the table
+ * encoding is decided by the bits it tests; otherwise it never matches. */
+static void init_leaf_test(const struct nb_pt_geom *g, struct nb_pt_level *lv)
+{
+	uint64_t mask = lv->leaf_mask | g->valid_mask | lv->leaf_rsvd;
+	uint64_t match = lv->leaf_match | g->valid_mask;
+	bool exact = g->valid_mask && !(lv->leaf_mask & g->valid_mask & ~lv->leaf_match) &&
+		     !(lv->leaf_match & lv->leaf_rsvd) && (lv->leaf_match & ~lv->leaf_mask) == 0 &&
+		     (lv->table_mask & ~mask) == 0 && (match & lv->table_mask) != lv->table_match;
+
+	lv->leaf_test_mask = exact ? mask : 0;
+	lv->leaf_test_match = exact ? match : 1;
+}
+
 static void init_level(struct nb_pt_geom *g, int l, unsigned index_bits)
 {
 	const struct nb_fmt *f = g->fmt;
@@ -106,6 +121,7 @@ static void init_level(struct nb_pt_geom *g, int l, unsigned index_bits)
 	 * extra valid bits of the combined test could otherwise hide that. */
 	lv->table_test_mask = l ? lv->table_mask | g->valid_mask | g->oa_rsvd : 0;
 	lv->table_test_match = l ? lv->table_match | g->valid_mask : 1;
+	init_leaf_test(g, lv);
 }
 
 int nb_pt_geom_init(struct nb_pt_geom *g, const struct nb_pt_cfg *cfg)

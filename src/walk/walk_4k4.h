@@ -14,20 +14,20 @@
  * What it saves against the data-driven loop (walk_core.h): per-level
  * shifts and index masks are constants, the level loop unrolls, each stage
  * 2 walk starts at a constant level with no re-read of the context, and
- * each table entry takes one and+compare against masks prepared at init.
- * The chain from one read to the next is the read, one and (the next
- * table's address), and the load's own base+index addressing.
+ * each table entry and each leaf takes one and+compare against masks
+ * prepared at init (pt.h: table_test_*, leaf_test_*). The chain from one
+ * read to the next is the read, one and (the next table's address), and
+ * the load's own base+index addressing.
  *
- * It ends a single-stage walk itself, leaf or fault, by the generic rules
- * (nbw_classify, nbw_stage_end); a nested walk only when it translates.
- * Anything else (a nested fault, an entry the one test refused but the
- * exact rules take for a table, a table outside memory) returns false with
- * *r untouched, and the caller walks again with the generic walker, which
- * reports it. Walks never write, so walking again is harmless; under a
- * concurrent unmap the result is the second walk's, itself one consistent
- * snapshot per entry (acquire loads, RCU reclaim).
- * Untraced, no walk-cache fill, stage 2 uncached: the path of nb_walk1 and
- * nb_walk_nested(_from); the cached walks (src/iommu) keep the generic one.
+ * It finishes only walks that translate. Anything else (any fault, an
+ * entry the one tests refused that the exact rules may accept, a table
+ * outside memory) returns false with *r untouched, and the caller walks
+ * again with the generic walker, which decides and reports it. Walks never
+ * write, so walking again is harmless; under a concurrent unmap the result
+ * is the second walk's, itself one consistent snapshot per entry (acquire
+ * loads, RCU reclaim). Untraced, no walk-cache fill, stage 2 uncached: the
+ * path of nb_walk_nested(_from); the cached walks (src/iommu) keep the
+ * generic one.
  */
 #ifndef NB_SRC_WALK_4K4_H
 #define NB_SRC_WALK_4K4_H
@@ -73,44 +73,54 @@ NBW_INLINE bool nbw4_descend(const struct nb_pt_geom *g, struct nbw_mem m, uint6
 	return true;
 }
 
-/*
- * One stage, as nbw_stage (c: untraced, unfilled) from c->table at `level`
- * (c->level, passed apart so that a constant unrolls the loop). The entry
- * the descent stops on is classified exactly and the walk ends as the
- * generic one ends (leaf or fault). False, r untouched, when that entry
- * is a table after all (the one test refused it, the exact rules accept
- * it) or a table lies outside memory: the generic walker redoes it.
- */
-NBW_INLINE bool nbw4_stage(const struct nbw_cursor *c, int level, struct nb_walk_result *r)
+/* The leaf p stopped on, by its one test (pt.h): true with the output
+ * address of ia. False also for leaves only the exact rules accept. */
+NBW_INLINE bool nbw4_leaf(const struct nb_pt_geom *g, const struct nbw_pos *p, uint64_t ia,
+			  uint64_t *oa)
 {
-	struct nbw_pos p;
-	enum nbw_kind k;
+	const struct nb_pt_level *lv = &g->lv[p->level];
 
-	if (NB_UNLIKELY(!nb_pt_ia_ok(c->g, c->ia)))
+	if ((p->d & lv->leaf_test_mask) != lv->leaf_test_match)
 		return false;
-	if (!nbw4_descend(c->g, c->m, c->table, level, c->ia, &p))
-		return false;
-	k = nbw_classify(c->g, p.level, p.d, c->ia, &p.next, &p.fault);
-	if (k == NBW_TABLE)
-		return false;
-	nbw_stage_end(c, &p, k, r);
+	*oa = (p->d & lv->leaf_oa_mask) | (ia & ((1ull << lv->shift) - 1));
 	return true;
 }
 
-/* Stage 2 of a 4k4 nested context from its root: true with w filled when
- * the walk found a leaf granting `access`. */
+/* Stage 2 of a 4k4 nested context from its root: true with w's oa, desc,
+ * refs, page_lg2, prot and level set when the walk finds a leaf granting
+ * `access` (for_s1: a stage-1 table fetch, which asks R and decodes
+ * nothing else, as nbw_s2_plain does). */
 NBW_INLINE bool nbw4_s2(const struct nb_nest_ctx *n, struct nbw_mem m, uint64_t ipa,
 			unsigned access, bool for_s1, struct nb_walk_result *w)
 {
-	const struct nbw_cursor c = { .g = n->s2, .m = m, .ia = ipa, .access = access,
-				      .table = n->s2_root_pa, .level = 3, .stage = 2,
-				      .for_s1 = for_s1, .full_prot = !for_s1 };
+	const struct nb_pt_geom *g = n->s2;
+	struct nbw_pos p;
+	unsigned prot;
+	uint64_t oa;
 
-	return nbw4_stage(&c, 3, w) && !w->fault;
+	if (NB_UNLIKELY(!nb_pt_ia_ok(g, ipa)) || !nbw4_descend(g, m, n->s2_root_pa, 3, ipa, &p) ||
+	    !nbw4_leaf(g, &p, ipa, &oa))
+		return false;
+	if (for_s1) {
+		if (!nbw_access_ok(g, p.d, p.tand, p.tor, access))
+			return false;
+		prot = access;
+	} else {
+		prot = nbw_prot(g, p.d, p.tand, p.tor);
+		if (access & ~prot)
+			return false;
+	}
+	w->oa = oa;
+	w->desc = p.d;
+	w->refs = p.refs;
+	w->page_lg2 = g->lv[p.level].shift;
+	w->prot = (uint8_t)prot;
+	w->level = (int8_t)p.level;
+	return true;
 }
 
 /* Both stages 4k4 (the caller checked both walk_4k4), untraced, stage 2
- * uncached (c->s2 is ignored), from c->table at `level` (as nbw4_stage).
+ * uncached (c->s2 is ignored), from c->table at `level` (passed apart so that a constant unrolls the loop).
  * True with r filled as nbw_nested fills it, when the translation
  * succeeds; false, r untouched, for the generic walker to redo (faults,
  * with their stage and level, are its to report). */
@@ -122,7 +132,6 @@ NBW_INLINE bool nbw4_nested(const struct nbw_cursor *c, int level, struct nb_wal
 	const uint64_t iova = c->ia;
 	uint64_t tand = ~0ull, tor = 0, d = 0, table = c->table, ipa = 0;
 	bool is_pa = c->table_is_pa;
-	enum nb_fault fault;
 	struct nb_walk_result w;
 	uint32_t refs = 0;
 	unsigned s1prot;
@@ -154,7 +163,7 @@ NBW_INLINE bool nbw4_nested(const struct nbw_cursor *c, int level, struct nb_wal
 	}
 	if (NB_UNLIKELY(l < 0))
 		return false;
-	if (nbw_classify(g, l, d, iova, &ipa, &fault) != NBW_LEAF)
+	if (!nbw4_leaf(g, &(const struct nbw_pos){ .d = d, .level = l }, iova, &ipa))
 		return false;
 	s1prot = nbw_prot(g, d, tand, tor);
 	if (c->access & ~s1prot)
