@@ -100,15 +100,16 @@ struct nb_pt_level {
 	uint8_t leaf_ok;    /* a leaf may live here */
 	uint8_t index_bits; /* bits of index (root: includes concatenation) */
 	uint64_t index_mask;
+	/* The walker's common case in one and+compare: (d & table_test_mask)
+	 * == table_test_match iff d is a valid table entry with no address bit
+	 * at or above oa_bits (never true at level 0). Beside shift and
+	 * index_mask: what every level of a walk reads shares one cache line. */
+	uint64_t table_test_mask, table_test_match;
 	uint64_t table_mask, table_match; /* never matches at level 0 */
 	uint64_t leaf_mask, leaf_match;
 	uint64_t leaf_oa_mask; /* OA bits of a leaf at this level */
 	uint64_t leaf_rsvd;    /* bits that must be 0 in a leaf here (OA below page) */
 	uint64_t set_table, set_leaf; /* encoding: bits set in a table entry / leaf */
-	/* The walker's common case in one and+compare: (d & table_test_mask)
-	 * == table_test_match iff d is a valid table entry with no address bit
-	 * at or above oa_bits (never true at level 0). */
-	uint64_t table_test_mask, table_test_match;
 	/* The same for a leaf: (d & leaf_test_mask) == leaf_test_match only if
 	 * d is a leaf the exact rules accept here (valid, leaf encoding, no
 	 * reserved bit, not a table); it may refuse some they accept (never
