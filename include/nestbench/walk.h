@@ -15,6 +15,11 @@
  * pointer are IPAs, each translated through stage 2 before the stage-1
  * entry is read; the final IPA is translated too. A cold n-level stage 1
  * over an m-level stage 2 makes (n+1)(m+1)-1 reads: 24 for 4 x 4.
+ *
+ * nb_walk_nested and nb_walk_nested_from take an unrolled path when both
+ * geometries are 4 levels of 512 entries over 4 KiB (nb_pt_geom.walk_4k4,
+ * set at init); its results are the generic walker's (it hands anything
+ * but a translation back to it), under the same tests.
  */
 #ifndef NESTBENCH_WALK_H
 #define NESTBENCH_WALK_H
