@@ -38,6 +38,26 @@
  * the slot's byte offset in its 4 KiB table. */
 #define NBW4_SLOT_SHIFT(l) (12 + 9 * (l) - 3)
 
+/* Read the entry for ia in the level-l table at table_pa (as nbw_read:
+ * the table's start checked against the arena, base + offset formed off
+ * the chain); false if the table lies outside simulated memory. */
+NBW_INLINE bool nbw4_read(struct nbw_mem m, uint64_t table_pa, int l, uint64_t ia, uint64_t *d)
+{
+	const uint8_t *slot = m.base + ((ia >> NBW4_SLOT_SHIFT(l)) & 0xff8);
+
+	if (NB_UNLIKELY(table_pa - 1 >= m.limit - 1))
+		return false;
+	__asm__("" : "+r"(slot));
+	*d = atomic_load_explicit((_Atomic uint64_t *)(void *)(slot + table_pa), memory_order_acquire);
+	return true;
+}
+
+/* The one-test table check (never true at level 0, which ends a descent). */
+NBW_INLINE bool nbw4_is_table(const struct nb_pt_geom *g, int l, uint64_t d)
+{
+	return (d & g->lv[l].table_test_mask) == g->lv[l].table_test_match;
+}
+
 /*
  * Descend from (table_pa, level) while entries pass the one-test table
  * check; stop on the first that does not, with p at it (its level, the
@@ -52,15 +72,9 @@ NBW_INLINE bool nbw4_descend(const struct nb_pt_geom *g, struct nbw_mem m, uint6
 
 #pragma GCC unroll 4
 	for (; l >= 0; l--) {
-		const uint8_t *slot = m.base + ((ia >> NBW4_SLOT_SHIFT(l)) & 0xff8);
-
-		if (NB_UNLIKELY(table_pa - 1 >= m.limit - 1)) /* see nbw_read */
+		if (!nbw4_read(m, table_pa, l, ia, &d))
 			return false;
-		__asm__("" : "+r"(slot)); /* keep base + offset off the chain (nbw_read) */
-		d = atomic_load_explicit((_Atomic uint64_t *)(void *)(slot + table_pa),
-					 memory_order_acquire);
-		/* never true at level 0: the loop ends here */
-		if ((d & g->lv[l].table_test_mask) != g->lv[l].table_test_match)
+		if (!nbw4_is_table(g, l, d))
 			break;
 		tand &= d;
 		tor |= d;
@@ -141,8 +155,6 @@ NBW_INLINE bool nbw4_nested(const struct nbw_cursor *c, int level, struct nb_wal
 		return false;
 #pragma GCC unroll 4
 	for (; l >= 0; l--) {
-		const uint8_t *slot = m.base + ((iova >> NBW4_SLOT_SHIFT(l)) & 0xff8);
-
 		if (!is_pa) {
 			if (!nbw4_s2(n, m, table, NB_PROT_R, true, &w))
 				return false;
@@ -150,12 +162,10 @@ NBW_INLINE bool nbw4_nested(const struct nbw_cursor *c, int level, struct nb_wal
 			table = w.oa;
 		}
 		is_pa = false;
-		if (NB_UNLIKELY(table - 1 >= m.limit - 1))
+		if (!nbw4_read(m, table, l, iova, &d))
 			return false;
-		__asm__("" : "+r"(slot));
-		d = atomic_load_explicit((_Atomic uint64_t *)(void *)(slot + table), memory_order_acquire);
 		refs++;
-		if ((d & g->lv[l].table_test_mask) != g->lv[l].table_test_match)
+		if (!nbw4_is_table(g, l, d))
 			break;
 		tand &= d;
 		tor |= d;
