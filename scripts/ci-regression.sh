@@ -117,11 +117,13 @@ fallback_filter() {
 
 run_family() { # side family dest -> 0 ok, 1 the family failed (its raw JSON may be partial)
 	b="$work/$1/build"
-	if "$b/src/cli/nestbench" run --help >"$3/run-help.txt" 2>&1; then
+	nb="$b/cli/nestbench" # src/cli/nestbench on sides older than the CLI's own room
+	[ -x "$nb" ] || nb="$b/src/cli/nestbench"
+	if "$nb" run --help >"$3/run-help.txt" 2>&1; then
 		one=""
 		grep -q -- '--jobs=N' "$3/run-help.txt" && one=--jobs=1
 		# shellcheck disable=SC2086 # one is empty or one flag
-		"$b/src/cli/nestbench" run --quick --no-report --repetitions=1 $one \
+		"$nb" run --quick --no-report --repetitions=1 $one \
 			--families="$2" --out="$3" >"$3/$2.log" 2>&1
 	else
 		mkdir -p "$3/raw"

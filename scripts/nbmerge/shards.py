@@ -8,7 +8,7 @@ a shard missing (unless partial=True), shards whose selections differ (plan.json
 "selection": the same build on machines that list different benchmarks), and
 shards that do not cover their selection exactly once (the union of their
 plan.json benchmarks against the selection's size and FNV-1a fingerprint,
-computed as src/cli/run_plan.c does)."""
+computed as cli/run_plan.c does)."""
 import json
 import os
 

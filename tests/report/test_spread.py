@@ -4,7 +4,7 @@
 small host-timed families (concurrency, mapunmap), then the report.
 
   - without --repetitions, each family runs its own repetitions (3 in the
-    quick suite for these two: src/cli/cmd_run.c family_reps), recorded per
+    quick suite for these two: cli/cmd_run.c family_reps), recorded per
     family in run.json and visible as 3 runs per benchmark in the raw JSON;
   - the plots' data files carry each point's min and max over those runs,
     the gnuplot script draws them as error bars, and the page says "median

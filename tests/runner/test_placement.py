@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Where `nestbench run` puts its processes (src/cli/run_place.c), seen by the
+"""Where `nestbench run` puts its processes (cli/run_place.c), seen by the
 processes themselves (stand-in binaries, fakebench.py, record the CPUs they
 may run on as they run, their argv, their start and end):
   --jobs=2: processes overlap in time, never more than 2 at once;

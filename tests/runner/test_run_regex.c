@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * run_regex_exact (src/cli/run_regex.c): the filter `nestbench run` hands a
+ * run_regex_exact (cli/run_regex.c): the filter `nestbench run` hands a
  * benchmark binary for one part of a family selects exactly those names.
  * Reference: set membership, checked with glibc's POSIX extended regex
  * engine (Google Benchmark's std::regex reads the same grammar; the shard
