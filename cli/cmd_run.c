@@ -35,14 +35,6 @@
 #include "run_sched.h"
 #include "run_shard.h"
 
-double run_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The first line git prints for args in the source tree, or dflt. */
 static void git_line(const char *args, char *buf, size_t len, const char *dflt)
 {

@@ -114,7 +114,7 @@ struct run {
  * (run_flags.c) */
 bool run_selected(const struct run_opts *o, const struct nb_family *f);
 
-/* Seconds of CLOCK_MONOTONIC. */
+/* Seconds of CLOCK_MONOTONIC (run_sched.c, the runner's clock). */
 double run_now(void);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "build_info.h"
@@ -16,6 +17,14 @@
 #include "run_child.h"
 #include "run_place.h"
 #include "run_sched.h"
+
+double run_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 int run_sched_slots(const struct run_opts *o)
 {
