@@ -91,8 +91,8 @@ static void ctr(nb_bench_state *st, const char *name, double v)
 	nb_bench_counter(st, name, v, NB_COUNTER_PLAIN);
 }
 
-static int run(nb_bench_state *st, const struct nested_bench *b, uint32_t guests,
-	       struct nb_nested_replay_result *r, struct nb_hw_params *p, struct guest_path *gp)
+static int replay_nested(nb_bench_state *st, const struct nested_bench *b, uint32_t guests,
+			 struct nb_nested_replay_result *r, struct nb_hw_params *p, struct guest_path *gp)
 {
 	struct nb_nested_replay_opts o = { .s1 = b->s1p, .n_s1 = b->n_s1, .guests = guests, .s2 = b->s2,
 					   .dirty = b->fs ? NULL : b->dirty, .static_s2 = b->fs,
@@ -152,7 +152,7 @@ static void bm_nested(nb_bench_state *st, void *ctx)
 	struct nb_hw_params p;
 	struct guest_path gp;
 
-	if (run(st, b, (uint32_t)nb_bench_range_arg(st, 0), &r, &p, &gp))
+	if (replay_nested(st, b, (uint32_t)nb_bench_range_arg(st, 0), &r, &p, &gp))
 		return;
 	for (int k = 0; k < NB_NS2_KIND_COUNT; k++) {
 		all.events += r.s2[k].events;
@@ -193,7 +193,7 @@ static void bm_fs(nb_bench_state *st, void *ctx)
 	char cap[512] = "";
 	double pages, cycles, qi;
 
-	if (run(st, b, 1, &r, &p, &gp))
+	if (replay_nested(st, b, 1, &r, &p, &gp))
 		return;
 	/* the capture's own header says whether it is the quick recipe */
 	nb_trace_meta(b->s1p[0], "capture", cap, sizeof(cap));

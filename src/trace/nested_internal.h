@@ -79,7 +79,7 @@ uint64_t nested_dirty_time(const struct nested_s2 *s, uint64_t t);
 /* The host address the stage 2 maps ipa to when the guests start (0: none). */
 uint64_t nested_s2_host(const struct nested_s2 *s, uint64_t ipa);
 
-/* ---- the run's objects (nested_replay.c, nested_setup.c) ---- */
+/* ---- the run's objects (nested_setup.c, nested_guest.c, nested_replay.c) ---- */
 
 /* One nested domain: a guest's trace domain. */
 struct gdom {
@@ -137,10 +137,18 @@ struct nrp {
  * set up, every guest's domains, devices and live maps; and back. */
 int nested_setup(struct nrp *r);
 void nested_teardown(struct nrp *r);
-/* nested_replay.c */
+/* nested_guest.c: a guest's events; the cost of what they sent; the
+ * oracle after an invalidation completed; the error's place; the clock. */
 struct gdom *nested_gdom(struct guest *g, uint32_t did);
 int nested_guest_event(struct nrp *r, struct guest *g, const struct nb_trace_event *ev);
+/* The guest's wait: its domains' requests, sent. */
+int nested_guest_submit(struct nrp *r, struct guest *g);
+void nested_cost_add(struct nb_nested_cost *c, const struct nb_iommu_stats *a,
+		     const struct nb_iommu_stats *b);
+void nested_completed(struct nrp *r);
 int nested_failed_at(int ret, const char *path, unsigned line, const char *who);
+/* Seconds of CLOCK_MONOTONIC (host time: wall_s, the oracle's). */
+double nested_seconds(void);
 
 /* The pages an event's [iova, iova + size) touches (size 0: one byte). */
 static inline void nested_pages(const struct nb_trace_event *ev, uint64_t *first, uint64_t *len)
