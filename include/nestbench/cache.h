@@ -84,9 +84,21 @@ static inline uint64_t nb_cache_lookups(const struct nb_cache_stats *st)
 /* How a hit refreshes an entry's age (chosen once, at init). */
 enum nb_cache_touch_kind { NB_TOUCH_STAMP, NB_TOUCH_PLRU, NB_TOUCH_LIST };
 
+struct nb_cache;
+struct nb_cache_entry;
+/* The parts of a lookup that are not inline here (setassoc.c's tree-PLRU and
+ * recency-list updates, the hash index of fully associative sets): chosen at
+ * init and called through the cache, so that this header, which every
+ * translation includes, stands below the file that implements them. */
+typedef void (*nb_cache_touch_fn)(struct nb_cache *c, uint32_t set, uint32_t way);
+typedef struct nb_cache_entry *(*nb_cache_find_fn)(struct nb_cache *c, uint32_t set, uint64_t key,
+						   uint64_t k_tags, uint32_t sid);
+
 struct nb_cache {
 	enum nb_cache_kind kind;
 	uint8_t touch;		  /* enum nb_cache_touch_kind */
+	nb_cache_touch_fn touch_slow; /* NB_TOUCH_PLRU, NB_TOUCH_LIST */
+	nb_cache_find_fn find_indexed; /* ways > NB_CACHE_SCAN_WAYS */
 	struct nb_cache_params p;
 	uint32_t sets, ways, set_mask;
 	struct nb_cache_entry *e; /* sets * ways */
@@ -143,11 +155,6 @@ static inline uint32_t nb_cache_set_of(const struct nb_cache *c, uint64_t k_addr
 	return (uint32_t)h & c->set_mask;
 }
 
-void nb_cache_plru_touch(struct nb_cache *c, uint32_t set, uint32_t way);
-void nb_cache_lru_touch_(struct nb_cache *c, uint32_t set, uint32_t way);
-struct nb_cache_entry *nb_cache_lookup_indexed_(struct nb_cache *c, uint32_t set, uint64_t key,
-						 uint64_t k_tags, uint32_t sid);
-
 static inline uint64_t nb_cache_key_(uint64_t k_addr, uint8_t level)
 {
 	return k_addr | (uint64_t)level << 6;
@@ -158,10 +165,8 @@ static inline void nb_cache_touch(struct nb_cache *c, uint32_t set, uint32_t way
 {
 	if (NB_LIKELY(c->touch == NB_TOUCH_STAMP))
 		e->stamp = ++c->set_clock[set].now;
-	else if (c->touch == NB_TOUCH_PLRU)
-		nb_cache_plru_touch(c, set, way);
 	else
-		nb_cache_lru_touch_(c, set, way);
+		c->touch_slow(c, set, way);
 }
 
 /* One set's ways: the key (address, level) first, then tags and source id
@@ -203,7 +208,7 @@ static inline struct nb_cache_entry *nb_cache_lookup(struct nb_cache *c, uint64_
 	if (c->ways == 8)
 		return nb_cache_scan_(c, set, 8, key, k_tags, sid);
 	if (c->ways > NB_CACHE_SCAN_WAYS)
-		return nb_cache_lookup_indexed_(c, set, key, k_tags, sid);
+		return c->find_indexed(c, set, key, k_tags, sid);
 	return nb_cache_scan_(c, set, c->ways, key, k_tags, sid);
 }
 /* Insert; returns the new entry (to fill the payload), evicting if needed. */

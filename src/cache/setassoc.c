@@ -17,6 +17,12 @@ const char *nb_cache_kind_name(enum nb_cache_kind k)
 	return (unsigned)k < NB_CACHE_KIND_COUNT ? kind_names[k] : "?";
 }
 
+/* A lookup's out-of-line parts, which init installs in the cache (cache.h). */
+static void plru_touch(struct nb_cache *c, uint32_t set, uint32_t way);
+static void lru_touch(struct nb_cache *c, uint32_t set, uint32_t way);
+static struct nb_cache_entry *lookup_indexed(struct nb_cache *c, uint32_t set, uint64_t key,
+					     uint64_t k_tags, uint32_t sid);
+
 static size_t bytes_of(size_t n, size_t size)
 {
 	return (n * size + 63) & ~(size_t)63;
@@ -109,6 +115,8 @@ int nb_cache_init(struct nb_cache *c, enum nb_cache_kind kind, const struct nb_c
 	n = (size_t)sets * ways;
 	c->touch = p->repl == NB_REPL_PLRU ? NB_TOUCH_PLRU
 		   : p->repl == NB_REPL_LRU && ways > NB_CACHE_SCAN_WAYS ? NB_TOUCH_LIST : NB_TOUCH_STAMP;
+	c->touch_slow = c->touch == NB_TOUCH_PLRU ? plru_touch : lru_touch;
+	c->find_indexed = lookup_indexed;
 	c->sets = sets;
 	c->ways = ways;
 	c->set_mask = sets - 1;
@@ -157,7 +165,7 @@ void nb_cache_flush_all(struct nb_cache *c)
 
 /* Tree-PLRU: ways-1 node bits per set; a hit points every node on the
  * path away from the way used; the victim follows the pointers. */
-void nb_cache_plru_touch(struct nb_cache *c, uint32_t set, uint32_t way)
+static void plru_touch(struct nb_cache *c, uint32_t set, uint32_t way)
 {
 	uint8_t *t = c->plru + (size_t)set * c->ways;
 	uint32_t node = 1, span = c->ways;
@@ -245,7 +253,7 @@ static void lru_push(struct nb_cache *c, uint32_t set, size_t i)
 	c->lru_head[set] = (int32_t)i;
 }
 
-void nb_cache_lru_touch_(struct nb_cache *c, uint32_t set, uint32_t way)
+static void lru_touch(struct nb_cache *c, uint32_t set, uint32_t way)
 {
 	size_t i = (size_t)set * c->ways + way;
 
@@ -255,8 +263,8 @@ void nb_cache_lru_touch_(struct nb_cache *c, uint32_t set, uint32_t way)
 	lru_push(c, set, i);
 }
 
-struct nb_cache_entry *nb_cache_lookup_indexed_(struct nb_cache *c, uint32_t set, uint64_t key,
-						 uint64_t k_tags, uint32_t sid)
+static struct nb_cache_entry *lookup_indexed(struct nb_cache *c, uint32_t set, uint64_t key,
+					     uint64_t k_tags, uint32_t sid)
 {
 	for (int32_t i = c->head[bucket_of(c, key, k_tags, sid)]; i >= 0; i = c->next[i])
 		if (((c->key[i] ^ key) | (c->ktags[i] ^ k_tags) | (c->ksid[i] ^ sid)) == 0) {
