@@ -25,6 +25,7 @@
 #include <sys/mman.h>
 
 #include "bench_common.h"
+#include "nestbench/iommu.h"
 #include "nestbench/backend.h"
 
 

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "bench_common.h"
+#include "nestbench/iommu.h"
 #include "nestbench/hwparams.h"
 #include "nestbench/trace_mem.h"
 

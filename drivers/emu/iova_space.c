@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nestbench/iommu.h"
 #include "iova_space.h"
 
 /* iopt_alloc_iova never hands out the first and the last page, and aligns

@@ -14,7 +14,10 @@
 #ifndef NESTBENCH_BACKEND_H
 #define NESTBENCH_BACKEND_H
 
-#include "iommu.h"
+#include "iommu_data.h"
+#include "nb.h"
+
+struct nb_map_seg;   /* domain.h */
 
 enum nb_backend_id { NB_BACKEND_EMU, NB_BACKEND_IOMMUFD, NB_BACKEND_COUNT };
 

@@ -71,7 +71,11 @@ const char *nb_trace_kind_name(enum nb_trace_kind k);
 #endif
 
 /* ---- replay ---- */
-#include "iommu.h"
+#include "cache.h"
+#include "hwparams.h"
+#include "iommu_data.h"
+
+struct nb_tag_model;
 
 struct nb_replay_result {
 	uint64_t events, maps, unmaps, dmas, invs, implied_maps, faults;

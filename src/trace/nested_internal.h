@@ -9,6 +9,7 @@
 #ifndef NB_SRC_TRACE_NESTED_INTERNAL_H
 #define NB_SRC_TRACE_NESTED_INTERNAL_H
 
+#include "nestbench/iommu.h"
 #include "nestbench/trace.h"
 
 /* The replay clock: every stream is spread over [0, NESTED_SPAN) (ns of a

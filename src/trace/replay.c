@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "nestbench/iommu.h"
 #include "nestbench/trace_mem.h"
 
 #define MAX_DOMS 256

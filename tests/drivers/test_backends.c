@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "nestbench/iommu.h"
 #include "conformance.h"
 
 #ifndef NB_CONFIG_DIR

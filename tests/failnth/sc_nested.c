@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nestbench/iommu.h"
 #include "nestbench/hwparams.h"
 #include "nestbench/trace.h"
 #include "sweep.h"

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nestbench/iommu.h"
 #include "nestbench/trace.h"
 #include "sweep.h"
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nestbench/iommu.h"
 #include "nestbench/backend.h"
 #include "nestbench/hwparams.h"
 #include "nestbench/script.h"
