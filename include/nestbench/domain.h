@@ -109,8 +109,8 @@ void nb_gather_init(struct nb_gather *g);
 /* Hand the gathered tables to RCU for freeing (after invalidation), and
  * reset the gather. */
 void nb_gather_release(struct nb_domain *d, struct nb_gather *g);
-/* Wait until every table handed to RCU so far has been freed. */
-void nb_rcu_barrier(void);
+/* nb_rcu_barrier (rcu.h) waits until every table handed to RCU so far
+ * has been freed. */
 
 /* Bytes of the tables a perfect allocator would need for the same mappings
  * (number of tables x their size): the baseline of the memory ratio. */

@@ -26,6 +26,7 @@
 
 #include "arena.h"
 #include "pt.h"
+#include "rcu.h" /* the read side, for walkers that race with unmap */
 
 enum nb_fault {
 	NB_FAULT_NONE,
@@ -111,11 +112,5 @@ void nb_walk_nested_traced(const struct nb_nest_ctx *n, uint64_t iova, unsigned 
  * (not present, reserved, address size). */
 int nb_pt_decode(const struct nb_pt_geom *g, int level, uint64_t desc, uint64_t *addr,
 		 unsigned *prot);
-
-/* liburcu (memb flavour) read side for walkers that race with unmap. */
-void nb_rcu_register_thread(void);
-void nb_rcu_unregister_thread(void);
-void nb_rcu_read_lock(void);
-void nb_rcu_read_unlock(void);
 
 #endif

@@ -4,8 +4,8 @@
 #include <pthread.h>
 #include <urcu/urcu-memb.h>
 
-#include "nestbench/domain.h"
-#include "nestbench/walk.h"
+#include "nestbench/nb.h"
+#include "nestbench/rcu.h"
 #include "util/rcu.h"
 
 static pthread_key_t reg_key;
