@@ -154,10 +154,11 @@ const char *nb_tag_model_list(char *buf, size_t len);
 /* The formats a vendor's IOMMU walks: stage 1 (guest / first stage) and
  * stage 2 (host / second stage), 4 KiB granule, 48-bit. */
 void nb_vendor_formats(enum nb_vendor v, struct nb_pt_cfg *s1, struct nb_pt_cfg *s2);
-/* The vendor's own command semantics. */
+/* The vendor's own command semantics (src/iommu/cmdset.c). */
 void nb_vendor_effect(const struct nb_inv_cmd *c, struct nb_inv_effect *e);
 
 /* ---- lifetime ---- */
+/* The unit of p->model, found in the registry (src/models/registry.c). */
 int nb_iommu_create(struct nb_iommu **out, const struct nb_hw_params *p, struct nb_arena *arena);
 /* The same with a model that is not registered (tests, experiments). */
 int nb_iommu_create_with(struct nb_iommu **out, const struct nb_hw_params *p,

@@ -24,14 +24,6 @@ static bool grow(void **arr, int *cap, int need, size_t elem)
 	return true;
 }
 
-int nb_iommu_create(struct nb_iommu **out, const struct nb_hw_params *p, struct nb_arena *arena)
-{
-	const struct nb_tag_model *model;
-	int ret = nb_tag_model_by_name(p->model, &model);
-
-	return ret ? ret : nb_iommu_create_with(out, p, arena, model);
-}
-
 /* m: zeroed memory. On failure the caller destroys m. */
 static int iommu_setup(struct nb_iommu *m, const struct nb_hw_params *p, struct nb_arena *arena,
 		       const struct nb_tag_model *model)

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /*
  * The tag-model registry: adding a strategy is one tag_*.c file and one
- * line in model_list.h. The vendor command sets are registered beside them.
+ * line in model_list.h. (The vendor command sets, which every model's
+ * commands run through, are the unit's: src/iommu/cmdset.c.)
  */
 #include <errno.h>
 #include <string.h>
 
-#include "cmdset.h"
+#include "nestbench/iommu.h"
 
 #define NB_MODEL(name) extern const struct nb_tag_model nb_model_##name;
 #include "model_list.h"
@@ -16,13 +17,6 @@ static const struct nb_tag_model *const models[] = {
 #define NB_MODEL(name) &nb_model_##name,
 #include "model_list.h"
 #undef NB_MODEL
-};
-
-static void (*const vendor_effects[NB_VENDOR_COUNT])(const struct nb_inv_cmd *,
-						      struct nb_inv_effect *) = {
-	[NB_VENDOR_VTD] = nb_vtd_effect,
-	[NB_VENDOR_AMD] = nb_amd_effect,
-	[NB_VENDOR_SMMUV3] = nb_smmuv3_effect,
 };
 
 const struct nb_tag_model *nb_tag_model_at(int i)
@@ -64,7 +58,12 @@ const char *nb_gen_kind_name(enum nb_gen_kind k)
 	return (unsigned)k < NB_ARRAY_SIZE(names) ? names[k] : "?";
 }
 
-void nb_vendor_effect(const struct nb_inv_cmd *c, struct nb_inv_effect *e)
+/* The unit of a configuration's model, found here by its name (iommu.c
+ * takes the model itself: the registry stands above the unit). */
+int nb_iommu_create(struct nb_iommu **out, const struct nb_hw_params *p, struct nb_arena *arena)
 {
-	vendor_effects[nb_inv_op_vendor(c->op)](c, e);
+	const struct nb_tag_model *model;
+	int ret = nb_tag_model_by_name(p->model, &model);
+
+	return ret ? ret : nb_iommu_create_with(out, p, arena, model);
 }

@@ -11,7 +11,7 @@
  * Parent tags live in the upper half of the 16-bit DID space. Everything
  * else is `vtd` (6.12.117 cache tags, qi_batch).
  */
-#include "cmdset.h"
+#include "iommu/cmdset.h"
 #include "vtd.h"
 
 #define PARENT_TAG 0x8000u

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Internal: helpers the vendor command sets share. */
-#ifndef NB_SRC_MODELS_CMDSET_H
-#define NB_SRC_MODELS_CMDSET_H
+/* Internal: the vendor command sets (cmdset_*.c, cmdset.c) and the helpers they share. */
+#ifndef NB_SRC_IOMMU_CMDSET_H
+#define NB_SRC_IOMMU_CMDSET_H
 
 #include "nestbench/iommu.h"
 
