@@ -65,14 +65,14 @@ struct nested_s2 {
 	uint64_t d0, d1, dirty_base;
 };
 
-int nested_capture_load(struct nested_capture *c, const char *path);
+int nested_capture_init(struct nested_capture *c, const char *path);
 void nested_capture_fini(struct nested_capture *c);
 /* The IPA a capture's address lands on in the block at `base` (0: none). */
 uint64_t nested_place(const struct nested_capture *c, uint64_t base, uint64_t addr);
 /* The replay time of a capture event. */
 uint64_t nested_capture_time(const struct nested_capture *c, uint64_t t);
 
-int nested_s2_load(struct nested_s2 *s, const char *path, const char *dirty, bool static_s2);
+int nested_s2_init(struct nested_s2 *s, const char *path, const char *dirty, bool static_s2);
 void nested_s2_fini(struct nested_s2 *s);
 /* The replay time of a stage-2 change / a dirty round. */
 uint64_t nested_s2_time(const struct nested_s2 *s, uint64_t t);
@@ -136,8 +136,8 @@ struct nrp {
 
 /* nested_setup.c: the streams loaded, the memory laid out, the stage 2 as
  * set up, every guest's domains, devices and live maps; and back. */
-int nested_setup(struct nrp *r);
-void nested_teardown(struct nrp *r);
+int nested_init(struct nrp *r);
+void nested_fini(struct nrp *r);
 /* nested_guest.c: a guest's events; the cost of what they sent; the
  * oracle after an invalidation completed; the error's place; the clock. */
 struct gdom *nested_gdom(struct guest *g, uint32_t did);

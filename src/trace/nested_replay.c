@@ -151,7 +151,7 @@ int nb_nested_replay(const struct nb_hw_params *p, const struct nb_nested_replay
 		return nb_fail(ENOMEM, "nested replay: out of memory");
 	*r = (struct nrp){ .p = p, .o = o, .res = res };
 	res->guests = o->guests;
-	if (!(ret = nested_setup(r)) && nb_iommu_stats(r->m)->flush_fallbacks)
+	if (!(ret = nested_init(r)) && nb_iommu_stats(r->m)->flush_fallbacks)
 		ret = nb_fail(ENOMEM, "nested replay: out of memory for the set-up's invalidations");
 	if (!ret) {
 		nb_iommu_stats_reset(r->m); /* counting starts with the streams */
@@ -169,7 +169,7 @@ int nb_nested_replay(const struct nb_hw_params *p, const struct nb_nested_replay
 		res->st = *nb_iommu_stats(r->m);
 	res->s2_skipped = r->s2.skipped;
 	res->s2_after_window = r->s2.after;
-	nested_teardown(r);
+	nested_fini(r);
 	free(r);
 	res->wall_s = nested_seconds() - w0;
 	return ret;

@@ -162,7 +162,7 @@ static int load(struct nrp *r)
 
 		while (j < r->ncaps && strcmp(r->caps[j].path, o->s1[i]))
 			j++;
-		if (j == r->ncaps && (ret = nested_capture_load(&r->caps[r->ncaps++], o->s1[i])))
+		if (j == r->ncaps && (ret = nested_capture_init(&r->caps[r->ncaps++], o->s1[i])))
 			return ret;
 	}
 	for (uint32_t k = 0; k < r->K; k++) {
@@ -174,10 +174,10 @@ static int load(struct nrp *r)
 				r->g[k].cap = &r->caps[j];
 	}
 	r->res->captures = r->ncaps;
-	return nested_s2_load(&r->s2, o->s2, o->dirty, o->static_s2);
+	return nested_s2_init(&r->s2, o->s2, o->dirty, o->static_s2);
 }
 
-int nested_setup(struct nrp *r)
+int nested_init(struct nrp *r)
 {
 	const struct nb_tag_model *model = r->o->model;
 	uint64_t host_tables = 0;
@@ -203,7 +203,7 @@ int nested_setup(struct nrp *r)
 	return 0;
 }
 
-void nested_teardown(struct nrp *r)
+void nested_fini(struct nrp *r)
 {
 	for (uint32_t k = 0; r->g && k < r->K; k++) {
 		struct guest *g = &r->g[k];

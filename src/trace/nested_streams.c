@@ -228,7 +228,7 @@ static int note_device(struct nested_capture *c, const struct nb_trace_event *ev
 	return 0;
 }
 
-int nested_capture_load(struct nested_capture *c, const char *path)
+int nested_capture_init(struct nested_capture *c, const char *path)
 {
 	char v[16];
 	int got = nb_trace_meta(path, "first-stage", v, sizeof(v)), ret;
@@ -390,7 +390,7 @@ static int load_dirty(struct nested_s2 *s, const char *path)
 	return 0;
 }
 
-int nested_s2_load(struct nested_s2 *s, const char *path, const char *dirty, bool static_s2)
+int nested_s2_init(struct nested_s2 *s, const char *path, const char *dirty, bool static_s2)
 {
 	struct nb_trace_event *ev;
 	size_t n, capc = 0;
