@@ -96,7 +96,7 @@ static void emu_close(struct nb_backend *b)
 			if (b->o[i].kind == order[k])
 				emu_destroy(b, i);
 	if (b->ram_parent)
-		nb_scenario_ram_free(&b->sc, b->ram_parent);
+		nb_scenario_ram_unmap(&b->sc, b->ram_parent);
 	nb_scenario_fini(&b->sc);
 	free(b);
 }

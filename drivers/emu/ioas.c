@@ -35,7 +35,7 @@ int emu_ioas_alloc(struct nb_backend *b, uint32_t *ioas_id)
 void emu_ioas_free(struct nb_backend *b, struct emu_obj *o)
 {
 	if (b->ram_parent == o->pt) {
-		nb_scenario_ram_free(&b->sc, o->pt);
+		nb_scenario_ram_unmap(&b->sc, o->pt);
 		b->ram_parent = NULL;
 	}
 	nb_xdomain_free(b->m, o->xd);

@@ -43,7 +43,7 @@ struct nb_scenario {
 int nb_scenario_init(struct nb_scenario *s, uint64_t arena_bytes, uint64_t host_bytes);
 /* Everything, units and guest RAM included. The caller freed its domains
  * and devices first (a stage 2 mapping the guest RAM: with
- * nb_scenario_ram_free before it, or nb_scenario_ram_forget after). */
+ * nb_scenario_ram_unmap before it, or nb_scenario_ram_forget after). */
 void nb_scenario_fini(struct nb_scenario *s);
 
 /* units IOMMU instances of p with model (NULL: the one p->model names):
@@ -64,6 +64,6 @@ int nb_scenario_ram_map(struct nb_scenario *s, struct nb_domain *s2, uint64_t ip
 /* s2 is gone (its tables with it): keep the RAM for the next map. */
 void nb_scenario_ram_forget(struct nb_scenario *s);
 /* The RAM unmapped from s2 and given back to the arena. */
-void nb_scenario_ram_free(struct nb_scenario *s, struct nb_domain *s2);
+void nb_scenario_ram_unmap(struct nb_scenario *s, struct nb_domain *s2);
 
 #endif

@@ -108,7 +108,7 @@ void nb_scenario_ram_forget(struct nb_scenario *s)
 	s->ram_kept = s->ram.size != 0;
 }
 
-void nb_scenario_ram_free(struct nb_scenario *s, struct nb_domain *s2)
+void nb_scenario_ram_unmap(struct nb_scenario *s, struct nb_domain *s2)
 {
 	if (!s->ram.size)
 		return;

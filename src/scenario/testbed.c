@@ -101,7 +101,7 @@ static void teardown(struct nb_testbed *t, bool keep_memory)
 		if (t->parent_u[u])
 			nb_xdomain_free(t->unit[u], t->parent_u[u]);
 	if (!keep_memory)
-		nb_scenario_ram_free(&t->sc, t->s2);
+		nb_scenario_ram_unmap(&t->sc, t->s2);
 	nb_domain_free(t->s2);
 	if (keep_memory) {
 		nb_scenario_ram_forget(&t->sc);
