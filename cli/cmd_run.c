@@ -155,7 +155,7 @@ static int prepare(struct run *r, struct run_estimates **est)
 	time_t now = time(NULL);
 	int ret;
 
-	if ((ret = run_estimates_load(estimates_path(), est))) {
+	if ((ret = run_estimates_create(estimates_path(), est))) {
 		fprintf(stderr, "nestbench run: %s\n", nb_errmsg());
 		return ret == -EINVAL || ret == -EISDIR ? 2 : 1;
 	}
@@ -274,8 +274,8 @@ out:
 	if (stop && r.dir[0])
 		fprintf(stderr, "nestbench run: stopped by %s; what completed is in %s\n", run_signal_name(stop),
 			r.dir);
-	run_plan_free(&r);
-	run_estimates_free(est);
+	run_plan_fini(&r);
+	run_estimates_destroy(est);
 	return stop ? 128 + stop : rc;
 }
 

@@ -65,7 +65,7 @@ static int add_line(struct run_estimates *e, char *line, const char *path, int l
 	return 0;
 }
 
-int run_estimates_load(const char *path, struct run_estimates **out)
+int run_estimates_create(const char *path, struct run_estimates **out)
 {
 	struct run_estimates *e = calloc(1, sizeof(*e));
 	char *line = NULL;
@@ -126,7 +126,7 @@ int run_estimates_count(const struct run_estimates *e)
 	return e ? e->n : 0;
 }
 
-void run_estimates_free(struct run_estimates *e)
+void run_estimates_destroy(struct run_estimates *e)
 {
 	if (!e)
 		return;

@@ -18,7 +18,7 @@ struct run_estimates;
 
 /* Read path into *out. A file that does not exist gives an empty set (0);
  * a malformed line -EINVAL naming path:line; other errors their errno. */
-int run_estimates_load(const char *path, struct run_estimates **out);
+int run_estimates_create(const char *path, struct run_estimates **out);
 
 /* name's seconds (one repetition) in the quick or default suite; false if
  * the file does not know it. */
@@ -27,6 +27,6 @@ bool run_estimates_get(const struct run_estimates *e, const char *name, bool qui
 /* How many benchmarks it knows. */
 int run_estimates_count(const struct run_estimates *e);
 
-void run_estimates_free(struct run_estimates *e);
+void run_estimates_destroy(struct run_estimates *e);
 
 #endif

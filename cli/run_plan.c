@@ -456,7 +456,7 @@ int run_plan_jobs(struct run *r)
 	return 0;
 }
 
-void run_plan_free(struct run *r)
+void run_plan_fini(struct run *r)
 {
 	for (int f = 0; f < NB_FAMILY_COUNT; f++) {
 		struct run_family *rf = &r->fams[f];

@@ -47,6 +47,6 @@ int run_plan_select(struct run *r, const struct run_estimates *e);
 int run_plan_jobs(struct run *r);
 
 /* Free what the plan allocated. */
-void run_plan_free(struct run *r);
+void run_plan_fini(struct run *r);
 
 #endif
