@@ -82,7 +82,7 @@ static const char *load_all(void)
 	static char err[700];
 
 	for (int i = 0; i < nruns; i++)
-		if (!runs[i].mem && nb_trace_load(&runs[i].mem, runs[i].path)) {
+		if (!runs[i].mem && nb_trace_mem_create(&runs[i].mem, runs[i].path)) {
 			snprintf(err, sizeof(err), "%s", nb_errmsg());
 			return err;
 		}
@@ -107,7 +107,7 @@ static void bm_parse_text(nb_bench_state *st, void *ctx)
 			}
 			t += (double)(nb_now_ns() - t0) / 1e9;
 			events += m->n;
-			nb_trace_mem_free(m);
+			nb_trace_mem_destroy(m);
 		}
 		nb_bench_set_iteration_time(st, t);
 		secs += t;
@@ -121,12 +121,12 @@ static int load_decode(const char *path, uint64_t *events, uint64_t *sink)
 	struct nb_trace_mem *m;
 	struct nb_trace_event ev;
 
-	if (nb_trace_load(&m, path))
+	if (nb_trace_mem_create(&m, path))
 		return -1;
 	if (m->cache != NB_TRACE_CACHE_HIT) {
 		nb_fail(EINVAL, "%s: no binary cache to read (%s)", path,
 			m->cache_why[0] ? m->cache_why : "it was just built");
-		nb_trace_mem_free(m);
+		nb_trace_mem_destroy(m);
 		return -1;
 	}
 	for (uint64_t i = 0; i < m->n; i++) {
@@ -134,7 +134,7 @@ static int load_decode(const char *path, uint64_t *events, uint64_t *sink)
 		*sink += ev.iova ^ ev.time_ns ^ ev.kind;
 	}
 	*events += m->n;
-	nb_trace_mem_free(m);
+	nb_trace_mem_destroy(m);
 	return 0;
 }
 
@@ -168,7 +168,7 @@ static void bm_parse_binary(nb_bench_state *st, void *ctx)
 			}
 			text_secs += (double)(nb_now_ns() - t1) / 1e9;
 			text_events += m->n;
-			nb_trace_mem_free(m);
+			nb_trace_mem_destroy(m);
 		}
 		nb_bench_set_iteration_time(st, t);
 		secs += t;

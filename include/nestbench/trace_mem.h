@@ -84,10 +84,10 @@ struct nb_trace_mem {
 
 /* Load a trace (plain or .gz text) through its binary cache. Errors: the
  * text reader's FILE:LINE messages, or the cache's "CACHE: corrupt: what". */
-int nb_trace_load(struct nb_trace_mem **out, const char *path);
+int nb_trace_mem_create(struct nb_trace_mem **out, const char *path);
 /* Parse the text form only (no cache read or written). */
 int nb_trace_parse(struct nb_trace_mem **out, const char *path);
-void nb_trace_mem_free(struct nb_trace_mem *m);
+void nb_trace_mem_destroy(struct nb_trace_mem *m);
 /* The cache file path for a trace (whether or not it exists); 0 or -errno. */
 int nb_trace_cache_path(const char *path, char *out, size_t len);
 

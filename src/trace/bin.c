@@ -177,7 +177,7 @@ static int make_dirs(const char *file)
 	return 0;
 }
 
-void nb_trace_mem_free(struct nb_trace_mem *m)
+void nb_trace_mem_destroy(struct nb_trace_mem *m)
 {
 	if (!m)
 		return;
@@ -322,7 +322,7 @@ int nb_trace_parse(struct nb_trace_mem **out, const char *path)
 	return 0;
 err:
 	nb_trace_close(t);
-	nb_trace_mem_free(m);
+	nb_trace_mem_destroy(m);
 	return ret;
 }
 
@@ -456,7 +456,7 @@ static int map_cache(struct nb_trace_mem *m, const char *cpath, const struct src
 	return 1;
 }
 
-int nb_trace_load(struct nb_trace_mem **out, const char *path)
+int nb_trace_mem_create(struct nb_trace_mem **out, const char *path)
 {
 	char cpath[640], why[1024];
 	struct src_id id, after;
@@ -474,7 +474,7 @@ int nb_trace_load(struct nb_trace_mem **out, const char *path)
 	ret = map_cache(m, cpath, &id);
 	if (ret != 0) {
 		if (ret < 0) {
-			nb_trace_mem_free(m);
+			nb_trace_mem_destroy(m);
 			return ret;
 		}
 		m->cache = NB_TRACE_CACHE_HIT;

@@ -323,7 +323,7 @@ int nb_replay_ex(const char *path, const struct nb_hw_params *p, const struct nb
 {
 	double w0 = seconds(), w1;
 	struct nb_trace_mem *t;
-	int ret = nb_trace_load(&t, path);
+	int ret = nb_trace_mem_create(&t, path);
 
 	if (ret) {
 		memset(res, 0, sizeof(*res));
@@ -331,7 +331,7 @@ int nb_replay_ex(const char *path, const struct nb_hw_params *p, const struct nb
 	}
 	w1 = seconds();
 	ret = nb_replay_mem(t, p, o, res);
-	nb_trace_mem_free(t);
+	nb_trace_mem_destroy(t);
 	res->load_s = w1 - w0;
 	res->wall_s = seconds() - w0;
 	return ret;

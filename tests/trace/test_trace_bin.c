@@ -86,12 +86,12 @@ static void committed_traces(void)
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", sub, f->d_name);
 			for (int pass = 0; pass < 2; pass++) {
-				CHECK(nb_trace_load(&m, path) == 0, "load %s: %s", path, nb_errmsg());
+				CHECK(nb_trace_mem_create(&m, path) == 0, "load %s: %s", path, nb_errmsg());
 				/* the first load of a fresh cache folder builds, the second maps */
 				CHECK_EQ(m->cache, pass ? NB_TRACE_CACHE_HIT : NB_TRACE_CACHE_BUILT, "%s pass %d: %s",
 					 path, pass, m->cache_why);
 				events += same_as_text(m, path);
-				nb_trace_mem_free(m);
+				nb_trace_mem_destroy(m);
 			}
 			files++;
 		}
@@ -117,7 +117,7 @@ static struct nb_trace_mem *load(const char *path, enum nb_trace_cache_state wan
 {
 	struct nb_trace_mem *m = NULL;
 
-	CHECK(nb_trace_load(&m, path) == 0, "load %s: %s", path, nb_errmsg());
+	CHECK(nb_trace_mem_create(&m, path) == 0, "load %s: %s", path, nb_errmsg());
 	if (m)
 		CHECK_EQ(m->cache, want, "%s cache state (%s)", path, m->cache_why);
 	return m;
@@ -156,46 +156,46 @@ static void cache_rules(void)
 	m = load(path, NB_TRACE_CACHE_BUILT);
 	CHECK_EQ(m->n, 3, "events");
 	same_as_text(m, path);
-	nb_trace_mem_free(m);
-	nb_trace_mem_free(load(path, NB_TRACE_CACHE_HIT));
+	nb_trace_mem_destroy(m);
+	nb_trace_mem_destroy(load(path, NB_TRACE_CACHE_HIT));
 
 	/* a changed source: rebuilt, and the new events come back */
 	write_text(path, v2);
 	m = load(path, NB_TRACE_CACHE_BUILT);
 	CHECK_EQ(m->n, 2, "events after the source changed");
 	same_as_text(m, path);
-	nb_trace_mem_free(m);
+	nb_trace_mem_destroy(m);
 
 	/* another version of the cache format: rebuilt */
 	poke(cpath, 8, &version, sizeof(version));
-	nb_trace_mem_free(load(path, NB_TRACE_CACHE_BUILT));
+	nb_trace_mem_destroy(load(path, NB_TRACE_CACHE_BUILT));
 
 	/* a flipped byte in the first record: refused, naming the cache */
 	CHECK(stat(cpath, &st) == 0, "stat %s", cpath);
 	poke(cpath, 128 + 32 + 8, "\x55", 1); /* header, 1 op name (""), into record 0's iova */
-	CHECK(nb_trace_load(&m, path) < 0, "a damaged cache was trusted");
+	CHECK(nb_trace_mem_create(&m, path) < 0, "a damaged cache was trusted");
 	CHECK(strstr(nb_errmsg(), cpath) && strstr(nb_errmsg(), "corrupt"), "message: %s", nb_errmsg());
 	/* a cut cache: refused too */
 	remove(cpath);
-	nb_trace_mem_free(load(path, NB_TRACE_CACHE_BUILT));
+	nb_trace_mem_destroy(load(path, NB_TRACE_CACHE_BUILT));
 	CHECK(stat(cpath, &st) == 0 && truncate(cpath, st.st_size - 1) == 0, "truncate %s", cpath);
-	CHECK(nb_trace_load(&m, path) < 0 && strstr(nb_errmsg(), "corrupt"), "a cut cache: %s", nb_errmsg());
+	CHECK(nb_trace_mem_create(&m, path) < 0 && strstr(nb_errmsg(), "corrupt"), "a cut cache: %s", nb_errmsg());
 
 	/* caching off: the text, every time */
 	setenv("NB_TRACE_CACHE", "off", 1);
 	m = load(path, NB_TRACE_CACHE_NONE);
 	same_as_text(m, path);
-	nb_trace_mem_free(m);
+	nb_trace_mem_destroy(m);
 	/* a folder that cannot be made: the text, and why */
 	setenv("NB_TRACE_CACHE", "/proc/nestbench-no-such-folder", 1);
 	m = load(path, NB_TRACE_CACHE_NONE);
 	CHECK(strstr(m->cache_why, "/proc/nestbench-no-such-folder") != NULL, "why: %s", m->cache_why);
 	same_as_text(m, path);
-	nb_trace_mem_free(m);
+	nb_trace_mem_destroy(m);
 	/* a bad text line is the text reader's error, with its line */
 	setenv("NB_TRACE_CACHE", cwd, 1);
 	write_text(path, "nestbench-trace 1\n100 map 0x10 0x100000 0 1\n");
-	CHECK(nb_trace_load(&m, path) < 0 && strstr(nb_errmsg(), "bin-rules.trace:2"), "error: %s",
+	CHECK(nb_trace_mem_create(&m, path) < 0 && strstr(nb_errmsg(), "bin-rules.trace:2"), "error: %s",
 	      nb_errmsg());
 }
 
