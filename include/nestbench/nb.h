@@ -11,7 +11,8 @@
  * Lifetime verbs: one pair for each kind of object, chosen by who holds it
  * (the libperf idea, in the words this code uses):
  *   NAME_create(&out, ...) / NAME_destroy(obj)  an object the library
- *         allocates and hands back: nb_iommu, nb_arena, nb_wl, nb_tscript_mem
+ *         allocates and hands back: nb_iommu, nb_arena, nb_wl, nb_tscript_mem,
+ *         nb_trace_mem
  *   NAME_init(obj, ...) / NAME_fini(obj)  a struct the caller holds (often
  *         embedded): nb_testbed, nb_scenario, nb_cache, nb_palloc,
  *         nb_guest_ram, nb_inv_batch, nb_llc
