@@ -263,6 +263,19 @@ static void lru_touch(struct nb_cache *c, uint32_t set, uint32_t way)
 	lru_push(c, set, i);
 }
 
+/* nb_cache_touch with direct calls: this file's own paths (the indexed
+ * lookup, fill) keep the touches inlinable; only cache.h's inline scan
+ * goes through touch_slow. */
+static inline void touch(struct nb_cache *c, uint32_t set, uint32_t way, struct nb_cache_entry *e)
+{
+	if (NB_LIKELY(c->touch == NB_TOUCH_STAMP))
+		e->stamp = ++c->set_clock[set].now;
+	else if (c->touch == NB_TOUCH_PLRU)
+		plru_touch(c, set, way);
+	else
+		lru_touch(c, set, way);
+}
+
 static struct nb_cache_entry *lookup_indexed(struct nb_cache *c, uint32_t set, uint64_t key,
 					     uint64_t k_tags, uint32_t sid)
 {
@@ -271,7 +284,7 @@ static struct nb_cache_entry *lookup_indexed(struct nb_cache *c, uint32_t set, u
 			struct nb_cache_entry *e = &c->e[i];
 
 			c->st.hits++;
-			nb_cache_touch(c, set, (uint32_t)i - set * c->ways, e);
+			touch(c, set, (uint32_t)i - set * c->ways, e);
 			return e;
 		}
 	c->st.misses++;
@@ -403,7 +416,7 @@ struct nb_cache_entry *nb_cache_fill(struct nb_cache *c, uint64_t k_addr, uint64
 			lru_push(c, set, i);
 	}
 	if (!c->lru_head)
-		nb_cache_touch(c, set, w, e);
+		touch(c, set, w, e);
 	c->st.fills++;
 	return e;
 }
