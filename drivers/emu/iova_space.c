@@ -184,27 +184,16 @@ int emu_space_alloc(const struct emu_space *s, uint64_t uptr, uint64_t len, uint
 		       (unsigned long long)len, (unsigned long long)align);
 }
 
-static int grow(void **p, uint32_t *cap, uint32_t need, size_t elem)
+/* Room for need elements in an IOAS's array (nb_grow), or why not. */
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
 {
-	void *q;
-	uint32_t c = *cap ? *cap * 2 : 8;
-
-	if (need <= *cap)
-		return 0;
-	if (c < need)
-		c = need;
-	q = realloc(*p, (size_t)c * elem);
-	if (!q)
-		return nb_fail(ENOMEM, "emu: out of memory");
-	*p = q;
-	*cap = c;
-	return 0;
+	return nb_grow(p, cap, need, elem, 8) ? nb_fail(ENOMEM, "emu: out of memory") : 0;
 }
 
 int emu_space_add(struct emu_space *s, uint64_t iova, uint64_t len, uint64_t pa, unsigned prot)
 {
 	uint32_t i = 0;
-	int ret = grow((void **)&s->area, &s->carea, s->narea + 1, sizeof(*s->area));
+	int ret = grow((void **)&s->area, &s->carea, (size_t)s->narea + 1, sizeof(*s->area));
 
 	if (ret)
 		return ret;
@@ -221,7 +210,7 @@ int emu_space_add_run(struct emu_space *s, uint64_t iova, const struct nb_map_se
 {
 	uint32_t i = 0;
 	int ret = n > UINT32_MAX - s->narea ? nb_fail(ENOMEM, "emu: more than 2^32 mappings in one IOAS")
-					    : grow((void **)&s->area, &s->carea, s->narea + n, sizeof(*s->area));
+					    : grow((void **)&s->area, &s->carea, (size_t)s->narea + n, sizeof(*s->area));
 
 	if (ret)
 		return ret;
@@ -302,7 +291,7 @@ int emu_space_reserve(struct emu_space *s, uint64_t start, uint64_t last, uint32
 	if (mapped(s, start, last) || allowed(s, start, last))
 		return nb_fail(EADDRINUSE, "emu: cannot reserve [%#llx, %#llx]: mapped or allowed",
 			       (unsigned long long)start, (unsigned long long)last);
-	if ((ret = grow((void **)&s->resv, &s->cresv, s->nresv + 1, sizeof(*s->resv))))
+	if ((ret = grow((void **)&s->resv, &s->cresv, (size_t)s->nresv + 1, sizeof(*s->resv))))
 		return ret;
 	s->resv[s->nresv++] = (struct emu_resv){ .start = start, .last = last, .owner = owner };
 	return 0;

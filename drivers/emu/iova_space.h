@@ -25,9 +25,11 @@ struct emu_resv {
 
 struct emu_space {
 	struct emu_area *area; /* ascending, disjoint */
-	uint32_t narea, carea;
+	uint32_t narea;
+	size_t carea;
 	struct emu_resv *resv; /* any order, may overlap */
-	uint32_t nresv, cresv;
+	uint32_t nresv;
+	size_t cresv;
 	struct nb_iova_range *allow; /* ascending, disjoint (checked when set) */
 	uint32_t nallow;
 	uint64_t align; /* IOVA alignment every mapping needs (1: no domain yet) */

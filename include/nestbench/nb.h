@@ -56,6 +56,12 @@ void nb_errclear(void);
 #define NB_NAME_LIST 256
 void nb_name_list_add(char *buf, size_t len, const char *name);
 
+/* Room for `need` elements of `elem` bytes in the array *arr, which has
+ * room for *cap: its capacity (`first` when it is empty) doubled until they
+ * fit, by realloc. 0, or -ENOMEM with no message and *arr and *cap as they
+ * were (the caller names what it was growing). */
+int nb_grow(void **arr, size_t *cap, size_t need, size_t elem, size_t first);
+
 #define NB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define NB_BIT(n) (1ull << (n))
 #define NB_GENMASK(hi, lo) ((~0ull >> (63 - (hi))) & ~((1ull << (lo)) - 1))

@@ -39,15 +39,8 @@ static int check_no_split(const struct nb_domain *d, int l, uint64_t table_pa, u
 
 static int gather_table(struct nb_gather *g, uint64_t pa, uint64_t bytes, int l)
 {
-	if (g->nr_freed == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 16;
-		struct nb_freed_table *n = realloc(g->freed, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		g->freed = n;
-		g->cap = cap;
-	}
+	if (nb_grow((void **)&g->freed, &g->cap, g->nr_freed + 1, sizeof(*g->freed), 16))
+		return -ENOMEM;
 	g->freed[g->nr_freed++] = (struct nb_freed_table){ pa, (uint32_t)bytes, (int8_t)l };
 	g->tables_freed = true;
 	return 0;

@@ -136,15 +136,8 @@ void nb_iommu_fq_flush(struct nb_iommu *m)
 static int fq_push(struct nb_iommu *m, struct nb_xdomain *d, uint64_t iova, uint64_t size,
 		   struct nb_gather *g)
 {
-	if (m->nfq == m->cap_fq) {
-		uint32_t cap = m->cap_fq ? m->cap_fq * 2 : 64;
-		struct nb_fq_entry *n = realloc(m->fq, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		m->fq = n;
-		m->cap_fq = cap;
-	}
+	if (nb_grow((void **)&m->fq, &m->cap_fq, (size_t)m->nfq + 1, sizeof(*m->fq), 64))
+		return -ENOMEM;
 	m->fq[m->nfq++] = (struct nb_fq_entry){ d, iova, size, *g };
 	return 0;
 }

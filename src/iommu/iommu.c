@@ -6,24 +6,6 @@
 
 #include "unit.h"
 
-static bool grow(void **arr, int *cap, int need, size_t elem)
-{
-	void *n;
-	int c;
-
-	if (need <= *cap)
-		return true;
-	c = *cap ? *cap * 2 : 8;
-	while (c < need)
-		c *= 2;
-	n = realloc(*arr, (size_t)c * elem);
-	if (!n)
-		return false;
-	*arr = n;
-	*cap = c;
-	return true;
-}
-
 /* m: zeroed memory. On failure the caller destroys m. */
 static int iommu_setup(struct nb_iommu *m, const struct nb_hw_params *p, struct nb_arena *arena,
 		       const struct nb_tag_model *model)
@@ -229,8 +211,8 @@ int nb_xdomain_nested(struct nb_iommu *m, struct nb_nested *n, struct nb_xdomain
 	d->parent = parent;
 	d->ctx = nb_iommu_ctx_new(m, &(struct nb_xctx){ .kind = NB_XCTX_NESTED, .n = &n->ctx, .d = d });
 	d->ctx_s2 = parent->ctx;
-	if (!d->ctx || !grow((void **)&parent->children, &parent->cap_children,
-			     parent->nchildren + 1, sizeof(*parent->children))) {
+	if (!d->ctx || nb_grow((void **)&parent->children, &parent->cap_children,
+			       (size_t)parent->nchildren + 1, sizeof(*parent->children), 8)) {
 		uint16_t ctx = d->ctx;
 
 		if (ctx) /* it would outlive d (found reading the paths the fail-nth sweep takes) */
@@ -286,8 +268,8 @@ int nb_xdev_attach(struct nb_iommu *m, uint32_t sid, uint32_t pasid, bool ats,
 		if (ret)
 			goto err;
 	}
-	if (!grow((void **)&d->devs, &d->cap_devs, d->ndevs + 1, sizeof(*d->devs)) ||
-	    !grow((void **)&m->devs, &m->cap_devs, m->ndevs + 1, sizeof(*m->devs))) {
+	if (nb_grow((void **)&d->devs, &d->cap_devs, (size_t)d->ndevs + 1, sizeof(*d->devs), 8) ||
+	    nb_grow((void **)&m->devs, &m->cap_devs, (size_t)m->ndevs + 1, sizeof(*m->devs), 8)) {
 		ret = nb_fail(ENOMEM, "iommu: out of memory");
 		goto err;
 	}

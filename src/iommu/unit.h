@@ -28,9 +28,11 @@ struct nb_xdomain {
 	struct nb_nested *nest;	   /* nested only */
 	struct nb_xdomain *parent; /* nested only */
 	struct nb_xdev **devs;
-	int ndevs, cap_devs;
+	int ndevs;
+	size_t cap_devs;
 	struct nb_xdomain **children; /* nested domains on this parent */
-	int nchildren, cap_children;
+	int nchildren;
+	size_t cap_children;
 	uint32_t ids[4];	   /* model-private (DID, VMID, ASID ...) */
 	uint16_t ctx;		   /* stage-1 / single context */
 	uint16_t ctx_s2;	   /* nested: the parent's stage-2-only context */
@@ -86,7 +88,8 @@ struct nb_iommu {
 	int nctx;
 	uint32_t next_id[NB_ID_SPACES];
 	struct nb_xdev **devs;
-	int ndevs, cap_devs;
+	int ndevs;
+	size_t cap_devs;
 	/* the driver's batch (the model fills it) and the hardware queue */
 	struct nb_inv_batch batch;
 	struct nb_queue q;
@@ -99,7 +102,8 @@ struct nb_iommu {
 	int ntags_seen;
 	/* lazy mode */
 	struct nb_fq_entry *fq;
-	uint32_t nfq, cap_fq;
+	uint32_t nfq;
+	size_t cap_fq;
 	uint64_t fq_last_us;
 	/* collateral keys for refill accounting */
 	uint64_t refill_key[NB_REFILL_SLOTS];

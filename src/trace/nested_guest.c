@@ -221,15 +221,8 @@ static int descriptor(struct nrp *r, struct guest *g, const struct nb_trace_even
 	}
 	if (c.op == NB_VTD_PIOTLB_PSI)
 		q = (struct nb_flush_req){ .addr = c.addr, .size = 4096ull << c.am, .leaf = c.leaf };
-	if (d->nreq == d->capreq) {
-		uint32_t cap = d->capreq ? d->capreq * 2 : 8;
-		struct nb_flush_req *n = realloc(d->req, cap * sizeof(*n));
-
-		if (!n)
-			return nb_fail(ENOMEM, "nested replay: out of memory for a guest request");
-		d->req = n;
-		d->capreq = cap;
-	}
+	if (nb_grow((void **)&d->req, &d->capreq, (size_t)d->nreq + 1, sizeof(*d->req), 8))
+		return nb_fail(ENOMEM, "nested replay: out of memory for a guest request");
 	d->req[d->nreq++] = q;
 	for (i = 0; i < g->norder && g->order[i] != d; i++)
 		;

@@ -90,7 +90,8 @@ struct gdom {
 	struct nested_ranges pending; /* IOVAs it unmapped and has not invalidated yet */
 	struct nb_gather gather;      /* the stage-1 tables those unmaps freed */
 	struct nb_flush_req *req;     /* its request being built (P_IOTLBs since the last wait) */
-	uint32_t nreq, capreq;
+	uint32_t nreq;
+	size_t capreq;
 };
 
 struct gdev {

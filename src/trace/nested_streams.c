@@ -18,18 +18,8 @@
 
 static int reserve(struct nested_ranges *m, size_t n)
 {
-	if (n <= m->cap)
-		return 0;
-	size_t cap = m->cap ? m->cap * 2 : 16;
-	struct nested_range *r;
-
-	while (cap < n)
-		cap *= 2;
-	r = realloc(m->r, cap * sizeof(*r));
-	if (!r)
+	if (nb_grow((void **)&m->r, &m->cap, n, sizeof(*m->r), 16))
 		return nb_fail(ENOMEM, "nested replay: out of memory for IPA ranges");
-	m->r = r;
-	m->cap = cap;
 	return 0;
 }
 
@@ -89,15 +79,8 @@ void nested_ranges_fini(struct nested_ranges *m)
 
 static int push(struct nb_trace_event **v, size_t *n, size_t *cap, const struct nb_trace_event *ev)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 1024;
-		struct nb_trace_event *x = realloc(*v, c * sizeof(*x));
-
-		if (!x)
-			return nb_fail(ENOMEM, "nested replay: out of memory for the events");
-		*v = x;
-		*cap = c;
-	}
+	if (nb_grow((void **)v, cap, *n + 1, sizeof(**v), 1024))
+		return nb_fail(ENOMEM, "nested replay: out of memory for the events");
 	(*v)[(*n)++] = *ev;
 	return 0;
 }
