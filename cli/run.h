@@ -75,6 +75,7 @@ struct run_family {
 	int selected;		/* after --filter, before the shard */
 	struct run_bench *b;	/* this shard's, in listing order */
 	int nb;
+	size_t cap_b;		/* room in b */
 	double est_s;		/* this shard's, all benchmarks */
 	bool other_shard;	/* all of it is in other shards */
 	struct run_outcome out;	/* status "none": nothing of it runs here (reason says why) */

@@ -18,7 +18,8 @@ struct est {
 
 struct run_estimates {
 	struct est *v;
-	int n, cap;
+	int n;
+	size_t cap;
 };
 
 static int by_name(const void *a, const void *b)
@@ -49,15 +50,8 @@ static int add_line(struct run_estimates *e, char *line, const char *path, int l
 		return nb_fail(EINVAL, "%s:%d: want NAME<TAB>QUICK_S<TAB>DEFAULT_S", path, lineno);
 	if (!seconds(q, &x.s[1]) || !seconds(d, &x.s[0]))
 		return nb_fail(EINVAL, "%s:%d: '%s' / '%s': seconds must be numbers >= 0 or -", path, lineno, q, d);
-	if (e->n == e->cap) {
-		int cap = e->cap ? 2 * e->cap : 1024;
-		struct est *v = realloc(e->v, (size_t)cap * sizeof(*v));
-
-		if (!v)
-			return nb_fail(ENOMEM, "%s: out of memory", path);
-		e->v = v;
-		e->cap = cap;
-	}
+	if (nb_grow((void **)&e->v, &e->cap, (size_t)e->n + 1, sizeof(*e->v), 1024))
+		return nb_fail(ENOMEM, "%s: out of memory", path);
 	x.name = strdup(name);
 	if (!x.name)
 		return nb_fail(ENOMEM, "%s: out of memory", path);

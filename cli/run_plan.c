@@ -58,13 +58,8 @@ static int add_bench(struct run_family *rf, const char *name, int pos, bool host
 {
 	struct run_bench *b;
 
-	/* room for 64, then doubled whenever that many are in (64, 128, 256, ...) */
-	if (rf->nb == 0 || (rf->nb >= 64 && (rf->nb & (rf->nb - 1)) == 0)) {
-		b = realloc(rf->b, (size_t)(rf->nb ? 2 * rf->nb : 64) * sizeof(*b));
-		if (!b)
-			return nb_fail(ENOMEM, "out of memory listing %s", rf->fam->name);
-		rf->b = b;
-	}
+	if (nb_grow((void **)&rf->b, &rf->cap_b, (size_t)rf->nb + 1, sizeof(*rf->b), 64))
+		return nb_fail(ENOMEM, "out of memory listing %s", rf->fam->name);
 	b = &rf->b[rf->nb];
 	memset(b, 0, sizeof(*b));
 	b->name = strdup(name);

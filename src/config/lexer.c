@@ -143,15 +143,8 @@ static bool hw_int_token(const char *t, size_t n, unsigned line, struct hw_lit *
 
 static int hw_add_lit(struct hw_ctx *c, const struct hw_lit *l)
 {
-	if (c->nlits == c->cap) {
-		size_t cap = c->cap ? 2 * c->cap : 64;
-		struct hw_lit *v = realloc(c->lits, cap * sizeof(*v));
-
-		if (!v)
-			return nb_fail(ENOMEM, "%s: out of memory", c->file);
-		c->lits = v;
-		c->cap = cap;
-	}
+	if (nb_grow((void **)&c->lits, &c->cap, c->nlits + 1, sizeof(*c->lits), 64))
+		return nb_fail(ENOMEM, "%s: out of memory", c->file);
 	c->lits[c->nlits++] = *l;
 	return 0;
 }
