@@ -53,12 +53,33 @@ static int iommu_setup(struct nb_iommu *m, const struct nb_hw_params *p, struct 
 	return 0;
 }
 
+/* Every hook the unit calls without asking (only .effect may be NULL): a
+ * model that lacks one is refused here by name, not found out by a crash
+ * at its first attach or nested walk. */
+static int model_complete(const struct nb_tag_model *t)
+{
+	const char *missing = !t ? "the model itself" : !t->name || !*t->name ? ".name"
+		: !t->summary ? ".summary" : !t->gen.range || !t->gen.funcs ? ".gen"
+		: !t->domain_init ? ".domain_init" : !t->attach ? ".attach"
+		: !t->detach ? ".detach" : !t->dev_tags ? ".dev_tags"
+		: !t->s2_tags ? ".s2_tags" : !t->flush ? ".flush" : NULL;
+
+	if (missing)
+		return nb_fail(EINVAL, "tag model '%s': %s is missing (every hook but .effect is "
+			       "required: include/nestbench/iommu.h)",
+			       t && t->name ? t->name : "?", missing);
+	return 0;
+}
+
 int nb_iommu_create_with(struct nb_iommu **out, const struct nb_hw_params *p,
 			 struct nb_arena *arena, const struct nb_tag_model *model)
 {
-	struct nb_iommu *m = calloc(1, sizeof(*m));
-	int ret;
+	struct nb_iommu *m;
+	int ret = model_complete(model);
 
+	if (ret)
+		return ret;
+	m = calloc(1, sizeof(*m));
 	if (!m)
 		return nb_fail(ENOMEM, "iommu: out of memory");
 	ret = iommu_setup(m, p, arena, model);
