@@ -44,6 +44,14 @@ static int iommu_setup(struct nb_iommu *m, const struct nb_hw_params *p, struct 
 				       p->policy.fq_entries);
 		m->cap_fq = p->policy.fq_entries;
 	}
+	/* room for one merged visit's notes (exec.c), now: the executor
+	 * cannot fail */
+	if (m->c[NB_CACHE_IOTLB].sets) {
+		m->notes = calloc((size_t)m->c[NB_CACHE_IOTLB].sets * m->c[NB_CACHE_IOTLB].ways,
+				  sizeof(*m->notes));
+		if (!m->notes)
+			return nb_fail(ENOMEM, "iommu: out of memory for the executor's notes");
+	}
 	ret = nb_llc_init(&m->llc, p->mem_llc_lines);
 	if (ret)
 		return ret;
@@ -102,6 +110,8 @@ void nb_iommu_release(struct nb_iommu *m)
 		free(m->fq[i].gather.freed);
 	free(m->fq);
 	free(m->devs);
+	free(m->notes);
+	m->notes = NULL;
 	m->scratch = NULL;
 	m->scratch_len = 0;
 	m->fq = NULL;

@@ -72,6 +72,7 @@ static void doorbell(struct nb_iommu *m)
 	m->st.doorbells++;
 	while (q->head != q->prod)
 		execute(m, &q->slot[q->head++ % NB_RING_SLOTS]);
+	nb_iommu_exec_settle(m); /* the published commands' effects, all applied */
 	q->in_sub = 0;
 }
 

@@ -79,6 +79,31 @@ struct nb_queue {
 	uint64_t seq;		  /* completion sequence (AMD cmd_sem) */
 };
 
+/*
+ * Commands of one doorbell whose effects differ only in their ranges, each
+ * starting where the one before it ended (the per-page stride: SMMUv3
+ * without range invalidation sends one TLBI per 4 KiB leaf, as Linux's
+ * __arm_smmu_tlb_inv_range does), are applied as one visit of the caches
+ * over the union of their ranges, before the doorbell returns. Exact: an
+ * entry overlaps the union iff it overlaps one of the ranges, each entry is
+ * counted once either way, and the refill keys of collateral IOTLB entries
+ * are noted in the order the commands one by one would have noted them
+ * (command, then way: refill_key keeps the last per slot).
+ */
+#define NB_EXEC_MERGE NB_RING_SLOTS
+
+struct nb_exec_pending {
+	struct nb_inv_effect e;		 /* the union's effect (range first..last) */
+	uint32_t n;			 /* commands in it; 0: none pending */
+	uint64_t first[NB_EXEC_MERGE];	 /* each command's first address, ascending */
+};
+
+/* A collateral IOTLB entry of a merged visit: which command would have
+ * dropped it, and its way (its key stays in the way until the next fill). */
+struct nb_exec_note {
+	uint32_t cmd, way;
+};
+
 struct nb_iommu {
 	struct nb_hw_params p;
 	const struct nb_tag_model *model;
@@ -107,6 +132,10 @@ struct nb_iommu {
 	uint64_t fq_last_us;
 	/* collateral keys for refill accounting */
 	uint64_t refill_key[NB_REFILL_SLOTS];
+	/* exec.c: the commands merged so far, and room for the notes of one
+	 * merged visit (one per IOTLB way; NULL without an IOTLB: no merging) */
+	struct nb_exec_pending pend;
+	struct nb_exec_note *notes;
 	bool oracle_on;
 	struct nb_llc llc; /* the timing model's LLC share (timing.h) */
 	struct nb_iommu_stats st;
@@ -150,8 +179,11 @@ static inline struct nb_inv_batch *nb_iommu_batch(struct nb_iommu *m)
 	nb_inv_batch_reset(&m->batch);
 	return &m->batch;
 }
-/* exec.c: apply one decoded command's effect to every structure */
+/* exec.c: apply one decoded command's effect to every structure (merged
+ * with the commands before it where it can be: struct nb_exec_pending);
+ * nb_iommu_exec_settle applies what is pending (the doorbell's end). */
 void nb_iommu_exec(struct nb_iommu *m, const struct nb_inv_cmd *c);
+void nb_iommu_exec_settle(struct nb_iommu *m);
 bool nb_iommu_entry_still_valid(const struct nb_iommu *m, enum nb_cache_kind k,
 				const struct nb_cache_entry *e);
 void nb_iommu_refill_note(struct nb_iommu *m, enum nb_cache_kind k, const struct nb_cache_entry *e);
