@@ -92,6 +92,13 @@ static int truncated(struct nb_trace *t)
 /* Plain decimal (up to 19 digits) or 0x hex (up to 16 digits), the forms
  * traces use: parsed here; anything else (suffixes, errors) goes through
  * nb_parse_u64, which decides and words the refusal. */
+/* A hex digit's value plus one; 0: not a hex digit (one look-up per digit). */
+static const unsigned char hex_digit[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+	['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
 static bool plain_number(const char *tok, uint64_t *v)
 {
 	uint64_t x = 0;
@@ -99,14 +106,11 @@ static bool plain_number(const char *tok, uint64_t *v)
 
 	if (tok[0] == '0' && (tok[1] == 'x' || tok[1] == 'X')) {
 		for (tok += 2; n < 17; tok++, n++) {
-			unsigned c = (unsigned char)*tok, d = c - '0', h = (c | 0x20) - 'a';
+			unsigned d = hex_digit[(unsigned char)*tok];
 
-			if (d < 10)
-				x = x << 4 | d;
-			else if (h < 6)
-				x = x << 4 | (h + 10);
-			else
+			if (!d)
 				break;
+			x = x << 4 | (d - 1);
 		}
 		if (*tok || n == 0 || n > 16)
 			return false;
@@ -135,48 +139,55 @@ static int number(struct nb_trace *t, const char *field, const char *tok, uint64
 	return bad(t, field, msg);
 }
 
+/* key (of klen bytes) is the literal lit: a compare of known length, which
+ * the compiler inlines (a chain of strcmp calls was an eighth of a parse) */
+#define KEY_IS(key, klen, lit) ((klen) == sizeof(lit) - 1 && memcmp(key, lit, sizeof(lit) - 1) == 0)
+
 static int extra(struct nb_trace *t, char *kv, struct nb_trace_event *ev)
 {
 	char *eq = strchr(kv, '=');
+	size_t klen;
 	uint64_t v;
 
 	if (!eq)
 		return bad(t, "expected key=value", kv);
+	klen = (size_t)(eq - kv);
 	*eq++ = '\0';
-	if (strcmp(kv, "prot") == 0 || strcmp(kv, "access") == 0) {
+	if (KEY_IS(kv, klen, "prot") || KEY_IS(kv, klen, "access")) {
 		if (nb_parse_prot(eq, &ev->prot)) {
 			char msg[300]; /* bad() writes the buffer nb_errmsg() reads */
 
 			snprintf(msg, sizeof(msg), "%s", nb_errmsg());
 			return bad(t, kv, msg);
 		}
-	} else if (strcmp(kv, "op") == 0) {
+	} else if (KEY_IS(kv, klen, "op")) {
 		if (strlen(eq) >= sizeof(ev->op))
 			return bad(t, "op", "too long");
 		strcpy(ev->op, eq);
-	} else if (strcmp(kv, "w0") == 0 || strcmp(kv, "w1") == 0 || strcmp(kv, "w2") == 0 ||
-		   strcmp(kv, "w3") == 0) { /* w2, w3: a VT-d 256-bit descriptor's qw2, qw3 */
+	} else if (klen == 2 && kv[0] == 'w' && kv[1] >= '0' && kv[1] <= '3') {
+		/* w2, w3: a VT-d 256-bit descriptor's qw2, qw3 */
 		if (number(t, kv, eq, &v))
 			return -EINVAL;
 		ev->raw.w[kv[1] - '0'] = v;
 		ev->has_raw = true;
-	} else if (strcmp(kv, "more") == 0 || strcmp(kv, "live") == 0) {
+	} else if (KEY_IS(kv, klen, "more") || KEY_IS(kv, klen, "live")) {
 		if (number(t, kv, eq, &v) || v > 1)
 			return bad(t, kv, "must be 0 or 1");
 		if (kv[0] == 'm')
 			ev->more = v;
 		else
 			ev->live = v;
-	} else if (strcmp(kv, "out") == 0) {
+	} else if (KEY_IS(kv, klen, "out")) {
 		if (number(t, kv, eq, &ev->out))
 			return -EINVAL;
 		ev->has_out = true;
-	} else if (strcmp(kv, "dirty") == 0 || strcmp(kv, "flush-iova") == 0 || strcmp(kv, "flush-size") == 0) {
+	} else if (KEY_IS(kv, klen, "dirty") || KEY_IS(kv, klen, "flush-iova") ||
+		   KEY_IS(kv, klen, "flush-size")) {
 		if (ev->kind != NB_TR_DIRTY2)
 			return bad(t, kv, "only on a dirty2 event");
 		if (number(t, kv, eq, kv[0] == 'd' ? &ev->dirty : kv[6] == 'i' ? &ev->flush_iova : &ev->flush_size))
 			return -EINVAL;
-	} else if (strcmp(kv, "hit") == 0) {
+	} else if (KEY_IS(kv, klen, "hit")) {
 		if (number(t, "hit", eq, &v) || v > 1)
 			return bad(t, "hit", "must be 0 or 1");
 		ev->hit = (int)v;
@@ -184,6 +195,24 @@ static int extra(struct nb_trace *t, char *kv, struct nb_trace_event *ev)
 		/* unknown keys are kept forward-compatible: the format may grow */
 	}
 	return 0;
+}
+
+/* What a byte is to the tokeniser: part of a field, a blank between
+ * fields, or the end of the line's fields (its end, a comment). */
+enum { CH_FIELD, CH_BLANK, CH_END };
+static const unsigned char char_class[256] = {
+	['\0'] = CH_END, ['#'] = CH_END, ['\r'] = CH_END, ['\n'] = CH_END,
+	[' '] = CH_BLANK, ['\t'] = CH_BLANK,
+};
+
+/* The kind named by tok, or NB_TR_KIND_COUNT (the first letter first: a
+ * strcmp call per name tried was a tenth of a parse). */
+static int kind_of(const char *tok)
+{
+	for (int k = 0; k < NB_TR_KIND_COUNT; k++)
+		if (kind_names[k][0] == tok[0] && strcmp(tok, kind_names[k]) == 0)
+			return k;
+	return NB_TR_KIND_COUNT;
 }
 
 int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
@@ -216,19 +245,20 @@ int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
 			if (!gzeof(t->f))
 				return bad(t, "line too long", "");
 		}
-		/* split at blanks, up to a comment or the line's end */
+		/* split at blanks, up to a comment or the line's end (one table
+		 * look-up per byte) */
 		n = 0;
 		for (char *p = buf;;) {
-			while (*p == ' ' || *p == '\t')
+			while (char_class[(unsigned char)*p] == CH_BLANK)
 				p++;
-			if (!*p || *p == '#' || *p == '\r' || *p == '\n')
+			if (char_class[(unsigned char)*p] == CH_END)
 				break;
 			if (n == (int)NB_ARRAY_SIZE(tok))
 				return bad(t, "too many fields", "");
 			tok[n++] = p;
-			while (*p && *p != ' ' && *p != '\t' && *p != '#' && *p != '\r' && *p != '\n')
+			while (char_class[(unsigned char)*p] == CH_FIELD)
 				p++;
-			if (*p == ' ' || *p == '\t') {
+			if (char_class[(unsigned char)*p] == CH_BLANK) {
 				*p++ = '\0';
 				continue;
 			}
@@ -256,8 +286,7 @@ int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
 	ev->line = t->line;
 	if (number(t, "time", tok[0], &ev->time_ns))
 		return -EINVAL;
-	for (n = 0; n < NB_TR_KIND_COUNT && strcmp(tok[1], kind_names[n]); n++)
-		;
+	n = kind_of(tok[1]);
 	if (n == NB_TR_KIND_COUNT)
 		return bad(t, "unknown kind (map, unmap, dma, inv; version 2: map2, unmap2, dirty2)", tok[1]);
 	if (kind_since[n] > t->version)

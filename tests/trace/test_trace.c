@@ -251,8 +251,51 @@ static void version2(void)
 	}
 }
 
+/* Every field the reader takes apart, checked against values written by
+ * hand: every hex digit in both cases and decimal digits, blanks of both
+ * kinds (space, tab) and runs of them, a comment after the fields, a CRLF
+ * line end, every key=value key, an unknown key kept out. */
+static void fields(void)
+{
+	static const char *text =
+		"nestbench-trace 1\n"
+		" \t0123456789 \tinv\t0X1f 0x0123456789ABCDEF 0xfedcba9876\t4294967295 "
+		"op=IOTLB_PSI w0=0xaBcDeF w1=0x10 w2=0x2 w3=0x3 hit=1 new-key=x # a comment\r\n"
+		"9999999999999999999 map 0 0x1000 4096 0 prot=r more=1 live=1\n";
+	struct nb_trace_event ev[2];
+	struct nb_trace *t;
+	int n = 0;
+
+	write_file("fields.trace", text, false);
+	CHECK(nb_trace_open(&t, "fields.trace") == 0, "open: %s", nb_errmsg());
+	while (n < 2 && nb_trace_next(t, &ev[n]) == 1)
+		n++;
+	CHECK_EQ(n, 2, "two events: %s", nb_errmsg());
+	nb_trace_close(t);
+	remove("fields.trace");
+	if (n != 2)
+		return;
+	CHECK_EQ(ev[0].time_ns, 123456789ull, "decimal time after blanks");
+	CHECK_EQ(ev[0].kind, NB_TR_INV, "kind between tabs");
+	CHECK_EQ(ev[0].sid, 0x1f, "0X and a lower-case digit");
+	CHECK_EQ(ev[0].iova, 0x0123456789abcdefull, "upper-case digits A-F and 0-9");
+	CHECK_EQ(ev[0].size, 0xfedcba9876ull, "lower-case digits a-f");
+	CHECK_EQ(ev[0].domain, 4294967295u, "the largest domain");
+	CHECK(strcmp(ev[0].op, "IOTLB_PSI") == 0, "op=: '%s'", ev[0].op);
+	CHECK(ev[0].has_raw && ev[0].raw.w[0] == 0xabcdef && ev[0].raw.w[1] == 0x10 && ev[0].raw.w[2] == 2 &&
+		      ev[0].raw.w[3] == 3,
+	      "w0..w3");
+	CHECK_EQ(ev[0].hit, 1, "hit=");
+	CHECK_EQ(ev[1].time_ns, 9999999999999999999ull, "19 decimal digits");
+	CHECK_EQ(ev[1].kind, NB_TR_MAP, "map");
+	CHECK_EQ(ev[1].prot, NB_PROT_R, "prot=r");
+	CHECK(ev[1].more && ev[1].live, "more= and live=");
+	CHECK_EQ(ev[1].hit, -1, "no hit=: unknown");
+}
+
 int main(void)
 {
+	fields();
 	version2();
 	write_file("good.trace", good, false);
 	write_file("good.trace.gz", good, true);
