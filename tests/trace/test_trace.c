@@ -254,14 +254,14 @@ static void version2(void)
 /* Every field the reader takes apart, checked against values written by
  * hand: every hex digit in both cases and decimal digits, blanks of both
  * kinds (space, tab) and runs of them, a comment after the fields, a CRLF
- * line end, every key=value key, an unknown key kept out. */
+ * line end (on a line without a comment), every key=value key, an unknown key kept out. */
 static void fields(void)
 {
 	static const char *text =
 		"nestbench-trace 1\n"
 		" \t0123456789 \tinv\t0X1f 0x0123456789ABCDEF 0xfedcba9876\t4294967295 "
-		"op=IOTLB_PSI w0=0xaBcDeF w1=0x10 w2=0x2 w3=0x3 hit=1 new-key=x # a comment\r\n"
-		"9999999999999999999 map 0 0x1000 4096 0 prot=r more=1 live=1\n";
+		"op=IOTLB_PSI w0=0xaBcDeF w1=0x10 w2=0x2 w3=0x3 hit=1 new-key=x # a comment\n"
+		"9999999999999999999 map 0 0x1000 4096 0 prot=r more=1 live=1\r\n";
 	struct nb_trace_event ev[2];
 	struct nb_trace *t;
 	int n = 0;
