@@ -146,6 +146,8 @@ static const char *stray_field(const struct nb_inv_cmd *c, uint32_t used)
 	set |= c->pfsid ? NB_F_PFSID : 0;
 	set |= c->irq ? NB_F_IRQ : 0;
 	set &= ~used;
+	if (!set) /* every command a model builds: the names are for errors only */
+		return NULL;
 	for (size_t i = 0; i < NB_ARRAY_SIZE(names); i++)
 		if (set & names[i].bit)
 			return names[i].name;
