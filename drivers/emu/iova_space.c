@@ -3,8 +3,8 @@
  * IOVA bookkeeping of an emulated IOAS (iova_space.h): the rules of Linux
  * 6.12's drivers/iommu/iommufd/io_pagetable.c (iopt_check_iova,
  * iopt_alloc_iova, iopt_reserve_iova, iopt_set_allow_iova) and ioas.c
- * (IOAS_IOVA_RANGES: the holes of the reserved ranges). Linear arrays: an
- * IOAS of a benchmark or a test holds a handful of areas.
+ * (IOAS_IOVA_RANGES: the holes of the reserved ranges). Sorted arrays: an
+ * IOAS of a benchmark or a test holds a handful of areas to a few hundred.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -44,12 +44,46 @@ static bool reserved(const struct emu_space *s, uint64_t start, uint64_t last)
 	return false;
 }
 
+/* The areas are sorted by IOVA and never overlap, so their last bytes are
+ * sorted too: binary searches (a map or unmap scanned every area). */
+
+/* The first area whose last byte is at or above iova (narea: none). */
+static uint32_t first_ending_from(const struct emu_space *s, uint64_t iova)
+{
+	uint32_t lo = 0, hi = s->narea;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (s->area[mid].iova + s->area[mid].len - 1 < iova)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The first area starting at or above iova (narea: none). */
+static uint32_t first_starting_from(const struct emu_space *s, uint64_t iova)
+{
+	uint32_t lo = 0, hi = s->narea;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (s->area[mid].iova < iova)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static bool mapped(const struct emu_space *s, uint64_t start, uint64_t last)
 {
-	for (uint32_t i = 0; i < s->narea; i++)
-		if (overlaps(start, last, s->area[i].iova, s->area[i].iova + s->area[i].len - 1))
-			return true;
-	return false;
+	uint32_t i = first_ending_from(s, start);
+
+	return i < s->narea && s->area[i].iova <= last;
 }
 
 int emu_space_check(const struct emu_space *s, uint64_t iova, uint64_t len)
@@ -197,8 +231,7 @@ int emu_space_add(struct emu_space *s, uint64_t iova, uint64_t len, uint64_t pa,
 
 	if (ret)
 		return ret;
-	while (i < s->narea && s->area[i].iova < iova)
-		i++;
+	i = first_starting_from(s, iova);
 	memmove(&s->area[i + 1], &s->area[i], sizeof(*s->area) * (s->narea - i));
 	s->area[i] = (struct emu_area){ .iova = iova, .len = len, .pa = pa, .prot = prot };
 	s->narea++;
@@ -214,8 +247,7 @@ int emu_space_add_run(struct emu_space *s, uint64_t iova, const struct nb_map_se
 
 	if (ret)
 		return ret;
-	while (i < s->narea && s->area[i].iova < iova)
-		i++;
+	i = first_starting_from(s, iova);
 	memmove(&s->area[i + n], &s->area[i], sizeof(*s->area) * (s->narea - i));
 	for (uint32_t k = 0; k < n; iova += seg[k++].len)
 		s->area[i + k] = (struct emu_area){ .iova = iova, .len = seg[k].len, .pa = seg[k].pa, .prot = prot };
@@ -233,8 +265,7 @@ int emu_space_inside(const struct emu_space *s, uint64_t iova, uint64_t len, uin
 	if (!len || last < iova)
 		return nb_fail(EINVAL, "emu: IOAS_UNMAP: [%#llx, +%#llx) is empty or wraps",
 			       (unsigned long long)iova, (unsigned long long)len);
-	while (i < s->narea && s->area[i].iova + s->area[i].len - 1 < iova)
-		i++;
+	i = first_ending_from(s, iova);
 	for (j = i; j < s->narea && s->area[j].iova <= last; j++)
 		if (s->area[j].iova < iova || s->area[j].iova + s->area[j].len - 1 > last)
 			return nb_fail(ENOENT, "emu: IOAS_UNMAP: the mapping at [%#llx, +%#llx) reaches outside "
@@ -258,8 +289,7 @@ int emu_space_cover(const struct emu_space *s, uint64_t iova, uint64_t len, uint
 	if (!len || last < iova)
 		return nb_fail(EINVAL, "emu: [%#llx, +%#llx) is empty or wraps", (unsigned long long)iova,
 			       (unsigned long long)len);
-	while (i < s->narea && s->area[i].iova + s->area[i].len - 1 < iova)
-		i++;
+	i = first_ending_from(s, iova);
 	for (j = i; j < s->narea && at <= last && s->area[j].iova <= at; j++)
 		at = s->area[j].iova + s->area[j].len; /* 0 after the top of the space: stops below */
 	if (j == i || (at <= last && at != 0))
