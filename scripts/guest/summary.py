@@ -112,6 +112,19 @@ def main():
             md.append(f"| {cfg} | {b.get('checks', '-')} | {b.get('failed', '-')} | {b.get('skipped', '-')} | "
                       + " | ".join(cells) + " |")
         md.append("")
+    aborts = []
+    try:
+        with open(os.path.join(out, "qemu-aborts.tsv")) as f:
+            aborts = [ln.rstrip("\n").split("\t", 1) for ln in f if ln.strip()]
+    except FileNotFoundError:
+        pass
+    summary["qemu_aborts"] = [{"config": a[0], "assertion": a[-1]} for a in aborts]
+    if aborts:
+        md += ["## QEMU aborts, booted once more", "",
+               "QEMU itself aborted on an assertion (exit 134); the run is kept as CFG.qemu-abort "
+               "and the table above shows the second boot.", "",
+               "| config | QEMU's assertion |", "|---|---|",
+               *[f"| {a[0]} | {a[-1]} |" for a in aborts], ""]
     for name, text in (("summary.md", "\n".join(md)), ("summary.json", json.dumps(summary, indent=2) + "\n")):
         try:
             nb_atomic.write_atomic(os.path.join(out, name), text)
