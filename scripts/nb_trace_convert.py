@@ -63,7 +63,8 @@ log), NB_QEMU_LEX=none the Python one; unset: build/release's nb-qemu-lex if it
 was built, else the Python one. Both give the same traces (docs/trace-format.md).
 
 Exit status: 0 converted; 1 an input that cannot be converted (a line whose
-arguments do not parse, a gzip cut short, an ftrace in neither form, guest
+arguments do not parse, a gzip cut short, a QEMU log with no event of
+--vendor's IOMMU (empty, another vendor's, not a QEMU log), an ftrace in neither form, guest
 operations without clock anchors, capability registers that disagree), an
 output that cannot be written, or NB_QEMU_LEX naming no executable, one line
 naming the file; 2 usage."""
@@ -101,6 +102,22 @@ def main():
         return 1
 
 
+QEMU_PREFIX = {"vtd": "vtd_", "amd": "amdvi_"}
+
+
+def vendor_events(a, st):
+    """A QEMU log with no event of --vendor's IOMMU converts to nothing: an empty
+    or wrong log, or the wrong --vendor, is an error, not an empty trace."""
+    seen = {v: sum(n for k, n in st.items() if k.startswith("qemu_" + p)) for v, p in QEMU_PREFIX.items()}
+    if seen[a.vendor]:
+        return
+    other = [v for v in seen if v != a.vendor and seen[v]]
+    raise ConvertError("--qemu-log %s: no %s* event of QEMU's (%d other lines)%s" % (
+        a.qemu_log, QEMU_PREFIX[a.vendor], st.get("qemu_other_lines", 0),
+        "; it has %d %s* events: --vendor %s?" % (seen[other[0]], QEMU_PREFIX[other[0]], other[0]) if other
+        else "; was QEMU started with -trace '%s*'?" % QEMU_PREFIX[a.vendor]))
+
+
 def marks_placeable(G, pairs, a, st):
     """Workload marks need a clock anchor to be placed among QEMU's events: without
     one they stop the conversion, or with --no-split are left out (counted)."""
@@ -121,6 +138,7 @@ def marks_placeable(G, pairs, a, st):
 def convert(a):
     st = Counter()
     Q = read_qemu_log(a.qemu_log, a.vendor, st)
+    vendor_events(a, st)
     G = read_ftrace(a.ftrace, st) if a.ftrace else []
     if a.no_guest_ops:
         st["guest_ops_left_out"] = sum(1 for e in G if e.kind in ("map", "unmap"))

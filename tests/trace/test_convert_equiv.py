@@ -25,6 +25,7 @@ import gzip
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 
@@ -290,6 +291,7 @@ def main():
     # its newline) and gzip; counts by hand
     q = vtd_log(rng)
     vlog = eq.file("vtd.log", q.text(newline=False))
+    vtd_events = sum(1 for ln in q.lines if re.match(r"\d+@\d+\.\d+:vtd_", ln))
     vgz = eq.file("vtd.log.gz", q.text(), gz=True)
     for case, log in (("vtd-plain", vlog), ("vtd-gzip", vgz)):
         rc, err, out = eq.same(case, ["--vendor", "vtd", "--qemu-log", log])
@@ -417,6 +419,21 @@ def main():
     rc, err, _ = eq.same("missing log", ["--vendor", "vtd", "--qemu-log", os.path.join(t.tmp, "none.log")],
                          lexed=None)
     t.check(rc == 1 and "No such file" in err, "missing log: exit 1, the errno named", err)
+    # a log with no event of --vendor's IOMMU converts to nothing: exit 1 naming the log,
+    # and the other vendor when its events are there (they used to give empty traces, exit 0)
+    for case, log, vendor, want in (
+            ("empty log", eq.file("empty.log", ""), "vtd", "no vtd_* event of QEMU's (0 other lines); was QEMU "
+             "started with -trace 'vtd_*'?"),
+            ("no IOMMU lines", eq.file("noise.log", "hello\n4242@1700000001.000000:e1000e_irq_msix x\n"), "amd",
+             "no amdvi_* event of QEMU's (1 other lines); was QEMU started with -trace 'amdvi_*'?"),
+            ("VT-d log as AMD", vlog, "amd", re.compile(r"no amdvi_\* event of QEMU's \(\d+ other lines\); it has "
+                                                       r"%d vtd_\* events: --vendor vtd\?$" % vtd_events))):
+        rc, err, out = eq.same(case, ["--vendor", vendor, "--qemu-log", log], lexed=None)
+        head = "nb_trace_convert: --qemu-log %s: " % log
+        said = err.startswith(head) and err.endswith("\n") and (
+            want.match(err[len(head):-1]) if hasattr(want, "match") else err[len(head):-1] == want)
+        t.check(rc == 1 and said and not (os.path.isdir(out) and os.listdir(out)),
+                "%s: exit 1, nothing written, the log and the cause named" % case, err)
     # NB_QEMU_LEX naming no executable, or a lexer that fails: exit 1, one line naming it
     for name, exe, want in (("not an executable", os.path.join(t.tmp, "none"), "not an executable"),
                             ("a lexer that fails", "/bin/false", "failed (exit status 1)")):
