@@ -205,14 +205,24 @@ static struct trace *find_traces(int *n)
 			size_t l = strlen(f->d_name);
 			struct trace *x;
 
-			if (l < 10 || strcmp(f->d_name + l - 9, ".trace.gz") || !strcmp(f->d_name, "all.trace.gz") ||
-			    strlen(e->d_name) >= sizeof(x->config) || l - 9 >= sizeof(x->workload))
+			if (l < 10 || strcmp(f->d_name + l - 9, ".trace.gz") || !strcmp(f->d_name, "all.trace.gz"))
 				continue;
+			/* a trace the benchmark names cannot hold, or no memory for
+			 * the list: said and stopped, not left out of the sweep */
+			if (strlen(e->d_name) >= sizeof(x->config) || l - 9 >= sizeof(x->workload) ||
+			    strlen(cdir) + 1 + l >= sizeof(x->path)) {
+				fprintf(stderr, "nb-bench-replay: %s/%s: name too long (configuration folder < %zu, "
+					"workload < %zu characters)\n", cdir, f->d_name, sizeof(x->config),
+					sizeof(x->workload));
+				exit(2);
+			}
 			if (*n == cap) {
 				struct trace *nt = realloc(t, (size_t)(cap = cap ? cap * 2 : 32) * sizeof(*t));
 
-				if (!nt)
-					break;
+				if (!nt) {
+					fprintf(stderr, "nb-bench-replay: the list of traces in %s: out of memory\n", dir);
+					exit(1);
+				}
 				t = nt;
 			}
 			x = &t[(*n)++];
@@ -233,6 +243,9 @@ static struct trace *find_traces(int *n)
 	closedir(d);
 	if (*n)
 		qsort(t, (size_t)*n, sizeof(*t), cmp_trace);
+	else
+		fprintf(stderr, "nb-bench-replay: %s: no traces (the replay reads %s/<configuration>/<workload>"
+			".trace.gz, all.trace.gz aside; NB_TRACE_DIR names the folder)\n", dir, dir);
 	return t;
 }
 

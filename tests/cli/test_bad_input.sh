@@ -583,6 +583,22 @@ ok_case "--set=iotlb.ways=32 --set=iotlb.entries=32" "the other order" \
 STREAM=any
 run_case "--set=iotlb.entries=32" "out of range for a model (vtd: 64 ways), fine on the defaults" 2 \
 	"vtd.cfg (model vtd) with --set 'iotlb.entries=32'" 1 -- env "$NOLEAK" "$P" --set=iotlb.entries=32
+# the replay's traces (NB_TRACE_DIR): none, a name its benchmarks cannot hold, more
+# configurations than the speed benchmarks take (they ran over nothing, or left
+# traces out, unsaid)
+R=$BENCH/replay/nb-bench-replay
+mkdir -p "$W/tr-none" "$W/tr-long/$(printf 'c%.0s' $(seq 70))"
+cp "$SRC/tests/traces/amd/nvme-4k.trace.gz" "$W/tr-long/$(printf 'c%.0s' $(seq 70))/"
+for i in $(seq 17); do
+	mkdir -p "$W/tr-many/c$i"
+	cp "$SRC/tests/traces/amd/all.trace.gz" "$SRC/tests/traces/amd/nvme-4k.trace.gz" "$W/tr-many/c$i/"
+done
+run_case "NB_TRACE_DIR=<empty folder>" "no traces" 2 "tr-none: no traces" 2 -- \
+	env "$NOLEAK" NB_TRACE_DIR="$W/tr-none" "$R" --quick --no-perf
+run_case "NB_TRACE_DIR=<70-character configuration>" "name too long" 2 "nvme-4k.trace.gz: name too long" 1 -- \
+	env "$NOLEAK" NB_TRACE_DIR="$W/tr-long" "$R" --quick --no-perf
+run_case "NB_TRACE_DIR=<17 configurations>" "more than the speed benchmarks take" 2 \
+	"more than 16 configurations" 1 -- env "$NOLEAK" NB_TRACE_DIR="$W/tr-many" "$R" --quick --no-perf
 
 # ---- help -----------------------------------------------------------------------
 section "help: -h is --help everywhere, and says what the program takes"
