@@ -31,6 +31,7 @@ struct tscript {
 	bool have_s1, have_s2, have_ram, built;
 	struct nb_pt_cfg s1_cfg, s2_cfg;
 	uint64_t ram_ipa, ram_size;
+	unsigned ram_line; /* the guest-ram statement's line (0: none) */
 	struct nb_domain *s1, *s2;
 	struct nb_guest_ram *ram; /* &mem->ram once built */
 	struct nb_nested *nest;
@@ -108,6 +109,9 @@ static int build(struct tscript *t)
 		return 0;
 	if (!t->have_s1 && !t->have_s2)
 		return bad(t, "declare stage1 and/or stage2 before mapping or translating");
+	if (t->ram_line && !(t->have_s1 && t->have_s2))
+		return bad(t, "guest-ram (line %u) needs both stage1 and stage2 (the guest's stage-1 tables "
+			   "live in it, behind stage 2)", t->ram_line);
 	t->built = true;
 	if (t->have_s2 && nb_domain_alloc(&t->s2, &t->s2_cfg, t->arena, &t->host_ts))
 		return bad(t, "stage 2: %s", nb_errmsg());
@@ -270,6 +274,9 @@ static int statement(struct tscript *t, char **tok, int n)
 			return bad(t, "usage: guest-ram IPA SIZE");
 		if (t->built)
 			return bad(t, "guest-ram must come before any map, unmap or translate");
+		if (t->ram_line)
+			return bad(t, "guest-ram declared twice (line %u)", t->ram_line);
+		t->ram_line = t->line;
 		return num(t, tok[1], "IPA", &t->ram_ipa) || num(t, tok[2], "size", &t->ram_size) ? -EINVAL : 0;
 	}
 	if (strcmp(k, "map1") == 0 || strcmp(k, "map") == 0)
@@ -424,6 +431,14 @@ int nb_tscript_run_mem(struct nb_tscript_mem *m, FILE *in, const char *name, FIL
 	}
 	if (!rc && ferror(in)) {
 		fprintf(err, "%s: read error: %s\n", name, strerror(errno));
+		rc = 1;
+	}
+	/* guest RAM holds a nested walk's stage-1 tables behind stage 2: with
+	 * one stage it would be ignored, not used */
+	if (!rc && t.ram_line && !(t.have_s1 && t.have_s2)) {
+		t.line = t.ram_line;
+		bad(&t, "guest-ram needs both stage1 and stage2 (the guest's stage-1 tables live in it, "
+			"behind stage 2)");
 		rc = 1;
 	}
 	cleanup(&t);
