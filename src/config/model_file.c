@@ -61,5 +61,12 @@ int nb_hwparams_model(const char *dir, const char *model, const char *const *set
 		snprintf(msg, sizeof(msg), "%s", nb_errmsg());
 		return nb_fail(-ret, "%s (model %s) with --set '%s': %s", path, model, all, msg);
 	}
+	/* --set changes the hardware of every model it runs; a model or vendor
+	 * of its own would turn each file into one other model, or a model onto
+	 * another vendor's command set (each benchmark then failed apart) */
+	if (strcmp(p->model, model) != 0 || p->vendor != tm->vendor)
+		return nb_fail(EINVAL, "%s (model %s) with --set '%s': --set changes every model's hardware, "
+			       "not which model or vendor it is (choose models with --filter or --families)",
+			       path, model, all);
 	return 0;
 }

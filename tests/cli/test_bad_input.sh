@@ -369,6 +369,17 @@ run_case "run --set=iotlb.entries=32" "out of range for a model (vtd: 64 ways), 
 	"vtd.cfg (model vtd) with --set 'iotlb.entries=32'" 1 -- \
 	env "$NOLEAK" NB_BENCH_DIR="$fake" "$NB" run --out="$W/setbad" --families=mapunmap --no-report \
 	--set=iotlb.entries=32
+# --set changes every model's hardware: a model or vendor of its own made every
+# benchmark of the other models fail apart (exit 1, after running)
+run_case "run --set=model=amd" "which model, not its hardware" 2 \
+	"vtd.cfg (model vtd) with --set 'model=amd': --set changes every model's hardware" 1 -- \
+	env "$NOLEAK" NB_BENCH_DIR="$fake" "$NB" run --out="$W/setbad" --families=mapunmap --no-report \
+	--set=model=amd
+run_case "run --set=vendor=smmuv3" "which vendor, not its hardware" 2 \
+	"vtd.cfg (model vtd) with --set 'vendor=smmuv3': --set changes every model's hardware" 1 -- \
+	env "$NOLEAK" NB_BENCH_DIR="$fake" "$NB" run --out="$W/setbad" --families=mapunmap --no-report \
+	--set=vendor=smmuv3
+[ -e "$W/setbad" ] && fail "run --set=model/vendor: $W/setbad was made: something ran"
 # processes, shards, filters (issue 20): refused before any family runs
 run_case "run --jobs=0" "out of range" 2 "--jobs: '0'" 1 -- "$NB" run --jobs=0
 run_case "run --jobs=257" "out of range" 2 "--jobs: '257'" 1 -- "$NB" run --jobs=257
