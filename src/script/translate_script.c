@@ -103,15 +103,32 @@ static int guest_ram(struct tscript *t)
 	return nb_scenario_ram_map(&t->mem->sc, t->s2, t->ram_ipa, t->ram_size);
 }
 
+/* Guest RAM holds a nested walk's stage-1 tables behind stage 2: with one
+ * stage it would be ignored, not used. Said where the script first needs
+ * its stages (its first map or translate), or at its end. */
+static bool ram_without_stages(struct tscript *t)
+{
+	unsigned at = t->line;
+
+	if (!t->ram_line || (t->have_s1 && t->have_s2))
+		return false;
+	if (at == t->ram_line)
+		bad(t, "guest-ram needs both stage1 and stage2 (the guest's stage-1 tables live in it, "
+		    "behind stage 2)");
+	else
+		bad(t, "guest-ram (line %u) needs both stage1 and stage2 (the guest's stage-1 tables "
+		    "live in it, behind stage 2)", t->ram_line);
+	return true;
+}
+
 static int build(struct tscript *t)
 {
 	if (t->built)
 		return 0;
 	if (!t->have_s1 && !t->have_s2)
 		return bad(t, "declare stage1 and/or stage2 before mapping or translating");
-	if (t->ram_line && !(t->have_s1 && t->have_s2))
-		return bad(t, "guest-ram (line %u) needs both stage1 and stage2 (the guest's stage-1 tables "
-			   "live in it, behind stage 2)", t->ram_line);
+	if (ram_without_stages(t))
+		return -EINVAL;
 	t->built = true;
 	if (t->have_s2 && nb_domain_alloc(&t->s2, &t->s2_cfg, t->arena, &t->host_ts))
 		return bad(t, "stage 2: %s", nb_errmsg());
@@ -433,13 +450,9 @@ int nb_tscript_run_mem(struct nb_tscript_mem *m, FILE *in, const char *name, FIL
 		fprintf(err, "%s: read error: %s\n", name, strerror(errno));
 		rc = 1;
 	}
-	/* guest RAM holds a nested walk's stage-1 tables behind stage 2: with
-	 * one stage it would be ignored, not used */
-	if (!rc && t.ram_line && !(t.have_s1 && t.have_s2)) {
+	if (!rc && !t.built) {
 		t.line = t.ram_line;
-		bad(&t, "guest-ram needs both stage1 and stage2 (the guest's stage-1 tables live in it, "
-			"behind stage 2)");
-		rc = 1;
+		rc = ram_without_stages(&t);
 	}
 	cleanup(&t);
 	return rc;
