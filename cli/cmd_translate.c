@@ -5,21 +5,26 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "nestbench/pt.h"
 #include "nestbench/script.h"
 
 static int run(int argc, char **argv)
 {
+	char formats[256];
 	FILE *in;
 	int rc;
 
 	if (argc == 2 && nb_cli_is_help(argv[1])) {
+		/* the formats from the registry: the README points here */
 		printf("usage: nestbench translate SCRIPT|-\n"
 		       "Reads a translate script (grammar: README, 'The translate script'; - reads\n"
 		       "stdin) and prints each walk: stage, level, table address, index, descriptor,\n"
 		       "result or fault.\n"
+		       "FORMAT (of stage1/stage2): %s\n"
 		       "  -h, --help  this help\n"
 		       "Exit status: 0 the script ran; 1 a bad line (FILE:LINE: what is wrong) or an\n"
-		       "unreadable file; 2 usage.\n");
+		       "unreadable file; 2 usage.\n",
+		       nb_fmt_list(formats, sizeof(formats)));
 		return 0;
 	}
 	if (argc != 2)
