@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The tag-model registry, one line per model, in the order every sweep runs
- * them (and fuzz_ops numbers them: tests/fuzz/make_seeds.py reads this
+ * them (and fuzz_ops numbers them: the build derives its seeds, not from this
  * file). Adding a strategy is one file, src/models/tag_<name>.c, defining
  * const struct nb_tag_model nb_model_<name> with .name = "<name>", and one
  * line here; its hardware is configs/<name>.cfg (base = "..." and what

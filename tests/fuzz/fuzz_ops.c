@@ -16,8 +16,8 @@
  * the flush queue) or a guest-RAM page holding stage-1 tables is unmapped
  * (then a fault is allowed, but a translation must still be right).
  *
- * Input: byte 0 model (low 2 bits, with bits 5-7 of byte 2: any registered
- * tag model, vtd / amd / smmuv3 / vtd_vmid first) and flags (batch, ATS,
+ * Input: byte 0 model (low 2 bits, with bits 5-7 of byte 2: the registry
+ * index of a tag model, modulo their count) and flags (batch, ATS,
  * lazy, small caches); byte 1 nested domains K (bits 0-2: 0..4), devices D
  * (bit 3: 1..2) and IOMMU units sharing the stage 2 (bit 4: 1..2); bytes
  * 2-4 cache and policy variations; then operations (at most 200), each an
