@@ -231,7 +231,7 @@ def ops_seeds(reg):
     # findings, kept as regressions (minimized): the last device of a nested
     # domain detached, then stage-2 tables freed (stale stage-2 walk cache);
     # an unmap that removes no leaf but frees emptied tables (no flush; found
-    # as 0602005c0b8703808700020b02030080, model 2 of 7: smmuv3);
+    # as 0602005c0b8703808700020b02030080, model 2: smmuv3);
     seeds['regress-detach-then-free-s2-table'] = ops_header(reg, 'amd_hostdid') + bytes([
         DMA_ALL, 1, ATTACH, 1, 1, S2_UNMAP, 0, 0x80])
     seeds['regress-unmap-frees-empty-table'] = ops_header(reg, 'smmuv3', b3=0x5c, b4=0x0b) + bytes.fromhex(
