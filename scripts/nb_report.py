@@ -8,8 +8,10 @@ RESULTS_DIR is what `nestbench run` writes: raw/<family>.json (Google Benchmark
 JSON), env.json and run.json. Writes RESULTS_DIR/plots/<id>.{png,svg,dat},
 RESULTS_DIR/index.html and RESULTS_DIR/summary.md, each through a temporary
 name and a rename. What to plot is the table in scripts/nbreport/specs.py;
-the gnuplot templates are reports/templates/*.gp. Missing or failed families
-are reported, and everything else is still rendered.
+the gnuplot templates are reports/templates/*.gp. A family without a spec
+gets a generic section (scripts/nbreport/generic.py: its counters in tables,
+each with its kind, and default plots). Missing or failed families are
+reported, and everything else is still rendered.
 
 Exit status: 0 report written (even if families or plots are missing: the
 report says so); 1 a plot failed in gnuplot (the report is still written), or
@@ -26,8 +28,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from nbreport import (calibration, checks, html, machines, markdown, plot, readings,  # noqa: E402
-                      results, select, specs, util)
+from nbreport import (calibration, checks, generic, html, machines, markdown, plot,  # noqa: E402
+                      readings, results, select, specs, util)
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -66,23 +68,35 @@ def generate():
     outdir = os.path.join(rd, "plots")
     os.makedirs(outdir, exist_ok=True)
 
-    plots, skipped = [], []
-    for sp in specs.SPECS:
-        if multi:                 # every machine's series in each plot
-            got, why = machines.build(sp, multi, readings.reading)
-        else:
-            got, why = select.build(sp, res)
+    def draw_all(spec_list):
+        """(plots drawn, [(spec, why not)]) of a list of specs."""
+        drawn, why_not = [], []
+        for sp in spec_list:
+            if multi:             # every machine's series in each plot
+                got, why = machines.build(sp, multi, readings.reading)
+            else:
+                got, why = select.build(sp, res)
+                for p in got:
+                    p.reading = readings.reading(p)
+            if why:
+                why_not.append((sp, why))
             for p in got:
-                p.reading = readings.reading(p)
-        if why:
-            skipped.append((sp["id"], why))
-        for p in got:
-            plot.draw(p, outdir, os.path.abspath(args.templates), gnuplot)
-            plots.append(p)
+                plot.draw(p, outdir, os.path.abspath(args.templates), gnuplot)
+                drawn.append(p)
+        return drawn, why_not
+
+    plots, skipped = draw_all(specs.SPECS)
+    skipped = [(sp["id"], why) for sp, why in skipped]
+    # Families without a spec: their generic section and default plots.
+    views = [(label, generic.views(r)) for label, r, _ in multi] if multi else [
+        ("", generic.views(res))]
+    gplots, gskipped = draw_all(generic.plot_specs([v for _, v in views]))
+    gen = {"html": generic.section_html(views, gplots, gskipped, html.figure),
+           "md": generic.section_md(views, gplots, gskipped)}
 
     # Plots of an earlier generation that this one did not draw would linger
     # unreferenced: remove them (plots/ holds only what this script writes).
-    keep = {os.path.basename(f) for p in plots for f in p.files.values()}
+    keep = {os.path.basename(f) for p in plots + gplots for f in p.files.values()}
     for f in os.listdir(outdir):
         if f not in keep and f.rsplit(".", 1)[-1] in ("png", "svg", "dat"):
             os.unlink(os.path.join(outdir, f))
@@ -104,11 +118,13 @@ def generate():
     verdicts = machines.checks(multi, checks.run_all) if multi else checks.run_all(res)
     calib = calibration.rows(res)
     util.write_atomic(os.path.join(rd, "index.html"),
-                      html.page(res, plots, skipped, title, raw_links, verdicts, calib, extra))
+                      html.page(res, plots, skipped, title, raw_links, verdicts, calib, extra,
+                                gen["html"]))
     util.write_atomic(os.path.join(rd, "summary.md"),
-                      markdown.summary(res, plots, skipped, title, verdicts, calib, extra))
+                      markdown.summary(res, plots, skipped, title, verdicts, calib, extra,
+                                       gen["md"]))
 
-    failed = [p for p in plots if p.error]
+    failed = [p for p in plots + gplots if p.error]
     for p in failed:
         print("nb_report: %s: %s" % (p.id, p.error), file=sys.stderr)
     for label, r, _ in multi or [("", res, None)]:
@@ -118,7 +134,7 @@ def generate():
         for prob in r.problems:
             print("nb_report: %s%s" % (label + ": " if label else "", prob), file=sys.stderr)
     print("nb_report: %d plot(s) in %s, %s, %s" % (
-        len(plots) - len(failed), outdir, os.path.join(rd, "index.html"),
+        len(plots) + len(gplots) - len(failed), outdir, os.path.join(rd, "index.html"),
         os.path.join(rd, "summary.md")))
     for c in verdicts:
         if c.status == "fail":

@@ -210,9 +210,10 @@ def calibration_section(rows):
             "</th></tr>%s</table>" % (e(rows[0].model_name), "".join(body)))
 
 
-def page(res, plots, skipped, title, raw_links, checks=(), calib=(), machines=None):
+def page(res, plots, skipped, title, raw_links, checks=(), calib=(), machines=None, generic=""):
     """machines: the sections of a report over several machines
-    (machines.py: "status", "env" HTML), which replace the run's own."""
+    (machines.py: "status", "env" HTML), which replace the run's own;
+    generic: the section of the families without a plot spec (generic.py)."""
     body = ["<h1>%s</h1>" % e(title)]
     run = res.run
     body.append("<p class=muted>Results folder <code>%s</code>; %s; repetitions per family in "
@@ -229,11 +230,15 @@ def page(res, plots, skipped, title, raw_links, checks=(), calib=(), machines=No
         body.append("<ul>%s</ul>" % "".join('<li><a href="#%s">%s</a></li>' % (
             e(p.id), e(p.title)) for p in plots))
     else:
-        body.append("<p class=bad>No plot could be drawn from these results.</p>")
+        body.append("<p class=bad>No plot could be drawn from these results%s.</p>" % (
+            " with the plot table (specs.py); the families without a spec have their section "
+            "below" if generic else ""))
     body += [figure(p) for p in plots]
     if skipped:
         body.append("<h2>Plots not drawn</h2><ul>%s</ul>" % "".join(
             "<li><b>%s</b>: %s</li>" % (e(i), e(r)) for i, r in skipped))
+    if generic:
+        body.append(generic)
     gens = res.generations()
     if gens:
         body.append("<h2>Models: which Linux each reproduces</h2><table>%s</table>" % "".join(

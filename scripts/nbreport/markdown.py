@@ -11,9 +11,10 @@ def cell(s):
     return str(s).replace("|", "\\|").replace("\n", " ")
 
 
-def summary(res, plots, skipped, title, checks=(), calib=(), machines=None):
+def summary(res, plots, skipped, title, checks=(), calib=(), machines=None, generic=""):
     """machines: a report over several machines (machines.py "md" replaces
-    the run's families and environment)."""
+    the run's families and environment); generic: the section of the
+    families without a plot spec (generic.py)."""
     out = ["# %s" % title, ""]
     run = res.run
     out.append("Results: `%s` (%s). Host time: this machine running the simulator (its "
@@ -55,9 +56,13 @@ def summary(res, plots, skipped, title, checks=(), calib=(), machines=None):
             if "png" in p.files and "svg" in p.files else " (no image: %s)" % p.error
         out.append("- **%s**%s: %s" % (cell(p.title), img, cell(p.reading)))
     if not plots:
-        out.append("No plot could be drawn from these results.")
+        out.append("No plot could be drawn from these results%s." % (
+            " with the plot table (specs.py); the families without a spec have their section "
+            "below" if generic else ""))
     if skipped:
         out += ["", "Not drawn: " + "; ".join("%s (%s)" % (i, cell(r)) for i, r in skipped)]
+    if generic:
+        out += generic.split("\n")
     gens = res.generations()
     if gens:
         out += ["", "## Models: which Linux each reproduces (docs/models.md)", "",

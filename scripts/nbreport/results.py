@@ -47,6 +47,7 @@ class Family:
         self.spread = {}       # base name -> {metric: (min, max)} over repetitions
         self.reps = {}         # base name -> repetitions that reported
         self.errors = []       # (benchmark, message) of benchmarks that failed
+        self.manual_time = set()  # base names whose time the benchmark set itself
         self.repetitions = 1
 
     @property
@@ -160,7 +161,10 @@ def _load_raw(fam, path, problems):
     for b in doc["benchmarks"]:
         if not isinstance(b, dict) or not isinstance(b.get("name"), str):
             continue
-        name = base_name(b.get("run_name", b["name"]))
+        raw_name = b.get("run_name", b["name"])
+        name = base_name(raw_name)
+        if re.search(r"/manual_time(?=/|$)", str(raw_name)):
+            fam.manual_time.add(name)
         if b.get("error_occurred"):
             fam.errors.append((name, b.get("error_message", "error")))
             continue
