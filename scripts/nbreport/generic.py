@@ -16,14 +16,15 @@ section of their own, derived from the results alone:
     cpu_time and perf_* stay in the tables (a plot would repeat time / show
     this host's noise).
 Which benchmarks are generic: those whose first name component (the prefix
-of bench/families.txt's report column) no spec is for. A family of the table
+of bench/families.txt's report column) no spec is for and no section of the
+report renders (calibrate/: the calibration table). A family of the table
 whose prefixes have no spec and that has no results here is listed too, with
 "no results" (the Run table says why).
 """
 import re
 from html import escape
 
-from . import families, kinds, specs
+from . import calibration, families, kinds, nested, specs
 from .select import natural, slug
 from .util import num
 
@@ -42,8 +43,11 @@ HOW = ("Each family below has no plot in scripts/nbreport/specs.py, so its resul
 
 
 def covered():
-    """The name prefixes some spec plots."""
-    return {s["family"] for s in specs.SPECS}
+    """The name prefixes the report already shows: those some spec plots, and
+    those a section of its own renders (calibration.py's calibrate/...)."""
+    own = (calibration.NAME, nested.NESTED, nested.FS)
+    return {s["family"] for s in specs.SPECS} | {
+        re.match(r"\^?([^/]+)/", rx.pattern).group(1) for rx in own}
 
 
 def prefix(name):
@@ -119,7 +123,7 @@ def views(res):
 
 
 def _label(counter, kind):
-    unit = " per iteration, ns" if counter in ("time", "cpu_time") else ""
+    unit = "; per iteration, ns" if counter in ("time", "cpu_time") else ""
     return "%s (%s%s)" % (counter, kind, unit)
 
 
@@ -154,7 +158,7 @@ def plot_specs(machine_views):
             x="x", y=counter, series="{parent}", logx="auto", logy="auto",
             xlabel=xname + " (the benchmark name's last component)", ylabel=ylabel,
             reading=("extremes", {})))
-    return sorted(out, key=lambda s: natural(s["id"]))
+    return out                # in the order of the groups and their counters (time first)
 
 
 def _cell(fam, name, counter):
@@ -177,12 +181,28 @@ def _group_html(view, g):
         _e(n[len(g.parent) + 1:] if g.parent else n),
         "".join("<td>%s</td>" % _e(_cell(view.fam, n, c)) for c in g.counters))
         for n in g.names)
-    kinds_rows = "".join("<tr><td class=l>%s</td><td class=l>%s</td><td class=l>%s</td></tr>" % (
-        _e(c), _e(g.kinds[c][0]), _e(g.kinds[c][1])) for c in g.counters)
-    return ("<h4>%s/…</h4><table><tr><th class=l>benchmark</th>%s</tr>%s</table>"
-            "<details><summary>What each counter is</summary><table><tr><th class=l>counter"
-            "</th><th class=l>kind</th><th class=l>said by</th></tr>%s</table></details>" % (
-                _e(g.parent or view.name), head, rows, kinds_rows))
+    return ("<h4>%s/…</h4><div class=wide><table><tr><th class=l>benchmark</th>%s</tr>%s"
+            "</table></div>" % (_e(g.parent or view.name), head, rows))
+
+
+def kind_rows(view):
+    """[(counter, kind, source, groups)]: each counter once, or once per
+    kind when its groups differ (groups: the parents, or [] for all)."""
+    seen = {}
+    for g in view.groups:
+        for c in g.counters:
+            seen.setdefault((c,) + g.kinds[c], []).append(g.parent)
+    every = len(view.groups)
+    return [(c, k, src, [] if len(parents) == every else parents)
+            for (c, k, src), parents in seen.items()]
+
+
+def _kinds_html(view):
+    rows = "".join("<tr><td class=l>%s</td><td class=l>%s</td><td class=l>%s%s</td></tr>" % (
+        _e(c), _e(k), _e(src), _e(" (in %s)" % ", ".join(p + "/…" for p in parents))
+        if parents else "") for c, k, src, parents in kind_rows(view))
+    return ("<details><summary>What each counter is</summary><table><tr><th class=l>counter"
+            "</th><th class=l>kind</th><th class=l>said by</th></tr>%s</table></details>" % rows)
 
 
 def _reps_note(fam):
@@ -212,6 +232,7 @@ def section_html(machine_views, plots, skipped, figure):
                 continue
             out.append("<p class=muted>%d benchmark(s)%s; %s.</p>" % (
                 sum(len(g.names) for g in v.groups), _e(on), _e(_reps_note(v.fam))))
+            out.append(_kinds_html(v))
             out += [_group_html(v, g) for g in v.groups]
         out += [figure(p) for p in plots if p.spec.get("generic_family") == name]
         why = [r for sp, r in skipped if sp.get("generic_family") == name]
@@ -242,6 +263,10 @@ def section_md(machine_views, plots, skipped):
                 continue
             out += ["", "%d benchmark(s)%s; %s." % (sum(len(g.names) for g in v.groups), on,
                                                     _reps_note(v.fam))]
+            out += ["", "What each counter is: " + _md("; ".join(
+                "%s: %s (%s%s)" % (c, k, src, " in " + ", ".join(p + "/…" for p in parents)
+                                   if parents else "")
+                for c, k, src, parents in kind_rows(v))) + "."]
             for g in v.groups:
                 out += ["", "**%s/…**" % _md(g.parent or name), "",
                         "| benchmark | %s |" % " | ".join(
@@ -250,8 +275,6 @@ def section_md(machine_views, plots, skipped):
                 out += ["| %s | %s |" % (_md(n[len(g.parent) + 1:] if g.parent else n),
                                          " | ".join(_md(_cell(v.fam, n, c)) for c in g.counters))
                         for n in g.names]
-                out += ["", "Kinds: " + "; ".join("%s: %s (%s)" % (c, g.kinds[c][0], g.kinds[c][1])
-                                                  for c in g.counters) + "."]
         for p in plots:
             if p.spec.get("generic_family") != name:
                 continue

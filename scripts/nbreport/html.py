@@ -27,7 +27,7 @@ figure{margin:1em 0 2.2em 0} figure img{max-width:100%;height:auto;border:1px so
 p.reading{font-size:1.05em;background:#f6f8fa;border-left:4px solid #0072b2;
  padding:.4em .7em;margin:.4em 0}
 .bad{color:#b00020} .ok{color:#00703c} .muted{color:#666;font-size:.9em}
-details{margin:.3em 0} code{font-size:.92em}
+details{margin:.3em 0} code{font-size:.92em} div.wide{overflow-x:auto}
 #nb-selfcheck{font-family:monospace;font-size:.8em;color:#666}
 """
 

@@ -8,8 +8,8 @@ themselves say, in this order (the first that says something wins):
      "host time", "modelled" or "count" (a family writes it from its
      register function: nb_bench_ctx("counter_kind.cmds", "count"));
   2. Google Benchmark's own figures: time (real time per iteration) and
-     cpu_time are host time, unless the benchmark set its own iteration time
-     (manual time: only the family knows what that is); items_per_second and
+     cpu_time are host time, except time when the benchmark set its own
+     iteration time (manual time: only the family knows what that is); items_per_second and
      bytes_per_second are per second of host time;
   3. perf_* (bench/common: the perf events of this host per iteration):
      perf_task_clock and perf_cpu_clock are host time, the others counts of
@@ -55,9 +55,9 @@ def declared(context):
 
 def by_name(counter, manual_time=False):
     """(kind, source) from the counter's name alone (rules 2 to 5)."""
+    if counter == "time" and manual_time:
+        return UNLABELLED, "manual time: the family sets each iteration's time itself"
     if counter in ("time", "cpu_time"):
-        if manual_time:
-            return UNLABELLED, "manual time: the family sets each iteration's time itself"
         what = "real" if counter == "time" else "CPU"
         return HOST, "Google Benchmark: %s time per iteration (ns)" % what
     if counter in GB_RATES:
