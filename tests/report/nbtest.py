@@ -12,6 +12,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "fixtures")
 
 
+def family_table(repo):
+    """bench/families.txt's rows as lists of fields, read here with a plain
+    split (not the project's parser): the reference the tests derive from."""
+    rows = []
+    with open(os.path.join(repo, "bench", "families.txt"), encoding="utf-8") as f:
+        for line in f:
+            if line.strip() and not line.lstrip().startswith("#"):
+                rows.append(line.split())
+    return rows
+
+
 class Test:
     def __init__(self, name, extra=()):
         ap = argparse.ArgumentParser()

@@ -5,7 +5,13 @@
 results-full: every plot the fixture data call for exists as PNG and SVG,
 non-empty and of the right kind (and no other); index.html and summary.md
 exist; every file the HTML references exists and every in-page link has its
-target; every plot has a computed reading; nothing is reported missing.
+target; every plot has a computed reading. What is reported missing is
+derived from bench/families.txt, not kept in the fixture: each benchmark
+family of the table with no results in the fixture is reported "not run"
+(scripts/nbreport/results.py Results.missing), exactly as for a real run
+without it, and nothing else; with the shipped families that is nothing. A
+family added to a copy of the table is reported so, with the same plots
+(the fixture stays valid when a family is added).
 The page has the self-checks (both ok on a real run) and the calibration table
 (the published F&S figures beside the model's, with ratios).
 old-limit: the previous pgwalk results, whose walks beat the old pointer-chase
@@ -17,12 +23,15 @@ missing env.json are each named; what data there is is plotted.
 The reference check is shown to catch a deleted plot (it can fail).
 """
 import glob
+import json
 import os
 import re
 import shutil
+import sys
+from html import unescape
 from html.parser import HTMLParser
 
-from nbtest import FIXTURES, Test
+from nbtest import FIXTURES, Test, family_table
 
 FULL_PLOTS = [
     "replay_hit-nvme-4m", "replay_hit-tcp-4m", "replay_assoc-nvme-4m", "replay_assoc-tcp-4m",
@@ -102,6 +111,53 @@ def check_plots(t, rd, ids):
         t.check(ok_png and ok_svg, "plot %s: PNG and SVG exist, non-empty, well-formed" % pid)
 
 
+def expected_missing(repo, rd):
+    """The table's benchmark families with neither raw/<name>.json nor a
+    run.json row in the results folder rd (the report calls them "not run")."""
+    with open(os.path.join(rd, "run.json"), encoding="utf-8") as f:
+        listed = {r["name"] for r in json.load(f)["families"]}
+    have = {os.path.basename(p)[:-5] for p in glob.glob(os.path.join(rd, "raw", "*.json"))}
+    return sorted(r[0] for r in family_table(repo) if r[1] == "bench"
+                  and r[0] not in listed | have)
+
+
+def reported_missing(html, md, err):
+    """{family: reason} as the page, summary.md and stderr each say it."""
+    m = re.search(r"<b>Missing or incomplete:</b> (.*?)\. Everything else", html)
+    page = dict(re.findall(r"([a-z0-9_]+) \((.*?)\)(?:; |$)", unescape(m.group(1)))) if m else {}
+    m = re.search(r"^\*\*Missing or incomplete:\*\* (.*)$", md, re.M)
+    summary = dict(re.findall(r"([a-z0-9_]+) \((.*?)\)(?:; |$)", m.group(1))) if m else {}
+    lines = dict(re.findall(r"^nb_report: missing family ([a-z0-9_]+): (.*)$", err, re.M))
+    return page, summary, lines
+
+
+def check_missing(t, rd, err, want, what):
+    """Exactly the families of want are reported missing, each as not run."""
+    html = open(os.path.join(rd, "index.html"), encoding="utf-8").read()
+    md = open(os.path.join(rd, "summary.md"), encoding="utf-8").read()
+    reason = "not run: absent from run.json, no raw/%s.json"
+    for where, got in zip(("index.html", "summary.md", "stderr"), reported_missing(html, md, err)):
+        ok = sorted(got) == want and all(got[n].startswith(reason % n) for n in want)
+        t.check(ok, "%s: %s reports missing exactly the table's families without results %s" % (
+            what, where, want), got)
+    if not want:
+        t.check("Missing or incomplete" not in html, "%s: nothing reported missing" % what)
+
+
+def added_family(t, repo):
+    """A copy of the report code whose family table has one more family
+    (the report finds the table beside its scripts/ folder)."""
+    root = os.path.join(t.tmp, "repo-added")
+    shutil.copytree(os.path.join(repo, "scripts"), os.path.join(root, "scripts"),
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    os.makedirs(os.path.join(root, "bench"))
+    with open(os.path.join(repo, "bench", "families.txt"), encoding="utf-8") as f:
+        table = f.read()
+    with open(os.path.join(root, "bench", "families.txt"), "w", encoding="utf-8") as f:
+        f.write(table + "nbtest_added  bench  0.05  1  1  2  1  nbtest_added\n")
+    return root
+
+
 def main():
     t = Test("report_generator")
     rd = t.copy_fixture("results-full")
@@ -133,11 +189,28 @@ def main():
                       r"no_map_contention.md</td><td>[0-9,.]+</td><td>0\.9\d</td>"
                       r"<td class=l>prediction</td>", html) is not None,
             "the calibration table puts a prediction beside its published figure, with the ratio")
-    t.check("Missing or incomplete" not in html, "results-full: nothing reported missing")
+    check_missing(t, rd, err, expected_missing(t.repo, rd), "results-full")
     t.check("task-clock=real" in html and "instructions=unavailable" in html,
             "the environment table says which perf counters were real")
     md = open(os.path.join(rd, "summary.md"), encoding="utf-8").read()
     t.check(md.count("](plots/") == 2 * len(FULL_PLOTS), "summary.md links every plot")
+
+    # A family added to the table: the same fixture stays valid, the family is
+    # reported as not run (and listed in the section of families without a spec).
+    root = added_family(t, t.repo)
+    ad = t.copy_fixture("results-full", "added")
+    rc, out, err = t.run([sys.executable, os.path.join(root, "scripts", "nb_report.py"), ad,
+                          "--templates", os.path.join(t.repo, "reports", "templates")])
+    t.check(rc == 0, "a family added to the table: nb_report.py on results-full exits 0",
+            "exit %d: %s" % (rc, err[-500:]))
+    made = sorted(os.path.basename(p)[:-4] for p in glob.glob(os.path.join(ad, "plots", "*.png")))
+    t.check(made == sorted(FULL_PLOTS), "a family added to the table: the same plots", made)
+    check_missing(t, ad, err, sorted(expected_missing(t.repo, ad) + ["nbtest_added"]),
+                  "a family added to the table")
+    html = open(os.path.join(ad, "index.html"), encoding="utf-8").read()
+    t.check(re.search(r'<h3 id="family-nbtest_added">nbtest_added</h3>\s*<p class=bad>No results '
+                      r'of nbtest_added in this run', html) is not None,
+            "a family added to the table: its section says it has no results")
 
     # The reference check can fail: remove a plot and it must notice.
     os.unlink(os.path.join(rd, "plots", "inval_cmds.svg"))
