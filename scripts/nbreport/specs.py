@@ -4,8 +4,10 @@
 One row per plot (or one per panel value, when the row has a panel):
   id        file name stem of the plot (plots/<id>[-<panel>].png/.svg)
   title     plot title ({panel} and the fixed values are filled in)
-  family    the benchmark name prefix (documentation; names are searched in
-            every raw/*.json, as one binary may run several prefixes)
+  family    the benchmark name prefix (names are searched in every
+            raw/*.json, as one binary may run several prefixes); a prefix
+            some spec names has its plots here and no generic section
+            (generic.py: the view of a family without a spec)
   match     regex over the benchmark name; named groups are the name's parts
   where     fixed values for groups: a value, or "min"/"max" (the smallest /
             largest present, numerically), so one plot is one slice
