@@ -24,7 +24,7 @@ whose prefixes have no spec and that has no results here is listed too, with
 import re
 from html import escape
 
-from . import calibration, families, kinds, nested, specs
+from . import calibration, families, kinds, nested, select, specs
 from .select import natural, slug
 from .util import num
 
@@ -119,15 +119,17 @@ def views(res):
     return out
 
 
-def _label(counter, kind):
-    unit = "; per iteration, ns" if counter in ("time", "cpu_time") else ""
-    return "%s (%s%s)" % (counter, kind, unit)
+def _label(counter, kind, log=False):
+    """'time (host time; per iteration, ns; log scale)'."""
+    parts = [kind] + (["per iteration, ns"] if counter in ("time", "cpu_time") else []) + (
+        ["log scale"] if log else [])
+    return "%s (%s)" % (counter, "; ".join(parts))
 
 
 def plot_specs(machine_views):
     """The default plots: one spec per family, numeric key and counter, over
     the groups of every machine (machine_views: [[View]])."""
-    plan = {}                     # (family, key, counter) -> ({parent}, {kind})
+    plan = {}                     # (family, key, counter) -> ({parent}, {kind}, [x], [y])
     for vs in machine_views:
         for v in vs:
             for g in v.groups:
@@ -136,13 +138,20 @@ def plot_specs(machine_views):
                 for c in g.counters:
                     if NOT_PLOTTED.match(c):
                         continue
-                    parents, seen = plan.setdefault((v.name, g.key, c), (set(), set()))
+                    parents, seen, xs, ys = plan.setdefault((v.name, g.key, c),
+                                                            (set(), set(), [], []))
                     parents.add(g.parent)
                     seen.add(g.kinds[c][0])
+                    for n in g.names:
+                        if c in v.fam.values[n]:
+                            xs.append(float(LAST.match(n).group("x")))
+                            ys.append(v.fam.values[n][c])
     out = []
-    for (fam, key, counter), (parents, seen) in plan.items():
+    for (fam, key, counter), (parents, seen, xs, ys) in plan.items():
         kind = seen.pop() if len(seen) == 1 else "%s: the groups differ, see the tables" % (
             kinds.UNLABELLED)
+        # log where select.py's "auto" would choose it, decided here so the axis labels say so
+        logx, logy = select._auto_log("auto", xs), select._auto_log("auto", ys)
         xname = key or "last name component"
         ylabel = _label(counter, kind)
         out.append(specs.spec(
@@ -152,8 +161,9 @@ def plot_specs(machine_views):
             match="^(?P<parent>%s)/%s(?P<x>-?[0-9]+(?:\\.[0-9]+)?)$" % (
                 "|".join(re.escape(p) for p in sorted(parents)),
                 re.escape(key) + ":" if key else ""),
-            x="x", y=counter, series="{parent}", logx="auto", logy="auto",
-            xlabel=xname + " (the benchmark name's last component)", ylabel=ylabel,
+            x="x", y=counter, series="{parent}", logx=logx, logy=logy,
+            xlabel=xname + " (the benchmark name's last component%s)" % (
+                "; log scale" if logx else ""), ylabel=_label(counter, kind, logy),
             reading=("extremes", {})))
     return out                # in the order of the groups and their counters (time first)
 

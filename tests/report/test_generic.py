@@ -162,6 +162,12 @@ def check_page(t, rd, html):
     t.check(lines == [["1", "8"], ["4", "20"], ["16", "84"], ["1", "4"], ["4", "10"], ["16", "42"]]
             and '"widgets/fill/big"' in dat and '"widgets/fill/small"' in dat,
             "the ops plot: one line per group, the medians chosen here", dat)
+    heads = [read(os.path.join(rd, "plots", "generic-widgets-%s-size.dat" % c)).split("\n")[1]
+             for c in ("time", "ops")]
+    t.check("y: time (host time; per iteration, ns; log scale)" in heads[0]
+            and "log scale" not in heads[1] and "last component; log" not in heads[0],
+            "axes say log scale where select.py's rule takes it (time 10..320 ns: over 30x) and "
+            "not where it does not (sizes 1..16, ops 4..84)", heads)
     t.check(re.search(r"generic view\): time \(unlabelled; per iteration, ns\) vs entries", sec),
             "the manual-time plot's title says unlabelled")
     bad, page = bad_refs(rd)
