@@ -93,15 +93,25 @@ int nb_hwparams_load(struct nb_hw_params *p, const char *path);
 /* Apply one "key=value" override (keys as in the file, dotted: iotlb.ways,
  * costs.IOTLB_PSI, policy.strict). Error names the key. */
 int nb_hwparams_set(struct nb_hw_params *p, const char *assignment);
-/* A model's description as the benchmarks run it: DIR/<model>.cfg over the
- * vendor's defaults (the file must name the model), then the overrides
- * (sets: "key=value" strings), applied together and checked once. Errors
- * name the file, the model and the override. */
+/* A model's description as the benchmarks run it: the file that describes
+ * it (nb_hwparams_model_file) over the vendor's defaults (the file must
+ * name the model, or the hardware model it stands for), under the model's
+ * own name, then the overrides (sets: "key=value" strings), applied
+ * together and checked once. Errors name the file, the model and the
+ * override. */
 int nb_hwparams_model(const char *dir, const char *model, const char *const *sets, int nsets,
 		      struct nb_hw_params *p);
-/* The model DIR/<model>.cfg names as its base (base = "MODEL";) in base,
- * or "" when the file describes hardware of its own: sweeps whose figures
- * depend on the hardware alone take the models with their own. */
+/* Which file describes a registered model: DIR/<model>.cfg when it is
+ * there (*hardware = NULL), else, for a model registered with .hardware,
+ * DIR/<hardware>.cfg (*hardware = its name). Neither there: an error
+ * naming both paths; a model without .hardware gets its own path (its
+ * load then says why it cannot be read). */
+int nb_hwparams_model_file(const char *dir, const char *model, char *path, size_t len,
+			   const char **hardware);
+/* The model whose hardware a model runs on, in base: its file's base
+ * (base = "MODEL";), or its registered .hardware when it has no file of
+ * its own; "" when its file describes hardware of its own: sweeps whose
+ * figures depend on the hardware alone take the models with their own. */
 int nb_hwparams_model_base(const char *dir, const char *model, char *base, size_t len);
 /* Sanity of the whole set (ways divides entries, PLRU power of two, ...). */
 int nb_hwparams_validate(const struct nb_hw_params *p);

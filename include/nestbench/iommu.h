@@ -125,6 +125,11 @@ struct nb_tag_model {
 	const char *summary;
 	enum nb_vendor vendor;
 	struct nb_linux_gen gen;
+	/* The hardware it runs on when NB_CONFIG_DIR has no <name>.cfg of its
+	 * own: the registered model of the same vendor whose file describes it
+	 * (<hardware>.cfg, run under this model's name). NULL: the model's own
+	 * file is its hardware and must be there (nb_hwparams_model). */
+	const char *hardware;
 	/* Tags for a new domain / device attachment (allocate ids here). */
 	int (*domain_init)(struct nb_iommu *m, struct nb_xdomain *d);
 	int (*attach)(struct nb_iommu *m, struct nb_xdev *dev, struct nb_inv_batch *b);

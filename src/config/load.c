@@ -301,13 +301,18 @@ int nb_hwparams_load(struct nb_hw_params *p, const char *path)
 int nb_hwparams_model_base(const char *dir, const char *model, char *base, size_t len)
 {
 	const config_setting_t *bs;
+	const char *hw;
 	char path[PATH_MAX], *text = NULL;
 	size_t n = 0;
 	config_t cfg;
 	int ret;
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s.cfg", dir, model) >= sizeof(path))
-		return nb_fail(ENAMETOOLONG, "%s/%s.cfg: path too long", dir, model);
+	if ((ret = nb_hwparams_model_file(dir, model, path, sizeof(path), &hw)))
+		return ret;
+	if (hw) {
+		snprintf(base, len, "%s", hw);
+		return 0;
+	}
 	if ((ret = hw_read(path, &text, &n)))
 		return ret;
 	config_init(&cfg);

@@ -14,6 +14,7 @@
  * device list, so Linux sends no device-TLB flush for them on a stage-2
  * change; this model flushes them whole (without it the oracle finds
  * stale device-TLB entries): docs/models.md lists the difference.
+ * Its hardware is amd.cfg's (.hardware; every number with its source).
  */
 #include "model_util.h"
 #include "util/mutant.h"
@@ -83,6 +84,7 @@ static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush
 
 const struct nb_tag_model nb_model_amd_hostdid = {
 	.name = "amd_hostdid",
+	.hardware = "amd",
 	.summary = "AMD-Vi nesting as mainline: guest DomainIDs mapped to host DomainIDs per vIOMMU",
 	.gen = { NB_GEN_LINUX, "mainline (amd/nested.c; after 6.12)",
 		 "amd_iommu_alloc_domain_nested, domain_flush_pages_v1, iommu_flush_pages_v1_hdom_ids, "

@@ -8,8 +8,9 @@
  * What Linux sent depended on the order devices attached; this model
  * follows the same order. Fixed in 6.12.117 ("Fix CACHE_TAG_NESTING_DEVTLB
  * polluting shared variables in flush loop"): `vtd`.
- * 6.12 batches (qi_batch: configs/intel_cachetag.cfg); 6.10 and 6.11 sent
- * every descriptor with its own qi_submit_sync: the `nobatch` variants.
+ * Its hardware is vtd.cfg's (.hardware; no file of its own), which batches
+ * as 6.12 does (qi_batch); 6.10 and 6.11 sent every descriptor with its
+ * own qi_submit_sync: the `nobatch` variants.
  */
 #include "vtd.h"
 
@@ -21,6 +22,7 @@ static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush
 
 const struct nb_tag_model nb_model_intel_cachetag = {
 	.name = "intel_cachetag",
+	.hardware = "vtd",
 	.summary = "VT-d cache tags with the NESTING_DEVTLB fall-through (6.10-6.12.116)",
 	.gen = { NB_GEN_LINUX, "6.12.0-6.12.116 (batched); 6.10-6.11 unbatched",
 		 "cache_tag_flush_range with the NESTING_DEVTLB fallthrough, qi_batch (6.12), "

@@ -68,6 +68,7 @@ static int flush(struct nb_iommu *m, struct nb_xdomain *d, const struct nb_flush
 
 const struct nb_tag_model nb_model_vtd_legacy = {
 	.name = "vtd_legacy",
+	.hardware = "vtd",
 	.summary = "VT-d as Linux 6.8-6.9 flushed it: per (domain, unit), each descriptor synced",
 	.gen = { NB_GEN_LINUX, "6.8-6.9",
 		 "intel_iommu_tlb_sync, iommu_flush_iotlb_psi, __iommu_flush_iotlb_psi, "

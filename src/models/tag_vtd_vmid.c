@@ -9,7 +9,9 @@
  * A stage-2 change then costs one flush whatever the number of nested
  * domains; the price is losing every nested domain's combined entries.
  * Parent tags live in the upper half of the 16-bit DID space. Everything
- * else is `vtd` (6.12.117 cache tags, qi_batch).
+ * else is `vtd` (6.12.117 cache tags, qi_batch), and so is its hardware
+ * (.hardware: vtd.cfg, every number with its source), so that a comparison
+ * with `vtd` isolates the tag strategy.
  */
 #include "iommu/cmdset.h"
 #include "vtd.h"
@@ -65,6 +67,7 @@ static void effect(const struct nb_iommu *m, const struct nb_inv_cmd *c, struct 
 
 const struct nb_tag_model nb_model_vtd_vmid = {
 	.name = "vtd_vmid",
+	.hardware = "vtd",
 	.summary = "hypothetical VT-d with a VMID-style stage-2 tag (one flush per stage-2 change)",
 	.gen = { NB_GEN_HYPOTHETICAL, "none (hardware that does not exist)",
 		 "vtd's cache_tag_flush_range, one PSI on the parent tag for a stage-2 change" },

@@ -2,7 +2,9 @@
 /*
  * Shipped configs load to the values written below (copied by hand from
  * configs/README.md, not read back from the code; the variants that name a
- * base as that base's values with the differences the README gives) and
+ * base, and the models that run on another's hardware (.hardware), as that
+ * base's values with the differences the README gives), every registered
+ * shipped model through nb_hwparams_model too, and
  * are complete (the description they are loaded over does not show through); write -> load gives the
  * same struct for the shipped configs, the defaults and random valid
  * descriptions; write refuses invalid input and leaves no temporary file;
@@ -156,6 +158,18 @@ static void shipped(const char *file, const struct nb_hw_params *want)
 	over_other.policy.fq_entries = 3;
 	CHECK_EQ(nb_hwparams_load(&over_other, path), 0, "%s over defaults: %s", file, nb_errmsg());
 	same(&over_other, want, file);
+}
+
+/* A registered model as nb_hwparams_model loads it from the shipped
+ * folder: want, under the model's own name. */
+static void shipped_model(const struct nb_hw_params *want)
+{
+	struct nb_hw_params got;
+
+	memset(&got, 0xa5, sizeof(got));
+	CHECK_EQ(nb_hwparams_model(NB_CONFIGS_DIR, want->model, NULL, 0, &got), 0, "model %s: %s", want->model,
+		 nb_errmsg());
+	same(&got, want, want->model);
 }
 
 /* ---- round trips ---------------------------------------------------------- */
@@ -393,12 +407,18 @@ int main(void)
 	legacy.policy.batch = false; /* Linux 6.8/6.9: every descriptor its own wait */
 
 	shipped("vtd.cfg", &want_vtd);
-	shipped("vtd_vmid.cfg", &vmid);
 	shipped("vtd_legacy.cfg", &legacy);
-	shipped("intel_cachetag.cfg", &cachetag);
 	shipped("amd.cfg", &want_amd);
-	shipped("amd_hostdid.cfg", &hostdid);
 	shipped("smmuv3.cfg", &want_smmuv3);
+	/* every shipped model as the benchmarks load it (its own file, or the
+	 * hardware it is registered with) */
+	shipped_model(&want_vtd);
+	shipped_model(&vmid);
+	shipped_model(&legacy);
+	shipped_model(&cachetag);
+	shipped_model(&want_amd);
+	shipped_model(&hostdid);
+	shipped_model(&want_smmuv3);
 	roundtrip(&want_vtd, "vtd");
 	roundtrip(&vmid, "vtd_vmid");
 	roundtrip(&want_amd, "amd");
