@@ -57,6 +57,26 @@ static int check_sets(const char *argv0)
 	return 0;
 }
 
+/* The file each registered model's hardware came from (config.<model>):
+ * its own, or the one it is registered to run on; what the results say ran. */
+static void model_files_context(void)
+{
+	const struct nb_tag_model *tm;
+	char key[64], path[1024];
+	const char *hw;
+
+	for (int i = 0; (tm = nb_tag_model_at(i)); i++) {
+		snprintf(key, sizeof(key), "config.%s", tm->name);
+		if (nb_hwparams_model_file(nb_bench_config_dir(), tm->name, path, sizeof(path), &hw))
+			nb_bench_ctx(key, "unreadable: %s", nb_errmsg());
+		else if (hw)
+			nb_bench_ctx(key, "%s (the hardware of %s, .hardware: no %s.cfg of its own)", path, hw,
+				     tm->name);
+		else
+			nb_bench_ctx(key, "%s", path);
+	}
+}
+
 void nb_bench_ctx(const char *key, const char *fmt, ...)
 {
 	char buf[1024];
@@ -363,6 +383,7 @@ int nb_bench_family_main(int argc, char **argv, const struct nb_bench_family *fa
 		snprintf(key, sizeof(key), "nb_set_%d", i);
 		nb_bench_ctx(key, "%s", sets[i]);
 	}
+	model_files_context();
 	if (nb_bench_oracle_every())
 		nb_bench_ctx("nb_oracle", "stale-translation oracle after 1 in %u rounds, timer paused "
 			     "(--oracle-every)", nb_bench_oracle_every());

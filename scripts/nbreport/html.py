@@ -241,8 +241,9 @@ def page(res, plots, skipped, title, raw_links, checks=(), calib=(), machines=No
         body.append(generic)
     gens = res.generations()
     if gens:
-        body.append("<h2>Models: which Linux each reproduces</h2><table>%s</table>" % "".join(
-            "<tr><td class=l>%s</td><td class=l>%s</td></tr>" % (e(m), e(g)) for m, g in gens))
+        body.append("<h2>Models: which Linux each reproduces, on which hardware file</h2><table>%s</table>" % "".join(
+            "<tr><td class=l>%s</td><td class=l>%s</td><td class=l>%s</td></tr>" % (e(m), e(g), e(c))
+            for m, g, c in gens))
     body.append(machines["env"] if machines else env_section(res.env))
     body.append('<p id="nb-selfcheck" data-status="pending">NB-SELFCHECK: pending</p>')
     return ("<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n<title>%s</title>\n"

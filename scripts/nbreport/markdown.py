@@ -65,9 +65,9 @@ def summary(res, plots, skipped, title, checks=(), calib=(), machines=None, gene
         out += generic.split("\n")
     gens = res.generations()
     if gens:
-        out += ["", "## Models: which Linux each reproduces (docs/models.md)", "",
-                "| model | generation |", "|---|---|"]
-        out += ["| %s | %s |" % (cell(m), cell(g)) for m, g in gens]
+        out += ["", "## Models: which Linux each reproduces (docs/models.md), on which hardware file", "",
+                "| model | generation | hardware description |", "|---|---|---|"]
+        out += ["| %s | %s | %s |" % (cell(m), cell(g), cell(c)) for m, g, c in gens]
     if machines:
         return "\n".join(out) + "\n"
     out += ["", "## Environment", "", "| key | value |", "|---|---|"]

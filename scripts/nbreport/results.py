@@ -64,14 +64,18 @@ class Results:
         self.problems = []
 
     def generations(self):
-        """The Linux generation each model reproduces, from the benchmarks'
-        JSON context (linux.<model>): [(model, text)], sorted."""
-        out = {}
+        """The Linux generation each model reproduces and the file its
+        hardware came from, from the benchmarks' JSON context (linux.<model>,
+        config.<model>): [(model, generation, file)], sorted; "" where a
+        family did not say."""
+        gen, cfg = {}, {}
         for f in self.families.values():
             for k, v in f.context.items():
                 if k.startswith("linux."):
-                    out[k[len("linux."):]] = str(v)
-        return sorted(out.items())
+                    gen[k[len("linux."):]] = str(v)
+                elif k.startswith("config."):
+                    cfg[k[len("config."):]] = str(v)
+        return [(m, gen.get(m, ""), cfg.get(m, "")) for m in sorted(gen)]
 
     def values(self):
         """Every benchmark of every family: base name -> {metric: value}."""

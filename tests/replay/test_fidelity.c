@@ -277,7 +277,7 @@ static void check_vtd_bytes(const char *name, struct run *r, bool strict)
 static void fidelity(const char *name)
 {
 	static struct run r;
-	char path[512], cfg[512];
+	char path[512];
 	struct nb_hw_params p;
 	struct nb_replay_result res;
 	enum vendor_kind v;
@@ -292,9 +292,8 @@ static void fidelity(const char *name)
 	r.v = v;
 	strict = meta_flag(path, "guest-strict");
 	r.flush_on_map = meta_flag(path, "flush-on-map");
-	nb_hwparams_defaults(&p, v == V_AMD ? NB_VENDOR_AMD : NB_VENDOR_VTD);
-	snprintf(cfg, sizeof(cfg), "%s/%s.cfg", NB_CONFIG_DIR, v == V_AMD ? "amd_hostdid" : "vtd");
-	CHECK(nb_hwparams_load(&p, cfg) == 0, "%s", nb_errmsg());
+	CHECK(nb_hwparams_model(NB_CONFIG_DIR, v == V_AMD ? "amd_hostdid" : "vtd", NULL, 0, &p) == 0, "%s",
+	      nb_errmsg());
 	if (v == V_VTD) { /* the unit the guest saw: caching mode, MAMV, drain, mode */
 		uint64_t cap = 0, ecap = 0;
 		bool cm = false;
