@@ -19,11 +19,12 @@ enum nb_cmd_id {
 	NB_CMD_RUN,
 	NB_CMD_COMPARE,
 	NB_CMD_MERGE,
+	NB_CMD_LIST,
 	NB_CMD_COUNT
 };
 
 extern const struct nb_cmd nb_cmd_version, nb_cmd_env, nb_cmd_translate, nb_cmd_run,
-	nb_cmd_compare, nb_cmd_merge;
+	nb_cmd_compare, nb_cmd_merge, nb_cmd_list;
 
 /* --help or -h: the same in every command. */
 bool nb_cli_is_help(const char *arg);

@@ -13,6 +13,7 @@ static const struct nb_cmd *const cmds[NB_CMD_COUNT] = {
 	[NB_CMD_RUN] = &nb_cmd_run,
 	[NB_CMD_COMPARE] = &nb_cmd_compare,
 	[NB_CMD_MERGE] = &nb_cmd_merge,
+	[NB_CMD_LIST] = &nb_cmd_list,
 };
 
 int nb_cli_usage_error(const char *sub, const char *fmt, ...)

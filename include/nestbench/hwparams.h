@@ -122,6 +122,8 @@ void nb_hwparams_defaults(struct nb_hw_params *p, enum nb_vendor v);
 int nb_hwparams_write(const struct nb_hw_params *p, const char *path);
 
 const char *nb_repl_name(enum nb_repl r);
+/* "vtd", "amd", "smmuv3": the vendor as config files name it. */
+const char *nb_vendor_name(enum nb_vendor v);
 
 /* Apply what a real VT-d unit's CAP/ECAP registers say (MAMV, PSI,
  * second-level page sizes, device TLB); summary (may be NULL) gets one

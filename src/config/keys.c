@@ -34,6 +34,11 @@ const char *hw_vendor_name(enum nb_vendor v)
 	return (unsigned)v < NB_VENDOR_COUNT ? hw_vendor_names[v] : "invalid";
 }
 
+const char *nb_vendor_name(enum nb_vendor v)
+{
+	return hw_vendor_name(v);
+}
+
 const char *hw_vendor_list(char *buf, size_t len)
 {
 	buf[0] = '\0';

@@ -130,6 +130,14 @@ run_case "env --bogus" "unknown flag" 2 "'--bogus'" 1 -- "$NB" env --bogus
 run_case "env --json=1" "wrong type (value on a switch)" 2 "'--json=1'" 1 -- "$NB" env --json=1
 run_case "env json" "extra argument" 2 "'json'" 1 -- "$NB" env json
 
+section "nestbench list"
+run_case "list bogus" "unknown list" 2 "unknown list 'bogus' (lists: models, formats, families, backends" 1 -- "$NB" list bogus
+run_case "list --bogus" "unknown flag" 2 "unknown option '--bogus'" 1 -- "$NB" list --bogus
+run_case "list models formats" "extra argument" 2 "'formats': one list at a time" 1 -- "$NB" list models formats
+mkdir -p "$W/nocfg"
+run_case "list models, NB_CONFIG_DIR empty" "missing file" 1 "model vtd: $W/nocfg/vtd.cfg: No such file" 8 -- \
+	env NB_CONFIG_DIR="$W/nocfg" "$NB" list models
+
 # ---- translate ---------------------------------------------------------------
 section "nestbench translate: command line"
 run_case "translate" "missing SCRIPT" 2 "expects one SCRIPT" 1 -- "$NB" translate
@@ -634,7 +642,7 @@ help_case() {
 }
 for h in -h --help; do
 	help_case "nestbench $h" "usage: nestbench|compare|(or -h)" "$NB" "$h"
-	for c in env translate run version; do
+	for c in env translate run version list; do
 		help_case "nestbench $c $h" "usage: nestbench $c|Exit status" "$NB" "$c" "$h"
 	done
 	help_case "nestbench run $h" "--set=KEY=VALUE|NB_BENCH_DIR|NB_REPORTS_DIR|130|143" "$NB" run "$h"

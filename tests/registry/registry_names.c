@@ -3,6 +3,7 @@
  * What the registries hold, as the built library has them, for
  * test_registry.py to hold every derived list against: one line per entry,
  *   model NAME VENDOR      (registry order: model_list.h)
+ *   hardware NAME HARDWARE (a model registered to run on another's file)
  *   format NAME MIN_IA     (registry order: fmt_list.h)
  *   backend NAME
  * and the lists the library derives itself: each "unknown X" message must
@@ -34,6 +35,24 @@ static void must_name(const char *what, const char *msg, const char *name)
 	failed++;
 }
 
+/* .hardware names a registered model of the same vendor whose own file is
+ * its hardware (a chain would make the file a model runs on depend on which
+ * files a folder holds at each step). */
+static void check_hardware(const struct nb_tag_model *m)
+{
+	const struct nb_tag_model *hw;
+
+	printf("hardware %s %s\n", m->name, m->hardware);
+	if (nb_tag_model_by_name(m->hardware, &hw)) {
+		printf("FAIL model %s: .hardware = \"%s\" is no registered model\n", m->name, m->hardware);
+		failed++;
+	} else if (hw->vendor != m->vendor || hw->hardware) {
+		printf("FAIL model %s: .hardware = \"%s\" is another vendor's, or runs on another's file\n",
+		       m->name, m->hardware);
+		failed++;
+	}
+}
+
 int main(void)
 {
 	const struct nb_tag_model *m, *found;
@@ -48,6 +67,9 @@ int main(void)
 		       m->vendor == NB_VENDOR_VTD ? "vtd" : m->vendor == NB_VENDOR_AMD ? "amd" : "smmuv3");
 		must_name("nb_tag_model_by_name", nb_errmsg(), m->name);
 	}
+	for (int i = 0; (m = nb_tag_model_at(i)); i++)
+		if (m->hardware)
+			check_hardware(m);
 	nb_fmt_by_name("no-such-format", &id);
 	for (int i = 0; i < NB_FMT_COUNT; i++) {
 		printf("format %s %u\n", nb_fmts[i]->name, (unsigned)nb_fmts[i]->min_ia_bits);
