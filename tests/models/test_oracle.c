@@ -158,15 +158,13 @@ static void threshold(const char *model, enum nb_vendor v, bool ril, uint64_t at
 
 int main(void)
 {
-	static const struct { const char *m; enum nb_vendor v; } models[] = {
-		{ "vtd", NB_VENDOR_VTD }, { "amd", NB_VENDOR_AMD },
-		{ "smmuv3", NB_VENDOR_SMMUV3 }, { "vtd_vmid", NB_VENDOR_VTD },
-	};
+	const struct nb_tag_model *tm;
 
 	oracle_can_fail();
-	for (size_t i = 0; i < NB_ARRAY_SIZE(models); i++) {
-		random_ops(models[i].m, models[i].v, true);
-		random_ops(models[i].m, models[i].v, false);
+	/* every registered model: the oracle needs no expectation per model */
+	for (int i = 0; (tm = nb_tag_model_at(i)); i++) {
+		random_ops(tm->name, tm->vendor, true);
+		random_ops(tm->name, tm->vendor, false);
 	}
 	lazy();
 	/* VT-d: 16 aligned pages -> one PSI (AM 4); 33 pages > 32 -> DSI */
