@@ -59,7 +59,8 @@ void nb_bench_ctx(const char *key, const char *fmt, ...) __attribute__((format(p
 
 struct nb_hw_params;
 
-/* A shipped model's parameters: NB_CONFIG_DIR/<model>.cfg over the
+/* A registered model's parameters: NB_CONFIG_DIR/<model>.cfg, or the file
+ * of the hardware it is registered with (nb_hwparams_model), over the
  * vendor's defaults (the environment variable NB_CONFIG_DIR overrides the
  * folder). 0, or -1 with the reason in err. */
 int nb_bench_model_params(const char *model, struct nb_hw_params *p, char *err, size_t len);

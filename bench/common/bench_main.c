@@ -232,7 +232,7 @@ static int parse_ours(int argc, char **argv, int *cpu)
 static const struct bench_env {
 	const char *name, *what, *families;
 } bench_envs[] = {
-	{ "NB_CONFIG_DIR", "folder of the model files (<model>.cfg, guest_path.cfg);\n"
+	{ "NB_CONFIG_DIR", "folder of the model files (<model>.cfg or its .hardware's, guest_path.cfg);\n"
 			   "                   default " NB_CONFIG_DIR,
 	  " pgwalk invalidate mapunmap strategies replay " },
 	{ "NB_TRACE_DIR", "folder of the traces replayed; default: the source tree's tests/traces",

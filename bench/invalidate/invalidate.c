@@ -33,8 +33,9 @@
  *   same size, timed in alternating blocks in the same run: counters
  *   ratio_to_bare, ratio_best, hit_rate and bare_hit_rate (bm_lookup).
  *
- * Model parameters come from configs/<model>.cfg (NB_CONFIG_DIR overrides
- * the folder).
+ * Model parameters come from configs/<model>.cfg, or the file of the
+ * hardware the model is registered with (NB_CONFIG_DIR overrides the
+ * folder; JSON context config.<model> names the file).
  */
 #include <stdio.h>
 #include <stdlib.h>

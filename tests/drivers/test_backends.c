@@ -137,7 +137,7 @@ static void all_features(const struct nb_backend_ops *ops, const char *arg, cons
 	nesting(ops, arg, dev);
 }
 
-/* The emu backend takes any registered model by name (its configs/<model>.cfg)
+/* The emu backend takes any registered model by name (its hardware file)
  * with overrides: what GET_HW_INFO reports follows the model's vendor (type 1
  * is IOMMU_HW_INFO_TYPE_INTEL_VTD, uapi/linux/iommufd.h) and the overrides
  * (VT-d spec 11.4.2 CAP_REG: MAMV bits 53:48, SLLPS bits 34 (2M), 35 (1G)). */

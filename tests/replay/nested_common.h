@@ -40,7 +40,7 @@ static inline struct nb_nested_replay_opts nested_opts(const struct nested_paths
 					       .dirty = n->dirty };
 }
 
-/* A shipped model's parameters (configs/<model>.cfg); false if unreadable. */
+/* A shipped model's parameters (nb_hwparams_model); false if unreadable. */
 static inline bool nested_params(const char *model, struct nb_hw_params *p)
 {
 	if (nb_hwparams_model(NB_CONFIG_DIR, model, NULL, 0, p) == 0)
