@@ -41,9 +41,10 @@ static const struct {
 
 /* The hardware the backend emulates (nb_backend_ops.open's arg): a
  * registered model by name, its hardware configs/<model>.cfg or its
- * registered .hardware's (nb_hwparams_model; NB_CONFIG_DIR in the environment names another
- * folder), or a description file (a path, or a name ending in .cfg); then
- * ";key=value..." overrides, applied together (--set syntax). NULL: vtd. */
+ * registered .hardware's (nb_hwparams_model; NB_CONFIG_DIR in the
+ * environment names another folder), or a description file (a path, or a
+ * name ending in .cfg); then ";key=value..." overrides, applied together
+ * (--set syntax). NULL: vtd. */
 static int emu_params(struct nb_hw_params *p, const char *arg)
 {
 	const char *sets = arg ? strchr(arg, ';') : NULL, *dir = getenv("NB_CONFIG_DIR");

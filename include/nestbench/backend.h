@@ -65,8 +65,8 @@ struct nb_backend;
 struct nb_backend_ops {
 	const char *name;
 	/* arg: emu: the hardware it emulates, a registered model's name (its
-	 * hardware file, nb_hwparams_model) or a description file, then ";key=value..."
-	 * overrides (NULL: vtd); iommufd: the device node (NULL: /dev/iommu).
+	 * hardware file, nb_hwparams_model) or a description file, then
+	 * ";key=value..." overrides (NULL: vtd); iommufd: the device node (NULL: /dev/iommu).
 	 * -ENODEV: the backend is not here. */
 	int (*open)(struct nb_backend **out, const char *arg);
 	void (*close)(struct nb_backend *b);
