@@ -51,6 +51,7 @@
  * Every case also checks the oracle finds nothing stale, and the
  * descriptors' fields: the PSIs name the IPA page with AM 0 and IH 1.
  */
+#include "per_model.h"
 #include "scenario.h"
 
 struct got {
@@ -217,27 +218,17 @@ static const struct {
 int main(int argc, char **argv)
 {
 	static const int ks[] = { 1, 8, 16, 64 }, ds[] = { 1, 4 };
-	const struct nb_tag_model *tm;
+	const char *model = nbt_model_arg("test_fanout", argc, argv);
 	void (*one)(int, int, bool) = NULL;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: test_fanout MODEL (ctest runs it once per registered model)\n");
+	if (!model)
 		return 2;
-	}
-	if (nb_tag_model_by_name(argv[1], &tm)) {
-		fprintf(stderr, "test_fanout: %s\n", nb_errmsg());
-		return 2;
-	}
 	for (size_t i = 0; i < NB_ARRAY_SIZE(derived); i++)
-		if (strcmp(derived[i].model, argv[1]) == 0)
+		if (strcmp(derived[i].model, model) == 0)
 			one = derived[i].one;
-	if (!one) {
-		char why[256];
-
-		snprintf(why, sizeof(why), "model %s has no hand-derived fan-out: add its counts (from the Linux "
-			 "functions it reproduces) to derived[] in tests/models/test_fanout.c", argv[1]);
-		return nbt_skip("test_fanout", why);
-	}
+	if (!one)
+		return nbt_skip_no_row("test_fanout", model, "fan-out (from the Linux functions it reproduces)",
+				       "derived[] in tests/models/test_fanout.c");
 	for (size_t a = 0; a < NB_ARRAY_SIZE(ks); a++)
 		for (size_t b = 0; b < NB_ARRAY_SIZE(ds); b++)
 			for (int ats = 0; ats < 2; ats++)

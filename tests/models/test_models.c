@@ -13,6 +13,7 @@
  * One ctest per registered model (test_models MODEL); a model with no row
  * in expects[] is a skip (exit 77) that names this file, never a pass.
  */
+#include "per_model.h"
 #include "scenario.h"
 
 struct expect {
@@ -145,27 +146,16 @@ static void stage2_unmap(const struct expect *x, int k, int d)
 int main(int argc, char **argv)
 {
 	static const int ks[] = { 0, 1, 8, 64 }, ds[] = { 1, 2 };
-	const struct nb_tag_model *tm;
+	const char *model = nbt_model_arg("test_models", argc, argv);
 	const struct expect *x = NULL;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: test_models MODEL (ctest runs it once per registered model)\n");
+	if (!model)
 		return 2;
-	}
-	if (nb_tag_model_by_name(argv[1], &tm)) {
-		fprintf(stderr, "test_models: %s\n", nb_errmsg());
-		return 2;
-	}
 	for (size_t i = 0; i < NB_ARRAY_SIZE(expects); i++)
-		if (strcmp(expects[i].model, argv[1]) == 0)
+		if (strcmp(expects[i].model, model) == 0)
 			x = &expects[i];
-	if (!x) {
-		char why[256];
-
-		snprintf(why, sizeof(why), "model %s has no hand-derived counts: add its row to expects[] in "
-			 "tests/models/test_models.c", argv[1]);
-		return nbt_skip("test_models", why);
-	}
+	if (!x)
+		return nbt_skip_no_row("test_models", model, "counts", "expects[] in tests/models/test_models.c");
 	for (size_t a = 0; a < NB_ARRAY_SIZE(ks); a++)
 		for (size_t b = 0; b < NB_ARRAY_SIZE(ds); b++)
 			if (ks[a] * ds[b] <= 64)

@@ -51,6 +51,7 @@
  */
 #include "nb_test.h"
 #include "nested_common.h"
+#include "per_model.h"
 
 #define TWO_MIB (2ull << 20)
 
@@ -253,25 +254,15 @@ int main(int argc, char **argv)
 {
 	struct nested_paths n;
 	struct counts s2 = { 0 }, cap[2] = { { 0 } };
-	const struct nb_tag_model *tm;
+	const char *model = nbt_model_arg("test_nested_fanout", argc, argv);
 	struct expect e;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: test_nested_fanout MODEL (ctest runs it once per registered model)\n");
+	if (!model)
 		return 2;
-	}
-	if (nb_tag_model_by_name(argv[1], &tm)) {
-		fprintf(stderr, "test_nested_fanout: %s\n", nb_errmsg());
-		return 2;
-	}
-	if (!derived_row(argv[1], &s2, &e)) {
-		char why[256];
-
-		snprintf(why, sizeof(why), "model %s has no hand-derived fan-out: add its row (commands and waits "
-			 "per stage-2 unmap, dirty round and guest request) to derived_row() in "
-			 "tests/replay/test_nested_fanout.c", argv[1]);
-		return nbt_skip("test_nested_fanout", why);
-	}
+	if (!derived_row(model, &s2, &e))
+		return nbt_skip_no_row("test_nested_fanout", model,
+				       "fan-out (commands and waits per stage-2 unmap, dirty round and guest request)",
+				       "derived_row() in tests/replay/test_nested_fanout.c");
 	nested_paths(&n);
 	count_s2(n.s2, &s2);
 	count_dirty(n.dirty, &s2);
@@ -279,7 +270,7 @@ int main(int argc, char **argv)
 		count_guest(n.s1[k], &cap[k]);
 	CHECK(s2.unmap2 > 0 && s2.map2 > 0 && s2.dirty > 0 && cap[0].requests > 0 && cap[1].requests > 0,
 	      "the quick set has every kind");
-	check_k(&n, argv[1], 2, &s2, cap);
-	check_k(&n, argv[1], 16, &s2, cap);
+	check_k(&n, model, 2, &s2, cap);
+	check_k(&n, model, 16, &s2, cap);
 	return nbt_done("test_nested_fanout");
 }
