@@ -14,7 +14,8 @@
  * file wins; the fall-back is said (path and hardware); a missing hardware
  * file names both paths; a hardware file that names another model or is
  * another vendor's is refused; a model with no hardware needs its file;
- * an own file that cannot be read is that file's error, not a fall-back.
+ * an own file that is there but cannot be read (a folder, a symlink loop)
+ * is that file's error, not a fall-back.
  */
 #include <errno.h>
 #include <limits.h>
@@ -205,6 +206,13 @@ static void refusals(void)
 	snprintf(want, sizeof(want), "%s/vtd_vmid.cfg", dir);
 	CHECK(mkdir(want, 0777) == 0, "mkdir %s", want);
 	expect_error(dir, "vtd_vmid", EISDIR, want);
+	/* nor one that cannot even be looked at (a symlink to itself: stat
+	 * fails with ELOOP, not ENOENT) */
+	fresh_dir(dir, sizeof(dir), "own_loop");
+	put_variant_of(dir, "vtd", "model = \"vtd\";", "model = \"vtd\";");
+	snprintf(want, sizeof(want), "%s/vtd_vmid.cfg", dir);
+	CHECK(symlink("vtd_vmid.cfg", want) == 0, "symlink %s", want);
+	expect_error(dir, "vtd_vmid", ELOOP, want);
 }
 
 int main(void)
