@@ -10,6 +10,10 @@ struct nb_cmd {
 	const char *args;    /* usage after the name */
 	const char *summary; /* one line for --help */
 	int (*run)(int argc, char **argv); /* argv[0] is the subcommand; returns exit status */
+	/* what it prints is progress, not its result (run: the results are the
+	 * folder's files), so a failed write to stdout does not change its exit
+	 * status; every other command's output is its result (main.c) */
+	bool stdout_is_progress;
 };
 
 enum nb_cmd_id {

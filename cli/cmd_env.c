@@ -26,7 +26,8 @@ static int run(int argc, char **argv)
 			       "              IOMMU (scripts/host-check: kernel, IOMMU, /dev/iommu, the\n"
 			       "              VFIO device in NB_IOMMUFD_DEV, memlock, what would run)\n"
 			       "  -h, --help  this help\n"
-			       "Exit status: 0 (--iommu: ready); 1 --iommu: something is missing; 2 usage.\n");
+			       "Exit status: 0 (--iommu: ready); 1 --iommu: something is missing; 2 usage;\n"
+			       "4 standard output could not be written.\n");
 			return 0;
 		} else {
 			return nb_cli_usage_error("env", "unknown option '%s' (try --help)", argv[i]);

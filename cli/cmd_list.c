@@ -225,7 +225,8 @@ static void help(void)
 	       "  -h, --help  this help\n"
 	       "Environment: NB_CONFIG_DIR (the model files; default %s/configs).\n"
 	       "Exit status: 0; 1 a model's hardware file is missing (its row says which);\n"
-	       "2 usage (an unknown list or option, named).\n", NB_SOURCE_DIR);
+	       "2 usage (an unknown list or option, named); 4 standard output could not be\n"
+	       "written.\n", NB_SOURCE_DIR);
 }
 
 static int run(int argc, char **argv)

@@ -284,4 +284,5 @@ const struct nb_cmd nb_cmd_run = {
 	.args = "[--quick] [options]",
 	.summary = "run the benchmark suite and write the dated report",
 	.run = run,
+	.stdout_is_progress = true,
 };

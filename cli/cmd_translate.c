@@ -23,7 +23,7 @@ static int run(int argc, char **argv)
 		       "FORMAT (of stage1/stage2): %s\n"
 		       "  -h, --help  this help\n"
 		       "Exit status: 0 the script ran; 1 a bad line (FILE:LINE: what is wrong) or an\n"
-		       "unreadable file; 2 usage.\n",
+		       "unreadable file; 2 usage; 4 standard output (the walks) could not be written.\n",
 		       nb_fmt_list(formats, sizeof(formats)));
 		return 0;
 	}

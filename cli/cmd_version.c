@@ -10,7 +10,7 @@ static int run(int argc, char **argv)
 	if (argc == 2 && nb_cli_is_help(argv[1])) {
 		printf("usage: nestbench version\n"
 		       "The version, the commit and how this binary was built.\n"
-		       "Exit status: 0; 2 usage.\n");
+		       "Exit status: 0; 2 usage; 4 standard output could not be written.\n");
 		return 0;
 	}
 	if (argc > 1)

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* nestbench: the front door. One registry of subcommands, one dispatcher. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,7 +41,26 @@ static void help(FILE *f)
 		   "commands:\n");
 	for (int i = 0; i < NB_CMD_COUNT; i++)
 		fprintf(f, "  %-10s %-28s %s\n", cmds[i]->name, cmds[i]->args, cmds[i]->summary);
-	fprintf(f, "\n'nestbench COMMAND --help' (or -h) for a command's options and exit statuses.\n");
+	fprintf(f, "\n'nestbench COMMAND --help' (or -h) for a command's options and exit statuses.\n"
+		   "Every command but run (whose results are files; it prints progress) exits 4\n"
+		   "when its standard output could not be written (a full disk, an I/O error).\n");
+}
+
+/* What a command printed is part of its result: a translate script's
+ * walks, a list, a version. stdio keeps a failed write to itself until the
+ * buffer is flushed, so ask once, after the command, and make it the exit
+ * status (4, as compare's and merge's unwritable outputs) rather than 0. */
+static int stdout_written(const char *sub, int rc)
+{
+	int err;
+
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	err = errno;
+	fprintf(stderr, "nestbench%s%s: standard output could not be written: %s\n", sub ? " " : "",
+		sub ? sub : "", err ? strerror(err) : "a write failed before the end");
+	return 4;
 }
 
 int main(int argc, char **argv)
@@ -51,14 +71,15 @@ int main(int argc, char **argv)
 	}
 	if (nb_cli_is_help(argv[1]) || strcmp(argv[1], "help") == 0) {
 		help(stdout);
-		return 0;
+		return stdout_written(NULL, 0);
 	}
 	if (strcmp(argv[1], "--version") == 0)
-		return nb_cmd_version.run(argc - 1, argv + 1);
+		return stdout_written("version", nb_cmd_version.run(argc - 1, argv + 1));
 	if (argv[1][0] == '-')
 		return nb_cli_usage_error(NULL, "unknown option '%s' (try --help)", argv[1]);
 	for (int i = 0; i < NB_CMD_COUNT; i++)
 		if (strcmp(argv[1], cmds[i]->name) == 0)
-			return cmds[i]->run(argc - 1, argv + 1);
+			return cmds[i]->stdout_is_progress ? cmds[i]->run(argc - 1, argv + 1)
+							   : stdout_written(cmds[i]->name, cmds[i]->run(argc - 1, argv + 1));
 	return nb_cli_usage_error(NULL, "unknown command '%s' (try --help)", argv[1]);
 }

@@ -69,7 +69,8 @@ static void help(void)
 	       "report failed or found a self-check failed; 2 usage\n"
 	       "(a flag, a --set, NB_SHARD or Slurm's variables, the estimates file, a --filter\n"
 	       "that matches nothing); 130 stopped by Ctrl-C (SIGINT), 143 by SIGTERM: what\n"
-	       "completed is kept and run.json says which family was interrupted.\n"
+	       "completed is kept and run.json says which family was interrupted (the progress\n"
+	       "lines on standard output are not results: a failed write to it is not checked).\n"
 	       "families:",
 	       RUN_CHILD_MAX);
 	for (int f = 0; f < NB_FAMILY_COUNT; f++)

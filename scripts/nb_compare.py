@@ -43,7 +43,7 @@ Exit status:
      NEW lacking some of BASE's benchmarks (without --allow-missing)
   3  inconclusive: no regression found, but some benchmark has too few
      repetitions for --alpha (more repetitions, or --threshold-only)
-  4  an output (--markdown, --json) could not be written
+  4  an output (--markdown, --json, standard output) could not be written
 """
 import argparse
 import glob
@@ -416,4 +416,5 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from nb_stdout import run_main
+    run_main(main, "nb_compare")

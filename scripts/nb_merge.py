@@ -31,7 +31,7 @@ Exit status: 0 merged (and the report written); 1 merged, but a family failed or
 was interrupted in some shard, or the report generator failed or found a
 self-check failed (nb_report.py exit 3); 2 usage, or
 folders that cannot be merged as given (the message says why); 4 OUT or a file in
-it could not be written.
+it, or standard output, could not be written.
 """
 import argparse
 import os
@@ -128,4 +128,5 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from nb_stdout import run_main
+    run_main(main, "nb_merge")

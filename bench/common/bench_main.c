@@ -285,7 +285,8 @@ static void set_usage(const char *argv0, const struct nb_bench_family *fam)
 	if (off < sizeof(buf))
 		snprintf(buf + off, sizeof(buf) - off,
 			 "\nExit status: 0 every benchmark ran; 1 a benchmark reported an error (its\n"
-			 "message is in the results) or --benchmark_out could not be written; 2 usage\n"
+			 "message is in the results), --benchmark_out or standard output could not be\n"
+			 "written; 2 usage\n"
 			 "(a flag, a --set, a filter that matches nothing).\n");
 	nb_bench_set_usage(buf);
 }

@@ -25,6 +25,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iostream>
 #include <utility>
 
 namespace nb_shim {
@@ -417,8 +418,17 @@ int nb_bench_run(void)
 	const size_t matched = benchmark::RunSpecifiedBenchmarks(nullptr, file.get());
 	benchmark::Shutdown();
 	const bool published = publish_output(file.get(), matched > 0);
+	// The console table (and --describe's list) is an output too: a full
+	// disk under `nb-bench-x > results.txt` must not exit 0. The library
+	// writes through std::cout, in step with stdio: ask both, after the end.
+	std::cout.flush();
+	errno = 0;
+	const bool printed = fflush(stdout) == 0 && !ferror(stdout) && std::cout.good();
+	if (!printed)
+		fprintf(stderr, "nb_bench: standard output could not be written: %s\n",
+			errno ? strerror(errno) : "a write failed before the end");
 	if (matched == 0)
 		return 2; // the library said which filter matched nothing
-	return g_error_seen.load() || !published ? 1 : 0;
+	return g_error_seen.load() || !published || !printed ? 1 : 0;
 }
 

@@ -125,6 +125,26 @@ run_case "nestbench <binary>" "binary garbage" 2 "unknown command" 1 -- "$NB" "$
 run_case "nestbench <100 KB word>" huge 2 "unknown command" 1 -- "$NB" "$(head -c 100000 /dev/zero | tr '\0' x)"
 run_case "nestbench version x" "extra argument" 2 "takes no arguments ('x')" 1 -- "$NB" version x
 
+section "standard output that cannot be written (a full disk: /dev/full)"
+# What a command prints is its result: exit 4 (the benchmarks: 1), one line
+# naming standard output, never 0 (cli/main.c, scripts/nb_stdout.py, shim).
+printf '#!/bin/sh\nexec "$@" >/dev/full\n' >"$W/tofull"
+chmod +x "$W/tofull"
+tofull=$W/tofull
+for c in version list env "translate $SRC/examples/nested-x86-over-vtd.nbt" --help; do
+	# shellcheck disable=SC2086 # the command's words
+	run_case "nestbench $c >/dev/full" "write failed" 4 "standard output could not be written: No space left" 1 -- \
+		"$tofull" "$NB" $c
+done
+run_case "compare >/dev/full" "write failed" 4 "nb_compare: standard output could not be written: No space left" 1 -- \
+	"$tofull" "$NB" compare --allow-missing "$SRC/tests/report/fixtures/compare/base.json" \
+	"$SRC/tests/report/fixtures/compare/new.json"
+run_case "nb-bench-invalidate --describe >/dev/full" "write failed" 1 "standard output could not be written" 1 -- \
+	"$tofull" env "$NOLEAK" "$BENCH/invalidate/nb-bench-invalidate" --describe
+run_case "nb-bench-invalidate (console) >/dev/full" "write failed" 1 "standard output could not be written" 40 -- \
+	"$tofull" env "$NOLEAK" "$BENCH/invalidate/nb-bench-invalidate" \
+	--benchmark_filter='^invalidate/vtd/batch/nested:1/devices:1/pages:1/'
+
 section "nestbench env"
 run_case "env --bogus" "unknown flag" 2 "'--bogus'" 1 -- "$NB" env --bogus
 run_case "env --json=1" "wrong type (value on a switch)" 2 "'--json=1'" 1 -- "$NB" env --json=1
@@ -782,7 +802,8 @@ cfg_case pwc_s1.entries '' "empty value (syntax)" -
 # file_case NAME CLASS NAME_IN_MESSAGE: CFG/vtd.cfg as prepared by the caller
 file_case() {
 	STREAM=any
-	run_case "vtd.cfg: $1" "$2" 1 "$3" 100 -- env "$NOLEAK" NB_CONFIG_DIR="$CFG" "$I" "$IF"
+	# the benchmark's error, not the context line that names the file too
+	run_case "vtd.cfg: $1" "$2" 1 "ERROR OCCURRED: '$3" 100 -- env "$NOLEAK" NB_CONFIG_DIR="$CFG" "$I" "$IF"
 }
 gen_cfg "" "" | head -n 14 >"$CFG/vtd.cfg"
 file_case "cut in the middle of a group" truncated "$CFG/vtd.cfg:"
