@@ -67,9 +67,10 @@ int nb_hwparams_model_file(const char *dir, const char *model, char *path, size_
 		return ret;
 	if ((size_t)snprintf(own, sizeof(own), "%s/%s.cfg", dir, model) >= sizeof(own))
 		return nb_fail(ENAMETOOLONG, "%s/%s.cfg: path too long", dir, model);
-	/* Only a file that is not there falls back: anything else about the
-	 * model's own file (a folder, no permission) is its load's error. */
-	if (!tm->hardware || stat(own, &st) == 0 || errno != ENOENT) {
+	/* Only a name that is not there falls back: anything else about the
+	 * model's own file (a folder, no permission, a symlink to nothing or
+	 * to itself: lstat, not stat) is its load's error. */
+	if (!tm->hardware || lstat(own, &st) == 0 || errno != ENOENT) {
 		if (strlen(own) >= len)
 			return nb_fail(ENAMETOOLONG, "%s: path too long", own);
 		memcpy(path, own, strlen(own) + 1);

@@ -14,8 +14,8 @@
  * file wins; the fall-back is said (path and hardware); a missing hardware
  * file names both paths; a hardware file that names another model or is
  * another vendor's is refused; a model with no hardware needs its file;
- * an own file that is there but cannot be read (a folder, a symlink loop)
- * is that file's error, not a fall-back.
+ * an own file that is there but cannot be read (a folder, a symlink loop
+ * or to nothing) is that file's error, not a fall-back.
  */
 #include <errno.h>
 #include <limits.h>
@@ -213,6 +213,13 @@ static void refusals(void)
 	snprintf(want, sizeof(want), "%s/vtd_vmid.cfg", dir);
 	CHECK(symlink("vtd_vmid.cfg", want) == 0, "symlink %s", want);
 	expect_error(dir, "vtd_vmid", ELOOP, want);
+	/* nor a symlink whose target is gone (stat says ENOENT, as for no
+	 * file at all: the hardware's vtd.cfg beside it must not be taken) */
+	fresh_dir(dir, sizeof(dir), "own_dangling");
+	put_variant_of(dir, "vtd", "model = \"vtd\";", "model = \"vtd\";");
+	snprintf(want, sizeof(want), "%s/vtd_vmid.cfg", dir);
+	CHECK(symlink("gone.cfg", want) == 0, "symlink %s", want);
+	expect_error(dir, "vtd_vmid", ENOENT, want);
 }
 
 int main(void)
