@@ -3,7 +3,7 @@
 """Every registered tag model and page-table format is in every list derived
 from its registry.
 
-Usage: test_registry.py REGISTRY_NAMES SOURCE_DIR FUZZ_BUILD_DIR NESTBENCH
+Usage: test_registry.py REGISTRY_NAMES SOURCE_DIR FUZZ_BUILD_DIR NESTBENCH CMAKE_MODELS
 
 REGISTRY_NAMES (registry_names.c) prints what the built library registers
 and checks the lists the library derives itself (its messages). This test
@@ -91,10 +91,11 @@ def check_models(models, hardware, src, nestbench, doc_models, cfg_readme):
 
 
 def main():
-    if len(sys.argv) != 5:
-        print("usage: test_registry.py REGISTRY_NAMES SOURCE_DIR FUZZ_BUILD_DIR NESTBENCH", file=sys.stderr)
+    if len(sys.argv) != 6:
+        print("usage: test_registry.py REGISTRY_NAMES SOURCE_DIR FUZZ_BUILD_DIR NESTBENCH CMAKE_MODELS",
+              file=sys.stderr)
         return 2
-    printer, src, fuzz_dir, nestbench = sys.argv[1:]
+    printer, src, fuzz_dir, nestbench, cmake_models = sys.argv[1:]
     run = subprocess.run([printer], capture_output=True, text=True)
     lines = run.stdout.splitlines()
     for line in lines:
@@ -107,6 +108,11 @@ def main():
     formats = [l.split()[1:] for l in lines if l.startswith("format ")]
     check(len(models) >= 3 and len(formats) >= 5, "registry_names printed %d models, %d formats"
           % (len(models), len(formats)))
+
+    # cmake/NbModels.cmake reads model_list.h for the per-model ctests
+    check(cmake_models.split(",") == [m[0] for m in models],
+          "the per-model ctests (cmake/NbModels.cmake) are for %s, the registry has %s"
+          % (cmake_models, [m[0] for m in models]))
 
     doc_models = first_cells(section(read(src, "docs", "models.md"), "## The shipped models"))
     cfg_readme = read(src, "configs", "README.md")
