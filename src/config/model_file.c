@@ -13,7 +13,9 @@
  * it, and the benchmarks record it in their JSON context (config.<model>).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -132,4 +134,36 @@ int nb_hwparams_model(const char *dir, const char *model, const char *const *set
 			       "not which model or vendor it is (choose models with --filter or --families)",
 			       path, model, all);
 	return 0;
+}
+
+/* The hardware a model runs on, as hwparams.h says; here, beside the
+ * choice of file, so that the loader (load.c) never calls back into this
+ * file. */
+int nb_hwparams_model_base(const char *dir, const char *model, char *base, size_t len)
+{
+	const config_setting_t *bs;
+	const char *hw;
+	char path[PATH_MAX], *text = NULL;
+	size_t n = 0;
+	config_t cfg;
+	int ret;
+
+	if ((ret = nb_hwparams_model_file(dir, model, path, sizeof(path), &hw)))
+		return ret;
+	if (hw) {
+		snprintf(base, len, "%s", hw);
+		return 0;
+	}
+	if ((ret = hw_read(path, &text, &n)))
+		return ret;
+	config_init(&cfg);
+	if (!config_read_string(&cfg, text)) {
+		ret = nb_fail(EINVAL, "%s:%d: syntax error", path, config_error_line(&cfg));
+	} else {
+		bs = config_setting_get_member(config_root_setting(&cfg), "base");
+		snprintf(base, len, "%s", bs && config_setting_get_string(bs) ? config_setting_get_string(bs) : "");
+	}
+	config_destroy(&cfg);
+	free(text);
+	return ret;
 }
