@@ -64,7 +64,7 @@ struct nb_cache_entry {
 	uint8_t out_lg2;  /* page size of the translation the entry stands for */
 	bool direct;	  /* a stage-2 walk-cache entry of a stage-2-only attachment:
 			   * its input address is the device's DMA address too */
-	uint32_t stamp;	  /* LRU age */
+	/* its identity for the compare and its LRU age: struct nb_cache_way */
 };
 
 struct nb_cache_stats {
@@ -94,29 +94,35 @@ typedef void (*nb_cache_touch_fn)(struct nb_cache *c, uint32_t set, uint32_t way
 typedef struct nb_cache_entry *(*nb_cache_find_fn)(struct nb_cache *c, uint32_t set, uint64_t key,
 						   uint64_t k_tags, uint32_t sid);
 
+/* A way's identity and age, packed apart from its entry so that a lookup
+ * compares address, level, tags and source id without opening an entry,
+ * and a hit reads and writes one line: 32 bytes, so that a way never
+ * straddles two lines and an 8-way set is 4 (the payload apart). */
+struct nb_cache_way {
+	uint64_t key;	/* k_addr | level << 6 (k_addr's bits 6..11 are 0), 0 when free */
+	uint64_t ktags;	/* k_tags */
+	uint32_t sid;
+	uint32_t stamp;	/* NB_TOUCH_STAMP: its set's clock at the way's last use */
+	uint32_t now;	/* in a set's first way: the set's own clock (a hit's age
+			 * update depends on its set's last one only, not on every
+			 * lookup before it), in the line the compare reads first */
+	uint32_t unused; /* the way is 32 bytes */
+};
+_Static_assert(sizeof(struct nb_cache_way) == 32, "a way is half a cache line");
+
 struct nb_cache {
 	enum nb_cache_kind kind;
 	uint8_t touch;		  /* enum nb_cache_touch_kind */
+	bool scan8;		  /* 8 ways, LRU stamps: the lookup's first test */
 	nb_cache_touch_fn touch_slow; /* NB_TOUCH_PLRU, NB_TOUCH_LIST */
 	nb_cache_find_fn find_indexed; /* ways > NB_CACHE_SCAN_WAYS */
 	struct nb_cache_params p;
 	uint32_t sets, ways, set_mask;
 	struct nb_cache_entry *e; /* sets * ways */
-	/* The identity of every way, packed apart from the entries so that a
-	 * lookup compares address, level, tags and source id without opening
-	 * an entry (at 8 ways: one cache line of keys, one of tags):
-	 *   key   k_addr | level << 6 (k_addr's bits 6..11 are 0), 0 when free
-	 *   ktags k_tags
-	 *   ksid  sid */
-	uint64_t *key, *ktags;
-	uint32_t *ksid;
+	struct nb_cache_way *way; /* sets * ways, 64-byte aligned */
 	uint64_t *valid_bits;	  /* bit i: way i (of sets * ways) holds an entry:
 				   * invalidations visit these, not every way */
 	uint8_t *plru;		  /* PLRU tree bits: sets * ways bytes */
-	/* LRU: each set's own clock (a hit's age update depends on its set's
-	 * last one only, not on every lookup before it); a struct, so that the
-	 * compiler knows its stores do not touch this cache's fields */
-	struct nb_cache_set_clock { uint32_t now; } *set_clock;
 	/* ways > NB_CACHE_SCAN_WAYS: a chained hash index over every way
 	 * (head[bucket], next[way]; -1 ends), a bitmap of free ways per set
 	 * and, for LRU, a recency list per set (lru_head most recent) */
@@ -160,31 +166,38 @@ static inline uint64_t nb_cache_key_(uint64_t k_addr, uint8_t level)
 	return k_addr | (uint64_t)level << 6;
 }
 
-/* Refresh an entry's age on a hit or fill. */
-static inline void nb_cache_touch(struct nb_cache *c, uint32_t set, uint32_t way, struct nb_cache_entry *e)
+/* Refresh a way's age on a hit or fill (wv: its set's ways). */
+static inline void nb_cache_touch(struct nb_cache *c, uint32_t set, uint32_t way, struct nb_cache_way *wv)
 {
 	if (NB_LIKELY(c->touch == NB_TOUCH_STAMP))
-		e->stamp = ++c->set_clock[set].now;
+		wv[way].stamp = ++wv[0].now;
 	else
 		c->touch_slow(c, set, way);
 }
 
-/* One set's ways: the key (address, level) first, then tags and source id
- * from the packed arrays; the entry is opened only on a hit. */
-static inline struct nb_cache_entry *nb_cache_scan_(struct nb_cache *c, uint32_t set, uint32_t ways,
+/* Does way x hold this identity: the key (address, level) first, then tags
+ * and source id in one test (they seldom differ where the key matched). */
+static inline bool nb_cache_way_holds_(const struct nb_cache_way *x, uint64_t key, uint64_t k_tags, uint32_t sid)
+{
+	return x->key == key && NB_LIKELY(((x->ktags ^ k_tags) | (x->sid ^ sid)) == 0);
+}
+
+/* One set's ways, in order; the entry is opened only on a hit. stamp: the caller knows the touch is an LRU stamp
+ * (a constant, so that the test of the touch's kind goes). */
+static inline struct nb_cache_entry *nb_cache_scan_(struct nb_cache *c, uint32_t set, uint32_t ways, bool stamp,
 						   uint64_t key, uint64_t k_tags, uint32_t sid)
 {
 	const size_t base = (size_t)set * ways;
-	const uint64_t *kw = c->key + base, *tw = c->ktags + base;
-	const uint32_t *sw = c->ksid + base;
+	struct nb_cache_way *wv = c->way + base;
 
 	for (uint32_t w = 0; w < ways; w++) {
-		if (kw[w] == key && NB_LIKELY(tw[w] == k_tags && sw[w] == sid)) {
-			struct nb_cache_entry *e = &c->e[base + w];
-
+		if (nb_cache_way_holds_(&wv[w], key, k_tags, sid)) {
 			c->st.hits++;
-			nb_cache_touch(c, set, w, e);
-			return e;
+			if (stamp)
+				wv[w].stamp = ++wv[0].now;
+			else
+				nb_cache_touch(c, set, w, wv);
+			return &c->e[base + w];
 		}
 	}
 	c->st.misses++;
@@ -199,17 +212,20 @@ static inline struct nb_cache_entry *nb_cache_lookup(struct nb_cache *c, uint64_
 	uint64_t key = nb_cache_key_(k_addr, level);
 	uint32_t set;
 
+	/* The common associativity with LRU first, in one test: a loop the
+	 * compiler unrolls, no test of the touch's kind. */
+	if (NB_LIKELY(c->scan8))
+		return nb_cache_scan_(c, nb_cache_set_of(c, k_addr, k_tags, sid, level), 8, true, key, k_tags, sid);
 	if (NB_UNLIKELY(!c->sets)) {
 		c->st.misses++;
 		return NULL;
 	}
 	set = nb_cache_set_of(c, k_addr, k_tags, sid, level);
-	/* The common associativity gets a loop the compiler unrolls. */
 	if (c->ways == 8)
-		return nb_cache_scan_(c, set, 8, key, k_tags, sid);
+		return nb_cache_scan_(c, set, 8, false, key, k_tags, sid);
 	if (c->ways > NB_CACHE_SCAN_WAYS)
 		return c->find_indexed(c, set, key, k_tags, sid);
-	return nb_cache_scan_(c, set, c->ways, key, k_tags, sid);
+	return nb_cache_scan_(c, set, c->ways, false, key, k_tags, sid);
 }
 /* Insert; returns the new entry (to fill the payload), evicting if needed. */
 struct nb_cache_entry *nb_cache_fill(struct nb_cache *c, uint64_t k_addr, uint64_t k_tags,

@@ -115,6 +115,7 @@ int nb_cache_init(struct nb_cache *c, enum nb_cache_kind kind, const struct nb_c
 	n = (size_t)sets * ways;
 	c->touch = p->repl == NB_REPL_PLRU ? NB_TOUCH_PLRU
 		   : p->repl == NB_REPL_LRU && ways > NB_CACHE_SCAN_WAYS ? NB_TOUCH_LIST : NB_TOUCH_STAMP;
+	c->scan8 = ways == 8 && c->touch == NB_TOUCH_STAMP;
 	c->touch_slow = c->touch == NB_TOUCH_PLRU ? plru_touch : lru_touch;
 	c->find_indexed = lookup_indexed;
 	c->sets = sets;
@@ -122,12 +123,9 @@ int nb_cache_init(struct nb_cache *c, enum nb_cache_kind kind, const struct nb_c
 	c->set_mask = sets - 1;
 	c->e = calloc(n, sizeof(*c->e));
 	c->plru = calloc(n, 1);
-	c->set_clock = calloc(sets, sizeof(*c->set_clock));
-	c->key = zalloc(n, sizeof(*c->key));
-	c->ktags = zalloc(n, sizeof(*c->ktags));
-	c->ksid = zalloc(n, sizeof(*c->ksid));
+	c->way = zalloc(n, sizeof(*c->way));
 	c->valid_bits = zalloc((n + 63) / 64, sizeof(*c->valid_bits));
-	if (!c->e || !c->plru || !c->set_clock || !c->key || !c->ktags || !c->ksid || !c->valid_bits ||
+	if (!c->e || !c->plru || !c->way || !c->valid_bits ||
 	    (ways > NB_CACHE_SCAN_WAYS && index_init(c))) {
 		nb_cache_fini(c);
 		return nb_fail(ENOMEM, "%s: out of memory for %u entries", kind_names[kind], p->entries);
@@ -137,8 +135,8 @@ int nb_cache_init(struct nb_cache *c, enum nb_cache_kind kind, const struct nb_c
 
 void nb_cache_fini(struct nb_cache *c)
 {
-	void **all[] = { (void **)&c->e, (void **)&c->plru, (void **)&c->set_clock, (void **)&c->key, (void **)&c->ktags,
-			 (void **)&c->ksid, (void **)&c->valid_bits, (void **)&c->head, (void **)&c->next, (void **)&c->free_bits,
+	void **all[] = { (void **)&c->e, (void **)&c->plru, (void **)&c->way, (void **)&c->valid_bits,
+			 (void **)&c->head, (void **)&c->next, (void **)&c->free_bits,
 			 (void **)&c->lru_prev, (void **)&c->lru_next, (void **)&c->lru_head };
 
 	for (size_t i = 0; i < NB_ARRAY_SIZE(all); i++) {
@@ -154,9 +152,13 @@ void nb_cache_flush_all(struct nb_cache *c)
 		size_t n = (size_t)c->sets * c->ways;
 
 		memset(c->e, 0, n * sizeof(*c->e));
-		memset(c->key, 0, bytes_of(n, sizeof(*c->key)));
-		memset(c->ktags, 0, bytes_of(n, sizeof(*c->ktags)));
-		memset(c->ksid, 0, bytes_of(n, sizeof(*c->ksid)));
+		/* every way's identity and age; each set keeps its clock */
+		for (size_t i = 0; i < n; i++) {
+			uint32_t now = c->way[i].now;
+
+			memset(&c->way[i], 0, sizeof(c->way[i]));
+			c->way[i].now = now;
+		}
 		memset(c->valid_bits, 0, bytes_of((n + 63) / 64, sizeof(*c->valid_bits)));
 		index_reset(c);
 	}
@@ -206,7 +208,7 @@ static uint32_t bucket_of(const struct nb_cache *c, uint64_t key, uint64_t k_tag
 
 static void index_link(struct nb_cache *c, size_t i)
 {
-	uint32_t b = bucket_of(c, c->key[i], c->ktags[i], c->ksid[i]);
+	uint32_t b = bucket_of(c, c->way[i].key, c->way[i].ktags, c->way[i].sid);
 
 	c->next[i] = c->head[b];
 	c->head[b] = (int32_t)i;
@@ -214,7 +216,7 @@ static void index_link(struct nb_cache *c, size_t i)
 
 static void index_unlink(struct nb_cache *c, size_t i)
 {
-	int32_t *p = &c->head[bucket_of(c, c->key[i], c->ktags[i], c->ksid[i])];
+	int32_t *p = &c->head[bucket_of(c, c->way[i].key, c->way[i].ktags, c->way[i].sid)];
 
 	while (*p != (int32_t)i)
 		p = &c->next[*p];
@@ -266,10 +268,10 @@ static void lru_touch(struct nb_cache *c, uint32_t set, uint32_t way)
 /* nb_cache_touch with direct calls: this file's own paths (the indexed
  * lookup, fill) keep the touches inlinable; only cache.h's inline scan
  * goes through touch_slow. */
-static inline void touch(struct nb_cache *c, uint32_t set, uint32_t way, struct nb_cache_entry *e)
+static inline void touch(struct nb_cache *c, uint32_t set, uint32_t way)
 {
 	if (NB_LIKELY(c->touch == NB_TOUCH_STAMP))
-		e->stamp = ++c->set_clock[set].now;
+		nb_cache_touch(c, set, way, c->way + (size_t)set * c->ways);
 	else if (c->touch == NB_TOUCH_PLRU)
 		plru_touch(c, set, way);
 	else
@@ -280,12 +282,10 @@ static struct nb_cache_entry *lookup_indexed(struct nb_cache *c, uint32_t set, u
 					     uint64_t k_tags, uint32_t sid)
 {
 	for (int32_t i = c->head[bucket_of(c, key, k_tags, sid)]; i >= 0; i = c->next[i])
-		if (((c->key[i] ^ key) | (c->ktags[i] ^ k_tags) | (c->ksid[i] ^ sid)) == 0) {
-			struct nb_cache_entry *e = &c->e[i];
-
+		if (nb_cache_way_holds_(&c->way[i], key, k_tags, sid)) {
 			c->st.hits++;
-			touch(c, set, (uint32_t)i - set * c->ways, e);
-			return e;
+			touch(c, set, (uint32_t)i - set * c->ways);
+			return &c->e[i];
 		}
 	c->st.misses++;
 	return NULL;
@@ -298,12 +298,12 @@ static uint32_t find_way(const struct nb_cache *c, uint32_t set, uint64_t key, u
 
 	if (indexed(c)) {
 		for (int32_t i = c->head[bucket_of(c, key, k_tags, sid)]; i >= 0; i = c->next[i])
-			if (c->key[i] == key && c->ktags[i] == k_tags && c->ksid[i] == sid)
+			if (nb_cache_way_holds_(&c->way[i], key, k_tags, sid))
 				return (uint32_t)((size_t)i - base);
 		return c->ways;
 	}
 	for (uint32_t w = 0; w < c->ways; w++)
-		if (c->key[base + w] == key && c->ktags[base + w] == k_tags && c->ksid[base + w] == sid)
+		if (nb_cache_way_holds_(&c->way[base + w], key, k_tags, sid))
 			return w;
 	return c->ways;
 }
@@ -320,13 +320,14 @@ static uint32_t free_way(const struct nb_cache *c, uint32_t set)
 		return c->ways;
 	}
 	for (uint32_t w = 0; w < c->ways; w++)
-		if (!c->key[(size_t)set * c->ways + w])
+		if (!c->way[(size_t)set * c->ways + w].key)
 			return w;
 	return c->ways;
 }
 
-static uint32_t victim(struct nb_cache *c, uint32_t set, struct nb_cache_entry *row)
+static uint32_t victim(struct nb_cache *c, uint32_t set)
 {
+	const struct nb_cache_way *wv = c->way + (size_t)set * c->ways;
 	uint32_t best = free_way(c, set);
 
 	if (best < c->ways)
@@ -344,7 +345,7 @@ static uint32_t victim(struct nb_cache *c, uint32_t set, struct nb_cache_entry *
 			return (uint32_t)((size_t)c->lru_prev[c->lru_head[set]] - (size_t)set * c->ways);
 		best = 0;
 		for (uint32_t w = 1; w < c->ways; w++)
-			if ((int32_t)(row[w].stamp - row[best].stamp) < 0)
+			if ((int32_t)(wv[w].stamp - wv[best].stamp) < 0)
 				best = w;
 		return best;
 	}
@@ -361,9 +362,9 @@ static void drop_way(struct nb_cache *c, uint32_t set, size_t i)
 		if (c->lru_head)
 			lru_unlink(c, set, i);
 	}
-	c->key[i] = 0;
-	c->ktags[i] = 0;
-	c->ksid[i] = 0;
+	c->way[i].key = 0;
+	c->way[i].ktags = 0;
+	c->way[i].sid = 0;
 	c->valid_bits[i / 64] &= ~(1ull << (i % 64));
 }
 
@@ -388,7 +389,7 @@ struct nb_cache_entry *nb_cache_fill(struct nb_cache *c, uint64_t k_addr, uint64
 	/* An existing entry for the same key is replaced in place. */
 	w = find_way(c, set, key, k_tags, sid);
 	if (w == c->ways) {
-		w = victim(c, set, row);
+		w = victim(c, set);
 		if (row[w].valid)
 			c->st.evictions++;
 		else
@@ -405,9 +406,9 @@ struct nb_cache_entry *nb_cache_fill(struct nb_cache *c, uint64_t k_addr, uint64
 	e->level = level;
 	e->valid = true;
 	e->tag2 = NB_NO_TAG;
-	c->key[i] = key;
-	c->ktags[i] = k_tags;
-	c->ksid[i] = sid;
+	c->way[i].key = key;
+	c->way[i].ktags = k_tags;
+	c->way[i].sid = sid;
 	c->valid_bits[i / 64] |= 1ull << (i % 64);
 	if (indexed(c)) {
 		index_link(c, i);
@@ -416,7 +417,7 @@ struct nb_cache_entry *nb_cache_fill(struct nb_cache *c, uint64_t k_addr, uint64
 			lru_push(c, set, i);
 	}
 	if (!c->lru_head)
-		touch(c, set, w, e);
+		touch(c, set, w);
 	c->st.fills++;
 	return e;
 }
