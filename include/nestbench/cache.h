@@ -96,8 +96,9 @@ typedef struct nb_cache_entry *(*nb_cache_find_fn)(struct nb_cache *c, uint32_t 
 
 /* A way's identity and age, packed apart from its entry so that a lookup
  * compares address, level, tags and source id without opening an entry,
- * and a hit reads and writes one line: 32 bytes, so that a way never
- * straddles two lines and an 8-way set is 4 (the payload apart). */
+ * and a hit in a set's first line (ways 0 and 1, the set's clock there
+ * too) reads and writes that line only: 32 bytes, so that a way never
+ * straddles two lines and an 8-way set is 4 lines (the payload apart). */
 struct nb_cache_way {
 	uint64_t key;	/* k_addr | level << 6 (k_addr's bits 6..11 are 0), 0 when free */
 	uint64_t ktags;	/* k_tags */
@@ -182,8 +183,9 @@ static inline bool nb_cache_way_holds_(const struct nb_cache_way *x, uint64_t ke
 	return x->key == key && NB_LIKELY(((x->ktags ^ k_tags) | (x->sid ^ sid)) == 0);
 }
 
-/* One set's ways, in order; the entry is opened only on a hit. stamp: the caller knows the touch is an LRU stamp
- * (a constant, so that the test of the touch's kind goes). */
+/* One set's ways, in order; the entry is opened only on a hit. stamp: the
+ * caller knows the touch is an LRU stamp (a constant: the test of the
+ * touch's kind goes). */
 static inline struct nb_cache_entry *nb_cache_scan_(struct nb_cache *c, uint32_t set, uint32_t ways, bool stamp,
 						   uint64_t key, uint64_t k_tags, uint32_t sid)
 {
