@@ -40,6 +40,10 @@ bool nb_cli_is_help(const char *arg);
  * returns (2, with a message naming sub) only if that cannot start. */
 int nb_cli_exec_script(const char *sub, const char *script, int argc, char **argv);
 
+/* The folder of the model files: NB_CONFIG_DIR, else the source tree's
+ * configs/ (what the benchmarks read, bench_main.c). */
+const char *nb_cli_config_dir(void);
+
 /* Print "nestbench SUB: message" to stderr; returns 2 (usage error). */
 int nb_cli_usage_error(const char *sub, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -78,15 +78,10 @@ static void row(struct list_out *o, const char *const cells[])
 	row_of(o, cells, false);
 }
 
-static const char *config_dir(void)
-{
-	return getenv("NB_CONFIG_DIR") ? getenv("NB_CONFIG_DIR") : NB_SOURCE_DIR "/configs";
-}
-
 /* The file a model runs on, relative to the config folder. */
 static int model_file(const struct list_out *o, const struct nb_tag_model *tm, char *buf, size_t len)
 {
-	const char *dir = config_dir(), *hw, *rel;
+	const char *dir = nb_cli_config_dir(), *hw, *rel;
 	char path[1024];
 
 	/* a model without .hardware gets its own path whether it is there or not */

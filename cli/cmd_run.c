@@ -107,7 +107,7 @@ static int python(const char *script, const char *arg, const char *arg2, bool cl
  * run before the first family, not in every family. */
 static int check_sets(const struct run_opts *o)
 {
-	const char *dir = getenv("NB_CONFIG_DIR") ? getenv("NB_CONFIG_DIR") : NB_SOURCE_DIR "/configs";
+	const char *dir = nb_cli_config_dir();
 	const char *sets[RUN_MAX_SETS];
 	const struct nb_tag_model *tm;
 	struct nb_hw_params p;

@@ -3,8 +3,10 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "build_info.h"
 #include "cmd.h"
 
 static const struct nb_cmd *const cmds[NB_CMD_COUNT] = {
@@ -27,6 +29,13 @@ int nb_cli_usage_error(const char *sub, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return 2;
+}
+
+const char *nb_cli_config_dir(void)
+{
+	const char *dir = getenv("NB_CONFIG_DIR");
+
+	return dir ? dir : NB_SOURCE_DIR "/configs";
 }
 
 bool nb_cli_is_help(const char *arg)
