@@ -40,8 +40,8 @@ bool nb_cli_is_help(const char *arg);
  * returns (2, with a message naming sub) only if that cannot start. */
 int nb_cli_exec_script(const char *sub, const char *script, int argc, char **argv);
 
-/* The folder of the model files: NB_CONFIG_DIR, else the source tree's
- * configs/ (what the benchmarks read, bench_main.c). */
+/* The folder of the model files: NB_CONFIG_DIR (empty: unset), else the
+ * source tree's configs/ (what the benchmarks read, bench_main.c). */
 const char *nb_cli_config_dir(void);
 
 /* Print "nestbench SUB: message" to stderr; returns 2 (usage error). */

@@ -35,7 +35,7 @@ const char *nb_cli_config_dir(void)
 {
 	const char *dir = getenv("NB_CONFIG_DIR");
 
-	return dir ? dir : NB_SOURCE_DIR "/configs";
+	return dir && *dir ? dir : NB_SOURCE_DIR "/configs"; /* empty is unset, as bench_main.c */
 }
 
 bool nb_cli_is_help(const char *arg)

@@ -29,7 +29,10 @@ static int nsets;
 
 const char *nb_bench_config_dir(void)
 {
-	return getenv("NB_CONFIG_DIR") ? getenv("NB_CONFIG_DIR") : NB_CONFIG_DIR;
+	const char *dir = getenv("NB_CONFIG_DIR");
+
+	/* empty is unset, as NB_REPORTS_DIR and NB_ESTIMATES (not "/") */
+	return dir && *dir ? dir : NB_CONFIG_DIR;
 }
 
 int nb_bench_model_params(const char *model, struct nb_hw_params *p, char *err, size_t len)

@@ -55,7 +55,7 @@ static int emu_params(struct nb_hw_params *p, const char *arg)
 	if ((size_t)snprintf(what, sizeof(what), "%.*s", (int)n, arg ? arg : "vtd") >= sizeof(what))
 		return nb_fail(ENAMETOOLONG, "emu: '%.40s...': longer than %zu characters", arg, sizeof(what) - 1);
 	if (!strchr(what, '/') && !(n > 4 && strcmp(what + n - 4, ".cfg") == 0))
-		return nb_hwparams_model(dir ? dir : NB_CONFIG_DIR, what, sets ? &(const char *){ sets + 1 } : NULL,
+		return nb_hwparams_model(dir && *dir ? dir : NB_CONFIG_DIR, what, sets ? &(const char *){ sets + 1 } : NULL,
 					 sets ? 1 : 0, p);
 	nb_hwparams_defaults(p, NB_VENDOR_VTD);
 	ret = nb_hwparams_load(p, what);

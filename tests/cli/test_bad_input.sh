@@ -155,6 +155,15 @@ run_case "list bogus" "unknown list" 2 "unknown list 'bogus' (lists: models, for
 run_case "list --bogus" "unknown flag" 2 "unknown option '--bogus'" 1 -- "$NB" list --bogus
 run_case "list models formats" "extra argument" 2 "'formats': one list at a time" 1 -- "$NB" list models formats
 mkdir -p "$W/nocfg"
+# NB_CONFIG_DIR= (empty) is unset, as NB_REPORTS_DIR: the source tree's
+# configs, not "/vtd.cfg" (nestbench and the benchmarks alike)
+if ! env NB_CONFIG_DIR= "$NB" list models >"$W/out" 2>"$W/err" || [ -s "$W/err" ]; then
+	fail "NB_CONFIG_DIR= nestbench list models: not the default configs: $(head -c 200 "$W/err")"
+fi
+if ! env "$NOLEAK" NB_CONFIG_DIR= "$BENCH/invalidate/nb-bench-invalidate" \
+	--benchmark_filter='^invalidate/vtd/batch/nested:1/devices:1/pages:1/' >"$W/out" 2>"$W/err"; then
+	fail "NB_CONFIG_DIR= nb-bench-invalidate: not the default configs: $(grep -m 1 ERROR "$W/out")"
+fi
 run_case "list models, NB_CONFIG_DIR empty" "missing file" 1 "model vtd: $W/nocfg/vtd.cfg: No such file" 8 -- \
 	env NB_CONFIG_DIR="$W/nocfg" "$NB" list models
 
