@@ -346,7 +346,7 @@ static inline __attribute__((always_inline)) void walks(const struct walk_bench 
 		for (uint64_t k = 0; k < count; k++) {
 			struct nb_walk_result w;
 
-			nbw_stage(&(const struct nbw_cursor){ .g = g, .m = m, .ia = iova[i], .access = NB_PROT_R,
+			nbw_stage_plain(&(const struct nbw_cursor){ .g = g, .m = m, .ia = iova[i], .access = NB_PROT_R,
 							      .table = root + dep, .level = g->levels - 1,
 							      .stage = 1, .full_prot = true },
 				  &w);

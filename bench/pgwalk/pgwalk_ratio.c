@@ -9,19 +9,43 @@
  * over 8 pages of one last-level table. Blocks of walks and of chase loads
  * alternate in each iteration, so load on the machine falls on both alike.
  *
+ * L1-resident means resident: tables are 4 KiB aligned, so an entry's L1 set
+ * is its index's line in the table, and a layout where most indices are 0
+ * (low IOVAs, guest RAM at a round IPA) puts most of the 24 reads in one
+ * set. With an 8-way L1 that set overflowed (10 lines with the chase's),
+ * and reads went to L2. The IOVAs and IPAs here put each level's index in
+ * its own line, and the benchmark counts, from the walks' own traced reads
+ * and the chase's lines, the most lines any one set must hold
+ * (l1_set_lines_max, against hwloc's l1d_ways); more than the ways is an
+ * error, not a number.
+ *
  * Counters: refs_per_walk, walk_ns, limit_ns (R x ns per chased load),
  * ratio_to_limit = walk_ns / limit_ns over all blocks, ratio_best = the same
- * for each side's fastest block (the least disturbed).
+ * for each side's fastest block (the least disturbed); l1_set_lines_max
+ * and l1d_ways (counts).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bench_common.h"
 #include "nestbench/domain.h"
+#include "nestbench/machine.h"
 #include "walk/walk_4k4.h"
 
 #define PAGES 8
 #define WALKS 4096 /* per timed block */
+
+/* Each index in its own 64-byte line of its table (entries 8 apart). IOVA:
+ * levels 3..0 at lines 5, 6, 7, 1 (the 8 pages share line 1); guest RAM
+ * (the stage-1 tables' IPAs; not 2 MiB aligned, so stage 2 maps it with
+ * base pages and every fetch is a full stage-2 walk): lines 1, 2, 3, 4;
+ * the data's IPA: lines 0, 2, 3, 5. */
+#define LINE_IDX(l3, l2, l1, l0) \
+	((8ull * (l3) << 39) | (8ull * (l2) << 30) | (8ull * (l1) << 21) | (8ull * (l0) << 12))
+#define RATIO_IOVA LINE_IDX(5, 6, 7, 1)
+#define RATIO_RAM_IPA LINE_IDX(1, 2, 3, 4)
+#define RATIO_DATA_IPA (LINE_IDX(0, 2, 3, 5) + (3ull << 39))
 
 struct ratio_bench {
 	struct nb_pt_cfg s1, s2;
@@ -76,7 +100,7 @@ static int env_build(struct ratio_env *e, const struct ratio_bench *b)
 		return -1;
 	ts = (struct nb_tspace){ .alloc = &e->host };
 	for (int i = 0; i < PAGES; i++)
-		e->iova[i] = (1ull << 30) + (uint64_t)i * 4096;
+		e->iova[i] = RATIO_IOVA + (uint64_t)i * 4096;
 	if (!b->nested) {
 		if (nb_domain_alloc(&e->single, &b->s1, e->arena, &ts))
 			return -1;
@@ -86,17 +110,71 @@ static int env_build(struct ratio_env *e, const struct ratio_bench *b)
 	} else {
 		/* guest RAM mapped with base pages (a full stage-2 walk per table) */
 		if (nb_domain_alloc(&e->parent, &b->s2, e->arena, &ts) ||
-		    nb_guest_ram_init(&e->ram, e->arena, e->parent, (1ull << 34) + 4096, 64ull << 20) ||
+		    nb_guest_ram_init(&e->ram, e->arena, e->parent, RATIO_RAM_IPA, 64ull << 20) ||
 		    nb_nested_alloc(&e->nest, e->parent, &b->s1, &e->ram.ts) ||
-		    nb_domain_map(e->parent, 1ull << 35, 1ull << 36, PAGES * 4096, NB_PROT_RW))
+		    nb_domain_map(e->parent, RATIO_DATA_IPA, 1ull << 36, PAGES * 4096, NB_PROT_RW))
 			return -1;
 		for (int i = 0; i < PAGES; i++)
-			if (nb_domain_map(e->nest->s1, e->iova[i], (1ull << 35) + (uint64_t)i * 4096, 4096,
+			if (nb_domain_map(e->nest->s1, e->iova[i], RATIO_DATA_IPA + (uint64_t)i * 4096, 4096,
 					  NB_PROT_RW))
 				return -1;
 	}
 	e->chase = make_chase(e);
 	return e->chase ? 0 : -1;
+}
+
+/* The lines a set must hold: every line the walks of all pages read, and
+ * the chase's. */
+struct set_count {
+	unsigned sets, line;
+	uint64_t seen[PAGES * 24 + 64];
+	unsigned n;
+	unsigned per_set[512];
+};
+
+static void count_line(struct set_count *c, uint64_t addr)
+{
+	uint64_t ln = addr / c->line;
+
+	for (unsigned i = 0; i < c->n; i++)
+		if (c->seen[i] == ln)
+			return;
+	if (c->n < NB_ARRAY_SIZE(c->seen)) {
+		c->seen[c->n++] = ln;
+		c->per_set[ln % c->sets]++;
+	}
+}
+
+static void count_step(void *user, const struct nb_walk_step *s)
+{
+	count_line(user, s->table_pa + s->index * 8);
+}
+
+/* The most lines one L1 set must hold for the walks and the chase to stay
+ * in L1; 0 with an error message if hwloc cannot say the L1's shape. */
+static unsigned l1_set_lines_max(const struct ratio_env *e, bool nested, unsigned *ways)
+{
+	static struct set_count c;
+	const struct nb_walk_tracer t = { .step = count_step, .user = &c };
+	unsigned most = 0;
+
+	memset(&c, 0, sizeof(c));
+	if (nb_topo_l1d_shape(&c.sets, ways, &c.line) || c.sets > NB_ARRAY_SIZE(c.per_set))
+		return 0;
+	for (int i = 0; i < PAGES; i++) {
+		struct nb_walk_result r;
+
+		if (nested)
+			nb_walk_nested_traced(&e->nest->ctx, e->iova[i], NB_PROT_R, &r, &t);
+		else
+			nb_walk1_traced(&e->single->geom, e->arena, e->single->root_pa,
+					e->single->geom.levels - 1, e->iova[i], NB_PROT_R, &r, &t);
+	}
+	for (unsigned i = 0; i < 64; i++) /* arena offsets, as the tables' */
+		count_line(&c, (uint64_t)((const uint8_t *)e->chase - e->arena->mem) + i * 64);
+	for (unsigned i = 0; i < c.sets; i++)
+		most = c.per_set[i] > most ? c.per_set[i] : most;
+	return most;
 }
 
 /* Always 0, unknown to the compiler: chains each walk to the last. */
@@ -127,7 +205,7 @@ static uint64_t walk_block(const struct ratio_env *e, bool nested, uint64_t *ref
 		for (int k = 0; k < WALKS; k++) {
 			struct nb_walk_result w;
 
-			nbw_stage(&(const struct nbw_cursor){ .g = g, .m = m, .ia = e->iova[k % PAGES],
+			nbw_stage_plain(&(const struct nbw_cursor){ .g = g, .m = m, .ia = e->iova[k % PAGES],
 							      .access = NB_PROT_R, .table = e->single->root_pa + dep,
 							      .level = g->levels - 1, .stage = 1, .full_prot = true },
 				  &w);
@@ -151,6 +229,7 @@ static void bm_ratio(nb_bench_state *st, void *ctx)
 	struct ratio_env e;
 	uint64_t refs = 0, walks = 0, loads = 0, t_walk = 0, t_chase = 0, dep = 0, rpw;
 	uint64_t best_walk = UINT64_MAX, best_chase = UINT64_MAX;
+	unsigned set_lines, ways;
 	uintptr_t p;
 
 	if (env_build(&e, b)) {
@@ -173,6 +252,20 @@ static void bm_ratio(nb_bench_state *st, void *ctx)
 			env_free(&e);
 			return;
 		}
+	}
+	set_lines = l1_set_lines_max(&e, b->nested, &ways);
+	if (!set_lines || set_lines > ways) {
+		char msg[200];
+
+		if (set_lines)
+			snprintf(msg, sizeof(msg),
+				 "the tables are not L1-resident: %u lines fall in one set of a %u-way L1",
+				 set_lines, ways);
+		else
+			snprintf(msg, sizeof(msg), "L1 shape unknown: %s", nb_errmsg());
+		nb_bench_skip_with_error(st, msg);
+		env_free(&e);
+		return;
 	}
 	walk_block(&e, b->nested, &refs, 0);
 	rpw = refs / WALKS;
@@ -202,6 +295,8 @@ static void bm_ratio(nb_bench_state *st, void *ctx)
 		nb_bench_counter(st, "limit_ns", limit_ns, NB_COUNTER_PLAIN);
 		nb_bench_counter(st, "ratio_to_limit", walk_ns / limit_ns, NB_COUNTER_PLAIN);
 		nb_bench_counter(st, "ratio_best", (double)best_walk / (double)best_chase, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "l1_set_lines_max", set_lines, NB_COUNTER_PLAIN);
+		nb_bench_counter(st, "l1d_ways", ways, NB_COUNTER_PLAIN);
 		nb_bench_set_items_processed(st, (int64_t)walks);
 	}
 	env_free(&e);

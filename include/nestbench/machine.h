@@ -37,6 +37,10 @@ struct nb_topo_summary {
 /* Fill *out from the cached topology (loaded by the first nb_topo_* call). */
 int nb_topo_summary(struct nb_topo_summary *out);
 
+/* The first L1 data cache's shape from hwloc: sets, ways and line size.
+ * -ENODATA if hwloc does not know one of them (the outputs are then 0). */
+int nb_topo_l1d_shape(unsigned *sets, unsigned *ways, unsigned *line);
+
 /*
  * Write the summary as a one-line JSON object (no newline) into buf, for the
  * benchmark JSON context and a report's environment file. Keys are the field

@@ -115,6 +115,14 @@ struct nb_pt_level {
 	 * reserved bit, not a table); it may refuse some they accept (never
 	 * matches where the one test cannot be exact). */
 	uint64_t leaf_test_mask, leaf_test_match;
+	/* The unrolled walker's exact tests (src/walk/walk_4k4.h): an entry
+	 * whose bits outside its address field are exactly table_exact (a
+	 * table entry as nb_pt_encode_table writes it) or leaf_exact (a leaf
+	 * as nb_pt_encode_leaf writes it for NB_PROT_RW) is that kind, and its
+	 * address is the entry minus that constant. A value with a bit inside
+	 * the address field never matches: where the format's own encoding
+	 * would not pass the one tests above (and at level 0 for tables). */
+	uint64_t table_exact, leaf_exact;
 };
 
 /* A format instantiated for one address space. */

@@ -166,6 +166,24 @@ int nb_topo_summary(struct nb_topo_summary *out)
 	return 0;
 }
 
+int nb_topo_l1d_shape(unsigned *sets, unsigned *ways, unsigned *line)
+{
+	hwloc_obj_t obj;
+	int ret = nb_topo_get();
+
+	*sets = *ways = *line = 0;
+	if (ret)
+		return ret;
+	obj = hwloc_get_obj_by_type(nb_topo.topo, HWLOC_OBJ_L1CACHE, 0);
+	if (!obj || !obj->attr || obj->attr->cache.associativity <= 0 || !obj->attr->cache.linesize ||
+	    !obj->attr->cache.size)
+		return nb_fail(ENODATA, "topology: hwloc gives no L1 data cache shape");
+	*ways = (unsigned)obj->attr->cache.associativity;
+	*line = obj->attr->cache.linesize;
+	*sets = (unsigned)(obj->attr->cache.size / ((uint64_t)*ways * *line));
+	return *sets ? 0 : nb_fail(ENODATA, "topology: L1 data cache of %u ways of %u bytes", *ways, *line);
+}
+
 int nb_topo_json(char *buf, size_t len)
 {
 	const struct nb_topo_summary *s = &nb_topo.sum;

@@ -86,6 +86,26 @@ static void init_leaf_test(const struct nb_pt_geom *g, struct nb_pt_level *lv)
 	lv->leaf_test_match = exact ? match : 1;
 }
 
+static uint64_t encode_perm(const struct nb_perm_bits *p, unsigned prot);
+
+/* The exact tests (pt.h: table_exact, leaf_exact): this format's own
+ * encodings, kept only where they pass the one tests, so that an exact
+ * match implies everything those check. Unmatchable otherwise: the lowest
+ * address bit, which the tests mask out. */
+static void init_exact_tests(const struct nb_pt_geom *g, struct nb_pt_level *lv)
+{
+	uint64_t table = lv->set_table, leaf = lv->set_leaf | encode_perm(g->fmt->leaf_perm, NB_PROT_RW);
+
+	lv->table_exact = lv->table_test_mask && !(table & g->table_oa_mask) &&
+				  (table & lv->table_test_mask) == lv->table_test_match
+			  ? table
+			  : g->table_oa_mask & -g->table_oa_mask;
+	lv->leaf_exact = lv->leaf_test_mask && !(leaf & lv->leaf_oa_mask) &&
+				 (leaf & lv->leaf_test_mask) == lv->leaf_test_match
+			 ? leaf
+			 : lv->leaf_oa_mask & -lv->leaf_oa_mask;
+}
+
 static void init_level(struct nb_pt_geom *g, int l, unsigned index_bits)
 {
 	const struct nb_fmt *f = g->fmt;
@@ -122,6 +142,7 @@ static void init_level(struct nb_pt_geom *g, int l, unsigned index_bits)
 	lv->table_test_mask = l ? lv->table_mask | g->valid_mask | g->oa_rsvd : 0;
 	lv->table_test_match = l ? lv->table_match | g->valid_mask : 1;
 	init_leaf_test(g, lv);
+	init_exact_tests(g, lv);
 }
 
 int nb_pt_geom_init(struct nb_pt_geom *g, const struct nb_pt_cfg *cfg)

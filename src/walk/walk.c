@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* Out-of-line instances of the walker: plain (nested: the unrolled 4k4
- * path where both geometries allow it, walk_4k4.h) and traced (always the
- * generic walker, which reports every read). */
+/* Out-of-line instances of the walker: plain (the unrolled 4k4 path where
+ * the geometries allow it, walk_4k4.h) and traced (always the generic
+ * walker, which reports every read). */
 #include "walk_4k4.h"
 
 static const char *const fault_names[NB_FAULT_COUNT] = {
@@ -20,10 +20,10 @@ const char *nb_fault_name(enum nb_fault f)
 void nb_walk1(const struct nb_pt_geom *g, const struct nb_arena *a, uint64_t table_pa,
 	      int level, uint64_t ia, unsigned access, struct nb_walk_result *r)
 {
-	nbw_stage(&(const struct nbw_cursor){ .g = g, .m = nbw_mem_of(a), .ia = ia, .access = access,
-					      .table = table_pa, .level = level, .stage = 1,
-					      .full_prot = true },
-		  r);
+	nbw_stage_plain(&(const struct nbw_cursor){ .g = g, .m = nbw_mem_of(a), .ia = ia,
+						    .access = access, .table = table_pa, .level = level,
+						    .stage = 1, .full_prot = true },
+			r);
 }
 
 void nb_walk1_traced(const struct nb_pt_geom *g, const struct nb_arena *a, uint64_t table_pa,

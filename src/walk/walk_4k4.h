@@ -2,149 +2,209 @@
 /*
  * The walker's unrolled path for the common shape: 4 levels of 512 entries
  * over a 4 KiB granule with an unconcatenated root (x86-64 and VT-d second
- * stage 4-level, AMD v1 4-level, VMSAv8-64 4K 48-bit), both stages when
- * nested. nb_pt_geom_init sets walk_4k4 once per geometry; nb_walk_nested
- * and nb_walk_nested_from test it and come here.
+ * stage 4-level, AMD v1 4-level, VMSAv8-64 4K 48-bit). nb_pt_geom_init sets
+ * walk_4k4 once per geometry; nb_walk1, nb_walk_nested and
+ * nb_walk_nested_from test it and come here first.
  *
- * Nested walks only: pgwalk/ratio measured it on single-stage walks too,
- * where it did not pay (x86-64 4-level, ratio_best 1.31 generic vs 1.42:
- * the same chain and instruction count, 92 vs 89 per walk under
- * callgrind), so nb_walk1 keeps the generic loop.
+ * It follows only entries whose bits outside the address field are exactly
+ * what this project's own encoders write (pt.h: table_exact, leaf_exact);
+ * stage-1 leaves and the final stage-2 leaf, whose permissions vary, are
+ * decided by the one test or the exact rules, at the end of the chain. Such an entry's next address is the entry minus
+ * a constant, and the constant goes into the next read's address, formed
+ * off the chain beside the index: the chain from one read to the next is
+ * the read alone, with no and to strip the flags. Where a nested walk goes
+ * from a stage-1 entry into stage 2, the root index is one shift of that
+ * entry, scaled by the load. pgwalk/ratio measures the effect against a
+ * chase of as many dependent loads: x86-64 over VT-d 4x4, 1.2x.
  *
- * What it saves against the data-driven loop (walk_core.h): per-level
- * shifts and index masks are constants, the level loop unrolls, each stage
- * 2 walk starts at a constant level with no re-read of the context, and
- * each table entry and each leaf takes one and+compare against masks
- * prepared at init (pt.h: table_test_*, leaf_test_*). The chain from one
- * read to the next is the read, one and (the next table's address), and
- * the load's own base+index addressing.
- *
- * It finishes only walks that translate. Anything else (any fault, an
- * entry the one tests refused that the exact rules may accept, a table
- * outside memory) returns false with *r untouched, and the caller walks
- * again with the generic walker, which decides and reports it. Walks never
- * write, so walking again is harmless; under a concurrent unmap the result
- * is the second walk's, itself one consistent snapshot per entry (acquire
- * loads, RCU reclaim). Untraced, no walk-cache fill, stage 2 uncached: the
- * path of nb_walk_nested(_from); the cached walks (src/iommu) keep the
- * generic one.
+ * It finishes only walks that translate through such entries. Anything else
+ * (any fault, an entry with other bits, a table outside memory) returns
+ * false with *r untouched, and the caller walks again with the generic
+ * walker (walk_core.h), which decides and reports it. Walks never write, so
+ * walking again is harmless; under a concurrent unmap the result is the
+ * second walk's, itself one consistent snapshot per entry (acquire loads,
+ * RCU reclaim). Untraced, no walk-cache fill, stage 2 uncached: the cached
+ * walks (src/iommu) keep the generic walker.
  */
 #ifndef NB_SRC_WALK_4K4_H
 #define NB_SRC_WALK_4K4_H
 
 #include "walk_core.h"
 
-/* IA bit where the index of level l starts, minus 3: (ia >> it) & 0xff8 is
- * the slot's byte offset in its 4 KiB table. */
-#define NBW4_SLOT_SHIFT(l) (12 + 9 * (l) - 3)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define NBW4_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+	__has_feature(memory_sanitizer)
+#define NBW4_SANITIZED 1
+#endif
+#endif
 
-/* Read the entry for ia in the level-l table at table_pa (as nbw_read:
- * the table's start checked against the arena, base + offset formed off
- * the chain); false if the table lies outside simulated memory. */
-NBW_INLINE bool nbw4_read(struct nbw_mem m, uint64_t table_pa, int l, uint64_t ia, uint64_t *d)
-{
-	const uint8_t *slot = m.base + ((ia >> NBW4_SLOT_SHIFT(l)) & 0xff8);
-
-	if (NB_UNLIKELY(table_pa - 1 >= m.limit - 1))
-		return false;
-	__asm__("" : "+r"(slot));
-	*d = atomic_load_explicit((_Atomic uint64_t *)(void *)(slot + table_pa), memory_order_acquire);
-	return true;
-}
-
-/* The one-test table check (never true at level 0, which ends a descent). */
-NBW_INLINE bool nbw4_is_table(const struct nb_pt_geom *g, int l, uint64_t d)
-{
-	return (d & g->lv[l].table_test_mask) == g->lv[l].table_test_match;
-}
+/* The byte offset of ia's slot in its level-l table. */
+#define NBW4_SLOT(ia, l) (((ia) >> (12 + 9 * (l) - 3)) & 0xff8)
 
 /*
- * Descend from (table_pa, level) while entries pass the one-test table
- * check; stop on the first that does not, with p at it (its level, the
- * reads made, what the tables above granted). False if a table lies
- * outside simulated memory (the generic walker reports that).
+ * The acquire load of the entry at slot + adj: slot is formed off the chain
+ * (arena base, index, minus the previous entry's exact bits) and adj is the
+ * previous entry itself, so the load's address takes no instruction after
+ * that entry arrives. On x86-64 (where an acquire load is a plain load) one
+ * mov with two-register addressing: compilers otherwise add the two first.
+ * Under the sanitizers the C11 load, which they see.
  */
-NBW_INLINE bool nbw4_descend(const struct nb_pt_geom *g, struct nbw_mem m, uint64_t table_pa,
-			     int level, uint64_t ia, struct nbw_pos *p)
+NBW_INLINE uint64_t nbw4_load(uintptr_t slot, uint64_t adj)
 {
-	uint64_t tand = ~0ull, tor = 0, d = 0;
+#if defined(__x86_64__) && !defined(NBW4_SANITIZED)
+	uint64_t v;
+
+	__asm__ volatile("movq (%1,%2), %0" : "=r"(v) : "r"(slot), "r"(adj) : "memory");
+	return v;
+#else
+	__asm__("" : "+r"(slot));
+	return atomic_load_explicit((_Atomic uint64_t *)(slot + adj), memory_order_acquire);
+#endif
+}
+
+/* The same at slot + idx * 8 (a stage-2 root entry indexed straight from
+ * the stage-1 entry's top bits). */
+NBW_INLINE uint64_t nbw4_load_x8(uintptr_t slot, uint64_t idx)
+{
+#if defined(__x86_64__) && !defined(NBW4_SANITIZED)
+	uint64_t v;
+
+	__asm__ volatile("movq (%1,%2,8), %0" : "=r"(v) : "r"(slot), "r"(idx) : "memory");
+	return v;
+#else
+	return nbw4_load(slot, idx << 3);
+#endif
+}
+
+/* Is the table at pa inside simulated memory (as nbw_read checks it)? */
+NBW_INLINE bool nbw4_in_arena(struct nbw_mem m, uint64_t pa)
+{
+	return pa - 1 < m.limit - 1;
+}
+
+/* Where a descent stopped: the entry that is not an exact table entry, its
+ * level, and what the tables above it granted. */
+struct nbw4_stop {
+	uint64_t d, tand, tor;
+	int level;
+};
+
+/*
+ * From entry d, read at `level` for ia, follow exact table entries down
+ * (ia's address bits must be ia, exact: ia may be formed on the chain;
+ * only the indices below the first read depend on it). False if a table
+ * lies outside simulated memory.
+ */
+NBW_INLINE bool nbw4_descend(const struct nb_pt_geom *g, struct nbw_mem m, uint64_t ia, uint64_t d,
+			     int level, struct nbw4_stop *s)
+{
+	uint64_t tand = ~0ull, tor = 0;
 	int l = level;
 
 #pragma GCC unroll 4
-	for (; l >= 0; l--) {
-		if (!nbw4_read(m, table_pa, l, ia, &d))
-			return false;
-		if (!nbw4_is_table(g, l, d))
+	for (; l > 0; l--) {
+		const uint64_t k = g->lv[l].table_exact;
+
+		if ((d & ~g->table_oa_mask) != k)
 			break;
+		if (NB_UNLIKELY(!nbw4_in_arena(m, d - k)))
+			return false;
 		tand &= d;
 		tor |= d;
-		table_pa = d & g->table_oa_mask;
+		d = nbw4_load((uintptr_t)m.base + NBW4_SLOT(ia, l - 1) - k, d);
 	}
-	if (NB_UNLIKELY(l < 0))
-		return false;
-	*p = (struct nbw_pos){ .d = d, .tand = tand, .tor = tor, .level = l,
-			       .refs = (uint32_t)(level - l + 1), .fault = NB_FAULT_NONE };
+	*s = (struct nbw4_stop){ .d = d, .tand = tand, .tor = tor, .level = l };
 	return true;
 }
 
-/* The leaf p stopped on, by its one test (pt.h): true with the output
- * address of ia. False also for leaves only the exact rules accept. */
-NBW_INLINE bool nbw4_leaf(const struct nb_pt_geom *g, const struct nbw_pos *p, uint64_t ia,
+/* The output address of ia if s stopped on a leaf: the one leaf test, else
+ * the generic walker's exact rules (a VT-d read-only leaf, say, fails the
+ * one test, which asks every valid bit). */
+NBW_INLINE bool nbw4_leaf(const struct nb_pt_geom *g, const struct nbw4_stop *s, uint64_t ia,
 			  uint64_t *oa)
 {
-	const struct nb_pt_level *lv = &g->lv[p->level];
+	const struct nb_pt_level *lv = &g->lv[s->level];
+	enum nb_fault fault;
 
-	if ((p->d & lv->leaf_test_mask) != lv->leaf_test_match)
+	if (NB_LIKELY((s->d & lv->leaf_test_mask) == lv->leaf_test_match)) {
+		*oa = (s->d & lv->leaf_oa_mask) | (ia & ((1ull << lv->shift) - 1));
+		return true;
+	}
+	return nbw_classify(g, s->level, s->d, ia, oa, &fault) == NBW_LEAF;
+}
+
+/*
+ * Stage 2 for a stage-1 table fetch: the table's IPA is d - k (d a stage-1
+ * entry whose non-address bits are k, or the root IPA with k = 0). True
+ * with the stage-2 leaf in *e and, in *bias, what turns it into the
+ * table's PA (its exact bits off, the IPA's offset in a block on), when
+ * the leaf is exact and grants R; *refs counts its reads.
+ */
+NBW_INLINE bool nbw4_fetch(const struct nb_nest_ctx *n, struct nbw_mem m, uint64_t d, uint64_t k,
+			   uint64_t *e, uint64_t *bias, uint32_t *refs)
+{
+	const struct nb_pt_geom *g = n->s2;
+	const uint64_t ipa = d - k;
+	const struct nb_pt_level *lv;
+	struct nbw4_stop s;
+	uint64_t root;
+
+	if (NB_UNLIKELY(!nb_pt_ia_ok(g, ipa)))
 		return false;
-	*oa = (p->d & lv->leaf_oa_mask) | (ia & ((1ull << lv->shift) - 1));
+	/* the root index is d's bits 47:39 less k's (d = ipa | k, disjoint) */
+	root = nbw4_load_x8((uintptr_t)m.base + n->s2_root_pa - ((k >> 39) << 3), d >> 39);
+	if (!nbw4_descend(g, m, ipa, root, 3, &s))
+		return false;
+	lv = &g->lv[s.level];
+	if ((s.d & ~lv->leaf_oa_mask) != lv->leaf_exact ||
+	    !nbw_access_ok(g, s.d, s.tand, s.tor, NB_PROT_R))
+		return false;
+	*e = s.d;
+	*bias = (ipa & ((1ull << lv->shift) - 1)) - lv->leaf_exact;
+	*refs += (uint32_t)(4 - s.level);
 	return true;
 }
 
-/* Stage 2 of a 4k4 nested context from its root: true with w's oa, desc,
- * refs, page_lg2, prot and level set when the walk finds a leaf granting
- * `access` (for_s1: a stage-1 table fetch, which asks R and decodes
- * nothing else, as nbw_s2_plain does). */
-NBW_INLINE bool nbw4_s2(const struct nb_nest_ctx *n, struct nbw_mem m, uint64_t ipa,
-			unsigned access, bool for_s1, struct nb_walk_result *w)
+/* Stage 2 to the final output, from the root: w's oa, desc, page_lg2,
+ * prot and level set when the leaf (by the one test) grants `access`. */
+NBW_INLINE bool nbw4_s2_out(const struct nb_nest_ctx *n, struct nbw_mem m, uint64_t ipa,
+			    unsigned access, struct nb_walk_result *w)
 {
 	const struct nb_pt_geom *g = n->s2;
-	struct nbw_pos p;
+	struct nbw4_stop s;
 	unsigned prot;
 	uint64_t oa;
 
-	if (NB_UNLIKELY(!nb_pt_ia_ok(g, ipa)) || !nbw4_descend(g, m, n->s2_root_pa, 3, ipa, &p) ||
-	    !nbw4_leaf(g, &p, ipa, &oa))
+	if (NB_UNLIKELY(!nb_pt_ia_ok(g, ipa)) ||
+	    !nbw4_descend(g, m, ipa, nbw4_load((uintptr_t)m.base + NBW4_SLOT(ipa, 3), n->s2_root_pa),
+			  3, &s) ||
+	    !nbw4_leaf(g, &s, ipa, &oa))
 		return false;
-	if (for_s1) {
-		if (!nbw_access_ok(g, p.d, p.tand, p.tor, access))
-			return false;
-		prot = access;
-	} else {
-		prot = nbw_prot(g, p.d, p.tand, p.tor);
-		if (access & ~prot)
-			return false;
-	}
+	prot = nbw_prot(g, s.d, s.tand, s.tor);
+	if (access & ~prot)
+		return false;
 	w->oa = oa;
-	w->desc = p.d;
-	w->refs = p.refs;
-	w->page_lg2 = g->lv[p.level].shift;
+	w->desc = s.d;
+	w->page_lg2 = g->lv[s.level].shift;
 	w->prot = (uint8_t)prot;
-	w->level = (int8_t)p.level;
+	w->level = (int8_t)s.level;
 	return true;
 }
 
 /* Both stages 4k4 (the caller checked both walk_4k4), untraced, stage 2
- * uncached (c->s2 is ignored), from c->table at `level` (passed apart so that a constant unrolls the loop).
- * True with r filled as nbw_nested fills it, when the translation
- * succeeds; false, r untouched, for the generic walker to redo (faults,
- * with their stage and level, are its to report). */
+ * uncached (c->s2 is ignored), from c->table at `level` (passed apart so
+ * that a constant unrolls the loop). True with r filled as nbw_nested
+ * fills it, when the translation succeeds through exact entries; false,
+ * r untouched, for the generic walker to redo. */
 NBW_INLINE bool nbw4_nested(const struct nbw_cursor *c, int level, struct nb_walk_result *r)
 {
 	const struct nb_nest_ctx *n = c->n;
 	const struct nb_pt_geom *g = n->s1;
 	const struct nbw_mem m = nbw_mem_of(n->arena);
 	const uint64_t iova = c->ia;
-	uint64_t tand = ~0ull, tor = 0, d = 0, table = c->table, ipa = 0;
+	uint64_t tand = ~0ull, tor = 0, d = c->table, k = 0, e = c->table, bias = 0, ipa;
 	bool is_pa = c->table_is_pa;
 	struct nb_walk_result w;
 	uint32_t refs = 0;
@@ -155,33 +215,28 @@ NBW_INLINE bool nbw4_nested(const struct nbw_cursor *c, int level, struct nb_wal
 		return false;
 #pragma GCC unroll 4
 	for (; l >= 0; l--) {
-		if (!is_pa) {
-			if (!nbw4_s2(n, m, table, NB_PROT_R, true, &w))
-				return false;
-			refs += w.refs;
-			table = w.oa;
-		}
-		is_pa = false;
-		if (!nbw4_read(m, table, l, iova, &d))
+		if (!is_pa && !nbw4_fetch(n, m, d, k, &e, &bias, &refs))
 			return false;
+		is_pa = false;
+		if (NB_UNLIKELY(!nbw4_in_arena(m, e + bias)))
+			return false;
+		d = nbw4_load((uintptr_t)m.base + NBW4_SLOT(iova, l) + bias, e);
 		refs++;
-		if (!nbw4_is_table(g, l, d))
+		k = g->lv[l].table_exact;
+		if (!l || (d & ~g->table_oa_mask) != k)
 			break;
 		tand &= d;
 		tor |= d;
-		table = d & g->table_oa_mask;
 	}
-	if (NB_UNLIKELY(l < 0))
-		return false;
-	if (!nbw4_leaf(g, &(const struct nbw_pos){ .d = d, .level = l }, iova, &ipa))
+	if (!nbw4_leaf(g, &(const struct nbw4_stop){ .d = d, .level = l }, iova, &ipa))
 		return false;
 	s1prot = nbw_prot(g, d, tand, tor);
 	if (c->access & ~s1prot)
 		return false;
-	if (!nbw4_s2(n, m, ipa, c->access, false, &w))
+	if (!nbw4_s2_out(n, m, ipa, c->access, &w))
 		return false;
 	*r = (struct nb_walk_result){
-		.oa = w.oa, .ipa = ipa, .desc = w.desc, .refs = refs + w.refs,
+		.oa = w.oa, .ipa = ipa, .desc = w.desc, .refs = refs + (uint32_t)(4 - w.level),
 		.page_lg2 = g->lv[l].shift < w.page_lg2 ? g->lv[l].shift : w.page_lg2,
 		.prot = (uint8_t)(s1prot & w.prot), .level = w.level, .s1_leaf_level = (int8_t)l,
 	};
@@ -197,6 +252,37 @@ NBW_INLINE void nbw_nested_plain(const struct nbw_cursor *c, struct nb_walk_resu
 	    (c->level == 3 ? nbw4_nested(c, 3, r) : nbw4_nested(c, c->level, r)))
 		return;
 	nbw_nested(c, r);
+}
+
+/* A single-stage walk of a 4k4 geometry through exact table entries, from
+ * c->table at `level` (apart, as for nbw4_nested); the leaf by the one
+ * test. True with r filled as nbw_stage fills it (permission faults
+ * included); false, r untouched, for the generic walker to redo. */
+NBW_INLINE bool nbw4_stage(const struct nbw_cursor *c, int level, struct nb_walk_result *r)
+{
+	const struct nb_pt_geom *g = c->g;
+	struct nbw4_stop s;
+	uint64_t oa;
+
+	if (NB_UNLIKELY(!nb_pt_ia_ok(g, c->ia) || !nbw4_in_arena(c->m, c->table)) ||
+	    !nbw4_descend(g, c->m, c->ia,
+			  nbw4_load((uintptr_t)c->m.base + NBW4_SLOT(c->ia, level), c->table), level, &s) ||
+	    !nbw4_leaf(g, &s, c->ia, &oa))
+		return false;
+	nbw_stage_end(c,
+		      &(const struct nbw_pos){ .d = s.d, .next = oa, .tand = s.tand, .tor = s.tor,
+					       .level = s.level, .refs = (uint32_t)(level - s.level + 1) },
+		      NBW_LEAF, r);
+	return true;
+}
+
+/* Single stage, untraced and unfilled: the unrolled path when the geometry
+ * is 4k4 and it can finish, else the generic walker. */
+NBW_INLINE void nbw_stage_plain(const struct nbw_cursor *c, struct nb_walk_result *r)
+{
+	if (c->g->walk_4k4 && (c->level == 3 ? nbw4_stage(c, 3, r) : nbw4_stage(c, c->level, r)))
+		return;
+	nbw_stage(c, r);
 }
 
 #endif
