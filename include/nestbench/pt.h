@@ -121,8 +121,18 @@ struct nb_pt_level {
 	 * as nb_pt_encode_leaf writes it for NB_PROT_RW) is that kind, and its
 	 * address is the entry minus that constant. A value with a bit inside
 	 * the address field never matches: where the format's own encoding
-	 * would not pass the one tests above (and at level 0 for tables). */
+	 * would not pass the one tests above (and at level 0 for tables), and
+	 * for leaf_exact where such a leaf under exact tables from the root
+	 * would not grant read (the only use of leaf_exact is a stage-1 table
+	 * fetch, which asks read). */
 	uint64_t table_exact, leaf_exact;
+	/* -(table_exact + granule), -(leaf_exact + granule): what the
+	 * unrolled walker adds to an entry for its one test (walk_4k4.h). */
+	uint64_t table_probe, leaf_probe;
+	/* The and and or of table_exact over the levels above this one up to
+	 * the root: what a descent from the root through exact table entries
+	 * grants the entry it reaches here (the walker's tand and tor). */
+	uint64_t exact_tand, exact_tor;
 };
 
 /* A format instantiated for one address space. */

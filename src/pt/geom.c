@@ -86,7 +86,20 @@ static void init_leaf_test(const struct nb_pt_geom *g, struct nb_pt_level *lv)
 	lv->leaf_test_match = exact ? match : 1;
 }
 
-static uint64_t encode_perm(const struct nb_perm_bits *p, unsigned prot);
+static uint64_t encode_perm(const struct nb_perm_bits *p, unsigned prot)
+{
+	uint64_t d = 0;
+
+	for (int i = 0; i < NB_PERM_COUNT; i++) {
+		bool want = prot & (1u << i);
+
+		if (want)
+			d |= p[i].encode_extra;
+		if (want == p[i].set_allows)
+			d |= p[i].mask;
+	}
+	return d;
+}
 
 /* The exact tests (pt.h: table_exact, leaf_exact): this format's own
  * encodings, kept only where they pass the one tests, so that an exact
@@ -104,6 +117,30 @@ static void init_exact_tests(const struct nb_pt_geom *g, struct nb_pt_level *lv)
 				 (leaf & lv->leaf_test_mask) == lv->leaf_test_match
 			 ? leaf
 			 : lv->leaf_oa_mask & -lv->leaf_oa_mask;
+}
+
+/* What exact tables from the root grant each level (pt.h: exact_tand,
+ * exact_tor); and leaf_exact only where such a leaf, under them, grants
+ * read: what a stage-1 table fetch asks, so the walker need not ask. */
+static void init_exact_walks(struct nb_pt_geom *g)
+{
+	int root = g->levels - 1;
+
+	g->lv[root].exact_tand = ~0ull;
+	g->lv[root].exact_tor = 0;
+	for (int l = root - 1; l >= 0; l--) {
+		g->lv[l].exact_tand = g->lv[l + 1].exact_tand & g->lv[l + 1].table_exact;
+		g->lv[l].exact_tor = g->lv[l + 1].exact_tor | g->lv[l + 1].table_exact;
+	}
+	for (int l = 0; l <= root; l++) {
+		struct nb_pt_level *lv = &g->lv[l];
+
+		if (!(nb_pt_leaf_prot(g, lv->leaf_exact) & NB_PROT_R) ||
+		    !(nb_pt_tables_prot(g, lv->exact_tand, lv->exact_tor) & NB_PROT_R))
+			lv->leaf_exact = lv->leaf_oa_mask & -lv->leaf_oa_mask;
+		lv->table_probe = 0 - lv->table_exact - (1ull << g->granule_lg2);
+		lv->leaf_probe = 0 - lv->leaf_exact - (1ull << g->granule_lg2);
+	}
 }
 
 static void init_level(struct nb_pt_geom *g, int l, unsigned index_bits)
@@ -202,6 +239,7 @@ int nb_pt_geom_init(struct nb_pt_geom *g, const struct nb_pt_cfg *cfg)
 	init_perm(f->table_perm, g->table_allow, g->table_deny);
 	for (unsigned l = 0; l < levels; l++)
 		init_level(g, l, l == levels - 1 ? root_bits : bpl);
+	init_exact_walks(g);
 	g->walk_4k4 = levels == 4 && gr == 12 && root_bits == bpl;
 	return 0;
 }
@@ -214,21 +252,6 @@ uint64_t nb_pt_pgsize_bitmap(const struct nb_pt_geom *g)
 		if (g->lv[l].leaf_ok)
 			m |= NB_BIT(g->lv[l].shift);
 	return m;
-}
-
-static uint64_t encode_perm(const struct nb_perm_bits *p, unsigned prot)
-{
-	uint64_t d = 0;
-
-	for (int i = 0; i < NB_PERM_COUNT; i++) {
-		bool want = prot & (1u << i);
-
-		if (want)
-			d |= p[i].encode_extra;
-		if (want == p[i].set_allows)
-			d |= p[i].mask;
-	}
-	return d;
 }
 
 uint64_t nb_pt_encode_table(const struct nb_pt_geom *g, int level, uint64_t table_addr)

@@ -84,6 +84,48 @@ NBW_INLINE bool nbw4_in_arena(struct nbw_mem m, uint64_t pa)
 	return pa - 1 < m.limit - 1;
 }
 
+/*
+ * Bounds of the one test below, per walk, in 4 KiB pages: a table must
+ * start inside simulated memory (1 <= PA < limit, as nbw_read checks), a
+ * stage-1 table's IPA below 2^min(stage-1 OA bits, stage-2 IA bits), and
+ * (what the test costs) not in page 0, for which the generic walker is
+ * asked instead. Where the test would not be exact (simulated memory
+ * larger than an output size, a sign-extended stage-2 input) 0: no table
+ * meets it.
+ */
+struct nbw4_bounds {
+	uint64_t pa_lim, ipa_lim;
+};
+
+NBW_INLINE struct nbw4_bounds nbw4_bounds_of(struct nbw_mem m, const struct nb_pt_geom *g1,
+					     const struct nb_pt_geom *g2)
+{
+	unsigned ipa_bits = g2 && g2->ia_bits < g1->oa_bits ? g2->ia_bits : g1->oa_bits;
+	const struct nb_pt_geom *pa_g = g2 ? g2 : g1;
+
+	return (struct nbw4_bounds){
+		.pa_lim = m.limit <= 1ull << pa_g->oa_bits ? ((m.limit + 4095) >> 12) - 1 : 0,
+		.ipa_lim = g2 && !g2->ia_sign_extend ? (1ull << (ipa_bits - 12)) - 1 : 0,
+	};
+}
+
+/*
+ * Is d an exact table entry (its bits outside the address field exactly
+ * those of the level's encoding, pt.h table_exact) whose table starts at
+ * page 1 .. lim? probe is -(table_exact + 4 KiB) (pt.h table_probe): an
+ * add, a rotate and a compare. t = d + probe has its low 12 bits 0 only if
+ * d's are the encoding's (both below 4096); the rotate puts any other low
+ * bit at the top, where no bound reaches; and with those equal, t below
+ * 2^OA bits (lim < 2^(OA - 12)) leaves no room for a difference in the
+ * non-address bits above OA, which would add a nonzero multiple of 2^OA.
+ */
+NBW_INLINE bool nbw4_exact(uint64_t d, uint64_t probe, uint64_t lim)
+{
+	uint64_t t = d + probe;
+
+	return ((t >> 12) | (t << 52)) < lim;
+}
+
 /* Where a descent stopped: the entry that is not an exact table entry, its
  * level, and what the tables above it granted. */
 struct nbw4_stop {
@@ -92,31 +134,35 @@ struct nbw4_stop {
 };
 
 /*
- * From entry d, read at `level` for ia, follow exact table entries down
- * (ia's address bits must be ia, exact: ia may be formed on the chain;
- * only the indices below the first read depend on it). False if a table
- * lies outside simulated memory.
+ * From entry d, read at `level` for ia, follow exact table entries inside
+ * simulated memory down, and stop at the first other entry (only the
+ * indices below the first read depend on ia, which may come from the
+ * chain). From the root, what the tables granted is the geometry's
+ * exact_tand/exact_tor; from below it, it is accumulated.
  */
-NBW_INLINE bool nbw4_descend(const struct nb_pt_geom *g, struct nbw_mem m, uint64_t ia, uint64_t d,
-			     int level, struct nbw4_stop *s)
+NBW_INLINE void nbw4_descend(const struct nb_pt_geom *g, struct nbw_mem m, uint64_t pa_lim,
+			     uint64_t ia, uint64_t d, int level, struct nbw4_stop *s)
 {
 	uint64_t tand = ~0ull, tor = 0;
 	int l = level;
 
 #pragma GCC unroll 4
 	for (; l > 0; l--) {
-		const uint64_t k = g->lv[l].table_exact;
+		const uint64_t probe = g->lv[l].table_probe;
 
-		if ((d & ~g->table_oa_mask) != k)
+		if (!nbw4_exact(d, probe, pa_lim))
 			break;
-		if (NB_UNLIKELY(!nbw4_in_arena(m, d - k)))
-			return false;
-		tand &= d;
-		tor |= d;
-		d = nbw4_load((uintptr_t)m.base + NBW4_SLOT(ia, l - 1) - k, d);
+		if (level != 3) {
+			tand &= d;
+			tor |= d;
+		}
+		d = nbw4_load((uintptr_t)m.base + NBW4_SLOT(ia, l - 1) - g->lv[l].table_exact, d);
+	}
+	if (level == 3) {
+		tand = g->lv[l].exact_tand;
+		tor = g->lv[l].exact_tor;
 	}
 	*s = (struct nbw4_stop){ .d = d, .tand = tand, .tor = tor, .level = l };
-	return true;
 }
 
 /* The output address of ia if s stopped on a leaf: the one leaf test, else
@@ -136,51 +182,62 @@ NBW_INLINE bool nbw4_leaf(const struct nb_pt_geom *g, const struct nbw4_stop *s,
 }
 
 /*
- * Stage 2 for a stage-1 table fetch: the table's IPA is d - k (d a stage-1
- * entry whose non-address bits are k, or the root IPA with k = 0). True
- * with the stage-2 leaf in *e and, in *bias, what turns it into the
- * table's PA (its exact bits off, the IPA's offset in a block on), when
- * the leaf is exact and grants R; *refs counts its reads.
+ * Stage 2 for a stage-1 table fetch: the table's IPA is d - k (d an exact
+ * stage-1 entry whose non-address bits are k, or the root's IPA with
+ * k = 0, both checked against b.ipa_lim by the caller). True with the
+ * stage-2 leaf in *e and, in *bias, what turns it into the table's PA
+ * (its exact bits off, the IPA's offset in a block on), when the leaf is
+ * exact (which grants read: pt.h, leaf_exact) and the table lies inside
+ * simulated memory; *refs counts the reads.
  */
-NBW_INLINE bool nbw4_fetch(const struct nb_nest_ctx *n, struct nbw_mem m, uint64_t d, uint64_t k,
-			   uint64_t *e, uint64_t *bias, uint32_t *refs)
+NBW_INLINE bool nbw4_fetch(const struct nb_nest_ctx *n, struct nbw_mem m, struct nbw4_bounds b,
+			   uint64_t d, uint64_t k, uint64_t *e, uint64_t *bias, uint32_t *refs)
 {
 	const struct nb_pt_geom *g = n->s2;
 	const uint64_t ipa = d - k;
 	const struct nb_pt_level *lv;
 	struct nbw4_stop s;
-	uint64_t root;
+	uint64_t root, pa_off;
 
-	if (NB_UNLIKELY(!nb_pt_ia_ok(g, ipa)))
-		return false;
 	/* the root index is d's bits 47:39 less k's (d = ipa | k, disjoint) */
 	root = nbw4_load_x8((uintptr_t)m.base + n->s2_root_pa - ((k >> 39) << 3), d >> 39);
-	if (!nbw4_descend(g, m, ipa, root, 3, &s))
-		return false;
+	nbw4_descend(g, m, b.pa_lim, ipa, root, 3, &s);
+	if (NB_LIKELY(s.level == 0)) {
+		/* a 4 KiB page: its non-address bits are where a table entry's
+		 * are, so exact and inside memory is one test */
+		if (!nbw4_exact(s.d, g->lv[0].leaf_probe, b.pa_lim))
+			return false;
+		*e = s.d;
+		*bias = -g->lv[0].leaf_exact;
+		*refs += 4;
+		return true;
+	}
 	lv = &g->lv[s.level];
+	pa_off = ipa & ((1ull << lv->shift) - 1);
 	if ((s.d & ~lv->leaf_oa_mask) != lv->leaf_exact ||
-	    !nbw_access_ok(g, s.d, s.tand, s.tor, NB_PROT_R))
+	    NB_UNLIKELY(!nbw4_in_arena(m, s.d - lv->leaf_exact + pa_off)))
 		return false;
 	*e = s.d;
-	*bias = (ipa & ((1ull << lv->shift) - 1)) - lv->leaf_exact;
+	*bias = pa_off - lv->leaf_exact;
 	*refs += (uint32_t)(4 - s.level);
 	return true;
 }
 
 /* Stage 2 to the final output, from the root: w's oa, desc, page_lg2,
  * prot and level set when the leaf (by the one test) grants `access`. */
-NBW_INLINE bool nbw4_s2_out(const struct nb_nest_ctx *n, struct nbw_mem m, uint64_t ipa,
-			    unsigned access, struct nb_walk_result *w)
+NBW_INLINE bool nbw4_s2_out(const struct nb_nest_ctx *n, struct nbw_mem m, struct nbw4_bounds b,
+			    uint64_t ipa, unsigned access, struct nb_walk_result *w)
 {
 	const struct nb_pt_geom *g = n->s2;
 	struct nbw4_stop s;
 	unsigned prot;
 	uint64_t oa;
 
-	if (NB_UNLIKELY(!nb_pt_ia_ok(g, ipa)) ||
-	    !nbw4_descend(g, m, ipa, nbw4_load((uintptr_t)m.base + NBW4_SLOT(ipa, 3), n->s2_root_pa),
-			  3, &s) ||
-	    !nbw4_leaf(g, &s, ipa, &oa))
+	if (NB_UNLIKELY(!nb_pt_ia_ok(g, ipa)))
+		return false;
+	nbw4_descend(g, m, b.pa_lim, ipa,
+		     nbw4_load((uintptr_t)m.base + NBW4_SLOT(ipa, 3), n->s2_root_pa), 3, &s);
+	if (!nbw4_leaf(g, &s, ipa, &oa))
 		return false;
 	prot = nbw_prot(g, s.d, s.tand, s.tor);
 	if (access & ~prot)
@@ -203,6 +260,7 @@ NBW_INLINE bool nbw4_nested(const struct nbw_cursor *c, int level, struct nb_wal
 	const struct nb_nest_ctx *n = c->n;
 	const struct nb_pt_geom *g = n->s1;
 	const struct nbw_mem m = nbw_mem_of(n->arena);
+	const struct nbw4_bounds b = nbw4_bounds_of(m, g, n->s2);
 	const uint64_t iova = c->ia;
 	uint64_t tand = ~0ull, tor = 0, d = c->table, k = 0, e = c->table, bias = 0, ipa;
 	bool is_pa = c->table_is_pa;
@@ -211,29 +269,34 @@ NBW_INLINE bool nbw4_nested(const struct nbw_cursor *c, int level, struct nb_wal
 	unsigned s1prot;
 	int l = level;
 
-	if (NB_UNLIKELY(!nb_pt_ia_ok(g, iova)))
+	if (NB_UNLIKELY(!nb_pt_ia_ok(g, iova)) ||
+	    !nbw4_exact(c->table, -4096ull, is_pa ? b.pa_lim : b.ipa_lim))
 		return false;
 #pragma GCC unroll 4
 	for (; l >= 0; l--) {
-		if (!is_pa && !nbw4_fetch(n, m, d, k, &e, &bias, &refs))
+		if (!is_pa && !nbw4_fetch(n, m, b, d, k, &e, &bias, &refs))
 			return false;
 		is_pa = false;
-		if (NB_UNLIKELY(!nbw4_in_arena(m, e + bias)))
-			return false;
 		d = nbw4_load((uintptr_t)m.base + NBW4_SLOT(iova, l) + bias, e);
 		refs++;
 		k = g->lv[l].table_exact;
-		if (!l || (d & ~g->table_oa_mask) != k)
+		if (!l || !nbw4_exact(d, g->lv[l].table_probe, b.ipa_lim))
 			break;
-		tand &= d;
-		tor |= d;
+		if (level != 3) {
+			tand &= d;
+			tor |= d;
+		}
+	}
+	if (level == 3) {
+		tand = g->lv[l].exact_tand;
+		tor = g->lv[l].exact_tor;
 	}
 	if (!nbw4_leaf(g, &(const struct nbw4_stop){ .d = d, .level = l }, iova, &ipa))
 		return false;
 	s1prot = nbw_prot(g, d, tand, tor);
 	if (c->access & ~s1prot)
 		return false;
-	if (!nbw4_s2_out(n, m, ipa, c->access, &w))
+	if (!nbw4_s2_out(n, m, b, ipa, c->access, &w))
 		return false;
 	*r = (struct nb_walk_result){
 		.oa = w.oa, .ipa = ipa, .desc = w.desc, .refs = refs + (uint32_t)(4 - w.level),
@@ -261,13 +324,15 @@ NBW_INLINE void nbw_nested_plain(const struct nbw_cursor *c, struct nb_walk_resu
 NBW_INLINE bool nbw4_stage(const struct nbw_cursor *c, int level, struct nb_walk_result *r)
 {
 	const struct nb_pt_geom *g = c->g;
+	const struct nbw4_bounds b = nbw4_bounds_of(c->m, g, NULL);
 	struct nbw4_stop s;
 	uint64_t oa;
 
-	if (NB_UNLIKELY(!nb_pt_ia_ok(g, c->ia) || !nbw4_in_arena(c->m, c->table)) ||
-	    !nbw4_descend(g, c->m, c->ia,
-			  nbw4_load((uintptr_t)c->m.base + NBW4_SLOT(c->ia, level), c->table), level, &s) ||
-	    !nbw4_leaf(g, &s, c->ia, &oa))
+	if (NB_UNLIKELY(!nb_pt_ia_ok(g, c->ia)) || !nbw4_exact(c->table, -4096ull, b.pa_lim))
+		return false;
+	nbw4_descend(g, c->m, b.pa_lim, c->ia,
+		     nbw4_load((uintptr_t)c->m.base + NBW4_SLOT(c->ia, level), c->table), level, &s);
+	if (!nbw4_leaf(g, &s, c->ia, &oa))
 		return false;
 	nbw_stage_end(c,
 		      &(const struct nbw_pos){ .d = s.d, .next = oa, .tand = s.tand, .tor = s.tor,
