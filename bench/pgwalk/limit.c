@@ -4,17 +4,18 @@
 
 #include "bench_common.h"
 #include "limit.h"
+#include "walk/walk_4k4.h"
 
-static bool grow(uint32_t **v, uint64_t *cap, uint64_t need)
+static bool grow(void **v, uint64_t *cap, uint64_t need, size_t size)
 {
 	uint64_t c = *cap ? *cap : 4096;
-	uint32_t *p;
+	void *p;
 
 	if (need <= *cap)
 		return true;
 	while (c < need)
 		c *= 2;
-	p = realloc(*v, c * sizeof(*p));
+	p = realloc(*v, c * size);
 	if (!p)
 		return false;
 	*v = p;
@@ -25,13 +26,15 @@ static bool grow(uint32_t **v, uint64_t *cap, uint64_t need)
 static void record(void *user, const struct nb_walk_step *s)
 {
 	struct pgw_loads *l = user;
-	uint64_t pa = s->table_pa + s->index * 8;
+	uint64_t pa = s->table_pa + s->index * 8, desc_cap = l->cap; /* desc grows with slot */
 
-	if (l->oom || pa >> 35 || !grow(&l->slot, &l->cap, l->n + 1)) {
+	if (l->oom || pa >> 35 || !grow((void **)&l->slot, &l->cap, l->n + 1, sizeof(*l->slot)) ||
+	    !grow((void **)&l->desc, &desc_cap, l->cap, sizeof(*l->desc))) {
 		l->oom = true; /* out of memory, or past 32 GiB: no limit */
 		return;
 	}
-	l->slot[l->n++] = (uint32_t)(pa >> 3);
+	l->slot[l->n] = (uint32_t)(pa >> 3);
+	l->desc[l->n++] = s->desc;
 }
 
 struct nb_walk_tracer pgw_loads_tracer(struct pgw_loads *l)
@@ -41,7 +44,8 @@ struct nb_walk_tracer pgw_loads_tracer(struct pgw_loads *l)
 
 void pgw_loads_end_walk(struct pgw_loads *l)
 {
-	if (l->oom || l->n > UINT32_MAX || !grow(&l->start, &l->start_cap, l->walks + 2)) {
+	if (l->oom || l->n > UINT32_MAX ||
+	    !grow((void **)&l->start, &l->start_cap, l->walks + 2, sizeof(*l->start))) {
 		l->oom = true;
 		return;
 	}
@@ -53,26 +57,26 @@ void pgw_loads_end_walk(struct pgw_loads *l)
 void pgw_loads_free(struct pgw_loads *l)
 {
 	free(l->slot);
+	free(l->desc);
 	free(l->start);
 	*l = (struct pgw_loads){ 0 };
 }
 
-/* Always 0, unknown to the compiler: ANDed with a load's value and added
- * to the next load's address, it makes the loads one dependent chain, as
- * the walk's are. As in the walker (nbw_read), the slot's address is formed
- * off the chain and hidden from the optimiser, so that after each load the
- * chain has one AND and a load whose addressing adds the two registers:
- * what the walker has (the AND of the descriptor's address mask). */
-static volatile uint64_t replay_zero_src;
-
-static uint64_t chain(const uint8_t *mem, const uint32_t *slot, uint64_t from, uint64_t to,
-		      uint64_t v, uint64_t zero)
+/*
+ * The loads as one dependent chain with nothing else on it, as the
+ * walker's are (walk_4k4.h): each load's address is its slot less the
+ * value the load before it returned, plus that value, added by the load's
+ * own addressing (nbw4_load: one instruction with two registers). The
+ * slot-less-value sum is formed off the chain, from what the recording saw
+ * (the tables do not change while the benchmark runs).
+ */
+static uint64_t chain(const uint8_t *mem, const struct pgw_loads *l, uint64_t from, uint64_t to,
+		      uint64_t v)
 {
 	for (uint64_t i = from; i < to; i++) {
-		const uint8_t *p = mem + ((uint64_t)slot[i] << 3);
+		uint64_t before = l->desc[i ? i - 1 : l->n - 1];
 
-		__asm__("" : "+r"(p));
-		v = *(const uint64_t *)(const void *)(p + (v & zero));
+		v = nbw4_load((uintptr_t)mem + ((uint64_t)l->slot[i] << 3) - before, v);
 	}
 	return v;
 }
@@ -80,13 +84,13 @@ static uint64_t chain(const uint8_t *mem, const uint32_t *slot, uint64_t from, u
 uint64_t pgw_replay(const struct nb_arena *a, const struct pgw_loads *l, uint64_t *w,
 		    uint64_t count)
 {
-	const uint64_t zero = replay_zero_src;
-	uint64_t v = 0, t0 = nb_now_ns(), t1, at = *w;
+	uint64_t at = *w, v = l->desc[l->start[at] ? l->start[at] - 1 : l->n - 1];
+	uint64_t t0 = nb_now_ns(), t1;
 
 	while (count) {
 		uint64_t k = count < l->walks - at ? count : l->walks - at;
 
-		v = chain(a->mem, l->slot, l->start[at], l->start[at + k], v, zero);
+		v = chain(a->mem, l, l->start[at], l->start[at + k], v);
 		count -= k;
 		at = at + k == l->walks ? 0 : at + k;
 	}

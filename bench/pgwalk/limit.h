@@ -31,6 +31,7 @@
  * where each walk's reads begin. */
 struct pgw_loads {
 	uint32_t *slot;
+	uint64_t *desc; /* [n]: the value each read returned */
 	uint64_t n, cap;
 	uint32_t *start; /* [walks + 1]: walk w read slot[start[w] .. start[w + 1]) */
 	uint64_t walks, start_cap;
