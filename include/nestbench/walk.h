@@ -16,10 +16,14 @@
  * entry is read; the final IPA is translated too. A cold n-level stage 1
  * over an m-level stage 2 makes (n+1)(m+1)-1 reads: 24 for 4 x 4.
  *
- * nb_walk_nested and nb_walk_nested_from take an unrolled path when both
- * geometries are 4 levels of 512 entries over 4 KiB (nb_pt_geom.walk_4k4,
- * set at init); its results are the generic walker's (it hands anything
- * but a translation back to it), under the same tests.
+ * nb_walk1, nb_walk_nested and nb_walk_nested_from take an unrolled path
+ * when the geometries are 4 levels of 512 entries over 4 KiB
+ * (nb_pt_geom.walk_4k4, set at init). It follows only entries whose
+ * non-address bits are exactly this project's own encodings (pt.h,
+ * table_exact), so that no instruction stands between one read and the
+ * next; its results are the generic walker's (it hands anything else,
+ * faults included, back to it), under the same tests (test_walk_exact,
+ * fuzz_walk).
  */
 #ifndef NESTBENCH_WALK_H
 #define NESTBENCH_WALK_H
