@@ -31,7 +31,10 @@
  * where each walk's reads begin. */
 struct pgw_loads {
 	uint32_t *slot;
-	uint64_t *desc; /* [n]: the value each read returned */
+	uint64_t *off;	/* [n]: the read's address less the value of the read
+			   before it (the lap's first: its last), for the replay */
+	uint64_t *last; /* [walks]: the value of walk w's last read */
+	uint64_t value, last_cap; /* recording: the last read's value */
 	uint64_t n, cap;
 	uint32_t *start; /* [walks + 1]: walk w read slot[start[w] .. start[w + 1]) */
 	uint64_t walks, start_cap;
