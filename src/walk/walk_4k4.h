@@ -9,13 +9,14 @@
  * It follows only entries whose bits outside the address field are exactly
  * what this project's own encoders write (pt.h: table_exact, leaf_exact);
  * stage-1 leaves and the final stage-2 leaf, whose permissions vary, are
- * decided by the one test or the exact rules, at the end of the chain. Such an entry's next address is the entry minus
- * a constant, and the constant goes into the next read's address, formed
- * off the chain beside the index: the chain from one read to the next is
- * the read alone, with no and to strip the flags. Where a nested walk goes
- * from a stage-1 entry into stage 2, the root index is one shift of that
- * entry, scaled by the load. pgwalk/ratio measures the effect against a
- * chase of as many dependent loads: x86-64 over VT-d 4x4, 1.2x.
+ * decided by the one test or the exact rules, at the end of the chain.
+ * Such an entry's next address is the entry minus a constant, and the
+ * constant goes into the next read's address, formed off the chain beside
+ * the index: the chain from one read to the next is the read alone, with
+ * no and to strip the flags. Where a nested walk goes from a stage-1 entry
+ * into stage 2, the root index is one shift of that entry, scaled by the
+ * load. pgwalk/ratio measures the effect against a chase of as many
+ * dependent loads: x86-64 over VT-d 4x4, 1.2x.
  *
  * It finishes only walks that translate through such entries. Anything else
  * (any fault, an entry with other bits, a table outside memory) returns
