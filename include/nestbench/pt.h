@@ -117,15 +117,16 @@ struct nb_pt_level {
 	uint64_t leaf_test_mask, leaf_test_match;
 	/* The unrolled walker's exact tests (src/walk/walk_4k4.h): an entry
 	 * whose bits outside its address field are exactly table_exact (a
-	 * table entry as nb_pt_encode_table writes it) or leaf_exact (a leaf
-	 * as nb_pt_encode_leaf writes it for NB_PROT_RW) is that kind, and its
-	 * address is the entry minus that constant. A value with a bit inside
-	 * the address field never matches: where the format's own encoding
-	 * would not pass the one tests above (and at level 0 for tables), and
-	 * for leaf_exact where such a leaf under exact tables from the root
-	 * would not grant read (the only use of leaf_exact is a stage-1 table
-	 * fetch, which asks read). */
-	uint64_t table_exact, leaf_exact;
+	 * table entry as nb_pt_encode_table writes it) or, under
+	 * leaf_exact_mask, leaf_exact (a leaf as nb_pt_encode_leaf writes it
+	 * for NB_PROT_RW) is that kind, and its address is the entry minus
+	 * that constant. Unusable where the format's own encoding would not
+	 * pass the one tests above: table_exact then has a bit inside the
+	 * address field (and walk_4k4 is off), leaf_exact_mask is 0 and
+	 * leaf_exact 1 (never matches). leaf_exact is unusable too where such
+	 * a leaf under exact tables from the root would not grant read (its
+	 * one use is a stage-1 table fetch, which asks read). */
+	uint64_t table_exact, leaf_exact, leaf_exact_mask;
 	/* -(table_exact + granule), -(leaf_exact + granule): what the
 	 * unrolled walker adds to an entry for its one test (walk_4k4.h). */
 	uint64_t table_probe, leaf_probe;
@@ -152,10 +153,11 @@ struct nb_pt_geom {
 	uint64_t leaf_allow[NB_PERM_COUNT], leaf_deny[NB_PERM_COUNT];
 	uint64_t table_allow[NB_PERM_COUNT], table_deny[NB_PERM_COUNT];
 	struct nb_pt_level lv[NB_MAX_LEVELS];
-	/* 4 levels of 512 entries over a 4 KiB granule, root not concatenated:
-	 * the walker may take its unrolled path (src/walk/walk_4k4.h). Set once
-	 * here, at init, so the walk tests one flag. */
-	bool walk_4k4;
+	/* 4 levels of 512 entries over a 4 KiB granule, root not concatenated,
+	 * usable exact table tests: the walker may take its unrolled path
+	 * (src/walk/walk_4k4.h). Set once here, at init, so the walk tests one
+	 * flag. exact_leaf0: level 0's leaf_exact is usable. */
+	bool walk_4k4, exact_leaf0;
 };
 
 /* Parameters of a geometry. levels = 0 picks the fewest levels that cover

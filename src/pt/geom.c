@@ -103,20 +103,31 @@ static uint64_t encode_perm(const struct nb_perm_bits *p, unsigned prot)
 
 /* The exact tests (pt.h: table_exact, leaf_exact): this format's own
  * encodings, kept only where they pass the one tests, so that an exact
- * match implies everything those check. Unmatchable otherwise: the lowest
- * address bit, which the tests mask out. */
+ * match implies everything those check. Otherwise unusable: a table value
+ * with a bit in the address field (usable_exact_tables says no fast walk
+ * then), and a leaf test that never matches (mask 0, value 1). */
 static void init_exact_tests(const struct nb_pt_geom *g, struct nb_pt_level *lv)
 {
 	uint64_t table = lv->set_table, leaf = lv->set_leaf | encode_perm(g->fmt->leaf_perm, NB_PROT_RW);
+	bool leaf_ok = lv->leaf_test_mask && lv->leaf_oa_mask && !(leaf & lv->leaf_oa_mask) &&
+		       (leaf & lv->leaf_test_mask) == lv->leaf_test_match;
 
 	lv->table_exact = lv->table_test_mask && !(table & g->table_oa_mask) &&
 				  (table & lv->table_test_mask) == lv->table_test_match
 			  ? table
 			  : g->table_oa_mask & -g->table_oa_mask;
-	lv->leaf_exact = lv->leaf_test_mask && !(leaf & lv->leaf_oa_mask) &&
-				 (leaf & lv->leaf_test_mask) == lv->leaf_test_match
-			 ? leaf
-			 : lv->leaf_oa_mask & -lv->leaf_oa_mask;
+	lv->leaf_exact = leaf_ok ? leaf : 1;
+	lv->leaf_exact_mask = leaf_ok ? ~lv->leaf_oa_mask : 0;
+}
+
+/* Are the table encodings of levels 1 .. levels - 1 all usable exact tests
+ * (an unusable one has a bit in the address field)? */
+static bool usable_exact_tables(const struct nb_pt_geom *g)
+{
+	for (int l = 1; l < g->levels; l++)
+		if (g->lv[l].table_exact & g->table_oa_mask)
+			return false;
+	return true;
 }
 
 /* What exact tables from the root grant each level (pt.h: exact_tand,
@@ -135,12 +146,16 @@ static void init_exact_walks(struct nb_pt_geom *g)
 	for (int l = 0; l <= root; l++) {
 		struct nb_pt_level *lv = &g->lv[l];
 
-		if (!(nb_pt_leaf_prot(g, lv->leaf_exact) & NB_PROT_R) ||
-		    !(nb_pt_tables_prot(g, lv->exact_tand, lv->exact_tor) & NB_PROT_R))
-			lv->leaf_exact = lv->leaf_oa_mask & -lv->leaf_oa_mask;
+		if (lv->leaf_exact_mask && (!(nb_pt_leaf_prot(g, lv->leaf_exact) & NB_PROT_R) ||
+					    !(nb_pt_tables_prot(g, lv->exact_tand, lv->exact_tor) & NB_PROT_R))) {
+			lv->leaf_exact = 1;
+			lv->leaf_exact_mask = 0;
+		}
 		lv->table_probe = 0 - lv->table_exact - (1ull << g->granule_lg2);
 		lv->leaf_probe = 0 - lv->leaf_exact - (1ull << g->granule_lg2);
 	}
+	/* the level-0 leaf's test is the probe's, which needs the value usable */
+	g->exact_leaf0 = g->lv[0].leaf_exact_mask != 0;
 }
 
 static void init_level(struct nb_pt_geom *g, int l, unsigned index_bits)
@@ -240,7 +255,7 @@ int nb_pt_geom_init(struct nb_pt_geom *g, const struct nb_pt_cfg *cfg)
 	for (unsigned l = 0; l < levels; l++)
 		init_level(g, l, l == levels - 1 ? root_bits : bpl);
 	init_exact_walks(g);
-	g->walk_4k4 = levels == 4 && gr == 12 && root_bits == bpl;
+	g->walk_4k4 = levels == 4 && gr == 12 && root_bits == bpl && usable_exact_tables(g);
 	return 0;
 }
 

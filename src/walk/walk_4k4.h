@@ -96,6 +96,7 @@ NBW_INLINE bool nbw4_in_arena(struct nbw_mem m, uint64_t pa)
  */
 struct nbw4_bounds {
 	uint64_t pa_lim, ipa_lim;
+	uint64_t leaf0_lim; /* pa_lim where stage 2's level-0 leaf_exact is usable, else 0 */
 };
 
 NBW_INLINE struct nbw4_bounds nbw4_bounds_of(struct nbw_mem m, const struct nb_pt_geom *g1,
@@ -104,9 +105,12 @@ NBW_INLINE struct nbw4_bounds nbw4_bounds_of(struct nbw_mem m, const struct nb_p
 	unsigned ipa_bits = g2 && g2->ia_bits < g1->oa_bits ? g2->ia_bits : g1->oa_bits;
 	const struct nb_pt_geom *pa_g = g2 ? g2 : g1;
 
+	uint64_t pa_lim = m.limit <= 1ull << pa_g->oa_bits ? ((m.limit + 4095) >> 12) - 1 : 0;
+
 	return (struct nbw4_bounds){
-		.pa_lim = m.limit <= 1ull << pa_g->oa_bits ? ((m.limit + 4095) >> 12) - 1 : 0,
+		.pa_lim = pa_lim,
 		.ipa_lim = g2 && !g2->ia_sign_extend ? (1ull << (ipa_bits - 12)) - 1 : 0,
+		.leaf0_lim = g2 && g2->exact_leaf0 ? pa_lim : 0,
 	};
 }
 
@@ -206,7 +210,7 @@ NBW_INLINE bool nbw4_fetch(const struct nb_nest_ctx *n, struct nbw_mem m, struct
 	if (NB_LIKELY(s.level == 0)) {
 		/* a 4 KiB page: its non-address bits are where a table entry's
 		 * are, so exact and inside memory is one test */
-		if (!nbw4_exact(s.d, g->lv[0].leaf_probe, b.pa_lim))
+		if (!nbw4_exact(s.d, g->lv[0].leaf_probe, b.leaf0_lim))
 			return false;
 		*e = s.d;
 		*bias = -g->lv[0].leaf_exact;
@@ -215,7 +219,7 @@ NBW_INLINE bool nbw4_fetch(const struct nb_nest_ctx *n, struct nbw_mem m, struct
 	}
 	lv = &g->lv[s.level];
 	pa_off = ipa & ((1ull << lv->shift) - 1);
-	if ((s.d & ~lv->leaf_oa_mask) != lv->leaf_exact ||
+	if ((s.d & lv->leaf_exact_mask) != lv->leaf_exact ||
 	    NB_UNLIKELY(!nbw4_in_arena(m, s.d - lv->leaf_exact + pa_off)))
 		return false;
 	*e = s.d;

@@ -170,6 +170,15 @@ def walk_seeds(reg):
         'CgMSPRcAAAYADwAAAAALAAAAAAAAAIADAAAAAAApAAAAAAAA3sDvvq3eJgAKAMECBgwGwQEAAAAgAAAAAAADAgGAAwICAoACgAMDAgEEBAOACwAEB4hQMBL09PT09PT09PT09PT09PT0AgCABQECAYAEAgICgAMDAgOAAgQCBIABBQQFgAAAAAD09Dr09AAAAAAAAAD09PT09PT09AAFAAC+vr6+vr6+vr6+vkEAAAAAAAAAvr709PT09PT0APT09PT09AIAgAUBAgGABAICAoADAwIDgAIEAgSAAQUEBYAAAAAAAAUAAL6+vr6+vr6+vr6+vr6+vr6+vr6+vr6+vjG+vv6+vr6ABAICAoADAwIDgAIEAgSAAQUEBYAAAAAAAAUAAL6+vr6+vr6+vr6+vr6+vr6+vr6+vr6+vjG+vv6+vr6+vr6+vr6+vr6+vr6+vjC+vv6+vr6+vgAAvr4BvgAAAAA='))
     found[2], found[7] = reg.fmt('arm_s1'), reg.fmt('vtdss')
     seeds['regress-from-below-restricting-table'] = bytes(found)
+    # a finding, kept as a regression: the unrolled walker took an empty
+    # stage-2 root entry for a 512 GiB leaf (x86_64 over vtdss with a
+    # stage-2 output size under 39 bits, where that level's leaf has no
+    # address bits and the "never matches" value was 0), and translated a
+    # stage-1 table fetch the generic walker faults on
+    found = bytearray(base64.b64decode(
+        '8/z//wAAAGDAADipmwMCAAAA/w0AAAAAAABkAAAAAAAAABAgQAAAAADewO++rd4AAAoAwQMGCgbBAgcMB8EBAAAAIAAAAAAAAwIBgAMCAgKAAgMCA4ABBAQEgAB6AAoAwAMGCv8A3gEAYQoABpPrwO++rd4AAAqAAHoACgDBAyP/////XV1dXV1dXV1ZXF3///////0AEAAAADSIUAcDEgAAAAA='))
+    found[2], found[7] = reg.fmt('x86_64'), reg.fmt('vtdss')
+    seeds['regress-empty-root-as-leaf'] = bytes(found)
     return seeds
 
 # ---- fuzz_ops ----------------------------------------------------------------
