@@ -96,7 +96,6 @@ NBW_INLINE bool nbw4_in_arena(struct nbw_mem m, uint64_t pa)
  */
 struct nbw4_bounds {
 	uint64_t pa_lim, ipa_lim;
-	uint64_t leaf0_lim; /* pa_lim where stage 2's level-0 leaf_exact is usable, else 0 */
 };
 
 NBW_INLINE struct nbw4_bounds nbw4_bounds_of(struct nbw_mem m, const struct nb_pt_geom *g1,
@@ -105,12 +104,9 @@ NBW_INLINE struct nbw4_bounds nbw4_bounds_of(struct nbw_mem m, const struct nb_p
 	unsigned ipa_bits = g2 && g2->ia_bits < g1->oa_bits ? g2->ia_bits : g1->oa_bits;
 	const struct nb_pt_geom *pa_g = g2 ? g2 : g1;
 
-	uint64_t pa_lim = m.limit <= 1ull << pa_g->oa_bits ? ((m.limit + 4095) >> 12) - 1 : 0;
-
 	return (struct nbw4_bounds){
-		.pa_lim = pa_lim,
+		.pa_lim = m.limit <= 1ull << pa_g->oa_bits ? ((m.limit + 4095) >> 12) - 1 : 0,
 		.ipa_lim = g2 && !g2->ia_sign_extend ? (1ull << (ipa_bits - 12)) - 1 : 0,
-		.leaf0_lim = g2 && g2->exact_leaf0 ? pa_lim : 0,
 	};
 }
 
@@ -210,7 +206,7 @@ NBW_INLINE bool nbw4_fetch(const struct nb_nest_ctx *n, struct nbw_mem m, struct
 	if (NB_LIKELY(s.level == 0)) {
 		/* a 4 KiB page: its non-address bits are where a table entry's
 		 * are, so exact and inside memory is one test */
-		if (!nbw4_exact(s.d, g->lv[0].leaf_probe, b.leaf0_lim))
+		if (!nbw4_exact(s.d, g->lv[0].leaf_probe, b.pa_lim))
 			return false;
 		*e = s.d;
 		*bias = -g->lv[0].leaf_exact;
@@ -255,7 +251,8 @@ NBW_INLINE bool nbw4_s2_out(const struct nb_nest_ctx *n, struct nbw_mem m, struc
 	return true;
 }
 
-/* Both stages 4k4 (the caller checked both walk_4k4), untraced, stage 2
+/* Both stages 4k4 (the caller checked both walk_4k4 and stage 2's
+ * exact_leaf0), untraced, stage 2
  * uncached (c->s2 is ignored), from c->table at `level` (passed apart so
  * that a constant unrolls the loop). True with r filled as nbw_nested
  * fills it, when the translation succeeds through exact entries; false,
@@ -312,11 +309,13 @@ NBW_INLINE bool nbw4_nested(const struct nbw_cursor *c, int level, struct nb_wal
 }
 
 /* The entry points' choice, made from flags set at init: the unrolled path
- * when both geometries are 4k4 and it can finish, else the generic walker.
+ * when both geometries are 4k4, stage 2's level-0 leaf test is usable (its
+ * one-test form, nbw4_exact, has no "never matches" value), and it can
+ * finish; else the generic walker.
  * c: untraced, unfilled, c->s2 == nbw_s2_plain. */
 NBW_INLINE void nbw_nested_plain(const struct nbw_cursor *c, struct nb_walk_result *r)
 {
-	if (c->n->s1->walk_4k4 && c->n->s2->walk_4k4 &&
+	if (c->n->s1->walk_4k4 && c->n->s2->walk_4k4 && c->n->s2->exact_leaf0 &&
 	    (c->level == 3 ? nbw4_nested(c, 3, r) : nbw4_nested(c, c->level, r)))
 		return;
 	nbw_nested(c, r);
