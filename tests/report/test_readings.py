@@ -158,6 +158,16 @@ def main():
         {"ratio_to_limit": 0.95}]
     c = checks.limit_bound(res(walks))
     t.check(c.status == "ok", "0.95 is within the noise margin", c.detail)
+    # a walk of sequential IOVAs reports no limit (bench/pgwalk/pgwalk.c):
+    # the check says how many, and a run of only those compared nothing
+    walks["pgwalk/single/x86_64-4lvl/base/seq/ws_kib:16"] = [{"host_ns_per_walk": 5.0}]
+    c = checks.limit_bound(res(walks))
+    t.check(c.status == "ok" and "1 walk(s) report no limit" in c.detail,
+            "walks without a limit are counted in the check's line", c.detail)
+    c = checks.limit_bound(res({"pgwalk/single/x86_64-4lvl/base/seq/ws_kib:16": [
+        {"host_ns_per_walk": 5.0}]}))
+    t.check(c.status == "not run" and "1 walk(s) report no limit" in c.detail,
+            "only walks without a limit: the check did not run, and says why", c.detail)
     t.done()
 
 
