@@ -45,39 +45,34 @@
 #define NBW4_SLOT(ia, l) (((ia) >> (12 + 9 * (l) - 3)) & 0xff8)
 
 /*
- * The acquire load of the entry at slot + adj: slot is formed off the chain
- * (arena base, index, minus the previous entry's exact bits) and adj is the
- * previous entry itself, so the load's address takes no instruction after
+ * The acquire load of the entry at slot + adj * SCALE: slot is formed off
+ * the chain (arena base, index, minus the previous entry's exact bits) and
+ * adj is the previous entry itself (SCALE 1) or its top bits (SCALE 8, a
+ * stage-2 root index), so the load's address takes no instruction after
  * that entry arrives. On x86-64 (where an acquire load is a plain load) one
  * mov with two-register addressing: compilers otherwise add the two first.
  * Under the sanitizers the C11 load, which they see.
  */
-NBW_INLINE uint64_t nbw4_load(uintptr_t slot, uint64_t adj)
-{
 #if defined(__x86_64__) && !defined(NBW4_SANITIZED)
-	uint64_t v;
-
-	__asm__ volatile("movq (%1,%2), %0" : "=r"(v) : "r"(slot), "r"(adj) : "memory");
-	return v;
+#define NBW4_LOAD_FN(name, SCALE)                                                              \
+	NBW_INLINE uint64_t name(uintptr_t slot, uint64_t adj)                                 \
+	{                                                                                      \
+		uint64_t v;                                                                    \
+		__asm__ volatile("movq (%1,%2," #SCALE "), %0"                                \
+				 : "=r"(v) : "r"(slot), "r"(adj) : "memory");                 \
+		return v;                                                                      \
+	}
 #else
-	__asm__("" : "+r"(slot));
-	return atomic_load_explicit((_Atomic uint64_t *)(slot + adj), memory_order_acquire);
+#define NBW4_LOAD_FN(name, SCALE)                                                              \
+	NBW_INLINE uint64_t name(uintptr_t slot, uint64_t adj)                                 \
+	{                                                                                      \
+		__asm__("" : "+r"(slot));                                                      \
+		return atomic_load_explicit((_Atomic uint64_t *)(slot + adj * SCALE),         \
+					    memory_order_acquire);                             \
+	}
 #endif
-}
-
-/* The same at slot + idx * 8 (a stage-2 root entry indexed straight from
- * the stage-1 entry's top bits). */
-NBW_INLINE uint64_t nbw4_load_x8(uintptr_t slot, uint64_t idx)
-{
-#if defined(__x86_64__) && !defined(NBW4_SANITIZED)
-	uint64_t v;
-
-	__asm__ volatile("movq (%1,%2,8), %0" : "=r"(v) : "r"(slot), "r"(idx) : "memory");
-	return v;
-#else
-	return nbw4_load(slot, idx << 3);
-#endif
-}
+NBW4_LOAD_FN(nbw4_load, 1)
+NBW4_LOAD_FN(nbw4_load_x8, 8)
 
 /* Is the table at pa inside simulated memory (as nbw_read checks it)? */
 NBW_INLINE bool nbw4_in_arena(struct nbw_mem m, uint64_t pa)
@@ -252,11 +247,11 @@ NBW_INLINE bool nbw4_s2_out(const struct nb_nest_ctx *n, struct nbw_mem m, struc
 }
 
 /* Both stages 4k4 (the caller checked both walk_4k4 and stage 2's
- * exact_leaf0), untraced, stage 2
- * uncached (c->s2 is ignored), from c->table at `level` (passed apart so
- * that a constant unrolls the loop). True with r filled as nbw_nested
- * fills it, when the translation succeeds through exact entries; false,
- * r untouched, for the generic walker to redo. */
+ * exact_leaf0), untraced, stage 2 uncached (c->s2 is ignored), from
+ * c->table at `level` (passed apart so that a constant unrolls the loop).
+ * True with r filled as nbw_nested fills it, when the translation succeeds
+ * through exact entries; false, r untouched, for the generic walker to
+ * redo. */
 NBW_INLINE bool nbw4_nested(const struct nbw_cursor *c, int level, struct nb_walk_result *r)
 {
 	const struct nb_nest_ctx *n = c->n;
