@@ -49,23 +49,30 @@ struct nb_cache_key {
 	uint32_t tag, sub, sid;
 };
 
+/* An entry: what a lookup compares after the address key (tags, source id)
+ * and what a hit returns and refreshes, in one 64-byte line, so that a hit
+ * reads its set's key line and this line, as an address-only table reads
+ * its keys and value, and writes only here. */
 struct nb_cache_entry {
-	/* identity */
-	uint64_t k_addr;  /* addr | span_lg2 (addr is span-aligned, span >= 4K) */
+	/* identity, beyond the address key the set's key line holds */
 	uint64_t k_tags;  /* tag << 32 | sub */
 	uint32_t sid;
 	uint32_t tag2;
+	/* payload */
+	uint64_t out;	  /* output address (page / next table), aligned */
+	/* NB_TOUCH_STAMP: the cache's clock at the entry's last use (64 bits:
+	 * one clock for every set never wraps, so the order is exact) */
+	uint64_t stamp;
+	uint64_t k_addr;  /* addr | span_lg2 (addr is span-aligned, span >= 4K) */
 	uint8_t level;
 	bool valid;
 	uint16_t ctx;	  /* simulator: which translation context filled it */
-	/* payload */
-	uint64_t out;	  /* output address (page / next table), aligned */
 	uint8_t prot;
 	uint8_t out_lg2;  /* page size of the translation the entry stands for */
 	bool direct;	  /* a stage-2 walk-cache entry of a stage-2-only attachment:
 			   * its input address is the device's DMA address too */
-	/* its identity for the compare and its LRU age: struct nb_cache_way */
-};
+} __attribute__((aligned(64)));
+_Static_assert(sizeof(struct nb_cache_entry) == 64, "an entry is one cache line");
 
 struct nb_cache_stats {
 	uint64_t hits, misses, fills, evictions, invalidated, collateral;
@@ -94,23 +101,6 @@ typedef void (*nb_cache_touch_fn)(struct nb_cache *c, uint32_t set, uint32_t way
 typedef struct nb_cache_entry *(*nb_cache_find_fn)(struct nb_cache *c, uint32_t set, uint64_t key,
 						   uint64_t k_tags, uint32_t sid);
 
-/* A way's identity and age, packed apart from its entry so that a lookup
- * compares address, level, tags and source id without opening an entry,
- * and a hit in a set's first line (ways 0 and 1, the set's clock there
- * too) reads and writes that line only: 32 bytes, so that a way never
- * straddles two lines and an 8-way set is 4 lines (the payload apart). */
-struct nb_cache_way {
-	uint64_t key;	/* k_addr | level << 6 (k_addr's bits 6..11 are 0), 0 when free */
-	uint64_t ktags;	/* k_tags */
-	uint32_t sid;
-	uint32_t stamp;	/* NB_TOUCH_STAMP: its set's clock at the way's last use */
-	uint32_t now;	/* in a set's first way: the set's own clock (a hit's age
-			 * update depends on its set's last one only, not on every
-			 * lookup before it), in the line the compare reads first */
-	uint32_t unused; /* the way is 32 bytes */
-};
-_Static_assert(sizeof(struct nb_cache_way) == 32, "a way is half a cache line");
-
 struct nb_cache {
 	enum nb_cache_kind kind;
 	uint8_t touch;		  /* enum nb_cache_touch_kind */
@@ -119,8 +109,12 @@ struct nb_cache {
 	nb_cache_find_fn find_indexed; /* ways > NB_CACHE_SCAN_WAYS */
 	struct nb_cache_params p;
 	uint32_t sets, ways, set_mask;
-	struct nb_cache_entry *e; /* sets * ways */
-	struct nb_cache_way *way; /* sets * ways, 64-byte aligned */
+	/* A way's address key, k_addr | level << 6 (k_addr's bits 6..11 are
+	 * 0), 0 when free: sets * ways, a set's 8 keys in one line, which is
+	 * all a lookup scans; the rest of the identity is in the entry. */
+	uint64_t *key;
+	struct nb_cache_entry *e; /* sets * ways, 64-byte aligned */
+	uint64_t clock;		  /* NB_TOUCH_STAMP: touches so far (entries' stamps) */
 	uint64_t *valid_bits;	  /* bit i: way i (of sets * ways) holds an entry:
 				   * invalidations visit these, not every way */
 	uint8_t *plru;		  /* PLRU tree bits: sets * ways bytes */
@@ -167,39 +161,41 @@ static inline uint64_t nb_cache_key_(uint64_t k_addr, uint8_t level)
 	return k_addr | (uint64_t)level << 6;
 }
 
-/* Refresh a way's age on a hit or fill (wv: its set's ways). */
-static inline void nb_cache_touch(struct nb_cache *c, uint32_t set, uint32_t way, struct nb_cache_way *wv)
+/* Refresh an entry's age on a hit or fill (way: its index in set). */
+static inline void nb_cache_touch(struct nb_cache *c, uint32_t set, uint32_t way, struct nb_cache_entry *e)
 {
 	if (NB_LIKELY(c->touch == NB_TOUCH_STAMP))
-		wv[way].stamp = ++wv[0].now;
+		e->stamp = ++c->clock;
 	else
 		c->touch_slow(c, set, way);
 }
 
-/* Does way x hold this identity: the key (address, level) first, then tags
- * and source id in one test (they seldom differ where the key matched). */
-static inline bool nb_cache_way_holds_(const struct nb_cache_way *x, uint64_t key, uint64_t k_tags, uint32_t sid)
+/* Does way i hold this identity: the address key first (the set's key line),
+ * then tags and source id in one test of its entry (they seldom differ
+ * where the key matched, and a hit reads that line anyway). */
+static inline bool nb_cache_holds_(const struct nb_cache *c, size_t i, uint64_t key, uint64_t k_tags, uint32_t sid)
 {
-	return x->key == key && NB_LIKELY(((x->ktags ^ k_tags) | (x->sid ^ sid)) == 0);
+	return c->key[i] == key && NB_LIKELY(((c->e[i].k_tags ^ k_tags) | (c->e[i].sid ^ sid)) == 0);
 }
 
-/* One set's ways, in order; the entry is opened only on a hit. stamp: the
- * caller knows the touch is an LRU stamp (a constant: the test of the
- * touch's kind goes). */
+/* One set's ways, in order; an entry is opened only where the key matched.
+ * stamp: the caller knows the touch is an LRU stamp (a constant: the test
+ * of the touch's kind goes). */
 static inline struct nb_cache_entry *nb_cache_scan_(struct nb_cache *c, uint32_t set, uint32_t ways, bool stamp,
 						   uint64_t key, uint64_t k_tags, uint32_t sid)
 {
 	const size_t base = (size_t)set * ways;
-	struct nb_cache_way *wv = c->way + base;
 
 	for (uint32_t w = 0; w < ways; w++) {
-		if (nb_cache_way_holds_(&wv[w], key, k_tags, sid)) {
+		if (nb_cache_holds_(c, base + w, key, k_tags, sid)) {
+			struct nb_cache_entry *e = &c->e[base + w];
+
 			c->st.hits++;
 			if (stamp)
-				wv[w].stamp = ++wv[0].now;
+				e->stamp = ++c->clock;
 			else
-				nb_cache_touch(c, set, w, wv);
-			return &c->e[base + w];
+				nb_cache_touch(c, set, w, e);
+			return e;
 		}
 	}
 	c->st.misses++;

@@ -121,11 +121,11 @@ int nb_cache_init(struct nb_cache *c, enum nb_cache_kind kind, const struct nb_c
 	c->sets = sets;
 	c->ways = ways;
 	c->set_mask = sets - 1;
-	c->e = calloc(n, sizeof(*c->e));
+	c->e = zalloc(n, sizeof(*c->e));
 	c->plru = calloc(n, 1);
-	c->way = zalloc(n, sizeof(*c->way));
+	c->key = zalloc(n, sizeof(*c->key));
 	c->valid_bits = zalloc((n + 63) / 64, sizeof(*c->valid_bits));
-	if (!c->e || !c->plru || !c->way || !c->valid_bits ||
+	if (!c->e || !c->plru || !c->key || !c->valid_bits ||
 	    (ways > NB_CACHE_SCAN_WAYS && index_init(c))) {
 		nb_cache_fini(c);
 		return nb_fail(ENOMEM, "%s: out of memory for %u entries", kind_names[kind], p->entries);
@@ -135,7 +135,7 @@ int nb_cache_init(struct nb_cache *c, enum nb_cache_kind kind, const struct nb_c
 
 void nb_cache_fini(struct nb_cache *c)
 {
-	void **all[] = { (void **)&c->e, (void **)&c->plru, (void **)&c->way, (void **)&c->valid_bits,
+	void **all[] = { (void **)&c->e, (void **)&c->plru, (void **)&c->key, (void **)&c->valid_bits,
 			 (void **)&c->head, (void **)&c->next, (void **)&c->free_bits,
 			 (void **)&c->lru_prev, (void **)&c->lru_next, (void **)&c->lru_head };
 
@@ -151,14 +151,9 @@ void nb_cache_flush_all(struct nb_cache *c)
 	if (c->e) {
 		size_t n = (size_t)c->sets * c->ways;
 
+		/* every way's identity and age; the clock runs on */
 		memset(c->e, 0, n * sizeof(*c->e));
-		/* every way's identity and age; each set keeps its clock */
-		for (size_t i = 0; i < n; i++) {
-			uint32_t now = c->way[i].now;
-
-			memset(&c->way[i], 0, sizeof(c->way[i]));
-			c->way[i].now = now;
-		}
+		memset(c->key, 0, n * sizeof(*c->key));
 		memset(c->valid_bits, 0, bytes_of((n + 63) / 64, sizeof(*c->valid_bits)));
 		index_reset(c);
 	}
@@ -208,7 +203,7 @@ static uint32_t bucket_of(const struct nb_cache *c, uint64_t key, uint64_t k_tag
 
 static void index_link(struct nb_cache *c, size_t i)
 {
-	uint32_t b = bucket_of(c, c->way[i].key, c->way[i].ktags, c->way[i].sid);
+	uint32_t b = bucket_of(c, c->key[i], c->e[i].k_tags, c->e[i].sid);
 
 	c->next[i] = c->head[b];
 	c->head[b] = (int32_t)i;
@@ -216,7 +211,7 @@ static void index_link(struct nb_cache *c, size_t i)
 
 static void index_unlink(struct nb_cache *c, size_t i)
 {
-	int32_t *p = &c->head[bucket_of(c, c->way[i].key, c->way[i].ktags, c->way[i].sid)];
+	int32_t *p = &c->head[bucket_of(c, c->key[i], c->e[i].k_tags, c->e[i].sid)];
 
 	while (*p != (int32_t)i)
 		p = &c->next[*p];
@@ -271,7 +266,7 @@ static void lru_touch(struct nb_cache *c, uint32_t set, uint32_t way)
 static inline void touch(struct nb_cache *c, uint32_t set, uint32_t way)
 {
 	if (NB_LIKELY(c->touch == NB_TOUCH_STAMP))
-		nb_cache_touch(c, set, way, c->way + (size_t)set * c->ways);
+		nb_cache_touch(c, set, way, &c->e[(size_t)set * c->ways + way]);
 	else if (c->touch == NB_TOUCH_PLRU)
 		plru_touch(c, set, way);
 	else
@@ -282,7 +277,7 @@ static struct nb_cache_entry *lookup_indexed(struct nb_cache *c, uint32_t set, u
 					     uint64_t k_tags, uint32_t sid)
 {
 	for (int32_t i = c->head[bucket_of(c, key, k_tags, sid)]; i >= 0; i = c->next[i])
-		if (nb_cache_way_holds_(&c->way[i], key, k_tags, sid)) {
+		if (nb_cache_holds_(c, (size_t)i, key, k_tags, sid)) {
 			c->st.hits++;
 			touch(c, set, (uint32_t)i - set * c->ways);
 			return &c->e[i];
@@ -298,12 +293,12 @@ static uint32_t find_way(const struct nb_cache *c, uint32_t set, uint64_t key, u
 
 	if (indexed(c)) {
 		for (int32_t i = c->head[bucket_of(c, key, k_tags, sid)]; i >= 0; i = c->next[i])
-			if (nb_cache_way_holds_(&c->way[i], key, k_tags, sid))
+			if (nb_cache_holds_(c, (size_t)i, key, k_tags, sid))
 				return (uint32_t)((size_t)i - base);
 		return c->ways;
 	}
 	for (uint32_t w = 0; w < c->ways; w++)
-		if (nb_cache_way_holds_(&c->way[base + w], key, k_tags, sid))
+		if (nb_cache_holds_(c, base + w, key, k_tags, sid))
 			return w;
 	return c->ways;
 }
@@ -320,14 +315,14 @@ static uint32_t free_way(const struct nb_cache *c, uint32_t set)
 		return c->ways;
 	}
 	for (uint32_t w = 0; w < c->ways; w++)
-		if (!c->way[(size_t)set * c->ways + w].key)
+		if (!c->key[(size_t)set * c->ways + w])
 			return w;
 	return c->ways;
 }
 
 static uint32_t victim(struct nb_cache *c, uint32_t set)
 {
-	const struct nb_cache_way *wv = c->way + (size_t)set * c->ways;
+	const struct nb_cache_entry *row = c->e + (size_t)set * c->ways;
 	uint32_t best = free_way(c, set);
 
 	if (best < c->ways)
@@ -345,7 +340,7 @@ static uint32_t victim(struct nb_cache *c, uint32_t set)
 			return (uint32_t)((size_t)c->lru_prev[c->lru_head[set]] - (size_t)set * c->ways);
 		best = 0;
 		for (uint32_t w = 1; w < c->ways; w++)
-			if ((int32_t)(wv[w].stamp - wv[best].stamp) < 0)
+			if (row[w].stamp < row[best].stamp)
 				best = w;
 		return best;
 	}
@@ -362,9 +357,7 @@ static void drop_way(struct nb_cache *c, uint32_t set, size_t i)
 		if (c->lru_head)
 			lru_unlink(c, set, i);
 	}
-	c->way[i].key = 0;
-	c->way[i].ktags = 0;
-	c->way[i].sid = 0;
+	c->key[i] = 0;
 	c->valid_bits[i / 64] &= ~(1ull << (i % 64));
 }
 
@@ -406,9 +399,7 @@ struct nb_cache_entry *nb_cache_fill(struct nb_cache *c, uint64_t k_addr, uint64
 	e->level = level;
 	e->valid = true;
 	e->tag2 = NB_NO_TAG;
-	c->way[i].key = key;
-	c->way[i].ktags = k_tags;
-	c->way[i].sid = sid;
+	c->key[i] = key;
 	c->valid_bits[i / 64] |= 1ull << (i % 64);
 	if (indexed(c)) {
 		index_link(c, i);
