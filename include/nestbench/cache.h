@@ -54,8 +54,9 @@ struct nb_cache_key {
  * reads its set's key line and this line, as an address-only table reads
  * its keys and value, and writes only here. */
 struct nb_cache_entry {
-	/* identity, beyond the address key the set's key line holds */
-	uint64_t k_tags;  /* tag << 32 | sub */
+	/* identity: the lookup compares these two after the address key in
+	 * the set's key line (c->key, a copy of k_addr and level below) */
+	_Alignas(64) uint64_t k_tags; /* tag << 32 | sub */
 	uint32_t sid;
 	uint32_t tag2;
 	/* payload */
@@ -63,6 +64,7 @@ struct nb_cache_entry {
 	/* NB_TOUCH_STAMP: the cache's clock at the entry's last use (64 bits:
 	 * one clock for every set never wraps, so the order is exact) */
 	uint64_t stamp;
+	/* the address key's parts, for whoever decodes an entry (visitors) */
 	uint64_t k_addr;  /* addr | span_lg2 (addr is span-aligned, span >= 4K) */
 	uint8_t level;
 	bool valid;
@@ -71,7 +73,7 @@ struct nb_cache_entry {
 	uint8_t out_lg2;  /* page size of the translation the entry stands for */
 	bool direct;	  /* a stage-2 walk-cache entry of a stage-2-only attachment:
 			   * its input address is the device's DMA address too */
-} __attribute__((aligned(64)));
+};
 _Static_assert(sizeof(struct nb_cache_entry) == 64, "an entry is one cache line");
 
 struct nb_cache_stats {
