@@ -28,11 +28,13 @@
  *   per thousand DMAs, page-table reads per DMA, modelled translation time
  *   per DMA (nestbench/timing.h), commands per unmap.
  *
- * iotlb/lookup/hit
+ * iotlb/lookup/hit, iotlb/lookup/chain
  *   IOTLB hit lookups against a bare 8-way set-associative table of the
  *   same size, timed in alternating blocks in the same run, each side at
  *   its fastest of four code placements: counters ratio_to_bare,
- *   ratio_best, hit_rate and bare_hit_rate (bm_lookup).
+ *   ratio_best, hit_rate and bare_hit_rate (bm_lookup). hit: independent
+ *   lookups (throughput); chain: each lookup's key depends on the value
+ *   the one before found (latency).
  *
  * Model parameters come from configs/<model>.cfg, or the file of the
  * hardware the model is registered with (NB_CONFIG_DIR overrides the
@@ -262,17 +264,31 @@ static void bare_fill(const uint64_t *keys)
 	}
 }
 
-static inline uint64_t bare_loop(const uint64_t *keys, uint64_t *hits)
+/*
+ * Which key a lookup takes. Throughput: key k, whatever came before, so
+ * lookups overlap. Chain: the next key after the previous lookup's, plus
+ * the top bit of the value it found (always 0, which the compiler cannot
+ * know), so each lookup waits for the one before (latency).
+ */
+static inline uint32_t key_index(int k, uint32_t prev, uint64_t prev_val, bool chain)
 {
-	uint64_t acc = 0, n = 0;
+	return chain ? (prev + 1 + (uint32_t)(prev_val >> 63)) & (LOOKUP_KEYS - 1)
+		     : (uint32_t)k & (LOOKUP_KEYS - 1);
+}
+
+static inline uint64_t bare_loop(const uint64_t *keys, uint64_t *hits, bool chain)
+{
+	uint64_t acc = 0, n = 0, val = 0;
+	uint32_t i = LOOKUP_KEYS - 1;
 
 	for (int k = 0; k < LOOKUP_BLOCK; k++) {
-		uint64_t key = keys[k & (LOOKUP_KEYS - 1)];
+		uint64_t key = keys[i = key_index(k, i, val, chain)];
 		const struct bare_set *s = &bare_sets[(key >> 12) & (LOOKUP_ENTRIES / 8 - 1)];
 
 		for (int w = 0; w < 8; w++)
 			if (s->key[w] == key) {
-				acc += s->val[w];
+				val = s->val[w];
+				acc += val;
 				n++;
 				break;
 			}
@@ -281,14 +297,16 @@ static inline uint64_t bare_loop(const uint64_t *keys, uint64_t *hits)
 	return acc;
 }
 
-static inline uint64_t nb_loop(struct nb_cache *c, const uint64_t *keys, uint64_t tags)
+static inline uint64_t nb_loop(struct nb_cache *c, const uint64_t *keys, uint64_t tags, bool chain)
 {
-	uint64_t acc = 0;
+	uint64_t acc = 0, val = 0;
+	uint32_t i = LOOKUP_KEYS - 1;
 
 	for (int k = 0; k < LOOKUP_BLOCK; k++) {
-		const struct nb_cache_entry *e = nb_cache_lookup(c, keys[k & (LOOKUP_KEYS - 1)], tags, 0, 0);
+		const struct nb_cache_entry *e = nb_cache_lookup(c, keys[i = key_index(k, i, val, chain)], tags, 0, 0);
 
-		acc += e ? e->out : 0;
+		val = e ? e->out : 0;
+		acc += val;
 	}
 	return acc;
 }
@@ -303,32 +321,30 @@ static inline uint64_t nb_loop(struct nb_cache *c, const uint64_t *keys, uint64_
  * fastest copy: neither depends on what the linker put before it.
  */
 #define PLACEMENTS 4
-#define PLACED(pad) __attribute__((noinline, aligned(64))) static
 #define SHIFT(pad) __asm__ volatile(".rept " #pad "\n\tnop\n\t.endr")
-#define BARE_AT(pad)                                                          \
-	PLACED(pad) uint64_t bare_at_##pad(const uint64_t *keys, uint64_t *hits) \
-	{                                                                     \
-		SHIFT(pad);                                                   \
-		return bare_loop(keys, hits);                                 \
+#define PLACED(side, pad, chain, params, args)                                            \
+	__attribute__((noinline, aligned(64))) static uint64_t side##_at_##pad##_##chain params \
+	{                                                                                  \
+		SHIFT(pad);                                                                \
+		return side##_loop args;                                                   \
 	}
-#define NB_AT(pad)                                                                          \
-	PLACED(pad) uint64_t nb_at_##pad(struct nb_cache *c, const uint64_t *keys, uint64_t tags) \
-	{                                                                                   \
-		SHIFT(pad);                                                                 \
-		return nb_loop(c, keys, tags);                                              \
-	}
-BARE_AT(0)
-BARE_AT(16)
-BARE_AT(32)
-BARE_AT(48)
-NB_AT(0)
-NB_AT(16)
-NB_AT(32)
-NB_AT(48)
-static uint64_t (*const bare_at[PLACEMENTS])(const uint64_t *, uint64_t *) = { bare_at_0, bare_at_16,
-									       bare_at_32, bare_at_48 };
-static uint64_t (*const nb_at[PLACEMENTS])(struct nb_cache *, const uint64_t *, uint64_t) = {
-	nb_at_0, nb_at_16, nb_at_32, nb_at_48
+#define BARE_AT(pad, chain) \
+	PLACED(bare, pad, chain, (const uint64_t *keys, uint64_t *hits), (keys, hits, chain))
+#define NB_AT(pad, chain)                                                                       \
+	PLACED(nb, pad, chain, (struct nb_cache * c, const uint64_t *keys, uint64_t tags), \
+	       (c, keys, tags, chain))
+BARE_AT(0, 0) BARE_AT(16, 0) BARE_AT(32, 0) BARE_AT(48, 0)
+BARE_AT(0, 1) BARE_AT(16, 1) BARE_AT(32, 1) BARE_AT(48, 1)
+NB_AT(0, 0) NB_AT(16, 0) NB_AT(32, 0) NB_AT(48, 0)
+NB_AT(0, 1) NB_AT(16, 1) NB_AT(32, 1) NB_AT(48, 1)
+/* [chain][placement] */
+static uint64_t (*const bare_at[2][PLACEMENTS])(const uint64_t *, uint64_t *) = {
+	{ bare_at_0_0, bare_at_16_0, bare_at_32_0, bare_at_48_0 },
+	{ bare_at_0_1, bare_at_16_1, bare_at_32_1, bare_at_48_1 },
+};
+static uint64_t (*const nb_at[2][PLACEMENTS])(struct nb_cache *, const uint64_t *, uint64_t) = {
+	{ nb_at_0_0, nb_at_16_0, nb_at_32_0, nb_at_48_0 },
+	{ nb_at_0_1, nb_at_16_1, nb_at_32_1, nb_at_48_1 },
 };
 
 /* Per placement: total and fastest block time. */
@@ -353,10 +369,10 @@ static uint64_t placed_total(const struct placed_times *t, bool slowest)
 }
 
 /*
- * iotlb/lookup/hit: nestbench's IOTLB lookup (tags, source id and level in
- * the compare, LRU refreshed, hit counted) against the bare table, same
- * keys, same entries, every lookup a hit in both (counters hit_rate and
- * bare_hit_rate). Each iteration times one block of every placement of
+ * iotlb/lookup/{hit,chain}: nestbench's IOTLB lookup (tags, source id and
+ * level in the compare, LRU refreshed, hit counted) against the bare table,
+ * same keys, same entries, every lookup a hit in both (counters hit_rate
+ * and bare_hit_rate); ctx non-NULL: the chain (key_index). Each iteration times one block of every placement of
  * each side, alternating, so load on the machine falls on all alike.
  * ratio_to_bare is bare time / nestbench time over all blocks, each side at
  * its fastest placement (1 = as fast as the bare table); ratio_best the
@@ -365,6 +381,7 @@ static uint64_t placed_total(const struct placed_times *t, bool slowest)
  */
 static void bm_lookup(nb_bench_state *st, void *ctx)
 {
+	const bool chain = ctx != NULL;
 	struct nb_cache_params cp = { .entries = LOOKUP_ENTRIES, .ways = 8, .repl = NB_REPL_LRU,
 				      .page_sizes = 1ull << 12 };
 	struct nb_cache c;
@@ -390,10 +407,10 @@ static void bm_lookup(nb_bench_state *st, void *ctx)
 		uint64_t t0 = nb_now_ns(), t1;
 
 		for (int p = 0; p < PLACEMENTS; p++) {
-			sum += bare_at[p](keys, &bare_hits);
+			sum += bare_at[chain][p](keys, &bare_hits);
 			t1 = nb_now_ns();
 			placed_add(&tb, p, t1 - t0);
-			sum += nb_at[p](&c, keys, tags);
+			sum += nb_at[chain][p](&c, keys, tags);
 			t0 = nb_now_ns();
 			placed_add(&tn, p, t0 - t1);
 		}
@@ -482,6 +499,7 @@ static void register_all(void)
 			nb_bench_iterations(r, 200000);
 		}
 	nb_bench_register("iotlb/lookup/hit", bm_lookup, NULL);
+	nb_bench_register("iotlb/lookup/chain", bm_lookup, (void *)1);
 }
 
 static const struct nb_bench_family family = {
