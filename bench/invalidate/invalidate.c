@@ -297,7 +297,12 @@ static inline uint64_t bare_loop(const uint64_t *keys, uint64_t *hits, bool chai
 	return acc;
 }
 
-static inline uint64_t nb_loop(struct nb_cache *c, const uint64_t *keys, uint64_t tags, bool chain)
+/* always_inline: each placed copy must hold its own loop, chain a
+ * constant. clang otherwise calls one shared loop with chain a run-time
+ * argument, and its select of the key index makes every `hit` lookup wait
+ * for the previous one: 8.8 ns, the `chain` figure, instead of 2.3 ns. */
+static inline __attribute__((always_inline)) uint64_t nb_loop(struct nb_cache *c, const uint64_t *keys,
+								uint64_t tags, bool chain)
 {
 	uint64_t acc = 0, val = 0;
 	uint32_t i = LOOKUP_KEYS - 1;
