@@ -26,7 +26,7 @@
 
 #include "trace.h"
 
-#define NB_TRACE_BIN_VERSION 3
+#define NB_TRACE_BIN_VERSION 4
 #define NB_TREC_NO_SIDE 0xffffffffu
 
 enum {
