@@ -133,7 +133,8 @@ static uint64_t hash_lanes(uint64_t seed, const void *data, size_t len)
 
 	lanes_init(&s, seed);
 	done = lanes_update(&s, data, len);
-	return lanes_final(&s, (const unsigned char *)data + done, len - done);
+	/* data may be NULL (an empty table), where even + 0 is undefined */
+	return lanes_final(&s, done ? (const unsigned char *)data + done : data, len - done);
 }
 
 /* The seeds of the body hash's three parts, and how they are joined. */
@@ -482,7 +483,7 @@ static uint64_t hash_check_records(const struct nb_trace_mem *m, bool *ok)
 		done += lanes_update(&s, p + done, (to - i) * sizeof(struct nb_trace_rec));
 		*ok &= records_ok(m, i, to);
 	}
-	return lanes_final(&s, p + done, len - done);
+	return lanes_final(&s, done ? p + done : p, len - done);
 }
 
 /* Check a mapped cache against its source; on CACHE_CORRUPT why says what. */
