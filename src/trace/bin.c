@@ -10,7 +10,7 @@
  *               version-2 fields out, dirty, flush range)
  * The header records what the cache was made from (the source's size,
  * mtime in ns and a hash of its bytes) and a hash of everything after it.
- * Version 4: both hashes over eight lanes (hash_lanes); a cache of an
+ * Version 4: both hashes over eight lanes (bin_hash.c); a cache of an
  * older version is stale, and is made anew.
  */
 #include <errno.h>
@@ -25,6 +25,7 @@
 
 #include "nestbench/atomic_file.h"
 #include "nestbench/trace_mem.h"
+#include "trace/bin_hash.h"
 
 #define BIN_MAGIC "NBTRACEB"
 #define MAX_OPS 65535u
@@ -46,97 +47,6 @@ struct bin_hdr {
 _Static_assert(sizeof(struct bin_hdr) == 128, "cache header is 128 bytes");
 _Static_assert(sizeof(struct nb_trace_rec) == 48, "a record is 48 bytes");
 
-/* A word-at-a-time hash: enough to catch a changed or damaged file (not
- * an adversary), at a few GB/s so checking costs little beside mapping. */
-static uint64_t hash_bytes(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	uint64_t w;
-
-	for (; len >= 8; p += 8, len -= 8) {
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
-		h ^= h >> 29;
-	}
-	if (len) {
-		w = 0;
-		memcpy(&w, p, len);
-		h = (h ^ w ^ (uint64_t)len << 56) * 0x9e3779b97f4a7c15ull;
-		h ^= h >> 29;
-	}
-	return h;
-}
-
-/* The same mixing over eight independent lanes (64 bytes a step), so that
- * checking a cache is not one long chain of multiplies: with eight chains
- * of multiply and shift in flight, the multiplier, not their latency, sets
- * the pace (four lanes: 21% of a cached load's host time, in perf's
- * cpu-clock samples of replay/parse/binary's work). In steps (init, any
- * number of updates of whole 64-byte steps, final), so that the records can
- * be hashed and checked in one pass, a chunk at a time. */
-#define HASH_LANES 8
-#define LANE_STEP (8 * HASH_LANES)
-
-struct lanes {
-	uint64_t h[HASH_LANES];
-};
-
-static void lanes_init(struct lanes *s, uint64_t seed)
-{
-	/* lanes start apart: lane 0 at the seed, the others at the seed xor one
-	 * of SHA-512's initial words (arbitrary, fixed; FIPS 180-4, 5.3.5) */
-	static const uint64_t lane_init[HASH_LANES] = {
-		0, 0x510e527fade682d1ull, 0x9b05688c2b3e6c1full, 0x1f83d9abfb41bd6bull,
-		0x5be0cd19137e2179ull, 0xbb67ae8584caa73bull, 0x3c6ef372fe94f82bull, 0xa54ff53a5f1d36f1ull,
-	};
-
-	for (int i = 0; i < HASH_LANES; i++)
-		s->h[i] = seed ^ lane_init[i];
-}
-
-/* Mix in len's whole steps; returns how many bytes that was. */
-static size_t lanes_update(struct lanes *s, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	size_t done = len - len % LANE_STEP;
-	uint64_t h[HASH_LANES];
-
-	/* in registers: the bytes read could alias *s, which would make every
-	 * step a store and a reload of each lane */
-	memcpy(h, s->h, sizeof(h));
-	for (size_t off = 0; off < done; off += LANE_STEP)
-		for (int i = 0; i < HASH_LANES; i++) {
-			uint64_t w;
-
-			memcpy(&w, p + off + 8 * i, 8);
-			h[i] = (h[i] ^ w) * 0x9e3779b97f4a7c15ull;
-			h[i] ^= h[i] >> 29;
-		}
-	memcpy(s->h, h, sizeof(h));
-	return done;
-}
-
-/* The lanes folded into one, then the last (less than a step) bytes. */
-static uint64_t lanes_final(const struct lanes *s, const void *tail, size_t len)
-{
-	uint64_t h = s->h[0];
-
-	for (int i = 1; i < HASH_LANES; i++)
-		h = hash_bytes(h, &s->h[i], sizeof(s->h[i]));
-	return hash_bytes(h, tail, len);
-}
-
-static uint64_t hash_lanes(uint64_t seed, const void *data, size_t len)
-{
-	struct lanes s;
-	size_t done;
-
-	lanes_init(&s, seed);
-	done = lanes_update(&s, data, len);
-	/* data may be NULL (an empty table), where even + 0 is undefined */
-	return lanes_final(&s, done ? (const unsigned char *)data + done : data, len - done);
-}
-
 /* The seeds of the body hash's three parts, and how they are joined. */
 #define SEED_OPS 0x6a09e667f3bcc908ull
 #define SEED_REC 0x3c6ef372fe94f82bull
@@ -146,14 +56,14 @@ static uint64_t join_body(uint64_t ops, uint64_t rec, uint64_t side)
 {
 	const uint64_t h[3] = { ops, rec, side };
 
-	return hash_bytes(SEED_OPS, h, sizeof(h));
+	return nb_hash_bytes(SEED_OPS, h, sizeof(h));
 }
 
 static uint64_t body_hash(const void *ops, size_t ops_len, const void *rec, size_t rec_len,
 			  const void *side, size_t side_len)
 {
-	return join_body(hash_lanes(SEED_OPS, ops, ops_len), hash_lanes(SEED_REC, rec, rec_len),
-			 hash_lanes(SEED_SIDE, side, side_len));
+	return join_body(nb_hash_lanes(SEED_OPS, ops, ops_len), nb_hash_lanes(SEED_REC, rec, rec_len),
+			 nb_hash_lanes(SEED_SIDE, side, side_len));
 }
 
 struct src_id {
@@ -186,7 +96,7 @@ static int source_id(const char *path, struct src_id *id)
 		while (have < sizeof(buf) && (got = read(fd, buf + have, sizeof(buf) - have)) > 0)
 			have += (size_t)got;
 		if (have)
-			id->hash = hash_lanes(id->hash, buf, have);
+			id->hash = nb_hash_lanes(id->hash, buf, have);
 		if (have < sizeof(buf))
 			break;
 	}
@@ -222,7 +132,7 @@ int nb_trace_cache_path(const char *path, char *out, size_t len)
 	/* one cache per source file: its base name and a hash of its full path */
 	if (!realpath(path, real))
 		snprintf(real, sizeof(real), "%s", path);
-	h = hash_bytes(0x3c6ef372fe94f82bull, real, strlen(real));
+	h = nb_hash_bytes(0x3c6ef372fe94f82bull, real, strlen(real));
 	base = base ? base + 1 : path;
 	if ((size_t)snprintf(out, len, "%s/%.100s-%016llx.nbtb", dir, base, (unsigned long long)h) >= len)
 		return -ENAMETOOLONG;
@@ -465,25 +375,25 @@ static bool records_ok(const struct nb_trace_mem *m, uint64_t from, uint64_t to)
  * number of hash steps (64 x 48 bytes = 48 steps), read again by the check
  * while still in L1 (3 KiB), not from L3 after a hash of the whole file. */
 #define CHECK_CHUNK 64
-_Static_assert(CHECK_CHUNK * sizeof(struct nb_trace_rec) % LANE_STEP == 0, "chunks of whole steps");
+_Static_assert(CHECK_CHUNK * sizeof(struct nb_trace_rec) % NB_LANE_STEP == 0, "chunks of whole steps");
 
-/* The records' hash (as hash_lanes(SEED_REC, ...)) and whether all are in
+/* The records' hash (as nb_hash_lanes(SEED_REC, ...)) and whether all are in
  * range, in one pass. */
 static uint64_t hash_check_records(const struct nb_trace_mem *m, bool *ok)
 {
 	const unsigned char *p = (const unsigned char *)m->rec;
 	size_t len = m->n * sizeof(struct nb_trace_rec), done = 0;
-	struct lanes s;
+	struct nb_lanes s;
 
 	*ok = true;
-	lanes_init(&s, SEED_REC);
+	nb_lanes_init(&s, SEED_REC);
 	for (uint64_t i = 0; i < m->n; i += CHECK_CHUNK) {
 		uint64_t to = m->n - i < CHECK_CHUNK ? m->n : i + CHECK_CHUNK;
 
-		done += lanes_update(&s, p + done, (to - i) * sizeof(struct nb_trace_rec));
+		done += nb_lanes_update(&s, p + done, (to - i) * sizeof(struct nb_trace_rec));
 		*ok &= records_ok(m, i, to);
 	}
-	return lanes_final(&s, done ? p + done : p, len - done);
+	return nb_lanes_final(&s, done ? p + done : p, len - done);
 }
 
 /* Check a mapped cache against its source; on CACHE_CORRUPT why says what. */
@@ -518,8 +428,8 @@ static enum cache_verdict check_cache(const unsigned char *p, size_t len, const 
 	m->nside = h.nside;
 	m->nops = h.nops;
 	rec_hash = hash_check_records(m, &in_range);
-	if (join_body(hash_lanes(SEED_OPS, m->ops, ops_len), rec_hash,
-		      hash_lanes(SEED_SIDE, m->side, raw_len)) != h.body_hash)
+	if (join_body(nb_hash_lanes(SEED_OPS, m->ops, ops_len), rec_hash,
+		      nb_hash_lanes(SEED_SIDE, m->side, raw_len)) != h.body_hash)
 		return corrupt(why, whylen, "its contents do not match their hash");
 	if (!in_range) {
 		uint64_t i = 0;
