@@ -11,13 +11,28 @@
 
 #define TRACE_VERSION 2 /* the newest this reader knows; it reads every older one */
 
+/*
+ * The text is read in zlib's own chunks and split into lines here, as
+ * gzgets(buf, 1024) split it before: a line is up to and with its '\n', or
+ * its first LINE_BYTES_MAX bytes (longer: "line too long"), or what is left at the
+ * end. gzread of CHUNK bytes inflates exactly the pieces gzgets fetched
+ * (gzread.c: a request of the output buffer's size goes straight into ours),
+ * so a damaged file stops after the same lines, with the same line number.
+ */
+#define CHUNK 16384   /* gzgets' fetch: zlib's output buffer, twice gzbuffer's default 8192 */
+#define LINE_BYTES_MAX 1023 /* the longest line gzgets(buf, 1024) returned */
+
 struct nb_trace {
 	gzFile f; /* zlib reads plain files transparently */
 	char path[512];
 	unsigned line;
 	unsigned version;
 	bool header;
+	bool drained;	    /* the last gzread brought nothing: the end, or an error */
 	uint64_t last_time; /* events are in time order */
+	uint64_t got;	    /* bytes gzread has given */
+	size_t pos, end;    /* the text not yet read: text[pos, end) */
+	char text[LINE_BYTES_MAX - 1 + CHUNK + 1]; /* a line's start kept, a chunk, an end mark */
 };
 
 static const char *const kind_names[NB_TR_KIND_COUNT] = {
@@ -215,14 +230,140 @@ static int kind_of(const char *tok)
 	return NB_TR_KIND_COUNT;
 }
 
-int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
+/* One more chunk after the text not yet read, which moves to the front (the
+ * start of a line: under LINE_BYTES_MAX bytes). A gzread that fails returns
+ * nothing of its call, though it may have copied whole pieces before the one
+ * that failed, which gzgets would have given: gztell counts them. */
+static void refill(struct nb_trace *t)
 {
-	char buf[1024], *tok[16];
-	uint64_t v;
-	int n, ntok;
+	size_t keep = t->end - t->pos;
+	int n;
+
+	memmove(t->text, t->text + t->pos, keep);
+	t->pos = 0;
+	t->end = keep;
+	n = gzread(t->f, t->text + keep, CHUNK);
+	if (n < 0) {
+		z_off_t at = gztell(t->f);
+
+		n = at > 0 && (uint64_t)at > t->got ? (int)((uint64_t)at - t->got) : 0;
+		t->drained = true;
+	} else if (n == 0) {
+		t->drained = true;
+	}
+	t->got += (uint64_t)n;
+	t->end += (size_t)n;
+}
+
+/* The next line as gzgets(buf, 1024) returned it, *len bytes; *last: the
+ * text ends there without a '\n' (then a NUL follows it). NULL: no more
+ * (the end, or a read error: gzerror says which); a line a read error cut
+ * short is not returned, as gzgets did not return it. */
+static char *next_line(struct nb_trace *t, size_t *len, bool *last)
+{
+	for (;;) {
+		char *s = t->text + t->pos;
+		size_t avail = t->end - t->pos;
+		char *nl = memchr(s, '\n', avail < LINE_BYTES_MAX ? avail : LINE_BYTES_MAX);
+		int err;
+
+		if (nl || avail >= LINE_BYTES_MAX) {
+			*len = nl ? (size_t)(nl - s) + 1 : LINE_BYTES_MAX;
+			*last = false;
+			t->pos += *len;
+			return s;
+		}
+		if (!t->drained) {
+			refill(t);
+			continue;
+		}
+		gzerror(t->f, &err);
+		if (!avail || (err != Z_OK && err != Z_BUF_ERROR))
+			return NULL;
+		*len = avail;
+		*last = true;
+		t->pos = t->end;
+		s[avail] = '\0';
+		return s;
+	}
+}
+
+/* Split line at blanks into tok[] (each NUL-terminated in place), up to its
+ * first end byte (one table look-up per byte): the count, or -1 with more
+ * than max fields. *stop: where the fields ended, not yet overwritten. */
+static int split(char *line, char **tok, int max, char **stop)
+{
+	int n = 0;
+	char *p = line;
 
 	for (;;) {
-		if (!gzgets(t->f, buf, sizeof(buf))) {
+		while (char_class[(unsigned char)*p] == CH_BLANK)
+			p++;
+		if (char_class[(unsigned char)*p] == CH_END)
+			break;
+		if (n == max) {
+			*stop = p;
+			return -1;
+		}
+		tok[n++] = p;
+		while (char_class[(unsigned char)*p] == CH_FIELD)
+			p++;
+		if (char_class[(unsigned char)*p] != CH_BLANK)
+			break;
+		*p++ = '\0';
+	}
+	*stop = p;
+	return n;
+}
+
+/* Whether gzgets, reading to this line, had seen the compressed data end
+ * (Z_BUF_ERROR). zlib notices it fetching the last piece; a gzread that ran
+ * over a gzip member's end fetched the next member's pieces with it, earlier
+ * than gzgets did: only gzgets can say. Read again (this is only for a line
+ * without a '\n' in a gzip file cut short); if that cannot be done, what
+ * gzread saw. */
+static bool gzgets_saw_end(const char *path, unsigned line)
+{
+	gzFile f = gzopen(path, "rb");
+	char buf[LINE_BYTES_MAX + 1];
+	int err;
+
+	if (!f)
+		return true;
+	while (line && gzgets(f, buf, sizeof(buf)))
+		line--;
+	gzerror(f, &err);
+	gzclose(f);
+	return line || err == Z_BUF_ERROR;
+}
+
+/* gzgets' line had no '\n' that strchr saw (none, or a NUL before it);
+ * last: the text ended there. */
+static int no_newline(struct nb_trace *t, bool last)
+{
+	int err;
+
+	gzerror(t->f, &err);
+	/* the line ends where the compressed data does */
+	if (err == Z_BUF_ERROR && (last || gzgets_saw_end(t->path, t->line)))
+		return truncated(t);
+	if (!last)
+		return bad(t, "line too long", "");
+	return 0;
+}
+
+int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
+{
+	char *tok[16];
+	uint64_t v;
+	int n, ntok, ret;
+
+	for (;;) {
+		size_t len;
+		bool last;
+		char *s = next_line(t, &len, &last), *stop;
+
+		if (!s) {
 			int err;
 
 			gzerror(t->f, &err);
@@ -236,35 +377,15 @@ int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
 			return 0;
 		}
 		t->line++;
-		if (!strchr(buf, '\n')) {
-			int err;
-
-			gzerror(t->f, &err);
-			if (err == Z_BUF_ERROR) /* the line ends where the compressed data does */
-				return truncated(t);
-			if (!gzeof(t->f))
-				return bad(t, "line too long", "");
-		}
-		/* split at blanks, up to a comment or the line's end (one table
-		 * look-up per byte) */
-		n = 0;
-		for (char *p = buf;;) {
-			while (char_class[(unsigned char)*p] == CH_BLANK)
-				p++;
-			if (char_class[(unsigned char)*p] == CH_END)
-				break;
-			if (n == (int)NB_ARRAY_SIZE(tok))
-				return bad(t, "too many fields", "");
-			tok[n++] = p;
-			while (char_class[(unsigned char)*p] == CH_FIELD)
-				p++;
-			if (char_class[(unsigned char)*p] == CH_BLANK) {
-				*p++ = '\0';
-				continue;
-			}
-			*p = '\0'; /* the comment or the line ends the last field */
-			break;
-		}
+		if (s[len - 1] != '\n' && (ret = no_newline(t, last)))
+			return ret;
+		n = split(s, tok, (int)NB_ARRAY_SIZE(tok), &stop);
+		/* a NUL before the '\n' hid it from strchr: the line had none */
+		if (*stop != '\n' && s[len - 1] == '\n' && memchr(stop, '\0', (size_t)(s + len - 1 - stop)))
+			return no_newline(t, false);
+		if (n < 0)
+			return bad(t, "too many fields", "");
+		*stop = '\0'; /* the comment or the line's end ends the last field */
 		if (!n)
 			continue;
 		if (!t->header) {
