@@ -39,6 +39,10 @@ static const char *const kind_names[NB_TR_KIND_COUNT] = {
 	[NB_TR_MAP] = "map", [NB_TR_UNMAP] = "unmap", [NB_TR_DMA] = "dma", [NB_TR_INV] = "inv",
 	[NB_TR_MAP2] = "map2", [NB_TR_UNMAP2] = "unmap2", [NB_TR_DIRTY2] = "dirty2",
 };
+static const unsigned char kind_len[NB_TR_KIND_COUNT] = {
+	[NB_TR_MAP] = 3, [NB_TR_UNMAP] = 5, [NB_TR_DMA] = 3, [NB_TR_INV] = 3,
+	[NB_TR_MAP2] = 4, [NB_TR_UNMAP2] = 6, [NB_TR_DIRTY2] = 6,
+};
 /* The version each kind appeared in: an older trace naming it is refused. */
 static const unsigned kind_since[NB_TR_KIND_COUNT] = {
 	[NB_TR_MAP] = 1, [NB_TR_UNMAP] = 1, [NB_TR_DMA] = 1, [NB_TR_INV] = 1,
@@ -114,59 +118,102 @@ static const unsigned char hex_digit[256] = {
 	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 };
 
-static bool plain_number(const char *tok, uint64_t *v)
+/* Eight decimal digits at p as their number; false if a byte is not a
+ * digit. All eight at once in one word (the SWAR method of Lemire's
+ * fast_float): each byte checked, pairs of digits made, then the pairs. */
+static bool eight_digits(const char *p, uint64_t *v)
 {
-	uint64_t x = 0;
-	int n = 0;
+	const uint64_t nibbles = 0xf0f0f0f0f0f0f0f0ull;
+	uint64_t w;
 
-	if (tok[0] == '0' && (tok[1] == 'x' || tok[1] == 'X')) {
-		for (tok += 2; n < 17; tok++, n++) {
-			unsigned d = hex_digit[(unsigned char)*tok];
+	memcpy(&w, p, sizeof(w));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w); /* the first digit in the low byte */
+#endif
+	/* a digit is 0x30..0x39: high nibble 3, and still 3 with 6 added */
+	if (((w & nibbles) | (((w + 0x0606060606060606ull) & nibbles) >> 4)) != 0x3333333333333333ull)
+		return false;
+	w -= 0x3030303030303030ull;
+	w = w * 10 + (w >> 8); /* bytes 0, 2, 4, 6: the pairs 01, 23, 45, 67 (0..99) */
+	/* bits 32..63: 01 * 10^6 + 45 * 10^2 + 23 * 10^4 + 67 */
+	w = ((w & 0x000000ff000000ffull) * (100 + (1000000ull << 32)) +
+	     ((w >> 16) & 0x000000ff000000ffull) * (1 + (10000ull << 32))) >> 32;
+	*v = w;
+	return true;
+}
 
-			if (!d)
-				break;
-			x = x << 4 | (d - 1);
-		}
-		if (*tok || n == 0 || n > 16)
+/* tok (len bytes) is plain decimal of 1..19 digits or 0x hex of 1..16. */
+static bool plain_number(const char *tok, size_t len, uint64_t *v)
+{
+	uint64_t x = 0, eight;
+	size_t i = 0;
+
+	if (len >= 2 && tok[0] == '0' && (tok[1] == 'x' || tok[1] == 'X')) {
+		unsigned miss = 0;
+
+		if (len == 2 || len > 18)
 			return false;
-	} else {
-		for (; n < 20; tok++, n++) {
-			unsigned d = (unsigned char)*tok - '0';
+		for (i = 2; i < len; i++) {
+			unsigned d = hex_digit[(unsigned char)tok[i]];
 
-			if (d >= 10)
-				break;
-			x = x * 10 + d;
+			miss |= !d;
+			x = x << 4 | ((d - 1) & 15);
 		}
-		if (*tok || n == 0 || n > 19)
+		*v = x;
+		return !miss;
+	}
+	if (!len || len > 19)
+		return false;
+	for (; i < len % 8; i++) {
+		unsigned d = (unsigned char)tok[i] - '0';
+
+		if (d >= 10)
 			return false;
+		x = x * 10 + d;
+	}
+	for (; i < len; i += 8) {
+		if (!eight_digits(tok + i, &eight))
+			return false;
+		x = x * 100000000 + eight;
 	}
 	*v = x;
 	return true;
 }
 
-static int number(struct nb_trace *t, const char *field, const char *tok, uint64_t *v)
+/* A number in another form (a suffix), or the refusal. Apart from number():
+ * its message buffer made every number's call save registers and check a
+ * stack canary (a tenth of a parse). */
+static __attribute__((noinline, cold)) int other_number(struct nb_trace *t, const char *field, const char *tok,
+							  uint64_t *v)
 {
 	char msg[300];
 
-	if (plain_number(tok, v) || nb_parse_u64(tok, v) == 0)
+	if (nb_parse_u64(tok, v) == 0)
 		return 0;
 	snprintf(msg, sizeof(msg), "%s", nb_errmsg());
 	return bad(t, field, msg);
+}
+
+/* tok: NUL-terminated, len bytes */
+static inline int number(struct nb_trace *t, const char *field, const char *tok, size_t len, uint64_t *v)
+{
+	return plain_number(tok, len, v) ? 0 : other_number(t, field, tok, v);
 }
 
 /* key (of klen bytes) is the literal lit: a compare of known length, which
  * the compiler inlines (a chain of strcmp calls was an eighth of a parse) */
 #define KEY_IS(key, klen, lit) ((klen) == sizeof(lit) - 1 && memcmp(key, lit, sizeof(lit) - 1) == 0)
 
-static int extra(struct nb_trace *t, char *kv, struct nb_trace_event *ev)
+static int extra(struct nb_trace *t, char *kv, size_t len, struct nb_trace_event *ev)
 {
-	char *eq = strchr(kv, '=');
-	size_t klen;
+	char *eq = memchr(kv, '=', len);
+	size_t klen, vlen;
 	uint64_t v;
 
 	if (!eq)
 		return bad(t, "expected key=value", kv);
 	klen = (size_t)(eq - kv);
+	vlen = len - klen - 1;
 	*eq++ = '\0';
 	if (KEY_IS(kv, klen, "prot") || KEY_IS(kv, klen, "access")) {
 		if (nb_parse_prot(eq, &ev->prot)) {
@@ -176,34 +223,34 @@ static int extra(struct nb_trace *t, char *kv, struct nb_trace_event *ev)
 			return bad(t, kv, msg);
 		}
 	} else if (KEY_IS(kv, klen, "op")) {
-		if (strlen(eq) >= sizeof(ev->op))
+		if (vlen >= sizeof(ev->op))
 			return bad(t, "op", "too long");
-		strcpy(ev->op, eq);
+		memcpy(ev->op, eq, vlen + 1);
 	} else if (klen == 2 && kv[0] == 'w' && kv[1] >= '0' && kv[1] <= '3') {
 		/* w2, w3: a VT-d 256-bit descriptor's qw2, qw3 */
-		if (number(t, kv, eq, &v))
+		if (number(t, kv, eq, vlen, &v))
 			return -EINVAL;
 		ev->raw.w[kv[1] - '0'] = v;
 		ev->has_raw = true;
 	} else if (KEY_IS(kv, klen, "more") || KEY_IS(kv, klen, "live")) {
-		if (number(t, kv, eq, &v) || v > 1)
+		if (number(t, kv, eq, vlen, &v) || v > 1)
 			return bad(t, kv, "must be 0 or 1");
 		if (kv[0] == 'm')
 			ev->more = v;
 		else
 			ev->live = v;
 	} else if (KEY_IS(kv, klen, "out")) {
-		if (number(t, kv, eq, &ev->out))
+		if (number(t, kv, eq, vlen, &ev->out))
 			return -EINVAL;
 		ev->has_out = true;
 	} else if (KEY_IS(kv, klen, "dirty") || KEY_IS(kv, klen, "flush-iova") ||
 		   KEY_IS(kv, klen, "flush-size")) {
 		if (ev->kind != NB_TR_DIRTY2)
 			return bad(t, kv, "only on a dirty2 event");
-		if (number(t, kv, eq, kv[0] == 'd' ? &ev->dirty : kv[6] == 'i' ? &ev->flush_iova : &ev->flush_size))
+		if (number(t, kv, eq, vlen, kv[0] == 'd' ? &ev->dirty : kv[6] == 'i' ? &ev->flush_iova : &ev->flush_size))
 			return -EINVAL;
 	} else if (KEY_IS(kv, klen, "hit")) {
-		if (number(t, "hit", eq, &v) || v > 1)
+		if (number(t, "hit", eq, vlen, &v) || v > 1)
 			return bad(t, "hit", "must be 0 or 1");
 		ev->hit = (int)v;
 	} else {
@@ -220,12 +267,12 @@ static const unsigned char char_class[256] = {
 	[' '] = CH_BLANK, ['\t'] = CH_BLANK,
 };
 
-/* The kind named by tok, or NB_TR_KIND_COUNT (the first letter first: a
- * strcmp call per name tried was a tenth of a parse). */
-static int kind_of(const char *tok)
+/* The kind named by tok (len bytes), or NB_TR_KIND_COUNT: length and first
+ * letter first (a strcmp call per name tried was a tenth of a parse). */
+static int kind_of(const char *tok, size_t len)
 {
 	for (int k = 0; k < NB_TR_KIND_COUNT; k++)
-		if (kind_names[k][0] == tok[0] && strcmp(tok, kind_names[k]) == 0)
+		if (kind_len[k] == len && kind_names[k][0] == tok[0] && memcmp(tok, kind_names[k], len) == 0)
 			return k;
 	return NB_TR_KIND_COUNT;
 }
@@ -288,10 +335,11 @@ static char *next_line(struct nb_trace *t, size_t *len, bool *last)
 	}
 }
 
-/* Split line at blanks into tok[] (each NUL-terminated in place), up to its
- * first end byte (one table look-up per byte): the count, or -1 with more
- * than max fields. *stop: where the fields ended, not yet overwritten. */
-static int split(char *line, char **tok, int max, char **stop)
+/* Split line at blanks into tok[] (each NUL-terminated in place, its length
+ * in len[]), up to its first end byte (one table look-up per byte): the
+ * count, or -1 with more than max fields. *stop: where the fields ended, not
+ * yet overwritten. */
+static int split(char *line, char **tok, size_t *len, int max, char **stop)
 {
 	int n = 0;
 	char *p = line;
@@ -305,9 +353,11 @@ static int split(char *line, char **tok, int max, char **stop)
 			*stop = p;
 			return -1;
 		}
-		tok[n++] = p;
+		tok[n] = p;
 		while (char_class[(unsigned char)*p] == CH_FIELD)
 			p++;
+		len[n] = (size_t)(p - tok[n]);
+		n++;
 		if (char_class[(unsigned char)*p] != CH_BLANK)
 			break;
 		*p++ = '\0';
@@ -377,6 +427,7 @@ static void event_start(struct nb_trace_event *ev, unsigned line)
 int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
 {
 	char *tok[16];
+	size_t toklen[16];
 	uint64_t v;
 	int n, ntok, ret;
 
@@ -401,7 +452,7 @@ int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
 		t->line++;
 		if (s[len - 1] != '\n' && (ret = no_newline(t, last)))
 			return ret;
-		n = split(s, tok, (int)NB_ARRAY_SIZE(tok), &stop);
+		n = split(s, tok, toklen, (int)NB_ARRAY_SIZE(tok), &stop);
 		/* a NUL before the '\n' hid it from strchr: the line had none */
 		if (*stop != '\n' && s[len - 1] == '\n' && memchr(stop, '\0', (size_t)(s + len - 1 - stop)))
 			return no_newline(t, false);
@@ -425,22 +476,22 @@ int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
 	if (ntok < 6)
 		return bad(t, "expected TIME KIND SID IOVA SIZE DOMAIN", "");
 	event_start(ev, t->line);
-	if (number(t, "time", tok[0], &ev->time_ns))
+	if (number(t, "time", tok[0], toklen[0], &ev->time_ns))
 		return -EINVAL;
-	n = kind_of(tok[1]);
+	n = kind_of(tok[1], toklen[1]);
 	if (n == NB_TR_KIND_COUNT)
 		return bad(t, "unknown kind (map, unmap, dma, inv; version 2: map2, unmap2, dirty2)", tok[1]);
 	if (kind_since[n] > t->version)
 		return bad(t, "this kind needs trace version 2 (header 'nestbench-trace 2')", tok[1]);
 	ev->kind = (enum nb_trace_kind)n;
 	ev->version = t->version;
-	if (number(t, "sid", tok[2], &v))
+	if (number(t, "sid", tok[2], toklen[2], &v))
 		return -EINVAL;
 	if (v > 0xffffffff)
 		return bad(t, "sid", "above 32 bits");
 	ev->sid = (uint32_t)v;
-	if (number(t, "iova", tok[3], &ev->iova) || number(t, "size", tok[4], &ev->size) ||
-	    number(t, "domain", tok[5], &v))
+	if (number(t, "iova", tok[3], toklen[3], &ev->iova) || number(t, "size", tok[4], toklen[4], &ev->size) ||
+	    number(t, "domain", tok[5], toklen[5], &v))
 		return -EINVAL;
 	if (v > 0xffffffff)
 		return bad(t, "domain", "above 32 bits");
@@ -465,7 +516,7 @@ int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
 	t->last_time = ev->time_ns;
 	ev->prot = ev->kind == NB_TR_MAP ? NB_PROT_RW : NB_PROT_R;
 	for (int i = 6; i < ntok; i++)
-		if (extra(t, tok[i], ev))
+		if (extra(t, tok[i], toklen[i], ev))
 			return -EINVAL;
 	return 1;
 }
