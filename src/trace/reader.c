@@ -21,6 +21,7 @@
  */
 #define CHUNK 16384   /* gzgets' fetch: zlib's output buffer, twice gzbuffer's default 8192 */
 #define LINE_BYTES_MAX 1023 /* the longest line gzgets(buf, 1024) returned */
+#define MAX_FIELDS 16
 
 struct nb_trace {
 	gzFile f; /* zlib reads plain files transparently */
@@ -31,7 +32,7 @@ struct nb_trace {
 	bool drained;	    /* the last gzread brought nothing: the end, or an error */
 	uint64_t last_time; /* events are in time order */
 	uint64_t got;	    /* bytes gzread has given */
-	size_t pos, end;    /* the text not yet read: text[pos, end) */
+	size_t pos, end;    /* the text not yet read: text[pos, end); text[end] is NUL */
 	char text[LINE_BYTES_MAX - 1 + CHUNK + 1]; /* a line's start kept, a chunk, an end mark */
 };
 
@@ -300,6 +301,7 @@ static void refill(struct nb_trace *t)
 	}
 	t->got += (uint64_t)n;
 	t->end += (size_t)n;
+	t->text[t->end] = '\0'; /* split stops there */
 }
 
 /* The next line as gzgets(buf, 1024) returned it, *len bytes; *last: the
@@ -335,10 +337,9 @@ static char *next_line(struct nb_trace *t, size_t *len, bool *last)
 	}
 }
 
-/* Split line at blanks into tok[] (each NUL-terminated in place, its length
- * in len[]), up to its first end byte (one table look-up per byte): the
- * count, or -1 with more than max fields. *stop: where the fields ended, not
- * yet overwritten. */
+/* Split line at blanks into tok[] and len[] (the line unchanged), up to its
+ * first end byte (one table look-up per byte): the count, or -1 with more
+ * than max fields. *stop: where the fields ended. */
 static int split(char *line, char **tok, size_t *len, int max, char **stop)
 {
 	int n = 0;
@@ -360,7 +361,7 @@ static int split(char *line, char **tok, size_t *len, int max, char **stop)
 		n++;
 		if (char_class[(unsigned char)*p] != CH_BLANK)
 			break;
-		*p++ = '\0';
+		p++;
 	}
 	*stop = p;
 	return n;
@@ -424,41 +425,66 @@ static void event_start(struct nb_trace_event *ev, unsigned line)
 	ev->line = line;
 }
 
+/* The end of the text, or a read error: the message gzgets' NULL got. */
+static int text_end(struct nb_trace *t)
+{
+	int err;
+
+	gzerror(t->f, &err);
+	if (err == Z_BUF_ERROR)
+		return truncated(t);
+	if (err && err != Z_STREAM_END)
+		return read_error(t->f, t->path, t->line);
+	if (!t->header)
+		return nb_fail(EINVAL, "%s: empty: expected the header 'nestbench-trace %d'", t->path, TRACE_VERSION);
+	return 0;
+}
+
+/* The next line's fields, NUL-terminated: 1 and their count in *n, 0 at
+ * the end, or a negative errno. Most lines (fields up to a '\n' within
+ * LINE_BYTES_MAX bytes) are split where they lie, and split finds their end
+ * too (text[end] is a NUL: it stops there at the latest); any other is
+ * taken as gzgets took it (next_line), and split again. */
+static int line_fields(struct nb_trace *t, char **tok, size_t *len, int *n)
+{
+	char *s = t->text + t->pos, *stop;
+	size_t line_len;
+	bool last;
+	int ret;
+
+	*n = split(s, tok, len, MAX_FIELDS, &stop);
+	if (*n >= 0 && *stop == '\n' && stop - s < LINE_BYTES_MAX) {
+		t->pos += (size_t)(stop - s) + 1;
+		t->line++;
+	} else {
+		if (!(s = next_line(t, &line_len, &last)))
+			return text_end(t);
+		t->line++;
+		if (s[line_len - 1] != '\n' && (ret = no_newline(t, last)))
+			return ret;
+		*n = split(s, tok, len, MAX_FIELDS, &stop);
+		/* a NUL before the '\n' hid it from strchr: the line had none */
+		if (*stop != '\n' && s[line_len - 1] == '\n' &&
+		    memchr(stop, '\0', (size_t)(s + line_len - 1 - stop)))
+			return no_newline(t, false);
+		if (*n < 0)
+			return bad(t, "too many fields", "");
+	}
+	for (int i = 0; i < *n; i++)
+		tok[i][len[i]] = '\0';
+	return 1;
+}
+
 int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
 {
-	char *tok[16];
-	size_t toklen[16];
+	char *tok[MAX_FIELDS];
+	size_t toklen[MAX_FIELDS];
 	uint64_t v;
 	int n, ntok, ret;
 
 	for (;;) {
-		size_t len;
-		bool last;
-		char *s = next_line(t, &len, &last), *stop;
-
-		if (!s) {
-			int err;
-
-			gzerror(t->f, &err);
-			if (err == Z_BUF_ERROR)
-				return truncated(t);
-			if (err && err != Z_STREAM_END)
-				return read_error(t->f, t->path, t->line);
-			if (!t->header)
-				return nb_fail(EINVAL, "%s: empty: expected the header 'nestbench-trace %d'", t->path,
-					       TRACE_VERSION);
-			return 0;
-		}
-		t->line++;
-		if (s[len - 1] != '\n' && (ret = no_newline(t, last)))
+		if ((ret = line_fields(t, tok, toklen, &n)) <= 0)
 			return ret;
-		n = split(s, tok, toklen, (int)NB_ARRAY_SIZE(tok), &stop);
-		/* a NUL before the '\n' hid it from strchr: the line had none */
-		if (*stop != '\n' && s[len - 1] == '\n' && memchr(stop, '\0', (size_t)(s + len - 1 - stop)))
-			return no_newline(t, false);
-		if (n < 0)
-			return bad(t, "too many fields", "");
-		*stop = '\0'; /* the comment or the line's end ends the last field */
 		if (!n)
 			continue;
 		if (!t->header) {
