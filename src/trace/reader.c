@@ -33,7 +33,9 @@ struct nb_trace {
 	uint64_t last_time; /* events are in time order */
 	uint64_t got;	    /* bytes gzread has given */
 	size_t pos, end;    /* the text not yet read: text[pos, end); text[end] is NUL */
-	char text[LINE_BYTES_MAX - 1 + CHUNK + 1]; /* a line's start kept, a chunk, an end mark */
+	/* a line's start kept, a chunk, an end mark, and room for the word-sized
+	 * reads of short numbers past their end (calloc zeroed it: never used) */
+	char text[LINE_BYTES_MAX - 1 + CHUNK + 1 + 8];
 };
 
 static const char *const kind_names[NB_TR_KIND_COUNT] = {
@@ -112,13 +114,6 @@ static int truncated(struct nb_trace *t)
 /* Plain decimal (up to 19 digits) or 0x hex (up to 16 digits), the forms
  * traces use: parsed here; anything else (suffixes, errors) goes through
  * nb_parse_u64, which decides and words the refusal. */
-/* A hex digit's value plus one; 0: not a hex digit (one look-up per digit). */
-static const unsigned char hex_digit[256] = {
-	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
-	['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
-	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
-};
-
 /* Eight decimal digits at p as their number; false if a byte is not a
  * digit. All eight at once in one word (the SWAR method of Lemire's
  * fast_float): each byte checked, pairs of digits made, then the pairs. */
@@ -142,6 +137,13 @@ static bool eight_digits(const char *p, uint64_t *v)
 	*v = w;
 	return true;
 }
+
+/* A hex digit's value plus one; 0: not a hex digit (one look-up per digit). */
+static const unsigned char hex_digit[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
+	['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
 
 /* tok (len bytes) is plain decimal of 1..19 digits or 0x hex of 1..16. */
 static bool plain_number(const char *tok, size_t len, uint64_t *v)
@@ -181,24 +183,33 @@ static bool plain_number(const char *tok, size_t len, uint64_t *v)
 	return true;
 }
 
+/* tok (len bytes) as a C string: its end (a blank or the line's end byte)
+ * becomes a NUL. Only where a string is needed: an 8-byte load over a byte
+ * just stored waits for the store (a NUL after every field cost a tenth). */
+static char *cstr(char *tok, size_t len)
+{
+	tok[len] = '\0';
+	return tok;
+}
+
 /* A number in another form (a suffix), or the refusal. Apart from number():
  * its message buffer made every number's call save registers and check a
  * stack canary (a tenth of a parse). */
-static __attribute__((noinline, cold)) int other_number(struct nb_trace *t, const char *field, const char *tok,
-							  uint64_t *v)
+static __attribute__((noinline, cold)) int other_number(struct nb_trace *t, const char *field, char *tok,
+							  size_t len, uint64_t *v)
 {
 	char msg[300];
 
-	if (nb_parse_u64(tok, v) == 0)
+	if (nb_parse_u64(cstr(tok, len), v) == 0)
 		return 0;
 	snprintf(msg, sizeof(msg), "%s", nb_errmsg());
 	return bad(t, field, msg);
 }
 
-/* tok: NUL-terminated, len bytes */
-static inline int number(struct nb_trace *t, const char *field, const char *tok, size_t len, uint64_t *v)
+/* tok: len bytes; field: the name for a message */
+static inline int number(struct nb_trace *t, const char *field, char *tok, size_t len, uint64_t *v)
 {
-	return plain_number(tok, len, v) ? 0 : other_number(t, field, tok, v);
+	return plain_number(tok, len, v) ? 0 : other_number(t, field, tok, len, v);
 }
 
 /* key (of klen bytes) is the literal lit: a compare of known length, which
@@ -212,12 +223,12 @@ static int extra(struct nb_trace *t, char *kv, size_t len, struct nb_trace_event
 	uint64_t v;
 
 	if (!eq)
-		return bad(t, "expected key=value", kv);
+		return bad(t, "expected key=value", cstr(kv, len));
 	klen = (size_t)(eq - kv);
 	vlen = len - klen - 1;
-	*eq++ = '\0';
+	*eq++ = '\0'; /* the key: a string for messages; the value goes by its length */
 	if (KEY_IS(kv, klen, "prot") || KEY_IS(kv, klen, "access")) {
-		if (nb_parse_prot(eq, &ev->prot)) {
+		if (nb_parse_prot(cstr(eq, vlen), &ev->prot)) {
 			char msg[300]; /* bad() writes the buffer nb_errmsg() reads */
 
 			snprintf(msg, sizeof(msg), "%s", nb_errmsg());
@@ -226,7 +237,8 @@ static int extra(struct nb_trace *t, char *kv, size_t len, struct nb_trace_event
 	} else if (KEY_IS(kv, klen, "op")) {
 		if (vlen >= sizeof(ev->op))
 			return bad(t, "op", "too long");
-		memcpy(ev->op, eq, vlen + 1);
+		memcpy(ev->op, eq, vlen); /* and its NUL: a later op= replaces an earlier one */
+		ev->op[vlen] = '\0';
 	} else if (klen == 2 && kv[0] == 'w' && kv[1] >= '0' && kv[1] <= '3') {
 		/* w2, w3: a VT-d 256-bit descriptor's qw2, qw3 */
 		if (number(t, kv, eq, vlen, &v))
@@ -291,6 +303,12 @@ static void refill(struct nb_trace *t)
 	t->pos = 0;
 	t->end = keep;
 	n = gzread(t->f, t->text + keep, CHUNK);
+	/* gzread at the end of the input returns before it asks inflate for
+	 * more; gzgets asked, and so learnt that a gzip stream whose last piece
+	 * had filled up was cut short (Z_BUF_ERROR): ask as it did (the byte
+	 * it would have given, if any, is read too) */
+	if (n == 0 && gzgets(t->f, t->text + keep, 2))
+		n = 1;
 	if (n < 0) {
 		z_off_t at = gztell(t->f);
 
@@ -440,7 +458,7 @@ static int text_end(struct nb_trace *t)
 	return 0;
 }
 
-/* The next line's fields, NUL-terminated: 1 and their count in *n, 0 at
+/* The next line's fields (tok[i], len[i] bytes): 1 and their count in *n, 0 at
  * the end, or a negative errno. Most lines (fields up to a '\n' within
  * LINE_BYTES_MAX bytes) are split where they lie, and split finds their end
  * too (text[end] is a NUL: it stops there at the latest); any other is
@@ -470,8 +488,6 @@ static int line_fields(struct nb_trace *t, char **tok, size_t *len, int *n)
 		if (*n < 0)
 			return bad(t, "too many fields", "");
 	}
-	for (int i = 0; i < *n; i++)
-		tok[i][len[i]] = '\0';
 	return 1;
 }
 
@@ -488,9 +504,9 @@ int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
 		if (!n)
 			continue;
 		if (!t->header) {
-			if (n != 2 || strcmp(tok[0], "nestbench-trace") != 0)
+			if (n != 2 || strcmp(cstr(tok[0], toklen[0]), "nestbench-trace") != 0)
 				return bad(t, "expected the header", "nestbench-trace 1 or 2");
-			if (nb_parse_u64(tok[1], &v) || v < 1 || v > TRACE_VERSION)
+			if (nb_parse_u64(cstr(tok[1], toklen[1]), &v) || v < 1 || v > TRACE_VERSION)
 				return bad(t, "unsupported trace version (this reader knows 1 and 2)", tok[1]);
 			t->version = (unsigned)v;
 			t->header = true;
@@ -506,9 +522,10 @@ int nb_trace_next(struct nb_trace *t, struct nb_trace_event *ev)
 		return -EINVAL;
 	n = kind_of(tok[1], toklen[1]);
 	if (n == NB_TR_KIND_COUNT)
-		return bad(t, "unknown kind (map, unmap, dma, inv; version 2: map2, unmap2, dirty2)", tok[1]);
+		return bad(t, "unknown kind (map, unmap, dma, inv; version 2: map2, unmap2, dirty2)",
+			   cstr(tok[1], toklen[1]));
 	if (kind_since[n] > t->version)
-		return bad(t, "this kind needs trace version 2 (header 'nestbench-trace 2')", tok[1]);
+		return bad(t, "this kind needs trace version 2 (header 'nestbench-trace 2')", cstr(tok[1], toklen[1]));
 	ev->kind = (enum nb_trace_kind)n;
 	ev->version = t->version;
 	if (number(t, "sid", tok[2], toklen[2], &v))

@@ -238,7 +238,7 @@ static void random_trace(struct text *t)
 	static const char *const kinds[] = { "map", "unmap", "dma", "inv", "map2", "unmap2", "dirty2" };
 	static const char *const keys[] = { "prot=rw", "access=r", "hit=1", "hit=0", "op=IOTLB_PSI", "w0=0x12",
 					    "w1=0x100001", "w2=0", "w3=0x3", "more=1", "live=1", "out=0x9000",
-					    "new=x", "prot=r" };
+					    "new=x", "prot=r", "op=", "op=WAIT" };
 	static const char *const dirty_keys[] = { "dirty=3", "flush-iova=0x1000", "flush-size=4096" };
 	static const char *const bad[] = { "mapx", "dma hit=2", "map2 dirty=1", "prot=q", "nokey", "w0=0xg" };
 	unsigned lines = 50 + rnd(rnd(4) ? 600 : 6000);

@@ -409,6 +409,31 @@ static void cut_short(void)
 	remove("cut.trace.gz");
 }
 
+/* Every cut of a gzip trace after its 10-byte header is "truncated"
+ * (docs/bad-input.md), whatever zlib had inflated when the input ran out:
+ * among the cuts is one where the input ends as a 16 KiB piece fills. */
+static void every_cut(void)
+{
+	char *text = text64(600), *buf = malloc(1 << 20);
+	size_t n = gzip_of(text, 600 * 64, buf, 1 << 20);
+	unsigned wrong = 0;
+
+	for (size_t cut = 10; cut < n; cut++) {
+		struct outcome o;
+
+		write_text("everycut.trace.gz", buf, cut, false);
+		o = read_all("everycut.trace.gz");
+		if (o.rc != -EIO || !strstr(o.msg, ": truncated: the gzip data ends in the middle")) {
+			if (!wrong++)
+				CHECK(false, "cut at %zu of %zu bytes: %d '%s'", cut, n, o.rc, o.msg);
+		}
+	}
+	CHECK_EQ(wrong, 0, "cuts of %zu gzip bytes not read as truncated", n);
+	remove("everycut.trace.gz");
+	free(buf);
+	free(text);
+}
+
 /* A folder opens (gzopen) and fails at its first read, named. */
 static void folder(void)
 {
@@ -434,6 +459,7 @@ int main(void)
 	damaged_member();
 	nul_before_cut();
 	cut_short();
+	every_cut();
 	folder();
 	return nbt_done("test_trace_lines");
 }
