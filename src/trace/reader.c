@@ -138,11 +138,14 @@ static bool eight_digits(const char *p, uint64_t *v)
 	return true;
 }
 
-/* A hex digit's value plus one; 0: not a hex digit (one look-up per digit). */
+/* A hex digit's value, with HEX set; 0: not a hex digit. One look-up per
+ * digit, and the HEX bits and'ed together say whether all were. */
+#define HEX 16
 static const unsigned char hex_digit[256] = {
-	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7, ['7'] = 8,
-	['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
-	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+	['0'] = HEX | 0, ['1'] = HEX | 1, ['2'] = HEX | 2, ['3'] = HEX | 3, ['4'] = HEX | 4,
+	['5'] = HEX | 5, ['6'] = HEX | 6, ['7'] = HEX | 7, ['8'] = HEX | 8, ['9'] = HEX | 9,
+	['a'] = HEX | 10, ['b'] = HEX | 11, ['c'] = HEX | 12, ['d'] = HEX | 13, ['e'] = HEX | 14, ['f'] = HEX | 15,
+	['A'] = HEX | 10, ['B'] = HEX | 11, ['C'] = HEX | 12, ['D'] = HEX | 13, ['E'] = HEX | 14, ['F'] = HEX | 15,
 };
 
 /* tok (len bytes) is plain decimal of 1..19 digits or 0x hex of 1..16. */
@@ -152,18 +155,18 @@ static bool plain_number(const char *tok, size_t len, uint64_t *v)
 	size_t i = 0;
 
 	if (len >= 2 && tok[0] == '0' && (tok[1] == 'x' || tok[1] == 'X')) {
-		unsigned miss = 0;
+		unsigned all = HEX;
 
 		if (len == 2 || len > 18)
 			return false;
 		for (i = 2; i < len; i++) {
 			unsigned d = hex_digit[(unsigned char)tok[i]];
 
-			miss |= !d;
-			x = x << 4 | ((d - 1) & 15);
+			all &= d;
+			x = x << 4 | (d & 15);
 		}
 		*v = x;
-		return !miss;
+		return all;
 	}
 	if (!len || len > 19)
 		return false;
@@ -218,11 +221,13 @@ static inline int number(struct nb_trace *t, const char *field, char *tok, size_
 
 static int extra(struct nb_trace *t, char *kv, size_t len, struct nb_trace_event *ev)
 {
-	char *eq = memchr(kv, '=', len);
+	char *eq = kv;
 	size_t klen, vlen;
 	uint64_t v;
 
-	if (!eq)
+	while (eq < kv + len && *eq != '=') /* a few bytes: no memchr call */
+		eq++;
+	if (eq == kv + len)
 		return bad(t, "expected key=value", cstr(kv, len));
 	klen = (size_t)(eq - kv);
 	vlen = len - klen - 1;
@@ -355,6 +360,19 @@ static char *next_line(struct nb_trace *t, size_t *len, bool *last)
 	}
 }
 
+/* The first byte from p on that is not CH_FIELD. Every other byte is at
+ * most '#': one compare per byte, the table only where it stops (a table
+ * look-up per byte was a quarter of a parse's own time). */
+static char *field_end(char *p)
+{
+	for (;; p++) {
+		while ((unsigned char)*p > '#')
+			p++;
+		if (char_class[(unsigned char)*p] != CH_FIELD)
+			return p;
+	}
+}
+
 /* Split line at blanks into tok[] and len[] (the line unchanged), up to its
  * first end byte (one table look-up per byte): the count, or -1 with more
  * than max fields. *stop: where the fields ended. */
@@ -373,8 +391,7 @@ static int split(char *line, char **tok, size_t *len, int max, char **stop)
 			return -1;
 		}
 		tok[n] = p;
-		while (char_class[(unsigned char)*p] == CH_FIELD)
-			p++;
+		p = field_end(p + 1);
 		len[n] = (size_t)(p - tok[n]);
 		n++;
 		if (char_class[(unsigned char)*p] != CH_BLANK)

@@ -191,7 +191,8 @@ static void nul_byte(void)
 	remove("nul.trace");
 }
 
-/* Lines without fields are skipped but counted. */
+/* Lines without fields are skipped but counted; '#' starts a comment, after
+ * a blank or right after a field (docs/trace-format.md). */
 static void empty_lines(void)
 {
 	static const char text[] = "\n# before the header\r\n \t \nnestbench-trace 1 # v1\r\n"
@@ -201,13 +202,26 @@ static void empty_lines(void)
 				   "# a comment\n"
 				   "\t# an indented comment\r\n"
 				   "11 map 0x1 0x2000 4096 1 # after the fields\n"
-				   "12 unmap 0x1 0x2000 4096 1";
+				   "12 unmap 0x1 0x2000 4096 1#no blank before\n"
+				   "13 dma 0x1 0x3000 4 7 hit=1#\n"
+				   "14 unmap 0x1 0x2000 4096 1";
 	struct outcome o;
 
 	write_text("empty.trace", text, sizeof(text) - 1, false);
 	o = read_all("empty.trace");
-	CHECK(o.rc == 0 && o.events == 3, "%d, %u events: %s", o.rc, o.events, o.msg);
-	CHECK(o.last_line == 11 && o.last_time == 12, "the last event is line 11: %u", o.last_line);
+	CHECK(o.rc == 0 && o.events == 5, "%d, %u events: %s", o.rc, o.events, o.msg);
+	CHECK(o.last_line == 13 && o.last_time == 14, "the last event is line 13: %u", o.last_line);
+	{ /* the fields before a '#' with no blank */
+		struct nb_trace_event ev;
+		struct nb_trace *t;
+		int rc = 0;
+
+		CHECK(nb_trace_open(&t, "empty.trace") == 0, "open");
+		while ((rc = nb_trace_next(t, &ev)) == 1 && ev.time_ns != 13)
+			;
+		CHECK(rc == 1 && ev.domain == 7 && ev.hit == 1, "13 dma ... 7 hit=1#: domain %u hit %d", ev.domain, ev.hit);
+		nb_trace_close(t);
+	}
 	write_text("empty.trace", "\n# nothing\n \n", 13, false);
 	o = read_all("empty.trace");
 	CHECK(o.rc == -EINVAL && strcmp(o.msg, "empty.trace: empty: expected the header 'nestbench-trace 2'") == 0,
