@@ -12,12 +12,15 @@
 #define TRACE_VERSION 2 /* the newest this reader knows; it reads every older one */
 
 /*
- * The text is read in zlib's own chunks and split into lines here, as
+ * The text is read in zlib's own pieces and split into lines here, as
  * gzgets(buf, 1024) split it before: a line is up to and with its '\n', or
- * its first LINE_BYTES_MAX bytes (longer: "line too long"), or what is left at the
- * end. gzread of CHUNK bytes inflates exactly the pieces gzgets fetched
- * (gzread.c: a request of the output buffer's size goes straight into ours),
- * so a damaged file stops after the same lines, with the same line number.
+ * its first LINE_BYTES_MAX bytes (longer: "line too long"), or what is left
+ * at the end. gzread of CHUNK bytes inflates the pieces gzgets fetched
+ * (zlib 1.2.13 gzread.c: a request of its output buffer's size is inflated
+ * straight into ours), so a damaged file stops after the same lines, with the
+ * same line number; refill, next_line and gzgets_saw_end say where gzread
+ * differs and how that is made up for. tests/trace/reader_diff.sh compares
+ * this reader with an earlier one input by input.
  */
 #define CHUNK 16384   /* gzgets' fetch: zlib's output buffer, twice gzbuffer's default 8192 */
 #define LINE_BYTES_MAX 1023 /* the longest line gzgets(buf, 1024) returned */
@@ -33,18 +36,17 @@ struct nb_trace {
 	uint64_t last_time; /* events are in time order */
 	uint64_t got;	    /* bytes gzread has given */
 	size_t pos, end;    /* the text not yet read: text[pos, end); text[end] is NUL */
-	/* a line's start kept, a chunk, an end mark, and room for the word-sized
-	 * reads of short numbers past their end (calloc zeroed it: never used) */
-	char text[LINE_BYTES_MAX - 1 + CHUNK + 1 + 8];
+	char text[LINE_BYTES_MAX - 1 + CHUNK + 1]; /* a line's start kept, a chunk, the NUL */
 };
 
-static const char *const kind_names[NB_TR_KIND_COUNT] = {
-	[NB_TR_MAP] = "map", [NB_TR_UNMAP] = "unmap", [NB_TR_DMA] = "dma", [NB_TR_INV] = "inv",
-	[NB_TR_MAP2] = "map2", [NB_TR_UNMAP2] = "unmap2", [NB_TR_DIRTY2] = "dirty2",
-};
-static const unsigned char kind_len[NB_TR_KIND_COUNT] = {
-	[NB_TR_MAP] = 3, [NB_TR_UNMAP] = 5, [NB_TR_DMA] = 3, [NB_TR_INV] = 3,
-	[NB_TR_MAP2] = 4, [NB_TR_UNMAP2] = 6, [NB_TR_DIRTY2] = 6,
+#define KIND(name) { name, sizeof(name) - 1 }
+static const struct {
+	const char *name;
+	size_t len;
+} kinds[NB_TR_KIND_COUNT] = {
+	[NB_TR_MAP] = KIND("map"), [NB_TR_UNMAP] = KIND("unmap"), [NB_TR_DMA] = KIND("dma"),
+	[NB_TR_INV] = KIND("inv"), [NB_TR_MAP2] = KIND("map2"), [NB_TR_UNMAP2] = KIND("unmap2"),
+	[NB_TR_DIRTY2] = KIND("dirty2"),
 };
 /* The version each kind appeared in: an older trace naming it is refused. */
 static const unsigned kind_since[NB_TR_KIND_COUNT] = {
@@ -54,7 +56,7 @@ static const unsigned kind_since[NB_TR_KIND_COUNT] = {
 
 const char *nb_trace_kind_name(enum nb_trace_kind k)
 {
-	return (unsigned)k < NB_TR_KIND_COUNT ? kind_names[k] : "?";
+	return (unsigned)k < NB_TR_KIND_COUNT ? kinds[k].name : "?";
 }
 
 int nb_trace_open(struct nb_trace **out, const char *path)
@@ -111,9 +113,6 @@ static int truncated(struct nb_trace *t)
 		       t->path, t->line + 1);
 }
 
-/* Plain decimal (up to 19 digits) or 0x hex (up to 16 digits), the forms
- * traces use: parsed here; anything else (suffixes, errors) goes through
- * nb_parse_u64, which decides and words the refusal. */
 /* Eight decimal digits at p as their number; false if a byte is not a
  * digit. All eight at once in one word (the SWAR method of Lemire's
  * fast_float): each byte checked, pairs of digits made, then the pairs. */
@@ -148,7 +147,9 @@ static const unsigned char hex_digit[256] = {
 	['A'] = HEX | 10, ['B'] = HEX | 11, ['C'] = HEX | 12, ['D'] = HEX | 13, ['E'] = HEX | 14, ['F'] = HEX | 15,
 };
 
-/* tok (len bytes) is plain decimal of 1..19 digits or 0x hex of 1..16. */
+/* tok (len bytes) is plain decimal of 1..19 digits or 0x hex of 1..16, the
+ * forms traces use: parsed here; anything else (suffixes, errors) goes
+ * through nb_parse_u64, which decides and words the refusal. */
 static bool plain_number(const char *tok, size_t len, uint64_t *v)
 {
 	uint64_t x = 0, eight;
@@ -290,7 +291,7 @@ static const unsigned char char_class[256] = {
 static int kind_of(const char *tok, size_t len)
 {
 	for (int k = 0; k < NB_TR_KIND_COUNT; k++)
-		if (kind_len[k] == len && kind_names[k][0] == tok[0] && memcmp(tok, kind_names[k], len) == 0)
+		if (kinds[k].len == len && kinds[k].name[0] == tok[0] && memcmp(tok, kinds[k].name, len) == 0)
 			return k;
 	return NB_TR_KIND_COUNT;
 }
@@ -374,8 +375,8 @@ static char *field_end(char *p)
 }
 
 /* Split line at blanks into tok[] and len[] (the line unchanged), up to its
- * first end byte (one table look-up per byte): the count, or -1 with more
- * than max fields. *stop: where the fields ended. */
+ * first end byte: the count, or -1 with more than max fields. *stop: where
+ * the fields ended. */
 static int split(char *line, char **tok, size_t *len, int max, char **stop)
 {
 	int n = 0;
