@@ -258,7 +258,7 @@ static void random_trace(struct text *t)
 
 			put(t, "#", 1);
 			for (unsigned k = 1; k < n; k++)
-				put(t, "abcdefgh" + rnd(8), 1);
+				put(t, &"abcdefgh"[rnd(8)], 1);
 			put(t, "\n", 1);
 			continue;
 		}

@@ -12,9 +12,9 @@ out=build/release/tests/trace/reader_diff
 mkdir -p "$out"
 git show "$rev:src/trace/reader.c" >"$out/ref_reader.c"
 flags="-std=c11 -O2 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE -Iinclude"
-cc $flags -Dnb_trace_open=ref_trace_open -Dnb_trace_next=ref_trace_next -Dnb_trace_close=ref_trace_close \
+${CC:-cc} $flags -Dnb_trace_open=ref_trace_open -Dnb_trace_next=ref_trace_next -Dnb_trace_close=ref_trace_close \
 	-Dnb_trace_meta=ref_trace_meta -Dnb_trace_kind_name=ref_trace_kind_name \
 	-c "$out/ref_reader.c" -o "$out/ref_reader.o"
-cc $flags tests/trace/reader_diff.c "$out/ref_reader.o" build/release/src/libnb_core.a build/release/src/libnb_io.a \
+${CC:-cc} $flags tests/trace/reader_diff.c "$out/ref_reader.o" build/release/src/libnb_core.a build/release/src/libnb_io.a \
 	-lurcu-memb -lurcu-common -lconfig -lz -lm -o "$out/reader_diff"
 exec "$out/reader_diff" --tmp "$out" "$@"
