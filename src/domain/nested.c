@@ -50,6 +50,27 @@ void nb_guest_ram_fini(struct nb_guest_ram *g, struct nb_domain *parent)
 	nb_palloc_fini(&g->alloc);
 }
 
+/*
+ * Stage 1's table entries hold the IPAs of the tables below them, in its
+ * output-address field: guest RAM (where those tables live) must lie below
+ * 2^(stage 1's OA bits), or the entries would drop the address's top bits
+ * and point elsewhere (found by fuzz_script: guest RAM at IPA 2^54 under
+ * x86-64's 52-bit output, behind a 56-bit stage 2, read the arena out of
+ * bounds when the tables were freed).
+ */
+static int tables_addressable(const struct nb_domain *s1, const struct nb_tspace *ts)
+{
+	uint64_t lo = ts->alloc->base + (uint64_t)ts->addr_minus_pa;
+	uint64_t hi = ts->alloc->end - 1 + (uint64_t)ts->addr_minus_pa;
+
+	if (s1->geom.oa_bits >= 64 || hi >> s1->geom.oa_bits == 0)
+		return 0;
+	return nb_fail(EINVAL,
+		       "guest RAM IPA %#llx..%#llx lies above stage 1's %u-bit output addresses (%s): its "
+		       "table entries cannot hold those IPAs",
+		       (unsigned long long)lo, (unsigned long long)hi, s1->geom.oa_bits, s1->geom.fmt->name);
+}
+
 int nb_nested_alloc(struct nb_nested **out, struct nb_domain *parent,
 		    const struct nb_pt_cfg *s1_cfg, const struct nb_tspace *guest_ts)
 {
@@ -60,6 +81,12 @@ int nb_nested_alloc(struct nb_nested **out, struct nb_domain *parent,
 		return nb_fail(ENOMEM, "nested: out of memory");
 	ret = nb_domain_alloc(&n->s1, s1_cfg, parent->arena, guest_ts);
 	if (ret) {
+		free(n);
+		return ret;
+	}
+	ret = tables_addressable(n->s1, guest_ts);
+	if (ret) {
+		nb_domain_free(n->s1);
 		free(n);
 		return ret;
 	}

@@ -218,6 +218,11 @@ script map2_undeclared 'stage1 x86_64\nmap2 0x1000 0x2000 4K\n' 2 "out of order"
 script unmap_partial 'stage1 x86_64\nmap1 0 0 2M\nunmap1 0x1000 4K\n' 3 "out of range (partial superpage)" "unmap"
 script ram_huge 'stage2 vtdss\nstage1 x86_64\nguest-ram 0x40000000 1T\nmap1 0 0 4K\n' 4 "huge (guest RAM)" "guest RAM"
 script ram_args 'guest-ram 0x40000000\n' 1 truncated "usage: guest-ram"
+# guest RAM (the stage-1 tables' home) above what a stage-1 entry can address:
+# x86-64 entries hold at most 52 address bits (Intel SDM vol. 3A, 4.1.4:
+# MAXPHYADDR is at most 52), so RAM at IPA 2^54 behind a 56-bit stage 2 cannot hold them
+# (fuzz_script found the arena read out of bounds when the tables were freed)
+script ram_above_s1_oa 'stage2 vtdss ia=56\nstage1 x86_64 ia=48\nguest-ram 0x40000000000000 2M\nmap1 0x2000 0x80000000 4K\n' 4 "out of range (guest RAM above stage 1's output size)" "above stage 1's 52-bit output addresses"
 script translate_type 'stage1 x86_64\ntranslate here\n' 2 "wrong type" "IOVA: 'here' is not a number"
 script translate_prot 'stage1 x86_64\ntranslate 0 q\n' 2 "wrong type (PROT)" "permission 'q'"
 printf 'stage1 x86_64\nmap1 0x1000 0x2000 4K\nbogus\n' >"$W/stdin.nbt"
