@@ -47,23 +47,19 @@ struct bin_hdr {
 _Static_assert(sizeof(struct bin_hdr) == 128, "cache header is 128 bytes");
 _Static_assert(sizeof(struct nb_trace_rec) == 48, "a record is 48 bytes");
 
-/* The seeds of the body hash's three parts, and how they are joined. */
+/* The seeds of the body hash's three parts, and how they are joined: the
+ * records' part apart, as the loader hashes them while it checks them. */
 #define SEED_OPS 0x6a09e667f3bcc908ull
 #define SEED_REC 0x3c6ef372fe94f82bull
 #define SEED_SIDE 0xa54ff53a5f1d36f1ull
 
-static uint64_t join_body(uint64_t ops, uint64_t rec, uint64_t side)
+static uint64_t body_hash(const void *ops, size_t ops_len, uint64_t rec_hash, const void *side,
+			  size_t side_len)
 {
-	const uint64_t h[3] = { ops, rec, side };
+	const uint64_t h[3] = { nb_hash_lanes(SEED_OPS, ops, ops_len), rec_hash,
+				nb_hash_lanes(SEED_SIDE, side, side_len) };
 
 	return nb_hash_bytes(SEED_OPS, h, sizeof(h));
-}
-
-static uint64_t body_hash(const void *ops, size_t ops_len, const void *rec, size_t rec_len,
-			  const void *side, size_t side_len)
-{
-	return join_body(nb_hash_lanes(SEED_OPS, ops, ops_len), nb_hash_lanes(SEED_REC, rec, rec_len),
-			 nb_hash_lanes(SEED_SIDE, side, side_len));
 }
 
 struct src_id {
@@ -317,7 +313,8 @@ static int write_cache(const struct nb_trace_mem *m, const struct src_id *id, co
 		.rec_size = sizeof(struct nb_trace_rec), .kind_count = NB_TR_KIND_COUNT,
 		.nops = m->nops, .n = m->n, .nside = m->nside, .src_size = id->size,
 		.src_mtime_ns = id->mtime_ns, .src_hash = id->hash,
-		.body_hash = body_hash(m->ops, ops_len, m->rec, rec_len, m->side, raw_len),
+		.body_hash = body_hash(m->ops, ops_len, nb_hash_lanes(SEED_REC, m->rec, rec_len), m->side,
+				       raw_len),
 	};
 	char *buf = malloc(len), *p = buf;
 	int ret;
@@ -428,8 +425,7 @@ static enum cache_verdict check_cache(const unsigned char *p, size_t len, const 
 	m->nside = h.nside;
 	m->nops = h.nops;
 	rec_hash = hash_check_records(m, &in_range);
-	if (join_body(nb_hash_lanes(SEED_OPS, m->ops, ops_len), rec_hash,
-		      nb_hash_lanes(SEED_SIDE, m->side, raw_len)) != h.body_hash)
+	if (body_hash(m->ops, ops_len, rec_hash, m->side, raw_len) != h.body_hash)
 		return corrupt(why, whylen, "its contents do not match their hash");
 	if (!in_range) {
 		uint64_t i = 0;
