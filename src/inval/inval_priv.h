@@ -64,9 +64,23 @@ extern const struct nb_inv_vendor_ops nb_inv_smmuv3_ops;
 
 /* ---- helpers shared by the encoders ---- */
 
+/* The refusals of the helpers below, out of line: every command a model
+ * builds passes them, once per field, so only the test stays inline. */
+int nb_inv_put_fail(unsigned bits, uint64_t v, const char *op, const char *field);
+int nb_inv_rsvd_fail(uint64_t bits, const char *op, int word);
+int nb_inv_align_fail(uint64_t addr, unsigned lg2, const char *op, const char *what);
+
 /* Place v in bits [hi:lo] of *w, or fail -ERANGE naming the field. */
-int nb_inv_put(uint64_t *w, unsigned hi, unsigned lo, uint64_t v, const char *op,
-	       const char *field);
+static inline int nb_inv_put(uint64_t *w, unsigned hi, unsigned lo, uint64_t v, const char *op,
+			     const char *field)
+{
+	unsigned bits = hi - lo + 1;
+
+	if (NB_UNLIKELY(bits < 64 && v >> bits))
+		return nb_inv_put_fail(bits, v, op, field);
+	*w |= (v << lo) & NB_GENMASK(hi, lo);
+	return 0;
+}
 
 /* Put v in bits hi:lo of the command words, or return the refusal (the
  * encoders' local `name` is the op's name in messages). */
@@ -84,10 +98,18 @@ static inline uint64_t nb_inv_get(uint64_t w, unsigned hi, unsigned lo)
 }
 
 /* Refuse bits of w outside `known` (reserved bits) naming the word. */
-int nb_inv_check_rsvd(uint64_t w, uint64_t known, const char *op, int word);
+static inline int nb_inv_check_rsvd(uint64_t w, uint64_t known, const char *op, int word)
+{
+	return NB_UNLIKELY(w & ~known) ? nb_inv_rsvd_fail(w & ~known, op, word) : 0;
+}
 
 /* addr must be aligned to 2^lg2 bytes (lg2 >= 64: addr must be 0). */
-int nb_inv_check_align(uint64_t addr, unsigned lg2, const char *op, const char *what);
+static inline int nb_inv_check_align(uint64_t addr, unsigned lg2, const char *op, const char *what)
+{
+	if (NB_UNLIKELY(lg2 >= 64 ? addr != 0 : !nb_aligned(addr, lg2)))
+		return nb_inv_align_fail(addr, lg2, op, what);
+	return 0;
+}
 
 /* [first, last] of 2^lg2 bytes aligned down from addr (lg2 >= 64: everything). */
 void nb_inv_block(uint64_t addr, unsigned lg2, uint64_t *first, uint64_t *last);

@@ -185,32 +185,20 @@ int nb_inv_decode(enum nb_vendor v, const struct nb_inv_raw *in, struct nb_inv_c
 
 /* ---- helpers for the encoders ---- */
 
-int nb_inv_put(uint64_t *w, unsigned hi, unsigned lo, uint64_t v, const char *op,
-	       const char *field)
+__attribute__((cold)) int nb_inv_put_fail(unsigned bits, uint64_t v, const char *op, const char *field)
 {
-	unsigned bits = hi - lo + 1;
-
-	if (bits < 64 && v >> bits)
-		return nb_fail(ERANGE, "%s: %s %#llx does not fit in %u bits", op, field,
-			       (unsigned long long)v, bits);
-	*w |= (v << lo) & NB_GENMASK(hi, lo);
-	return 0;
+	return nb_fail(ERANGE, "%s: %s %#llx does not fit in %u bits", op, field, (unsigned long long)v, bits);
 }
 
-int nb_inv_check_rsvd(uint64_t w, uint64_t known, const char *op, int word)
+__attribute__((cold)) int nb_inv_rsvd_fail(uint64_t bits, const char *op, int word)
 {
-	if (w & ~known)
-		return nb_fail(EINVAL, "%s: reserved bits %#llx set in word %d", op,
-			       (unsigned long long)(w & ~known), word);
-	return 0;
+	return nb_fail(EINVAL, "%s: reserved bits %#llx set in word %d", op, (unsigned long long)bits, word);
 }
 
-int nb_inv_check_align(uint64_t addr, unsigned lg2, const char *op, const char *what)
+__attribute__((cold)) int nb_inv_align_fail(uint64_t addr, unsigned lg2, const char *op, const char *what)
 {
-	if (lg2 >= 64 ? addr != 0 : !nb_aligned(addr, lg2))
-		return nb_fail(EINVAL, "%s: %s %#llx is not aligned to 2^%u bytes", op, what,
-			       (unsigned long long)addr, lg2);
-	return 0;
+	return nb_fail(EINVAL, "%s: %s %#llx is not aligned to 2^%u bytes", op, what,
+		       (unsigned long long)addr, lg2);
 }
 
 void nb_inv_block(uint64_t addr, unsigned lg2, uint64_t *first, uint64_t *last)
