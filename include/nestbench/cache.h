@@ -129,6 +129,11 @@ struct nb_cache {
 	uint64_t rng;
 	uint32_t used;		  /* valid entries (QEMU mode: drop all when full) */
 	struct nb_cache_stats st;
+	/* Bit n: some valid entry's span_lg2 is n (span_n[n] of them). A
+	 * lookup at a span no entry has cannot hit: the probing loops count it
+	 * as the miss it is without reading the sets (nb_cache_probe). */
+	uint64_t spans;
+	uint32_t span_n[64];
 };
 
 /* Build a cache from its parameters (entries 0: an absent structure,
@@ -227,6 +232,20 @@ static inline struct nb_cache_entry *nb_cache_lookup(struct nb_cache *c, uint64_
 		return c->find_indexed(c, set, key, k_tags, sid);
 	return nb_cache_scan_(c, set, c->ways, false, key, k_tags, sid);
 }
+/* nb_cache_lookup of (addr's span_lg2 block, level) where the caller probes
+ * several spans in turn (page sizes, walk levels): a span no valid entry
+ * has is a miss, counted, with no set read; the rest is nb_cache_lookup.
+ * Not inside nb_cache_lookup: a single lookup would pay the test too. */
+static inline struct nb_cache_entry *nb_cache_probe(struct nb_cache *c, uint64_t addr, unsigned span_lg2,
+						    uint64_t k_tags, uint32_t sid, uint8_t level)
+{
+	if (!(c->spans >> span_lg2 & 1)) {
+		c->st.misses++;
+		return NULL;
+	}
+	return nb_cache_lookup(c, nb_cache_k_addr(addr, span_lg2), k_tags, sid, level);
+}
+
 /* Insert; returns the new entry (to fill the payload), evicting if needed. */
 struct nb_cache_entry *nb_cache_fill(struct nb_cache *c, uint64_t k_addr, uint64_t k_tags,
 				     uint32_t sid, uint8_t level);

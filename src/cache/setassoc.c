@@ -158,6 +158,8 @@ void nb_cache_flush_all(struct nb_cache *c)
 		index_reset(c);
 	}
 	c->used = 0;
+	c->spans = 0;
+	memset(c->span_n, 0, sizeof(c->span_n));
 }
 
 /* Tree-PLRU: ways-1 node bits per set; a hit points every node on the
@@ -346,6 +348,19 @@ static uint32_t victim(struct nb_cache *c, uint32_t set)
 	}
 }
 
+/* The spans valid entries have (nb_cache.spans): one more, one fewer. */
+static void span_add(struct nb_cache *c, unsigned span)
+{
+	c->span_n[span]++;
+	c->spans |= 1ull << span;
+}
+
+static void span_drop(struct nb_cache *c, unsigned span)
+{
+	if (!--c->span_n[span])
+		c->spans &= ~(1ull << span);
+}
+
 /* Forget way i of set (its entry's valid flag is the caller's). */
 static void drop_way(struct nb_cache *c, uint32_t set, size_t i)
 {
@@ -359,6 +374,7 @@ static void drop_way(struct nb_cache *c, uint32_t set, size_t i)
 	}
 	c->key[i] = 0;
 	c->valid_bits[i / 64] &= ~(1ull << (i % 64));
+	span_drop(c, nb_cache_entry_span(&c->e[i]));
 }
 
 struct nb_cache_entry *nb_cache_fill(struct nb_cache *c, uint64_t k_addr, uint64_t k_tags,
@@ -401,6 +417,7 @@ struct nb_cache_entry *nb_cache_fill(struct nb_cache *c, uint64_t k_addr, uint64
 	e->tag2 = NB_NO_TAG;
 	c->key[i] = key;
 	c->valid_bits[i / 64] |= 1ull << (i % 64);
+	span_add(c, nb_cache_entry_span(e));
 	if (indexed(c)) {
 		index_link(c, i);
 		c->free_bits[(size_t)set * free_words(c) + w / 64] &= ~(1ull << (w % 64));

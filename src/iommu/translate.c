@@ -97,8 +97,7 @@ static int pwc_probe(struct fill_ctx *f, uint64_t ia, uint64_t *table, bool *is_
 
 		if (!(f->pwc->p.levels & (1u << l)))
 			continue;
-		e = nb_cache_lookup(f->pwc, nb_cache_k_addr(ia, g->lv[l].shift), f->k_tags, 0,
-				    (uint8_t)l);
+		e = nb_cache_probe(f->pwc, ia, g->lv[l].shift, f->k_tags, 0, (uint8_t)l);
 		if (e) {
 			*table = e->out;
 			*is_pa = true;
@@ -132,7 +131,7 @@ static void s2_cached(void *p, uint64_t ipa, unsigned access, bool for_s1, struc
 	lookup_time(s->pwc.r, ntlb);
 	for (uint64_t bm = s->pgsizes; bm; bm &= bm - 1) {
 		unsigned lg2 = (unsigned)__builtin_ctzll(bm);
-		struct nb_cache_entry *e = nb_cache_lookup(ntlb, nb_cache_k_addr(ipa, lg2), s->k_tags, 0, 0);
+		struct nb_cache_entry *e = nb_cache_probe(ntlb, ipa, lg2, s->k_tags, 0, 0);
 
 		if (e) {
 			w->oa = e->out | (ipa & ((1ull << lg2) - 1));
@@ -170,7 +169,7 @@ static bool tlb_hit(struct nb_cache *c, uint64_t pgsizes, uint64_t iova, uint64_
 {
 	for (uint64_t bm = pgsizes; bm; bm &= bm - 1) {
 		unsigned lg2 = (unsigned)__builtin_ctzll(bm);
-		struct nb_cache_entry *e = nb_cache_lookup(c, nb_cache_k_addr(iova, lg2), k_tags, sid, 0);
+		struct nb_cache_entry *e = nb_cache_probe(c, iova, lg2, k_tags, sid, 0);
 
 		if (e) {
 			r->pa = e->out | (iova & ((1ull << lg2) - 1));

@@ -5,7 +5,9 @@
  * invalidations by predicate and flushes, over keys that differ in address,
  * page size, level, tags and source id only. Each lookup's hit or miss,
  * the entry it returns and the set of valid keys after every step must
- * agree. Geometries: 8-way (the scanned path) and fully associative at 64
+ * agree, and so must the spans valid entries have (nb_cache.spans, which
+ * nb_cache_probe reads to skip a span no entry has) and the number of
+ * misses, probes of such spans included. Geometries: 8-way (the scanned path) and fully associative at 64
  * and 512 ways (the hash-indexed path), for
  *   LRU   evict the least recently used (touched by a hit or a fill);
  *   PLRU  the tree pseudo-LRU of every set (nodes point away from the way
@@ -112,6 +114,23 @@ static void random_key(uint64_t *seed, struct ref_key *k)
 	k->level = (uint8_t)((x >> 24) % 2);
 }
 
+/* The spans of the valid keys, bit n for span n. */
+static uint64_t ref_spans(const struct ref *r)
+{
+	uint64_t m = 0;
+
+	for (uint32_t i = 0; i < r->sets; i++)
+		for (uint32_t w = 0; w < r->ways; w++)
+			if (r->s[i].valid[w])
+				m |= 1ull << (r->s[i].k[w].k_addr & 0x3f);
+	return m;
+}
+
+static bool ref_has_span(const struct ref *r, unsigned span)
+{
+	return ref_spans(r) >> span & 1;
+}
+
 static bool odd_page(void *user, struct nb_cache *c, struct nb_cache_entry *e)
 {
 	return ((e->k_addr >> 12) & 1) && nb_cache_entry_tag(e) == *(uint32_t *)user;
@@ -122,7 +141,7 @@ static void run(enum nb_repl repl, uint32_t entries, uint32_t ways, uint64_t see
 	struct nb_cache_params p = { .entries = entries, .ways = ways, .repl = repl, .page_sizes = 1ull << 12 };
 	struct ref r = { .repl = repl, .ways = repl == NB_REPL_QEMU ? entries : ways, .entries = entries };
 	struct nb_cache c;
-	uint64_t hits = 0;
+	uint64_t hits = 0, misses = 0, skipped = 0;
 
 	r.sets = entries / r.ways;
 	r.s = calloc(r.sets, sizeof(*r.s));
@@ -136,10 +155,17 @@ static void run(enum nb_repl repl, uint32_t entries, uint32_t ways, uint64_t see
 		random_key(&seed, &k);
 		s = ref_set(&r, &c, &k);
 		op = seed >> 58;
-		if (op < 40) { /* lookup */
-			struct nb_cache_entry *e = nb_cache_lookup(&c, k.k_addr, k.k_tags, k.sid, k.level);
+		if (op < 40) { /* lookup, or a probe of the key's span, or of a span no key has */
+			unsigned span = (unsigned)(k.k_addr & 0x3f);
+			bool no_span = op % 8 == 0;
+			struct nb_cache_entry *e =
+				no_span ? nb_cache_probe(&c, k.k_addr & ~0x3full, 30, k.k_tags, k.sid, k.level)
+				: op % 2 ? nb_cache_probe(&c, k.k_addr & ~0x3full, span, k.k_tags, k.sid, k.level)
+					 : nb_cache_lookup(&c, k.k_addr, k.k_tags, k.sid, k.level);
 
-			w = ref_find(s, r.ways, &k);
+			w = no_span ? -1 : ref_find(s, r.ways, &k);
+			misses += w < 0;
+			skipped += no_span || (op % 2 && w < 0 && !ref_has_span(&r, span));
 			CHECK_EQ(e != NULL, w >= 0, "step %d: lookup hit/miss (repl %d, %u ways)", step, repl, ways);
 			if (e && w >= 0) {
 				CHECK_EQ(e->out, s->k[w].k_addr ^ 0x5000 ^ s->k[w].sid, "step %d: payload", step);
@@ -181,8 +207,11 @@ static void run(enum nb_repl repl, uint32_t entries, uint32_t ways, uint64_t see
 			nb_cache_flush_all(&c);
 		}
 		CHECK_EQ(c.used, r.used, "step %d: valid entries", step);
+		CHECK_EQ(c.spans, ref_spans(&r), "step %d: spans of the valid entries", step);
 	}
 	CHECK_EQ(c.st.hits, hits, "hits (repl %d, %u ways)", repl, ways);
+	CHECK_EQ(c.st.misses, misses, "misses, skipped probes included (repl %d, %u ways)", repl, ways);
+	CHECK(skipped > 100, "probes of spans no entry has: %llu", (unsigned long long)skipped);
 	CHECK(hits > 1000, "the key space gives hits: %llu", (unsigned long long)hits);
 	nb_cache_fini(&c);
 	free(r.s);
