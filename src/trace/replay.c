@@ -81,10 +81,10 @@ static struct rp_dom *domain(struct rp *r, uint32_t id)
 	struct nb_pt_cfg s1, cfg;
 	struct rp_dom *d;
 
-	nb_vendor_formats(r->p->vendor, &s1, &cfg);
 	for (int i = 0; i < r->ndom; i++)
 		if (r->dom[i].id == id)
 			return &r->dom[i];
+	nb_vendor_formats(r->p->vendor, &s1, &cfg); /* a new domain: its format */
 	if (r->ndom == MAX_DOMS) {
 		r->err = nb_fail(ENOSPC, "replay: more than %d domains", MAX_DOMS);
 		return NULL;
