@@ -254,6 +254,34 @@ struct nb_cache_entry *nb_cache_fill(struct nb_cache *c, uint64_t k_addr, uint64
 typedef bool (*nb_cache_visit_fn)(void *user, struct nb_cache *c, struct nb_cache_entry *e);
 uint64_t nb_cache_invalidate_if(struct nb_cache *c, nb_cache_visit_fn fn, void *user);
 
+/* Invalidate the entry at index i (of sets * ways), as a visit that took it. */
+void nb_cache_drop(struct nb_cache *c, size_t i);
+
+/* nb_cache_invalidate_if's loop, inline: given a visitor the compiler sees,
+ * it inlines the visitor's test (the executor's: most entries a command's
+ * visit sees are not taken, and need no call). Only the ways that hold an
+ * entry, from the valid bitmap; a word's bits are copied before its visits,
+ * so dropping an entry does not disturb the walk. */
+static inline __attribute__((always_inline)) uint64_t
+nb_cache_invalidate_inline(struct nb_cache *c, nb_cache_visit_fn fn, void *user)
+{
+	uint64_t n = 0, words = ((uint64_t)c->sets * c->ways + 63) / 64;
+
+	if (!c->used) /* nothing to visit */
+		return 0;
+	for (uint64_t w = 0; w < words; w++)
+		for (uint64_t bits = c->valid_bits[w]; bits; bits &= bits - 1) {
+			uint64_t i = w * 64 + (uint64_t)__builtin_ctzll(bits);
+
+			if (fn(user, c, &c->e[i])) {
+				nb_cache_drop(c, i);
+				n++;
+			}
+		}
+	c->st.invalidated += n;
+	return n;
+}
+
 /* Decode an entry's key fields. */
 static inline uint64_t nb_cache_entry_addr(const struct nb_cache_entry *e)
 {

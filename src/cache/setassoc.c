@@ -430,25 +430,14 @@ struct nb_cache_entry *nb_cache_fill(struct nb_cache *c, uint64_t k_addr, uint64
 	return e;
 }
 
+void nb_cache_drop(struct nb_cache *c, size_t i)
+{
+	c->e[i].valid = false;
+	drop_way(c, (uint32_t)(i / c->ways), i);
+	c->used--;
+}
+
 uint64_t nb_cache_invalidate_if(struct nb_cache *c, nb_cache_visit_fn fn, void *user)
 {
-	uint64_t n = 0, words = ((uint64_t)c->sets * c->ways + 63) / 64;
-
-	if (!c->used) /* nothing to visit */
-		return 0;
-	/* only the ways that hold an entry, from the valid bitmap */
-	for (uint64_t w = 0; w < words; w++)
-		for (uint64_t bits = c->valid_bits[w]; bits; bits &= bits - 1) {
-			uint64_t i = w * 64 + (uint64_t)__builtin_ctzll(bits);
-			struct nb_cache_entry *e = &c->e[i];
-
-			if (fn(user, c, e)) {
-				e->valid = false;
-				drop_way(c, (uint32_t)(i / c->ways), i);
-				c->used--;
-				n++;
-			}
-		}
-	c->st.invalidated += n;
-	return n;
+	return nb_cache_invalidate_inline(c, fn, user);
 }

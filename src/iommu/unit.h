@@ -152,19 +152,21 @@ static inline bool nb_fq_overlaps(const struct nb_iommu *m, const struct nb_xdom
 	return false;
 }
 
-/* Visit the unit's caches of kind k (nb_cache_invalidate_if): its own, or
- * for the device TLB every ATS device's (with match_sid, only requester
- * sid's). The executor's and the oracle's one way through every cache. */
-static inline void nb_unit_visit(struct nb_iommu *m, enum nb_cache_kind k, bool match_sid, uint32_t sid,
-				 nb_cache_visit_fn fn, void *arg)
+/* Visit the unit's caches of kind k (nb_cache_invalidate_inline: the
+ * caller's visitor inlined): its own, or for the device TLB every ATS
+ * device's (with match_sid, only requester sid's). The executor's and the
+ * oracle's one way through every cache. */
+static inline __attribute__((always_inline)) void nb_unit_visit(struct nb_iommu *m, enum nb_cache_kind k,
+								bool match_sid, uint32_t sid,
+								nb_cache_visit_fn fn, void *arg)
 {
 	if (k != NB_CACHE_DEVTLB) {
-		nb_cache_invalidate_if(&m->c[k], fn, arg);
+		nb_cache_invalidate_inline(&m->c[k], fn, arg);
 		return;
 	}
 	for (int i = 0; i < m->ndevs; i++)
 		if (m->devs[i]->ats && (!match_sid || m->devs[i]->sid == sid))
-			nb_cache_invalidate_if(&m->devs[i]->devtlb, fn, arg);
+			nb_cache_invalidate_inline(&m->devs[i]->devtlb, fn, arg);
 }
 
 /* translate.c */
