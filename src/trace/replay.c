@@ -34,6 +34,7 @@ struct rp {
 	int ndom;
 	struct { uint32_t sid; struct nb_xdev *dev; struct rp_dom *d; } dev[MAX_DEVS];
 	int ndev;
+	int last_dom, last_dev;		  /* the previous event's: most events repeat them */
 	/* flush_on_map: the maps of one driver call not yet flushed */
 	struct rp_dom *sync_d;
 	uint64_t sync_lo, sync_hi;
@@ -81,9 +82,11 @@ static struct rp_dom *domain(struct rp *r, uint32_t id)
 	struct nb_pt_cfg s1, cfg;
 	struct rp_dom *d;
 
+	if (r->last_dom < r->ndom && r->dom[r->last_dom].id == id)
+		return &r->dom[r->last_dom];
 	for (int i = 0; i < r->ndom; i++)
 		if (r->dom[i].id == id)
-			return &r->dom[i];
+			return &r->dom[r->last_dom = i];
 	nb_vendor_formats(r->p->vendor, &s1, &cfg); /* a new domain: its format */
 	if (r->ndom == MAX_DOMS) {
 		r->err = nb_fail(ENOSPC, "replay: more than %d domains", MAX_DOMS);
@@ -196,9 +199,11 @@ static struct nb_xdev *device(struct rp *r, uint32_t sid, uint32_t dom)
 {
 	struct rp_dom *d;
 
+	if (r->last_dev < r->ndev && r->dev[r->last_dev].sid == sid && r->dev[r->last_dev].d->id == dom)
+		return r->dev[r->last_dev].dev;
 	for (int i = 0; i < r->ndev; i++)
 		if (r->dev[i].sid == sid && r->dev[i].d->id == dom)
-			return r->dev[i].dev;
+			return r->dev[r->last_dev = i].dev;
 	d = domain(r, dom);
 	if (!d)
 		return NULL;
