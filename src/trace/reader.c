@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* The trace reader (format in nestbench/trace.h, docs/trace-format.md). */
+/* The trace reader (format in nestbench/trace.h, docs/trace-format.md): the
+ * fields of the lines text_lines.c cuts. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,35 +9,18 @@
 
 #include "nestbench/parse.h"
 #include "nestbench/trace.h"
+#include "trace/text_lines.h"
 
 #define TRACE_VERSION 2 /* the newest this reader knows; it reads every older one */
-
-/*
- * The text is read in zlib's own pieces and split into lines here, as
- * gzgets(buf, 1024) split it before: a line is up to and with its '\n', or
- * its first LINE_BYTES_MAX bytes (longer: "line too long"), or what is left
- * at the end. gzread of CHUNK bytes inflates the pieces gzgets fetched
- * (zlib 1.2.13 gzread.c: a request of its output buffer's size is inflated
- * straight into ours), so a damaged file stops after the same lines, with the
- * same line number; refill, next_line and gzgets_saw_end say where gzread
- * differs and how that is made up for. tests/trace/reader_diff.sh compares
- * this reader with an earlier one input by input.
- */
-#define CHUNK 16384   /* gzgets' fetch: zlib's output buffer, twice gzbuffer's default 8192 */
-#define LINE_BYTES_MAX 1023 /* the longest line gzgets(buf, 1024) returned */
 #define MAX_FIELDS 16
 
 struct nb_trace {
-	gzFile f; /* zlib reads plain files transparently */
+	struct nb_text in;  /* the text, as lines (text_lines.h) */
 	char path[512];
 	unsigned line;
 	unsigned version;
 	bool header;
-	bool drained;	    /* the last gzread brought nothing: the end, or an error */
 	uint64_t last_time; /* events are in time order */
-	uint64_t got;	    /* bytes gzread has given */
-	size_t pos, end;    /* the text not yet read: text[pos, end); text[end] is NUL */
-	char text[LINE_BYTES_MAX - 1 + CHUNK + 1]; /* a line's start kept, a chunk, the NUL */
 };
 
 #define KIND(name) { name, sizeof(name) - 1 }
@@ -65,8 +49,8 @@ int nb_trace_open(struct nb_trace **out, const char *path)
 
 	if (!t)
 		return nb_fail(ENOMEM, "%s: out of memory", path);
-	t->f = gzopen(path, "rb");
-	if (!t->f) {
+	t->in.f = gzopen(path, "rb");
+	if (!t->in.f) {
 		int err = errno ? errno : EIO;
 
 		free(t);
@@ -81,7 +65,7 @@ void nb_trace_close(struct nb_trace *t)
 {
 	if (!t)
 		return;
-	gzclose(t->f);
+	gzclose(t->in.f);
 	free(t);
 }
 
@@ -296,71 +280,6 @@ static int kind_of(const char *tok, size_t len)
 	return NB_TR_KIND_COUNT;
 }
 
-/* One more chunk after the text not yet read, which moves to the front (the
- * start of a line: under LINE_BYTES_MAX bytes). A gzread that fails returns
- * nothing of its call, though it may have copied whole pieces before the one
- * that failed, which gzgets would have given: gztell counts them. */
-static void refill(struct nb_trace *t)
-{
-	size_t keep = t->end - t->pos;
-	int n;
-
-	memmove(t->text, t->text + t->pos, keep);
-	t->pos = 0;
-	t->end = keep;
-	n = gzread(t->f, t->text + keep, CHUNK);
-	/* gzread at the end of the input returns before it asks inflate for
-	 * more; gzgets asked, and so learnt that a gzip stream whose last piece
-	 * had filled up was cut short (Z_BUF_ERROR): ask as it did (the byte
-	 * it would have given, if any, is read too) */
-	if (n == 0 && gzgets(t->f, t->text + keep, 2))
-		n = 1;
-	if (n < 0) {
-		z_off_t at = gztell(t->f);
-
-		n = at > 0 && (uint64_t)at > t->got ? (int)((uint64_t)at - t->got) : 0;
-		t->drained = true;
-	} else if (n == 0) {
-		t->drained = true;
-	}
-	t->got += (uint64_t)n;
-	t->end += (size_t)n;
-	t->text[t->end] = '\0'; /* split stops there */
-}
-
-/* The next line as gzgets(buf, 1024) returned it, *len bytes; *last: the
- * text ends there without a '\n' (then a NUL follows it). NULL: no more
- * (the end, or a read error: gzerror says which); a line a read error cut
- * short is not returned, as gzgets did not return it. */
-static char *next_line(struct nb_trace *t, size_t *len, bool *last)
-{
-	for (;;) {
-		char *s = t->text + t->pos;
-		size_t avail = t->end - t->pos;
-		char *nl = memchr(s, '\n', avail < LINE_BYTES_MAX ? avail : LINE_BYTES_MAX);
-		int err;
-
-		if (nl || avail >= LINE_BYTES_MAX) {
-			*len = nl ? (size_t)(nl - s) + 1 : LINE_BYTES_MAX;
-			*last = false;
-			t->pos += *len;
-			return s;
-		}
-		if (!t->drained) {
-			refill(t);
-			continue;
-		}
-		gzerror(t->f, &err);
-		if (!avail || (err != Z_OK && err != Z_BUF_ERROR))
-			return NULL;
-		*len = avail;
-		*last = true;
-		t->pos = t->end;
-		s[avail] = '\0';
-		return s;
-	}
-}
-
 /* The first byte from p on that is not CH_FIELD. Every other byte is at
  * most '#': one compare per byte, the table only where it stops (a table
  * look-up per byte was a quarter of a parse's own time). */
@@ -403,36 +322,15 @@ static int split(char *line, char **tok, size_t *len, int max, char **stop)
 	return n;
 }
 
-/* Whether gzgets, reading to this line, had seen the compressed data end
- * (Z_BUF_ERROR). zlib notices it fetching the last piece; a gzread that ran
- * over a gzip member's end fetched the next member's pieces with it, earlier
- * than gzgets did: only gzgets can say. Read again (this is only for a line
- * without a '\n' in a gzip file cut short); if that cannot be done, what
- * gzread saw. */
-static bool gzgets_saw_end(const char *path, unsigned line)
-{
-	gzFile f = gzopen(path, "rb");
-	char buf[LINE_BYTES_MAX + 1];
-	int err;
-
-	if (!f)
-		return true;
-	while (line && gzgets(f, buf, sizeof(buf)))
-		line--;
-	gzerror(f, &err);
-	gzclose(f);
-	return line || err == Z_BUF_ERROR;
-}
-
 /* gzgets' line had no '\n' that strchr saw (none, or a NUL before it);
  * last: the text ended there. */
 static int no_newline(struct nb_trace *t, bool last)
 {
 	int err;
 
-	gzerror(t->f, &err);
+	gzerror(t->in.f, &err);
 	/* the line ends where the compressed data does */
-	if (err == Z_BUF_ERROR && (last || gzgets_saw_end(t->path, t->line)))
+	if (err == Z_BUF_ERROR && (last || nb_text_gzgets_saw_end(t->path, t->line)))
 		return truncated(t);
 	if (!last)
 		return bad(t, "line too long", "");
@@ -466,11 +364,11 @@ static int text_end(struct nb_trace *t)
 {
 	int err;
 
-	gzerror(t->f, &err);
+	gzerror(t->in.f, &err);
 	if (err == Z_BUF_ERROR)
 		return truncated(t);
 	if (err && err != Z_STREAM_END)
-		return read_error(t->f, t->path, t->line);
+		return read_error(t->in.f, t->path, t->line);
 	if (!t->header)
 		return nb_fail(EINVAL, "%s: empty: expected the header 'nestbench-trace %d'", t->path, TRACE_VERSION);
 	return 0;
@@ -478,22 +376,22 @@ static int text_end(struct nb_trace *t)
 
 /* The next line's fields (tok[i], len[i] bytes): 1 and their count in *n, 0 at
  * the end, or a negative errno. Most lines (fields up to a '\n' within
- * LINE_BYTES_MAX bytes) are split where they lie, and split finds their end
+ * NB_TEXT_LINE_MAX bytes) are split where they lie, and split finds their end
  * too (text[end] is a NUL: it stops there at the latest); any other is
- * taken as gzgets took it (next_line), and split again. */
+ * taken as gzgets took it (nb_text_line), and split again. */
 static int line_fields(struct nb_trace *t, char **tok, size_t *len, int *n)
 {
-	char *s = t->text + t->pos, *stop;
+	char *s = t->in.text + t->in.pos, *stop;
 	size_t line_len;
 	bool last;
 	int ret;
 
 	*n = split(s, tok, len, MAX_FIELDS, &stop);
-	if (*n >= 0 && *stop == '\n' && stop - s < LINE_BYTES_MAX) {
-		t->pos += (size_t)(stop - s) + 1;
+	if (*n >= 0 && *stop == '\n' && stop - s < NB_TEXT_LINE_MAX) {
+		t->in.pos += (size_t)(stop - s) + 1;
 		t->line++;
 	} else {
-		if (!(s = next_line(t, &line_len, &last)))
+		if (!(s = nb_text_line(&t->in, &line_len, &last)))
 			return text_end(t);
 		t->line++;
 		if (s[line_len - 1] != '\n' && (ret = no_newline(t, last)))
