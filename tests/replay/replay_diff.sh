@@ -11,7 +11,7 @@
 set -eu
 cd "$(dirname "$0")/../.."
 [ $# -eq 1 ] || { echo "usage: tests/replay/replay_diff.sh REV" >&2; exit 2; }
-sha=$(git rev-parse --short "$1^{commit}") || exit 2
+sha=$(git rev-parse --short "$1^{commit}" 2>/dev/null) || { echo "replay_diff: no such revision: $1" >&2; exit 2; }
 out=build/replay_diff
 ref=$out/$sha
 if [ ! -f "$ref/build/src/libnb_core.a" ]; then
