@@ -15,8 +15,8 @@
  * does plus decoding, so walk time / limit time >= 1 up to noise. The
  * benchmark times the replay and the walks themselves in alternating chunks
  * of tens of microseconds (so both see the same machine at nearly the same
- * moment) and takes the median ratio over chunk pairs (interference lands
- * in single chunks: the median passes over it).
+ * moment) and takes the fastest chunk of each (interference only slows the
+ * chunk it lands in; pgwalk.c, measure_limit, says why not the median).
  */
 #ifndef NB_PGWALK_LIMIT_H
 #define NB_PGWALK_LIMIT_H
