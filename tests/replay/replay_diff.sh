@@ -4,10 +4,11 @@
 #   tests/replay/replay_diff.sh REV
 # For changes meant to leave the model's results as they were (speed,
 # restructuring). REV's library (nb_core, nb_io; Release) is built once in
-# build/replay_diff/<REV>; this tree's is build/release's (scripts/build
-# release first). Both read this tree's configs/ and tests/traces/. Exit
-# status: 0, every line the same; 1, they differ (the first differences are
-# printed); 2, it could not be run.
+# build/replay_diff/<REV>; this tree's is build/release's, brought up to
+# date first (scripts/build release makes that folder). Both read this
+# tree's configs/ and tests/traces/. Exit status: 0, every line the same;
+# 1, they differ (the first differences are printed); 2, it could not be
+# run.
 set -eu
 cd "$(dirname "$0")/../.."
 [ $# -eq 1 ] || { echo "usage: tests/replay/replay_diff.sh REV" >&2; exit 2; }
@@ -22,7 +23,10 @@ if [ ! -f "$ref/build/src/libnb_core.a" ]; then
 		ninja -C "$ref/build" nb_core nb_io >>"$ref/build.log" 2>&1 ||
 		{ echo "replay_diff: building $sha's library failed: $ref/build.log" >&2; exit 2; }
 fi
-[ -f build/release/src/libnb_core.a ] || { echo "replay_diff: no build/release (scripts/build release)" >&2; exit 2; }
+[ -f build/release/build.ninja ] || { echo "replay_diff: no build/release (scripts/build release)" >&2; exit 2; }
+# this tree's library as the tree now is, not as it was last built
+ninja -C build/release src/libnb_core.a src/libnb_io.a >/dev/null ||
+	{ echo "replay_diff: building this tree's library failed (ninja -C build/release)" >&2; exit 2; }
 flags="-std=c11 -O2 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE"
 libs="-lurcu-memb -lurcu-common -lconfig -lz -lm -lpthread"
 ${CC:-cc} $flags -I"$ref/src/include" tests/replay/replay_diff.c "$ref/build/src/libnb_core.a" \
